@@ -1,0 +1,482 @@
+/* html.c - the model as XHTML5: the renderer and the "html" format. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/text.h"
+#include "html.h"
+
+int html_ctx_init(html_ctx *c, xmlw *x, const galley_doc *doc, const galley_options *opts,
+                  const html_hooks *hooks, unsigned flags)
+{
+	memset(c, 0, sizeof(*c));
+	c->x = x;
+	c->doc = doc;
+	c->opts = opts;
+	c->hooks = hooks;
+	c->flags = flags;
+	c->note_refs = calloc((size_t)galley_doc_footnote_count(doc) + 1, sizeof(int));
+	return c->note_refs ? 0 : GALLEY_ENOMEM;
+}
+
+void html_ctx_free(html_ctx *c)
+{
+	free(c->note_refs);
+	c->note_refs = NULL;
+	galley_buf_free(&c->scratch);
+}
+
+static bool is_raw_html(const galley_node *n)
+{
+	return (n->type == GALLEY_NODE_RAW_BLOCK || n->type == GALLEY_NODE_RAW_INLINE) &&
+	       (!n->info || strcmp(n->info, "html") == 0);
+}
+
+static bool has_raw_html_child(const galley_node *n)
+{
+	for (const galley_node *c = n->first; c; c = c->next)
+		if (is_raw_html(c))
+			return true;
+	return false;
+}
+
+static bool in_tight_list(const galley_node *para)
+{
+	const galley_node *item = para->parent;
+	return item && item->type == GALLEY_NODE_LIST_ITEM && item->parent && item->parent->tight;
+}
+
+static void write_url_attr(html_ctx *c, const char *name, const char *url)
+{
+	if (galley_url_is_active(url)) {
+		c->raw_dropped++;
+		return;
+	}
+	c->scratch.len = 0;
+	galley_url_escape(&c->scratch, url);
+	xmlw_attr(c->x, name, (const char *)c->scratch.data);
+}
+
+static void enter_link(html_ctx *c, const galley_node *n)
+{
+	const char *href = n->url ? n->url : "";
+	if (c->hooks && c->hooks->link_href) {
+		const char *h = c->hooks->link_href(c->hooks->data, href);
+		if (h)
+			href = h;
+	}
+	xmlw_start(c->x, "a");
+	write_url_attr(c, "href", href);
+	if (n->title)
+		xmlw_attr(c->x, "title", n->title);
+}
+
+/* <img/> for an IMAGE; false when the image is left out (its alt text stays). */
+static bool write_img(html_ctx *c, const galley_node *n)
+{
+	const char *src = n->url ? n->url : "";
+	if (c->hooks && c->hooks->image_src) {
+		src = c->hooks->image_src(c->hooks->data, n);
+		if (!src)
+			return false;
+	}
+	char *alt = galley_node_plain_text(n);
+	xmlw_start(c->x, "img");
+	write_url_attr(c, "src", src);
+	xmlw_attr(c->x, "alt", alt ? alt : "");
+	if (n->title)
+		xmlw_attr(c->x, "title", n->title);
+	xmlw_end_empty(c->x);
+	free(alt);
+	return true;
+}
+
+static void write_note_ref(html_ctx *c, const galley_node *n)
+{
+	char id[64], href[64], num[16];
+	if (!n->def || n->number <= 0) {
+		/* a reference to no definition stays as it was written */
+		xmlw_str(c->x, "[^");
+		xmlw_str(c->x, n->id ? n->id : "");
+		xmlw_str(c->x, "]");
+		return;
+	}
+	int k = ++c->note_refs[n->number];
+	if (k == 1)
+		snprintf(id, sizeof(id), "fnref-%d", n->number);
+	else
+		snprintf(id, sizeof(id), "fnref-%d-%d", n->number, k);
+	snprintf(href, sizeof(href), "#fn-%d", n->number);
+	snprintf(num, sizeof(num), "%d", n->number);
+	xmlw_start(c->x, "sup");
+	xmlw_attr(c->x, "class", "footnote-ref");
+	xmlw_start(c->x, "a");
+	xmlw_attr(c->x, "href", href);
+	xmlw_attr(c->x, "id", id);
+	if (c->flags & HTML_EPUB)
+		xmlw_attr(c->x, "epub:type", "noteref");
+	xmlw_attr(c->x, "role", "doc-noteref");
+	xmlw_str(c->x, num);
+	xmlw_end(c->x);
+	xmlw_end(c->x);
+}
+
+static void write_task_box(html_ctx *c, const galley_node *item)
+{
+	if (c->flags & HTML_EPUB) {
+		xmlw_start(c->x, "span");
+		xmlw_attr(c->x, "class", "task");
+		xmlw_attr(c->x, "role", "img");
+		xmlw_attr(c->x, "aria-label", item->task == GALLEY_TASK_CHECKED ? "done" : "not done");
+		xmlw_str(c->x, item->task == GALLEY_TASK_CHECKED ? "\xE2\x98\x91" : "\xE2\x98\x90");
+		xmlw_end(c->x);
+	} else {
+		xmlw_start(c->x, "input");
+		xmlw_attr(c->x, "type", "checkbox");
+		xmlw_attr(c->x, "disabled", "");
+		if (item->task == GALLEY_TASK_CHECKED)
+			xmlw_attr(c->x, "checked", "");
+		xmlw_end_empty(c->x);
+	}
+	xmlw_str(c->x, " ");
+}
+
+static void write_code_block(html_ctx *c, const galley_node *n)
+{
+	xmlw_start(c->x, "pre");
+	xmlw_start(c->x, "code");
+	if (n->info && *n->info) {
+		char cls[256];
+		snprintf(cls, sizeof(cls), "language-%s", n->info);
+		xmlw_attr(c->x, "class", cls);
+	}
+	xmlw_text(c->x, n->lit, n->len);
+	xmlw_end(c->x);
+	xmlw_end(c->x);
+}
+
+static const char *align_style(galley_align a)
+{
+	switch (a) {
+	case GALLEY_ALIGN_LEFT:
+		return "text-align: left";
+	case GALLEY_ALIGN_CENTER:
+		return "text-align: center";
+	case GALLEY_ALIGN_RIGHT:
+		return "text-align: right";
+	default:
+		return NULL;
+	}
+}
+
+static void enter_row(html_ctx *c, const galley_node *n)
+{
+	const galley_node *prev = n->prev;
+	if (n->header && (!prev || !prev->header))
+		xmlw_start(c->x, "thead");
+	else if (!n->header && (!prev || prev->header))
+		xmlw_start(c->x, "tbody");
+	xmlw_start(c->x, "tr");
+	c->column = 0;
+}
+
+static void exit_row(html_ctx *c, const galley_node *n)
+{
+	xmlw_end(c->x); /* tr */
+	if (n->header ? (!n->next || !n->next->header) : !n->next)
+		xmlw_end(c->x); /* thead or tbody */
+}
+
+static void enter_cell(html_ctx *c, const galley_node *n)
+{
+	const galley_node *table = n->parent ? n->parent->parent : NULL;
+	xmlw_start(c->x, n->parent && n->parent->header ? "th" : "td");
+	const char *style = table ? align_style(galley_node_table_align(table, c->column)) : NULL;
+	if (style)
+		xmlw_attr(c->x, "style", style);
+}
+
+static void enter_heading(html_ctx *c, const galley_node *n)
+{
+	char tag[4] = {'h', (char)('0' + (n->level ? n->level : 1)), '\0'};
+	xmlw_start(c->x, tag);
+	if (n->id)
+		xmlw_attr(c->x, "id", n->id);
+}
+
+static void enter_ordered_list(html_ctx *c, const galley_node *n)
+{
+	xmlw_start(c->x, "ol");
+	if (n->start != 1)
+		xmlw_attrf(c->x, "start", "%d", n->start);
+}
+
+/* Renders the children of `n` through the HTML parser and sanitizer. */
+static int render_mixed_children(html_ctx *c, galley_node *n)
+{
+	galley_buf src = GALLEY_BUF_INIT;
+	xmlw sub;
+	html_ctx inner;
+	int rc = xmlw_open(&sub, &src);
+	if (rc)
+		return rc;
+	inner = *c;
+	inner.x = &sub;
+	inner.flags |= HTML_PASSTHROUGH;
+	memset(&inner.scratch, 0, sizeof(inner.scratch));
+	for (galley_node *child = n->first; child && rc == 0; child = child->next)
+		rc = html_render(&inner, child);
+	c->raw_dropped += inner.raw_dropped;
+	galley_buf_free(&inner.scratch);
+	int rc2 = xmlw_close(&sub);
+	if (rc == 0)
+		rc = rc2;
+	if (rc == 0)
+		rc = html_write_sanitized(c, src.data ? (const char *)src.data : "", src.len);
+	galley_buf_free(&src);
+	return rc;
+}
+
+static void enter(html_ctx *c, galley_walk *w)
+{
+	galley_node *n = w->node;
+	xmlw *x = c->x;
+
+	switch ((galley_node_type)n->type) {
+	case GALLEY_NODE_DOCUMENT:
+		break;
+	case GALLEY_NODE_HEADING:
+		enter_heading(c, n);
+		break;
+	case GALLEY_NODE_PARAGRAPH:
+		if (!in_tight_list(n))
+			xmlw_start(x, "p");
+		break;
+	case GALLEY_NODE_BULLET_LIST:
+		xmlw_start(x, "ul");
+		break;
+	case GALLEY_NODE_ORDERED_LIST:
+		enter_ordered_list(c, n);
+		break;
+	case GALLEY_NODE_LIST_ITEM:
+		xmlw_start(x, "li");
+		if (n->task) {
+			xmlw_attr(x, "class", "task-list-item");
+			write_task_box(c, n);
+		}
+		break;
+	case GALLEY_NODE_BLOCK_QUOTE:
+		xmlw_start(x, "blockquote");
+		break;
+	case GALLEY_NODE_CODE_BLOCK:
+		write_code_block(c, n);
+		break;
+	case GALLEY_NODE_THEMATIC_BREAK:
+		xmlw_start(x, "hr");
+		xmlw_end_empty(x);
+		break;
+	case GALLEY_NODE_TABLE:
+		xmlw_start(x, "table");
+		break;
+	case GALLEY_NODE_TABLE_ROW:
+		enter_row(c, n);
+		break;
+	case GALLEY_NODE_TABLE_CELL:
+		enter_cell(c, n);
+		break;
+	case GALLEY_NODE_FIGURE:
+		xmlw_start(x, "figure");
+		break;
+	case GALLEY_NODE_FOOTNOTE_DEF:
+		galley_walk_skip_children(w); /* written with the notes */
+		return;
+	case GALLEY_NODE_DEF_LIST:
+		xmlw_start(x, "dl");
+		break;
+	case GALLEY_NODE_DEF_ITEM:
+		break;
+	case GALLEY_NODE_DEF_TERM:
+		xmlw_start(x, "dt");
+		break;
+	case GALLEY_NODE_DEF_DESC:
+		xmlw_start(x, "dd");
+		break;
+	case GALLEY_NODE_RAW_BLOCK:
+	case GALLEY_NODE_RAW_INLINE:
+		if (is_raw_html(n) && (c->flags & HTML_PASSTHROUGH))
+			xmlw_raw(x, n->lit, n->len);
+		else if (is_raw_html(n))
+			html_write_sanitized(c, n->lit, n->len);
+		break;
+	case GALLEY_NODE_TEXT:
+		xmlw_text(x, n->lit, n->len);
+		break;
+	case GALLEY_NODE_EMPH:
+		xmlw_start(x, "em");
+		break;
+	case GALLEY_NODE_STRONG:
+		xmlw_start(x, "strong");
+		break;
+	case GALLEY_NODE_STRIKETHROUGH:
+		xmlw_start(x, "del");
+		break;
+	case GALLEY_NODE_SUPERSCRIPT:
+		xmlw_start(x, "sup");
+		break;
+	case GALLEY_NODE_SUBSCRIPT:
+		xmlw_start(x, "sub");
+		break;
+	case GALLEY_NODE_CODE:
+		xmlw_start(x, "code");
+		xmlw_text(x, n->lit, n->len);
+		xmlw_end(x);
+		break;
+	case GALLEY_NODE_LINK:
+		enter_link(c, n);
+		break;
+	case GALLEY_NODE_IMAGE:
+		if (n->parent && n->parent->type == GALLEY_NODE_FIGURE) {
+			if (write_img(c, n))
+				xmlw_start(x, "figcaption");
+			else
+				xmlw_start(x, "p");
+			return; /* the alt inlines are the caption */
+		}
+		if (!write_img(c, n)) {
+			char *alt = galley_node_plain_text(n);
+			xmlw_str(x, alt ? alt : "");
+			free(alt);
+		}
+		galley_walk_skip_children(w);
+		return;
+	case GALLEY_NODE_FOOTNOTE_REF:
+		write_note_ref(c, n);
+		break;
+	case GALLEY_NODE_SOFT_BREAK:
+		xmlw_raw(x, "\n", 1);
+		break;
+	case GALLEY_NODE_HARD_BREAK:
+		xmlw_start(x, "br");
+		xmlw_end_empty(x);
+		xmlw_raw(x, "\n", 1);
+		break;
+	default:
+		break;
+	}
+	if (!(c->flags & HTML_PASSTHROUGH) && n->first && !galley_node_type_is_leaf((galley_node_type)n->type) &&
+	    has_raw_html_child(n)) {
+		render_mixed_children(c, n);
+		galley_walk_skip_children(w);
+	}
+}
+
+static void leave(html_ctx *c, galley_node *n)
+{
+	switch ((galley_node_type)n->type) {
+	case GALLEY_NODE_PARAGRAPH:
+		if (!in_tight_list(n))
+			xmlw_end(c->x);
+		break;
+	case GALLEY_NODE_TABLE_ROW:
+		exit_row(c, n);
+		break;
+	case GALLEY_NODE_TABLE_CELL:
+		xmlw_end(c->x);
+		c->column++;
+		break;
+	case GALLEY_NODE_IMAGE:
+		if (n->parent && n->parent->type == GALLEY_NODE_FIGURE)
+			xmlw_end(c->x); /* figcaption */
+		break;
+	case GALLEY_NODE_HEADING:
+	case GALLEY_NODE_BULLET_LIST:
+	case GALLEY_NODE_ORDERED_LIST:
+	case GALLEY_NODE_LIST_ITEM:
+	case GALLEY_NODE_BLOCK_QUOTE:
+	case GALLEY_NODE_TABLE:
+	case GALLEY_NODE_FIGURE:
+	case GALLEY_NODE_DEF_LIST:
+	case GALLEY_NODE_DEF_TERM:
+	case GALLEY_NODE_DEF_DESC:
+	case GALLEY_NODE_EMPH:
+	case GALLEY_NODE_STRONG:
+	case GALLEY_NODE_STRIKETHROUGH:
+	case GALLEY_NODE_SUPERSCRIPT:
+	case GALLEY_NODE_SUBSCRIPT:
+	case GALLEY_NODE_LINK:
+		xmlw_end(c->x);
+		break;
+	default:
+		break;
+	}
+}
+
+int html_render(html_ctx *c, galley_node *node)
+{
+	galley_walk w;
+	galley_event ev;
+	galley_walk_init(&w, node);
+	while ((ev = galley_walk_next(&w)) != GALLEY_EVENT_DONE) {
+		if (ev == GALLEY_EVENT_ENTER)
+			enter(c, &w);
+		else
+			leave(c, w.node);
+		if (c->x->failed)
+			return GALLEY_ENOMEM;
+	}
+	return 0;
+}
+
+int html_render_range(html_ctx *c, galley_node *first, galley_node *stop)
+{
+	int rc = 0;
+	for (galley_node *n = first; n && n != stop && rc == 0; n = n->next)
+		rc = html_render(c, n);
+	return rc;
+}
+
+int html_render_note(html_ctx *c, galley_node *def)
+{
+	char id[32], back[32];
+	bool epub = (c->flags & HTML_EPUB) != 0;
+	snprintf(id, sizeof(id), "fn-%d", def->number);
+	snprintf(back, sizeof(back), "#fnref-%d", def->number);
+	xmlw_start(c->x, epub ? "aside" : "li");
+	xmlw_attr(c->x, "id", id);
+	if (epub)
+		xmlw_attr(c->x, "epub:type", "footnote");
+	xmlw_attr(c->x, "role", epub ? "doc-footnote" : "doc-endnote");
+	for (galley_node *b = def->first; b; b = b->next) {
+		int rc = html_render(c, b);
+		if (rc)
+			return rc;
+	}
+	xmlw_start(c->x, "p");
+	xmlw_attr(c->x, "class", "footnote-back");
+	xmlw_start(c->x, "a");
+	const char *href = back;
+	if (c->hooks && c->hooks->link_href) {
+		const char *h = c->hooks->link_href(c->hooks->data, back);
+		if (h)
+			href = h;
+	}
+	xmlw_attr(c->x, "href", href);
+	xmlw_attr(c->x, "role", "doc-backlink");
+	xmlw_attrf(c->x, "aria-label", "Back to reference %d", def->number);
+	xmlw_str(c->x, "\xE2\x86\xA9\xEF\xB8\x8E");
+	xmlw_end(c->x);
+	xmlw_end(c->x);
+	xmlw_end(c->x);
+	return c->x->failed ? GALLEY_ENOMEM : 0;
+}
+
+void html_report_dropped(html_ctx *c)
+{
+	if (c->x->dropped)
+		galley_report(c->opts, GALLEY_WARNING, 0, 0,
+		              "%zu control character(s) that XML does not allow were left out", c->x->dropped);
+	if (c->raw_dropped)
+		galley_report(c->opts, GALLEY_WARNING, 0, 0,
+		              "%zu active element(s), attribute(s) or URL(s) (script, iframe, on*, javascript:) were "
+		              "removed from raw HTML",
+		              c->raw_dropped);
+}

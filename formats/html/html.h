@@ -1,0 +1,64 @@
+/*
+ * html.h - the XHTML renderer, shared by the HTML and EPUB writers.
+ *
+ * It writes body content into an xmlw. Raw HTML is parsed with libxml2's HTML
+ * parser, stripped of active content (see html_sanitize.c) and written back as
+ * well-formed XHTML, so the output is always well-formed XML.
+ */
+#ifndef GALLEY_HTML_H
+#define GALLEY_HTML_H
+
+#include "../../src/xmlw.h"
+
+enum {
+	HTML_EPUB = 1u << 0,       /* epub:type on notes, asides for footnotes, no inputs */
+	HTML_PASSTHROUGH = 1u << 1 /* internal: raw HTML written as it is, for re-parsing */
+};
+
+typedef struct html_hooks {
+	/* The href for a link to `url` (for example "ch2.xhtml#id" for "#id"); NULL keeps it. */
+	const char *(*link_href)(void *data, const char *url);
+	/* The src for an image; NULL leaves the image out and writes its alt text. */
+	const char *(*image_src)(void *data, const galley_node *image);
+	void *data;
+} html_hooks;
+
+typedef struct html_ctx {
+	xmlw *x;
+	const galley_doc *doc;
+	const galley_options *opts;
+	const html_hooks *hooks; /* may be NULL */
+	unsigned flags;
+	int column;         /* table cell being written */
+	int *note_refs;     /* per footnote number: references written so far */
+	galley_buf scratch; /* alt text, escaped URLs */
+	size_t raw_dropped; /* active elements and attributes removed from raw HTML */
+} html_ctx;
+
+/** Prepares a context; `x` must be open. Free with html_ctx_free. */
+int html_ctx_init(html_ctx *c, xmlw *x, const galley_doc *doc, const galley_options *opts,
+                  const html_hooks *hooks, unsigned flags);
+void html_ctx_free(html_ctx *c);
+
+/** Renders `node` and its subtree. */
+int html_render(html_ctx *c, galley_node *node);
+
+/** Renders the blocks from `first` up to, not including, `stop` (NULL: to the end). */
+int html_render_range(html_ctx *c, galley_node *first, galley_node *stop);
+
+/**
+ * Renders one footnote definition as a list item (HTML) or an aside (EPUB),
+ * with a link back to its first reference.
+ */
+int html_render_note(html_ctx *c, galley_node *def);
+
+/** The default stylesheet of standalone HTML. Static. */
+const char *html_default_css(void);
+
+/** Warns about characters and raw HTML the rendering dropped. */
+void html_report_dropped(html_ctx *c);
+
+/* html_sanitize.c: parses raw HTML `src` and writes it as sanitized XHTML. */
+int html_write_sanitized(html_ctx *c, const char *src, size_t len);
+
+#endif

@@ -1,0 +1,208 @@
+/* html_format.c - the "html" format: a standalone HTML5 page or a fragment. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "html.h"
+
+static const char default_css[] =
+    "html { -webkit-text-size-adjust: 100%; }\n"
+    "body { margin: 0 auto; max-width: 38em; padding: 2em 1.2em; font-family: Georgia, 'DejaVu Serif', serif;\n"
+    "  font-size: 1.1em; line-height: 1.55; color: #1d1d1d; background: #fdfdfb; hyphens: auto; }\n"
+    "h1, h2, h3, h4, h5, h6 { font-family: 'Helvetica Neue', 'DejaVu Sans', sans-serif; line-height: 1.25;\n"
+    "  margin: 1.6em 0 0.6em; hyphens: manual; }\n"
+    "h1 { font-size: 1.9em; } h2 { font-size: 1.45em; } h3 { font-size: 1.2em; } h4, h5, h6 { font-size: 1em; }\n"
+    "header.title-block { margin-bottom: 2.5em; text-align: center; }\n"
+    "header.title-block h1 { margin-bottom: 0.2em; } .subtitle { font-size: 1.2em; font-style: italic; }\n"
+    ".author, .date { margin: 0.2em 0; } .abstract { text-align: left; font-size: 0.95em; margin: 1.5em 2em; }\n"
+    "p { margin: 0 0 0.9em; }\n"
+    "a { color: #1a4f8b; } a:visited { color: #5a3b8b; }\n"
+    "blockquote { margin: 1em 0; padding: 0 1.2em; border-left: 3px solid #ccc; color: #444; }\n"
+    "code, pre { font-family: 'DejaVu Sans Mono', Menlo, Consolas, monospace; font-size: 0.88em; }\n"
+    "pre { background: #f3f3f0; padding: 0.8em 1em; overflow-x: auto; line-height: 1.4; hyphens: none; }\n"
+    "code { background: #f3f3f0; padding: 0.05em 0.25em; border-radius: 3px; } pre code { padding: 0; background: none; }\n"
+    "table { border-collapse: collapse; margin: 1.2em 0; font-size: 0.95em; }\n"
+    "th, td { padding: 0.3em 0.8em; border-bottom: 1px solid #ddd; vertical-align: top; }\n"
+    "thead th { border-bottom: 2px solid #555; } table { border-top: 2px solid #555; border-bottom: 2px solid #555; }\n"
+    "figure { margin: 1.5em 0; text-align: center; } img { max-width: 100%; height: auto; }\n"
+    "figcaption { font-size: 0.9em; color: #555; margin-top: 0.4em; }\n"
+    "hr { border: 0; text-align: center; margin: 2em 0; } hr::after { content: '\\2042'; color: #777; }\n"
+    "dt { font-weight: bold; } dd { margin: 0 0 0.6em 1.6em; }\n"
+    "li.task-list-item { list-style: none; } li.task-list-item input { margin: 0 0.4em 0 -1.3em; }\n"
+    "sup.footnote-ref a { text-decoration: none; }\n"
+    "section.footnotes { font-size: 0.9em; margin-top: 3em; border-top: 1px solid #ccc; }\n"
+    "p.footnote-back { margin: 0; } p.footnote-back a { text-decoration: none; }\n"
+    "del { color: #777; }\n";
+
+const char *html_default_css(void) { return default_css; }
+
+static void write_meta_tag(xmlw *x, const char *name, const char *content)
+{
+	if (!content || !*content)
+		return;
+	xmlw_start(x, "meta");
+	xmlw_attr(x, "name", name);
+	xmlw_attr(x, "content", content);
+	xmlw_end_empty(x);
+}
+
+static void write_list_meta(xmlw *x, const char *name, const galley_doc *doc, bool authors)
+{
+	galley_buf b = GALLEY_BUF_INIT;
+	size_t n = authors ? galley_doc_author_count(doc) : galley_doc_keyword_count(doc);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			galley_buf_puts(&b, authors ? "; " : ", ");
+		galley_buf_puts(&b, authors ? galley_doc_author(doc, i) : galley_doc_keyword(doc, i));
+	}
+	if (b.len)
+		write_meta_tag(x, name, (const char *)b.data);
+	galley_buf_free(&b);
+}
+
+static void write_head(xmlw *x, const galley_doc *doc)
+{
+	const char *title = galley_doc_meta(doc, GALLEY_META_TITLE);
+	xmlw_start(x, "head");
+	xmlw_start(x, "meta");
+	xmlw_attr(x, "charset", "utf-8");
+	xmlw_end_empty(x);
+	xmlw_start(x, "meta");
+	xmlw_attr(x, "name", "viewport");
+	xmlw_attr(x, "content", "width=device-width, initial-scale=1");
+	xmlw_end_empty(x);
+	write_meta_tag(x, "generator", "galley " GALLEY_VERSION);
+	write_list_meta(x, "author", doc, true);
+	write_meta_tag(x, "description", galley_doc_meta(doc, GALLEY_META_DESCRIPTION));
+	write_list_meta(x, "keywords", doc, false);
+	write_meta_tag(x, "dcterms.date", galley_doc_meta(doc, GALLEY_META_DATE));
+	xmlw_elem(x, "title", title && *title ? title : "Untitled");
+	xmlw_elem(x, "style", default_css);
+	xmlw_end(x);
+}
+
+/* A title block, unless the title is the document's own first heading. */
+static void write_title_block(xmlw *x, const galley_doc *doc)
+{
+	const char *title = galley_doc_meta(doc, GALLEY_META_TITLE);
+	const char *sub = galley_doc_meta(doc, GALLEY_META_SUBTITLE);
+	const char *date = galley_doc_meta(doc, GALLEY_META_DATE);
+	const char *abstract = galley_doc_meta(doc, GALLEY_META_DESCRIPTION);
+	if (!title || galley_doc_title_heading(doc))
+		return;
+	xmlw_start(x, "header");
+	xmlw_attr(x, "class", "title-block");
+	xmlw_start(x, "h1");
+	xmlw_attr(x, "class", "title");
+	xmlw_str(x, title);
+	xmlw_end(x);
+	if (sub) {
+		xmlw_start(x, "p");
+		xmlw_attr(x, "class", "subtitle");
+		xmlw_str(x, sub);
+		xmlw_end(x);
+	}
+	for (size_t i = 0; i < galley_doc_author_count(doc); i++) {
+		xmlw_start(x, "p");
+		xmlw_attr(x, "class", "author");
+		xmlw_str(x, galley_doc_author(doc, i));
+		xmlw_end(x);
+	}
+	if (date) {
+		xmlw_start(x, "p");
+		xmlw_attr(x, "class", "date");
+		xmlw_str(x, date);
+		xmlw_end(x);
+	}
+	if (abstract) {
+		xmlw_start(x, "div");
+		xmlw_attr(x, "class", "abstract");
+		xmlw_elem(x, "p", abstract);
+		xmlw_end(x);
+	}
+	xmlw_end(x);
+}
+
+static int write_notes(html_ctx *c)
+{
+	int count = galley_doc_footnote_count(c->doc);
+	galley_node **defs;
+	galley_walk w;
+	int rc = 0;
+	if (count == 0)
+		return 0;
+	defs = calloc((size_t)count + 1, sizeof(*defs));
+	if (!defs)
+		return GALLEY_ENOMEM;
+	galley_walk_init(&w, galley_doc_root(c->doc));
+	while (galley_walk_next(&w) != GALLEY_EVENT_DONE) {
+		galley_node *n = w.node;
+		int num = galley_node_footnote_number(n);
+		if (w.event == GALLEY_EVENT_ENTER && galley_node_get_type(n) == GALLEY_NODE_FOOTNOTE_DEF && num > 0 &&
+		    num <= count && !defs[num])
+			defs[num] = n;
+	}
+	xmlw_start(c->x, "section");
+	xmlw_attr(c->x, "class", "footnotes");
+	xmlw_attr(c->x, "role", "doc-endnotes");
+	xmlw_start(c->x, "ol");
+	for (int i = 1; i <= count && rc == 0; i++)
+		if (defs[i])
+			rc = html_render_note(c, defs[i]);
+	xmlw_end(c->x);
+	xmlw_end(c->x);
+	free(defs);
+	return rc;
+}
+
+static int html_write(const galley_doc *doc, galley_buf *out, const galley_options *opts, galley_error *err)
+{
+	bool fragment = opts && (opts->flags & GALLEY_OPT_FRAGMENT);
+	const char *lang = galley_doc_meta(doc, GALLEY_META_LANG);
+	xmlw x;
+	html_ctx c;
+	int rc = xmlw_open(&x, out);
+	if (rc)
+		return galley_error_set(err, rc, NULL, 0, 0, "out of memory");
+	rc = html_ctx_init(&c, &x, doc, opts, NULL, 0);
+	if (rc == 0 && !fragment) {
+		galley_buf_puts(out, "<!DOCTYPE html>\n");
+		xmlw_start(&x, "html");
+		xmlw_attr(&x, "xmlns", "http://www.w3.org/1999/xhtml");
+		xmlw_attr(&x, "lang", lang ? lang : "en");
+		xmlw_attr(&x, "xml:lang", lang ? lang : "en");
+		write_head(&x, doc);
+		xmlw_start(&x, "body");
+		write_title_block(&x, doc);
+	}
+	if (rc == 0)
+		rc = html_render(&c, galley_doc_root(doc));
+	if (rc == 0)
+		rc = write_notes(&c);
+	if (rc == 0 && !fragment) {
+		xmlw_end(&x);
+		xmlw_end(&x);
+	}
+	if (rc == 0)
+		html_report_dropped(&c);
+	html_ctx_free(&c);
+	int rc2 = xmlw_close(&x);
+	if (rc == 0)
+		rc = rc2;
+	if (rc == 0)
+		galley_buf_putc(out, '\n');
+	return rc ? galley_error_set(err, rc, NULL, 0, 0, "cannot render HTML: %s", galley_strerror(rc)) : 0;
+}
+
+static const char *const html_exts[] = {"html", "htm", "xhtml", NULL};
+
+const galley_format galley_format_html = {
+    .name = "html",
+    .description = "HTML5 (polyglot XHTML), standalone or --fragment",
+    .read_extensions = NULL,
+    .write_extensions = html_exts,
+    .mime_type = "text/html",
+    .features = GALLEY_FORMAT_XML | GALLEY_FORMAT_FRAGMENT,
+    .params = NULL,
+    .read = NULL,
+    .write = html_write,
+};

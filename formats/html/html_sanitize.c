@@ -1,0 +1,231 @@
+/*
+ * html_sanitize.c - raw HTML made safe and well-formed.
+ *
+ * Raw HTML from the input is parsed with libxml2's HTML parser (which closes
+ * what was left open and repairs what was malformed) and written back through
+ * the XML writer, leaving out:
+ *   - elements that run or embed active content: script, iframe, frame,
+ *     frameset, object, embed, applet, base, meta, link (and, in EPUB, style
+ *     and any element HTML5 does not define, whose content is kept);
+ *   - event handler attributes (on*), and URLs with javascript:, vbscript: or
+ *     non-image data: schemes;
+ *   - names that are not XML names.
+ * The CommonMark test normalizer applies the same list (tests/spec/normalize.py).
+ */
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+
+#include "../../src/text.h"
+#include "html.h"
+
+static bool in_list(const char *name, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcasecmp(name, *list) == 0)
+			return true;
+	return false;
+}
+
+static const char *const active_elements[] = {
+    "script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta", "link", NULL,
+};
+
+static const char *const void_elements[] = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr", NULL,
+};
+
+/* HTML5 elements allowed in an EPUB content document's body. */
+static const char *const epub_elements[] = {
+    "a", "abbr", "address", "article", "aside", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code",
+    "col", "colgroup", "data", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure",
+    "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "i", "img", "ins", "kbd", "li", "main", "mark",
+    "nav", "ol", "p", "pre", "q", "rp", "rt", "ruby", "s", "samp", "section", "small", "span", "strong", "sub",
+    "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr", NULL,
+};
+
+static const char *const url_attributes[] = {
+    "href", "src", "action", "formaction", "background", "poster", "data", "cite", "longdesc", "usemap",
+    "xlink:href", "srcset", NULL,
+};
+
+static bool valid_name(const xmlChar *name, bool allow_xml_prefix)
+{
+	if (!name || xmlValidateName(name, 0) != 0)
+		return false;
+	if (strchr((const char *)name, ':'))
+		return allow_xml_prefix && strcmp((const char *)name, "xml:lang") == 0;
+	return true;
+}
+
+static bool attribute_allowed(html_ctx *c, const char *name, const char *value)
+{
+	if (strncasecmp(name, "on", 2) == 0)
+		return false;
+	if (in_list(name, url_attributes) && galley_url_is_active(value))
+		return false;
+	if (strcasecmp(name, "style") == 0 && value &&
+	    (strcasestr(value, "javascript:") || strcasestr(value, "expression(")))
+		return false;
+	if ((c->flags & HTML_EPUB) && !strcasecmp(name, "align"))
+		return false;
+	return true;
+}
+
+static void write_attributes(html_ctx *c, xmlNodePtr el)
+{
+	for (xmlAttrPtr a = el->properties; a; a = a->next) {
+		xmlChar *value = xmlNodeListGetString(el->doc, a->children, 1);
+		const char *name = (const char *)a->name;
+		if (!valid_name(a->name, true))
+			;
+		else if (!attribute_allowed(c, name, value ? (const char *)value : ""))
+			c->raw_dropped++;
+		else
+			xmlw_attr(c->x, name, value ? (const char *)value : "");
+		xmlFree(value);
+	}
+}
+
+typedef enum { EL_WRITE, EL_UNWRAP, EL_DROP } el_action;
+
+static el_action element_action(html_ctx *c, const char *name)
+{
+	if (in_list(name, active_elements))
+		return EL_DROP;
+	if (c->flags & HTML_EPUB) {
+		if (!strcasecmp(name, "style") || !strcasecmp(name, "title"))
+			return EL_DROP;
+		if (!in_list(name, epub_elements))
+			return EL_UNWRAP;
+	}
+	return valid_name(BAD_CAST name, false) ? EL_WRITE : EL_UNWRAP;
+}
+
+static void write_comment(html_ctx *c, const char *text)
+{
+	size_t n = strlen(text);
+	if (strstr(text, "--") || (n && text[n - 1] == '-'))
+		return; /* not expressible as an XML comment */
+	if (xmlTextWriterWriteComment(c->x->w, BAD_CAST xmlw_clean(c->x, text, n)) < 0)
+		c->x->failed = 1;
+}
+
+static void write_pi(html_ctx *c, xmlNodePtr n)
+{
+	const char *content = n->content ? (const char *)n->content : "";
+	if ((c->flags & HTML_EPUB) || !valid_name(n->name, false) || strstr(content, "?>") ||
+	    !strcasecmp((const char *)n->name, "xml"))
+		return;
+	if (xmlTextWriterWritePI(c->x->w, n->name, BAD_CAST xmlw_clean(c->x, content, (size_t)-1)) < 0)
+		c->x->failed = 1;
+}
+
+/* Writes the start of `n`; true when its children are to be written next. */
+static bool open_node(html_ctx *c, xmlNodePtr n, bool *opened)
+{
+	*opened = false;
+	switch (n->type) {
+	case XML_ELEMENT_NODE: {
+		el_action act = element_action(c, (const char *)n->name);
+		if (act == EL_DROP) {
+			c->raw_dropped++;
+			return false;
+		}
+		if (act == EL_WRITE) {
+			xmlw_start(c->x, (const char *)n->name);
+			write_attributes(c, n);
+			*opened = true;
+		}
+		return n->children != NULL;
+	}
+	case XML_TEXT_NODE:
+	case XML_CDATA_SECTION_NODE:
+		if (n->content)
+			xmlw_text(c->x, (const char *)n->content, strlen((const char *)n->content));
+		return false;
+	case XML_COMMENT_NODE:
+		if (n->content && !(c->flags & HTML_EPUB))
+			write_comment(c, (const char *)n->content);
+		return false;
+	case XML_PI_NODE:
+		write_pi(c, n);
+		return false;
+	default:
+		return false;
+	}
+}
+
+static void close_node(html_ctx *c, xmlNodePtr n)
+{
+	if (in_list((const char *)n->name, void_elements) && !n->children)
+		xmlw_end_empty(c->x);
+	else
+		xmlw_end(c->x);
+}
+
+static bool was_opened(html_ctx *c, xmlNodePtr n)
+{
+	return n->type == XML_ELEMENT_NODE && element_action(c, (const char *)n->name) == EL_WRITE;
+}
+
+/* Writes the siblings from `first` on and their subtrees, without recursion. */
+static void write_nodes(html_ctx *c, xmlNodePtr first)
+{
+	xmlNodePtr top = first ? first->parent : NULL;
+	xmlNodePtr n = first;
+	while (n) {
+		bool opened;
+		if (open_node(c, n, &opened)) {
+			n = n->children;
+			continue;
+		}
+		if (opened)
+			close_node(c, n);
+		while (n && !n->next) {
+			n = n->parent;
+			if (!n || n == top)
+				return;
+			if (was_opened(c, n))
+				close_node(c, n);
+		}
+		if (n)
+			n = n->next;
+	}
+}
+
+int html_write_sanitized(html_ctx *c, const char *src, size_t len)
+{
+	static const char prefix[] = "<html><body>";
+	galley_buf in = GALLEY_BUF_INIT;
+	htmlDocPtr doc;
+
+	if (galley_buf_put(&in, prefix, sizeof(prefix) - 1) != 0 || galley_buf_put(&in, src, len) != 0) {
+		galley_buf_free(&in);
+		return GALLEY_ENOMEM;
+	}
+	doc = htmlReadMemory((const char *)in.data, (int)in.len, NULL, "UTF-8",
+	                     HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+	galley_buf_free(&in);
+	if (!doc)
+		return 0; /* nothing the parser could make sense of */
+	for (xmlNodePtr top = xmlDocGetRootElement(doc) ? xmlDocGetRootElement(doc)->children : NULL; top;
+	     top = top->next) {
+		if (top->type == XML_ELEMENT_NODE && !strcasecmp((const char *)top->name, "head"))
+			continue;
+		if (top->type == XML_ELEMENT_NODE && !strcasecmp((const char *)top->name, "body")) {
+			if (top->children)
+				write_nodes(c, top->children);
+			continue;
+		}
+		/* a lone node outside body: write it by itself */
+		xmlNodePtr next = top->next;
+		top->next = NULL;
+		write_nodes(c, top);
+		top->next = next;
+	}
+	xmlFreeDoc(doc);
+	return c->x->failed ? GALLEY_ENOMEM : 0;
+}

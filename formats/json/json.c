@@ -1,0 +1,196 @@
+/*
+ * json.c - the model as JSON (schema in docs/json-schema.json, described in
+ * docs/json.md). Keys come in a fixed order so the output is stable.
+ */
+#include <string.h>
+
+#include "../../src/internal.h"
+
+static void put_string(galley_buf *b, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s, *end = p + len, *run = p;
+	galley_buf_putc(b, '"');
+	for (; p < end; p++) {
+		unsigned char c = *p;
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		galley_buf_put(b, run, (size_t)(p - run));
+		run = p + 1;
+		switch (c) {
+		case '"':
+			galley_buf_put(b, "\\\"", 2);
+			break;
+		case '\\':
+			galley_buf_put(b, "\\\\", 2);
+			break;
+		case '\n':
+			galley_buf_put(b, "\\n", 2);
+			break;
+		case '\t':
+			galley_buf_put(b, "\\t", 2);
+			break;
+		case '\r':
+			galley_buf_put(b, "\\r", 2);
+			break;
+		default: {
+			char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+			galley_buf_put(b, esc, 6);
+		}
+		}
+	}
+	galley_buf_put(b, run, (size_t)(p - run));
+	galley_buf_putc(b, '"');
+}
+
+static void put_cstr(galley_buf *b, const char *s) { put_string(b, s, strlen(s)); }
+
+static void put_key(galley_buf *b, const char *key)
+{
+	galley_buf_putc(b, ',');
+	put_cstr(b, key);
+	galley_buf_putc(b, ':');
+}
+
+static void put_field(galley_buf *b, const char *key, const char *value)
+{
+	if (!value)
+		return;
+	put_key(b, key);
+	put_cstr(b, value);
+}
+
+static void put_list(galley_buf *b, const char *key, size_t n, const char *(*get)(const galley_doc *, size_t),
+                     const galley_doc *doc)
+{
+	put_key(b, key);
+	galley_buf_putc(b, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			galley_buf_putc(b, ',');
+		put_cstr(b, get(doc, i));
+	}
+	galley_buf_putc(b, ']');
+}
+
+static void write_meta(galley_buf *b, const galley_doc *doc)
+{
+	galley_buf_puts(b, "\"meta\":{\"schema\":\"galley-json/1\"");
+	for (int f = 0; f < GALLEY_META_FIELD_COUNT; f++)
+		put_field(b, galley_meta_field_name((galley_meta_field)f), doc->meta[f]);
+	put_list(b, "authors", doc->authors.count, galley_doc_author, doc);
+	put_list(b, "keywords", doc->keywords.count, galley_doc_keyword, doc);
+	put_key(b, "extra");
+	galley_buf_putc(b, '{');
+	for (size_t i = 0; i < doc->extra_keys.count; i++) {
+		if (i)
+			galley_buf_putc(b, ',');
+		put_cstr(b, doc->extra_keys.items[i]);
+		galley_buf_putc(b, ':');
+		put_cstr(b, doc->extra_values.items[i]);
+	}
+	galley_buf_puts(b, "}}");
+}
+
+static const char *align_name(galley_align a)
+{
+	static const char *const names[] = {"none", "left", "center", "right"};
+	return names[a <= GALLEY_ALIGN_RIGHT ? a : 0];
+}
+
+static void write_fields(galley_buf *b, const galley_node *n)
+{
+	switch ((galley_node_type)n->type) {
+	case GALLEY_NODE_HEADING:
+		galley_buf_printf(b, ",\"level\":%d", n->level);
+		put_field(b, "id", n->id);
+		break;
+	case GALLEY_NODE_ORDERED_LIST:
+		galley_buf_printf(b, ",\"start\":%d,\"delimiter\":\"%c\"", n->start, n->delim ? n->delim : '.');
+		/* fall through */
+	case GALLEY_NODE_BULLET_LIST:
+		galley_buf_printf(b, ",\"tight\":%s", n->tight ? "true" : "false");
+		break;
+	case GALLEY_NODE_LIST_ITEM:
+		if (n->task)
+			put_field(b, "task", n->task == GALLEY_TASK_CHECKED ? "checked" : "unchecked");
+		break;
+	case GALLEY_NODE_CODE_BLOCK:
+		put_field(b, "language", n->info);
+		put_key(b, "text");
+		put_string(b, n->lit ? n->lit : "", n->len);
+		break;
+	case GALLEY_NODE_RAW_BLOCK:
+	case GALLEY_NODE_RAW_INLINE:
+		put_field(b, "format", n->info ? n->info : "html");
+		/* fall through */
+	case GALLEY_NODE_TEXT:
+	case GALLEY_NODE_CODE:
+		put_key(b, "text");
+		put_string(b, n->lit ? n->lit : "", n->len);
+		break;
+	case GALLEY_NODE_LINK:
+	case GALLEY_NODE_IMAGE:
+		put_field(b, "url", n->url ? n->url : "");
+		put_field(b, "title", n->title);
+		break;
+	case GALLEY_NODE_FOOTNOTE_REF:
+	case GALLEY_NODE_FOOTNOTE_DEF:
+		put_field(b, "label", n->id ? n->id : "");
+		galley_buf_printf(b, ",\"number\":%d", n->number);
+		break;
+	case GALLEY_NODE_TABLE:
+		galley_buf_printf(b, ",\"columns\":%d,\"align\":[", n->columns);
+		for (int i = 0; i < n->columns; i++)
+			galley_buf_printf(b, "%s\"%s\"", i ? "," : "", align_name(galley_node_table_align(n, i)));
+		galley_buf_putc(b, ']');
+		break;
+	case GALLEY_NODE_TABLE_ROW:
+		galley_buf_printf(b, ",\"header\":%s", n->header ? "true" : "false");
+		break;
+	default:
+		break;
+	}
+}
+
+static int json_write(const galley_doc *doc, galley_buf *out, const galley_options *opts, galley_error *err)
+{
+	galley_walk w;
+	galley_event ev;
+	(void)opts;
+	galley_buf_putc(out, '{');
+	write_meta(out, doc);
+	galley_buf_puts(out, ",\"document\":");
+	galley_walk_init(&w, doc->root);
+	while ((ev = galley_walk_next(&w)) != GALLEY_EVENT_DONE) {
+		const galley_node *n = w.node;
+		if (ev == GALLEY_EVENT_EXIT) {
+			galley_buf_puts(out, "]}");
+			continue;
+		}
+		if (n != doc->root && n->prev)
+			galley_buf_putc(out, ',');
+		galley_buf_puts(out, "{\"type\":");
+		put_cstr(out, galley_node_type_name((galley_node_type)n->type));
+		galley_buf_printf(out, ",\"line\":%u,\"column\":%u", n->line, n->col);
+		write_fields(out, n);
+		if (galley_node_type_is_leaf((galley_node_type)n->type))
+			galley_buf_putc(out, '}');
+		else
+			galley_buf_puts(out, ",\"children\":[");
+	}
+	galley_buf_puts(out, "}\n");
+	if (out->failed)
+		return galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory");
+	return 0;
+}
+
+static const char *const json_exts[] = {"json", NULL};
+
+const galley_format galley_format_json = {
+    .name = "json",
+    .description = "the article model as JSON (docs/json.md)",
+    .write_extensions = json_exts,
+    .mime_type = "application/json",
+    .write = json_write,
+};

@@ -1,0 +1,397 @@
+/*
+ * markdown.c - Markdown into the article model, parsed by cmark-gfm.
+ *
+ * Three dialects share this reader:
+ *   markdown    GFM tables, strikethrough, autolinks, task lists, footnotes,
+ *               smart punctuation, YAML front matter, implicit figures,
+ *               {#id} on headings, "Term / : definition" lists, simple
+ *               inline HTML (<sup>, <sub>, <em>, ...) mapped to the model;
+ *   gfm         GitHub Flavored Markdown as GitHub renders it;
+ *   commonmark  the CommonMark spec and nothing more.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm-extension_api.h>
+#include <cmark-gfm.h>
+
+#include "../../src/internal.h"
+#include "../../src/strmap.h"
+#include "frontmatter.h"
+#include "markdown.h"
+
+enum {
+	MD_EXTENSIONS = 1u << 0, /* GFM extensions and footnotes */
+	MD_SMART = 1u << 1,
+	MD_FRONT_MATTER = 1u << 2,
+	MD_RICH = 1u << 3 /* figures, ids, definition lists, inline HTML mapping */
+};
+
+typedef struct md_ctx {
+	galley_doc *doc;
+	const galley_options *opts;
+	galley_error *err;
+	unsigned line_offset; /* lines of front matter before the body */
+	size_t byte_offset;
+} md_ctx;
+
+static int attach_extensions(cmark_parser *p)
+{
+	static const char *const names[] = {"table", "strikethrough", "autolink", "tasklist"};
+	cmark_gfm_core_extensions_ensure_registered();
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		cmark_syntax_extension *ext = cmark_find_syntax_extension(names[i]);
+		if (!ext || !cmark_parser_attach_syntax_extension(p, ext))
+			return -1;
+	}
+	return 0;
+}
+
+static galley_node_type map_extension(cmark_node *n)
+{
+	const char *t = cmark_node_get_type_string(n);
+	if (!strcmp(t, "table"))
+		return GALLEY_NODE_TABLE;
+	if (!strcmp(t, "table_header") || !strcmp(t, "table_row"))
+		return GALLEY_NODE_TABLE_ROW;
+	if (!strcmp(t, "table_cell"))
+		return GALLEY_NODE_TABLE_CELL;
+	if (!strcmp(t, "strikethrough"))
+		return GALLEY_NODE_STRIKETHROUGH;
+	return GALLEY_NODE_NONE;
+}
+
+static galley_node_type map_type(cmark_node *n)
+{
+	switch (cmark_node_get_type(n)) {
+	case CMARK_NODE_DOCUMENT:
+		return GALLEY_NODE_DOCUMENT;
+	case CMARK_NODE_BLOCK_QUOTE:
+		return GALLEY_NODE_BLOCK_QUOTE;
+	case CMARK_NODE_LIST:
+		return cmark_node_get_list_type(n) == CMARK_ORDERED_LIST ? GALLEY_NODE_ORDERED_LIST
+		                                                         : GALLEY_NODE_BULLET_LIST;
+	case CMARK_NODE_ITEM:
+		return GALLEY_NODE_LIST_ITEM;
+	case CMARK_NODE_CODE_BLOCK:
+		return GALLEY_NODE_CODE_BLOCK;
+	case CMARK_NODE_HTML_BLOCK:
+		return GALLEY_NODE_RAW_BLOCK;
+	case CMARK_NODE_PARAGRAPH:
+		return GALLEY_NODE_PARAGRAPH;
+	case CMARK_NODE_HEADING:
+		return GALLEY_NODE_HEADING;
+	case CMARK_NODE_THEMATIC_BREAK:
+		return GALLEY_NODE_THEMATIC_BREAK;
+	case CMARK_NODE_FOOTNOTE_DEFINITION:
+		return GALLEY_NODE_FOOTNOTE_DEF;
+	case CMARK_NODE_TEXT:
+		return GALLEY_NODE_TEXT;
+	case CMARK_NODE_SOFTBREAK:
+		return GALLEY_NODE_SOFT_BREAK;
+	case CMARK_NODE_LINEBREAK:
+		return GALLEY_NODE_HARD_BREAK;
+	case CMARK_NODE_CODE:
+		return GALLEY_NODE_CODE;
+	case CMARK_NODE_HTML_INLINE:
+		return GALLEY_NODE_RAW_INLINE;
+	case CMARK_NODE_EMPH:
+		return GALLEY_NODE_EMPH;
+	case CMARK_NODE_STRONG:
+		return GALLEY_NODE_STRONG;
+	case CMARK_NODE_LINK:
+		return GALLEY_NODE_LINK;
+	case CMARK_NODE_IMAGE:
+		return GALLEY_NODE_IMAGE;
+	case CMARK_NODE_FOOTNOTE_REFERENCE:
+		return GALLEY_NODE_FOOTNOTE_REF;
+	default:
+		return map_extension(n);
+	}
+}
+
+static size_t cstrlen(const char *s) { return s ? strlen(s) : 0; }
+
+/* Fills the fields of `g` from the cmark node `n`. */
+static int copy_fields(md_ctx *c, cmark_node *n, galley_node *g)
+{
+	galley_doc *doc = c->doc;
+	const char *s;
+	int rc = 0;
+	switch (g->type) {
+	case GALLEY_NODE_HEADING:
+		galley_node_set_heading_level(g, cmark_node_get_heading_level(n));
+		break;
+	case GALLEY_NODE_ORDERED_LIST:
+	case GALLEY_NODE_BULLET_LIST:
+		galley_node_set_list(g, cmark_node_get_list_start(n),
+		                     cmark_node_get_list_delim(n) == CMARK_PAREN_DELIM ? ')' : '.',
+		                     cmark_node_get_list_tight(n));
+		break;
+	case GALLEY_NODE_LIST_ITEM:
+		if (!strcmp(cmark_node_get_type_string(n), "tasklist"))
+			galley_node_set_task(g, cmark_gfm_extensions_get_tasklist_item_checked(n) ? GALLEY_TASK_CHECKED
+			                                                                           : GALLEY_TASK_UNCHECKED);
+		break;
+	case GALLEY_NODE_CODE_BLOCK:
+		s = cmark_node_get_fence_info(n);
+		if (s && *s) {
+			size_t word = strcspn(s, " \t");
+			rc = galley_node_set_info(doc, g, s, word);
+		}
+		if (rc == 0)
+			rc = galley_node_set_literal(doc, g, cmark_node_get_literal(n), cstrlen(cmark_node_get_literal(n)));
+		break;
+	case GALLEY_NODE_RAW_BLOCK:
+	case GALLEY_NODE_RAW_INLINE:
+		rc = galley_node_set_info(doc, g, "html", 4);
+		/* fall through */
+	case GALLEY_NODE_TEXT:
+	case GALLEY_NODE_CODE:
+		s = cmark_node_get_literal(n);
+		if (rc == 0)
+			rc = galley_node_set_literal(doc, g, s ? s : "", cstrlen(s));
+		break;
+	case GALLEY_NODE_LINK:
+	case GALLEY_NODE_IMAGE:
+		rc = galley_node_set_url(doc, g, cmark_node_get_url(n) ? cmark_node_get_url(n) : "", (size_t)-1);
+		s = cmark_node_get_title(n);
+		if (rc == 0 && s && *s)
+			rc = galley_node_set_title(doc, g, s, (size_t)-1);
+		break;
+	case GALLEY_NODE_FOOTNOTE_DEF:
+	case GALLEY_NODE_FOOTNOTE_REF:
+		s = cmark_node_get_literal(n);
+		rc = galley_node_set_footnote_label(doc, g, s ? s : "", cstrlen(s));
+		break;
+	case GALLEY_NODE_TABLE: {
+		int cols = cmark_gfm_extensions_get_table_columns(n);
+		uint8_t *al = cmark_gfm_extensions_get_table_alignments(n);
+		galley_align align[1024];
+		int k = cols < 1024 ? cols : 1024;
+		for (int i = 0; i < k; i++)
+			align[i] = !al ? GALLEY_ALIGN_NONE
+			           : al[i] == 'l' ? GALLEY_ALIGN_LEFT
+			           : al[i] == 'c' ? GALLEY_ALIGN_CENTER
+			           : al[i] == 'r' ? GALLEY_ALIGN_RIGHT
+			                          : GALLEY_ALIGN_NONE;
+		rc = galley_node_set_table(doc, g, cols, NULL);
+		for (int i = 0; rc == 0 && i < k; i++)
+			g->align[i] = (uint8_t)align[i];
+		break;
+	}
+	case GALLEY_NODE_TABLE_ROW:
+		galley_node_set_row_header(g, !strcmp(cmark_node_get_type_string(n), "table_header"));
+		break;
+	default:
+		break;
+	}
+	return rc;
+}
+
+/* Builds the model from the cmark tree, iteratively. */
+static int convert_tree(md_ctx *c, cmark_node *root)
+{
+	cmark_iter *it = cmark_iter_new(root);
+	galley_node *cur = c->doc->root;
+	cmark_event_type ev;
+	int rc = 0;
+	if (!it)
+		return GALLEY_ENOMEM;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE && rc == 0) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (n == root)
+			continue;
+		galley_node_type t = map_type(n);
+		if (ev == CMARK_EVENT_EXIT) {
+			if (t != GALLEY_NODE_NONE && !galley_node_type_is_leaf(t) && cur->parent)
+				cur = cur->parent;
+			continue;
+		}
+		if (t == GALLEY_NODE_NONE)
+			continue; /* unknown extension node: its children go to the parent */
+		galley_node *g = galley_node_new(c->doc, t, (unsigned)cmark_node_get_start_line(n) + c->line_offset,
+		                                 (unsigned)cmark_node_get_start_column(n));
+		if (!g) {
+			rc = GALLEY_ENOMEM;
+			break;
+		}
+		rc = copy_fields(c, n, g);
+		galley_node_append(cur, g);
+		if (!galley_node_type_is_leaf(t))
+			cur = g; /* until cmark reports its exit */
+	}
+	cmark_iter_free(it);
+	return rc;
+}
+
+/*
+ * cmark-gfm keeps the definitions that are referenced, in the order of their
+ * first reference, but does not expose their labels: give each definition the
+ * label of the reference that numbered it.
+ */
+static int label_footnotes(galley_doc *doc)
+{
+	galley_node **defs = NULL;
+	size_t ndefs = 0, cap = 0, next = 0;
+	strmap seen = STRMAP_INIT;
+	galley_walk w;
+	int rc = 0;
+
+	galley_walk_init(&w, doc->root);
+	while (galley_walk_next(&w) != GALLEY_EVENT_DONE) {
+		if (w.event != GALLEY_EVENT_ENTER || w.node->type != GALLEY_NODE_FOOTNOTE_DEF)
+			continue;
+		if (ndefs == cap) {
+			cap = cap ? cap * 2 : 16;
+			galley_node **d = realloc(defs, cap * sizeof(*d));
+			if (!d) {
+				rc = GALLEY_ENOMEM;
+				goto cleanup;
+			}
+			defs = d;
+		}
+		defs[ndefs++] = w.node;
+	}
+	galley_walk_init(&w, doc->root);
+	while (next < ndefs && galley_walk_next(&w) != GALLEY_EVENT_DONE) {
+		galley_node *n = w.node;
+		if (w.event != GALLEY_EVENT_ENTER || n->type != GALLEY_NODE_FOOTNOTE_REF || !n->id)
+			continue;
+		galley_node *def = strmap_get(&seen, n->id);
+		if (!def) {
+			def = defs[next++];
+			def->id = n->id;
+			if (strmap_put(&seen, n->id, def) != 0) {
+				rc = GALLEY_ENOMEM;
+				goto cleanup;
+			}
+		}
+		n->def = def;
+	}
+cleanup:
+	strmap_free(&seen);
+	free(defs);
+	return rc;
+}
+
+static int fail_utf8(md_ctx *c, const char *data, size_t bad)
+{
+	unsigned line = 1, col = 1;
+	for (size_t i = 0; i < bad; i++) {
+		if (data[i] == '\n') {
+			line++;
+			col = 1;
+		} else if (((unsigned char)data[i] & 0xC0) != 0x80) {
+			col++;
+		}
+	}
+	return galley_error_set(c->err, GALLEY_EINPUT, c->opts, line, col,
+	                        "the input is not valid UTF-8 (bad byte 0x%02X at offset %zu); convert it first or "
+	                        "read it as text with --encoding",
+	                        (unsigned char)data[bad], bad);
+}
+
+static int read_dialect(galley_doc *doc, const char *data, size_t len, const galley_options *opts,
+                        galley_error *err, unsigned features)
+{
+	md_ctx c = {doc, opts, err, 0, 0};
+	unsigned flags = opts ? opts->flags : 0;
+	int cmark_opts = CMARK_OPT_UNSAFE;
+	cmark_parser *parser = NULL;
+	cmark_node *root = NULL;
+	int rc = 0;
+
+	size_t bad = galley_utf8_check(data, len);
+	if (bad != (size_t)-1)
+		return fail_utf8(&c, data, bad);
+	if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) {
+		data += 3;
+		len -= 3;
+	}
+	if (features & MD_FRONT_MATTER) {
+		size_t ystart = 0, ylen = 0;
+		unsigned lines = 0;
+		size_t skip = frontmatter_find(data, len, &ystart, &ylen, &lines);
+		if (skip) {
+			rc = frontmatter_parse(doc, data + ystart, ylen, 2, opts, err);
+			if (rc)
+				return rc;
+			data += skip;
+			len -= skip;
+			c.line_offset = lines;
+		}
+	}
+	if ((features & MD_SMART) && !(flags & GALLEY_OPT_NO_SMART))
+		cmark_opts |= CMARK_OPT_SMART;
+	if (features & MD_EXTENSIONS)
+		cmark_opts |= CMARK_OPT_FOOTNOTES;
+	parser = cmark_parser_new(cmark_opts);
+	if (!parser || ((features & MD_EXTENSIONS) && attach_extensions(parser) != 0)) {
+		rc = galley_error_set(err, GALLEY_EINTERNAL, NULL, 0, 0, "cannot set up the Markdown parser");
+		goto cleanup;
+	}
+	cmark_parser_feed(parser, data, len);
+	root = cmark_parser_finish(parser);
+	if (!root) {
+		rc = galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory parsing Markdown");
+		goto cleanup;
+	}
+	rc = convert_tree(&c, root);
+	if (rc == 0 && (features & MD_EXTENSIONS))
+		rc = label_footnotes(doc);
+	if (rc == 0 && (features & MD_RICH))
+		rc = md_enrich(doc, opts);
+	if (rc == 0 && !(flags & GALLEY_OPT_NO_TITLE_FROM_HEADING) && (features & MD_FRONT_MATTER))
+		rc = md_title_from_heading(doc);
+	if (rc)
+		galley_error_set(err, rc, NULL, 0, 0, "out of memory");
+cleanup:
+	if (root)
+		cmark_node_free(root);
+	if (parser)
+		cmark_parser_free(parser);
+	return rc;
+}
+
+static int read_markdown(galley_doc *doc, const char *data, size_t len, const galley_options *opts,
+                         galley_error *err)
+{
+	return read_dialect(doc, data, len, opts, err, MD_EXTENSIONS | MD_SMART | MD_FRONT_MATTER | MD_RICH);
+}
+
+static int read_gfm(galley_doc *doc, const char *data, size_t len, const galley_options *opts, galley_error *err)
+{
+	return read_dialect(doc, data, len, opts, err, MD_EXTENSIONS);
+}
+
+static int read_commonmark(galley_doc *doc, const char *data, size_t len, const galley_options *opts,
+                           galley_error *err)
+{
+	return read_dialect(doc, data, len, opts, err, 0);
+}
+
+static const char *const md_exts[] = {"md", "markdown", "mkd", "mdown", NULL};
+
+const galley_format galley_format_markdown = {
+    .name = "markdown",
+    .description = "Markdown: CommonMark with GFM extensions, footnotes, front matter, smart punctuation",
+    .read_extensions = md_exts,
+    .mime_type = "text/markdown",
+    .read = read_markdown,
+};
+
+const galley_format galley_format_gfm = {
+    .name = "gfm",
+    .description = "GitHub Flavored Markdown, as GitHub reads it",
+    .mime_type = "text/markdown",
+    .read = read_gfm,
+};
+
+const galley_format galley_format_commonmark = {
+    .name = "commonmark",
+    .description = "strict CommonMark 0.31 (no extensions)",
+    .mime_type = "text/markdown",
+    .read = read_commonmark,
+};

@@ -1,0 +1,94 @@
+#include "arena.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct arena_chunk {
+	arena_chunk *prev;
+	size_t size;
+	/* the memory follows, aligned by the union below */
+	union {
+		long double ld;
+		void *p;
+		long long ll;
+	} data[];
+};
+
+enum { CHUNK_SIZE = 64 * 1024 };
+
+void arena_init(arena *a)
+{
+	a->head = NULL;
+	a->next = NULL;
+	a->end = NULL;
+}
+
+static arena_chunk *new_chunk(arena *a, size_t size)
+{
+	arena_chunk *c = malloc(sizeof(*c) + size);
+	if (!c)
+		return NULL;
+	c->size = size;
+	c->prev = a->head;
+	a->head = c;
+	return c;
+}
+
+void *arena_alloc(arena *a, size_t size)
+{
+	size = (size + 15) & ~(size_t)15;
+	if (size == 0)
+		size = 16;
+	if ((size_t)(a->end - a->next) < size || !a->next) {
+		if (size > CHUNK_SIZE / 4) {
+			/* a large block gets a chunk of its own behind the current one */
+			arena_chunk *c = malloc(sizeof(*c) + size);
+			if (!c)
+				return NULL;
+			c->size = size;
+			if (a->head) {
+				c->prev = a->head->prev;
+				a->head->prev = c;
+			} else {
+				c->prev = NULL;
+				a->head = c;
+				a->next = a->end = (char *)c->data + size;
+			}
+			memset(c->data, 0, size);
+			return c->data;
+		}
+		arena_chunk *c = new_chunk(a, CHUNK_SIZE);
+		if (!c)
+			return NULL;
+		a->next = (char *)c->data;
+		a->end = a->next + CHUNK_SIZE;
+	}
+	void *p = a->next;
+	a->next += size;
+	memset(p, 0, size);
+	return p;
+}
+
+char *arena_strndup(arena *a, const char *str, size_t len)
+{
+	if (len >= (size_t)-16)
+		return NULL;
+	char *p = arena_alloc(a, len + 1);
+	if (!p)
+		return NULL;
+	if (len)
+		memcpy(p, str, len);
+	p[len] = '\0';
+	return p;
+}
+
+void arena_free(arena *a)
+{
+	arena_chunk *c = a->head;
+	while (c) {
+		arena_chunk *prev = c->prev;
+		free(c);
+		c = prev;
+	}
+	arena_init(a);
+}

@@ -1,0 +1,280 @@
+/* convert.c - reading, writing and saving through the registry. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* Inputs larger than this are refused rather than read into memory. */
+#define MAX_INPUT_SIZE ((size_t)1 << 30)
+
+static int apply_list(galley_doc *doc, const char *key, const char *value)
+{
+	if (strcmp(key, "author") == 0 || strcmp(key, "authors") == 0)
+		return galley_doc_add_author(doc, value, (size_t)-1);
+	/* keywords: a comma-separated list */
+	for (const char *p = value; *p;) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		while (n && *p == ' ')
+			p++, n--;
+		while (n && p[n - 1] == ' ')
+			n--;
+		if (n && galley_doc_add_keyword(doc, p, n) != 0)
+			return GALLEY_ENOMEM;
+		p += n;
+		while (*p == ' ')
+			p++;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+int galley_doc_apply_metadata(galley_doc *doc, const galley_options *opts, galley_error *err)
+{
+	bool authors_cleared = false, keywords_cleared = false;
+	for (size_t i = 0; opts && i < opts->metadata_count; i++) {
+		const char *key = opts->metadata[i].name, *value = opts->metadata[i].value;
+		int rc;
+		if (!key || !value)
+			continue;
+		galley_meta_field f = galley_meta_field_from_name(key);
+		if (f != GALLEY_META_FIELD_COUNT) {
+			rc = galley_doc_set_meta(doc, f, value, (size_t)-1);
+		} else if (!strcmp(key, "author") || !strcmp(key, "authors")) {
+			if (!authors_cleared)
+				galley_doc_clear_authors(doc);
+			authors_cleared = true;
+			rc = apply_list(doc, key, value);
+		} else if (!strcmp(key, "keywords") || !strcmp(key, "keyword")) {
+			if (!keywords_cleared)
+				galley_doc_clear_keywords(doc);
+			keywords_cleared = true;
+			rc = apply_list(doc, key, value);
+		} else {
+			rc = galley_doc_set_extra(doc, key, value);
+		}
+		if (rc)
+			return galley_error_set(err, rc, NULL, 0, 0, "out of memory");
+	}
+	return 0;
+}
+
+int galley_read(const char *from, const char *data, size_t len, const galley_options *opts, galley_doc **out,
+                galley_error *err)
+{
+	const galley_format *fmt = galley_format_find(from);
+	galley_doc *doc = NULL;
+	int rc;
+
+	*out = NULL;
+	galley_error_clear(err);
+	if (!fmt || !fmt->read)
+		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "unknown input format '%s'",
+		                        from ? from : "(none)");
+	doc = galley_doc_new();
+	if (!doc)
+		return galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory");
+	rc = fmt->read(doc, data ? data : "", data ? len : 0, opts, err);
+	if (rc == 0)
+		rc = galley_doc_apply_metadata(doc, opts, err);
+	if (rc == 0 && (rc = galley_doc_finish(doc)) != 0)
+		galley_error_set(err, rc, NULL, 0, 0, "out of memory");
+	if (rc != 0) {
+		if (err && err->code == 0)
+			galley_error_set(err, rc, opts, 0, 0, "%s", galley_strerror(rc));
+		galley_doc_free(doc);
+		return rc;
+	}
+	*out = doc;
+	return 0;
+}
+
+static int read_all(const char *path, char **data, size_t *len, galley_error *err)
+{
+	struct stat st;
+	galley_buf buf = GALLEY_BUF_INIT;
+	FILE *f = NULL;
+	int rc = 0;
+
+	if (stat(path, &st) != 0)
+		return galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "cannot read '%s': %s", path, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "cannot read '%s': it is a directory", path);
+	f = fopen(path, "rb");
+	if (!f)
+		return galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "cannot read '%s': %s", path, strerror(errno));
+	if (S_ISREG(st.st_mode) && galley_buf_grow(&buf, (size_t)st.st_size) != 0) {
+		rc = galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory reading '%s'", path);
+		goto cleanup;
+	}
+	for (;;) {
+		if (galley_buf_grow(&buf, 65536) != 0) {
+			rc = galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory reading '%s'", path);
+			goto cleanup;
+		}
+		size_t n = fread(buf.data + buf.len, 1, buf.cap - buf.len - 1, f);
+		buf.len += n;
+		if (n == 0)
+			break;
+		if (buf.len > MAX_INPUT_SIZE) {
+			rc = galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "'%s' is larger than 1 GiB", path);
+			goto cleanup;
+		}
+	}
+	if (ferror(f)) {
+		rc = galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "cannot read '%s': %s", path, strerror(errno));
+		goto cleanup;
+	}
+	if (buf.data)
+		buf.data[buf.len] = '\0';
+	*data = (char *)galley_buf_detach(&buf, len);
+cleanup:
+	if (f)
+		fclose(f);
+	galley_buf_free(&buf);
+	return rc;
+}
+
+int galley_read_file(const char *from, const char *path, const galley_options *opts, galley_doc **out,
+                     galley_error *err)
+{
+	char *data = NULL, *dir = NULL;
+	size_t len = 0;
+	int rc;
+
+	*out = NULL;
+	galley_error_clear(err);
+	if (!from) {
+		const galley_format *f = galley_format_for_path(path, false);
+		if (!f)
+			return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0,
+			                        "cannot tell the format of '%s' from its name; name it with -f", path);
+		from = f->name;
+	}
+	rc = read_all(path, &data, &len, err);
+	if (rc)
+		return rc;
+	rc = galley_read(from, data, len, opts, out, err);
+	free(data);
+	if (rc)
+		return rc;
+	dir = strdup(path);
+	if (!dir || galley_doc_set_base_dir(*out, dirname(dir)) != 0) {
+		free(dir);
+		galley_doc_free(*out);
+		*out = NULL;
+		return galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory");
+	}
+	free(dir);
+	return 0;
+}
+
+int galley_write(const galley_doc *doc, const char *to, const galley_options *opts, unsigned char **out,
+                 size_t *len, galley_error *err)
+{
+	const galley_format *fmt = galley_format_find(to);
+	galley_buf buf = GALLEY_BUF_INIT;
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	galley_error_clear(err);
+	if (!fmt || !fmt->write)
+		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "unknown output format '%s'", to ? to : "(none)");
+	rc = fmt->write(doc, &buf, opts, err);
+	if (rc == 0 && buf.failed)
+		rc = galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory");
+	if (rc == 0 && galley_buf_grow(&buf, 0) != 0)
+		rc = galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory");
+	if (rc != 0) {
+		if (err && err->code == 0)
+			galley_error_set(err, rc, NULL, 0, 0, "%s", galley_strerror(rc));
+		galley_buf_free(&buf);
+		return rc;
+	}
+	*out = galley_buf_detach(&buf, len);
+	return 0;
+}
+
+static int write_fully(int fd, const unsigned char *data, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int galley_save_file(const char *path, const void *data, size_t len, galley_error *err)
+{
+	size_t plen = strlen(path);
+	char *tmp = malloc(plen + 16);
+	int fd = -1, rc = 0;
+	mode_t mask;
+
+	galley_error_clear(err);
+	if (!tmp)
+		return galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory");
+	snprintf(tmp, plen + 16, "%s.tmp-XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		rc = galley_error_set(err, GALLEY_EOUTPUT, NULL, 0, 0, "cannot write '%s': %s", path, strerror(errno));
+		free(tmp);
+		return rc;
+	}
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) != 0 || write_fully(fd, data, len) != 0 || fsync(fd) != 0) {
+		rc = galley_error_set(err, GALLEY_EOUTPUT, NULL, 0, 0, "cannot write '%s': %s", path, strerror(errno));
+		goto cleanup;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		rc = galley_error_set(err, GALLEY_EOUTPUT, NULL, 0, 0, "cannot write '%s': %s", path, strerror(errno));
+		goto cleanup;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0)
+		rc = galley_error_set(err, GALLEY_EOUTPUT, NULL, 0, 0, "cannot write '%s': %s", path, strerror(errno));
+cleanup:
+	if (fd >= 0)
+		close(fd);
+	if (rc)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+int galley_write_file(const galley_doc *doc, const char *to, const char *path, const galley_options *opts,
+                      galley_error *err)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (!to) {
+		const galley_format *f = galley_format_for_path(path, true);
+		if (!f)
+			return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0,
+			                        "cannot tell the output format from '%s'; name it with -t", path);
+		to = f->name;
+	}
+	rc = galley_write(doc, to, opts, &data, &len, err);
+	if (rc == 0)
+		rc = galley_save_file(path, data, len, err);
+	free(data);
+	return rc;
+}

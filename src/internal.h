@@ -1,0 +1,66 @@
+/* internal.h - the model's layout, shared by src/ and the in-tree formats. */
+#ifndef GALLEY_INTERNAL_H
+#define GALLEY_INTERNAL_H
+
+#include <stdint.h>
+
+#include "galley/sys/format.h"
+#include "arena.h"
+
+struct galley_node {
+	galley_node *parent;
+	galley_node *first;
+	galley_node *last;
+	galley_node *next;
+	galley_node *prev;
+	const char *lit; /* literal text */
+	size_t len;
+	const char *info;  /* code language, raw format */
+	const char *url;   /* link, image */
+	const char *title; /* link, image */
+	const char *id;    /* heading id, footnote label */
+	galley_node *def;  /* footnote reference: its definition */
+	uint8_t *align;    /* table */
+	int start;         /* ordered list */
+	int number;        /* footnote */
+	int columns;       /* table */
+	uint32_t line;
+	uint32_t col;
+	uint8_t type;
+	uint8_t level;  /* heading */
+	uint8_t task;   /* list item */
+	uint8_t tight;  /* list */
+	uint8_t header; /* table row */
+	char delim;     /* ordered list */
+};
+
+typedef struct strlist {
+	char **items;
+	size_t count;
+	size_t cap;
+} strlist;
+
+struct galley_doc {
+	arena mem;
+	galley_node *root;
+	char *meta[GALLEY_META_FIELD_COUNT];
+	strlist authors;
+	strlist keywords;
+	strlist extra_keys;
+	strlist extra_values;
+	char *base_dir;
+	galley_node *title_heading;
+	int footnotes;
+};
+
+/** Calls opts->diag with a preformatted message. */
+void galley_report_v(const galley_options *opts, galley_severity sev, unsigned line, unsigned col,
+                     const char *fmt, va_list ap);
+
+/** Applies opts->metadata (-M key=value) to the document. */
+int galley_doc_apply_metadata(galley_doc *doc, const galley_options *opts, galley_error *err);
+
+/** Makes a heading id from text into `out` (arena); NULL on no memory. */
+char *galley_slugify(galley_doc *doc, const char *text, size_t len);
+
+#endif

@@ -1,0 +1,133 @@
+/* xmlw.c - filtered, escaped XML output through libxml2. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <libxml/xmlIO.h>
+
+#include "xmlw.h"
+
+static int buf_write(void *ctx, const char *data, int len)
+{
+	return galley_buf_put(ctx, data, (size_t)len) == 0 ? len : -1;
+}
+
+static int buf_close(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+int xmlw_open(xmlw *x, galley_buf *out)
+{
+	xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(buf_write, buf_close, out, NULL);
+	memset(x, 0, sizeof(*x));
+	if (!ob)
+		return GALLEY_ENOMEM;
+	x->w = xmlNewTextWriter(ob);
+	if (!x->w) {
+		xmlOutputBufferClose(ob);
+		return GALLEY_ENOMEM;
+	}
+	return 0;
+}
+
+int xmlw_close(xmlw *x)
+{
+	int rc = 0;
+	if (x->w) {
+		if (xmlTextWriterFlush(x->w) < 0)
+			x->failed = 1;
+		xmlFreeTextWriter(x->w);
+		x->w = NULL;
+	}
+	if (x->failed || x->scratch.failed)
+		rc = GALLEY_ENOMEM;
+	galley_buf_free(&x->scratch);
+	return rc;
+}
+
+/* The length of a forbidden character starting at s, or 0. */
+static size_t forbidden_at(const unsigned char *s, const unsigned char *end)
+{
+	if (*s < 0x20)
+		return (*s == '\t' || *s == '\n' || *s == '\r') ? 0 : 1;
+	if (*s == 0xEF && end - s >= 3 && s[1] == 0xBF && (s[2] == 0xBE || s[2] == 0xBF))
+		return 3;
+	return 0;
+}
+
+const char *xmlw_clean(xmlw *x, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s, *end;
+	if (len == (size_t)-1)
+		len = strlen(s);
+	end = p + len;
+	for (; p < end; p++)
+		if ((*p < 0x20 || *p == 0xEF) && forbidden_at(p, end))
+			break;
+	if (p == end && s[len] == '\0')
+		return s;
+	x->scratch.len = 0;
+	galley_buf_put(&x->scratch, s, (size_t)(p - (const unsigned char *)s));
+	while (p < end) {
+		size_t bad = forbidden_at(p, end);
+		if (bad) {
+			x->dropped++;
+			p += bad;
+			continue;
+		}
+		galley_buf_putc(&x->scratch, *p++);
+	}
+	galley_buf_put(&x->scratch, "", 0);
+	return x->scratch.data ? (const char *)x->scratch.data : "";
+}
+
+static void check(xmlw *x, int rc)
+{
+	if (rc < 0)
+		x->failed = 1;
+}
+
+void xmlw_start(xmlw *x, const char *name) { check(x, xmlTextWriterStartElement(x->w, BAD_CAST name)); }
+void xmlw_end(xmlw *x) { check(x, xmlTextWriterFullEndElement(x->w)); }
+void xmlw_end_empty(xmlw *x) { check(x, xmlTextWriterEndElement(x->w)); }
+
+void xmlw_attr_len(xmlw *x, const char *name, const char *value, size_t len)
+{
+	check(x, xmlTextWriterWriteAttribute(x->w, BAD_CAST name, BAD_CAST xmlw_clean(x, value, len)));
+}
+
+void xmlw_attr(xmlw *x, const char *name, const char *value) { xmlw_attr_len(x, name, value, (size_t)-1); }
+
+void xmlw_attrf(xmlw *x, const char *name, const char *fmt, ...)
+{
+	char tmp[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	xmlw_attr(x, name, tmp);
+}
+
+void xmlw_text(xmlw *x, const char *s, size_t len)
+{
+	if (len == 0)
+		return;
+	check(x, xmlTextWriterWriteString(x->w, BAD_CAST xmlw_clean(x, s, len)));
+}
+
+void xmlw_str(xmlw *x, const char *s) { xmlw_text(x, s, strlen(s)); }
+
+void xmlw_elem(xmlw *x, const char *name, const char *text)
+{
+	xmlw_start(x, name);
+	xmlw_str(x, text);
+	xmlw_end(x);
+}
+
+void xmlw_raw(xmlw *x, const char *s, size_t len)
+{
+	if (len)
+		check(x, xmlTextWriterWriteRawLen(x->w, BAD_CAST s, (int)len));
+}
