@@ -1,5 +1,6 @@
 /* xmlw.c - filtered, escaped XML output through libxml2. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -110,11 +111,64 @@ void xmlw_attrf(xmlw *x, const char *name, const char *fmt, ...)
 	xmlw_attr(x, name, tmp);
 }
 
+/* What `c` becomes in text content, or NULL when it stays as it is. */
+static const char *text_escape(unsigned char c)
+{
+	switch (c) {
+	case '&':
+		return "&amp;";
+	case '<':
+		return "&lt;";
+	case '>':
+		return "&gt;";
+	case '\r':
+		return "&#13;";
+	default:
+		return NULL;
+	}
+}
+
+static bool needs_care(unsigned char c) { return c < 0x20 || c == '&' || c == '<' || c == '>' || c == 0xEF; }
+
+/*
+ * Escapes and filters text in one pass and hands it to the writer as raw
+ * bytes. xmlTextWriterWriteString would copy every string once more, and it
+ * leaves text outside any element unescaped, which fragments rendered on
+ * their own (then parsed again) cannot afford.
+ */
 void xmlw_text(xmlw *x, const char *s, size_t len)
 {
+	const unsigned char *p = (const unsigned char *)s, *end = p + len, *run = p;
 	if (len == 0)
 		return;
-	check(x, xmlTextWriterWriteString(x->w, BAD_CAST xmlw_clean(x, s, len)));
+	while (p < end && !needs_care(*p))
+		p++;
+	if (p == end) {
+		xmlw_raw(x, s, len);
+		return;
+	}
+	x->scratch.len = 0;
+	for (; p < end; p++) {
+		const char *esc;
+		size_t bad;
+		if (!needs_care(*p))
+			continue;
+		if ((esc = text_escape(*p)) != NULL) {
+			galley_buf_put(&x->scratch, run, (size_t)(p - run));
+			galley_buf_puts(&x->scratch, esc);
+			run = p + 1;
+		} else if ((bad = forbidden_at(p, end)) != 0) {
+			galley_buf_put(&x->scratch, run, (size_t)(p - run));
+			x->dropped++;
+			p += bad - 1;
+			run = p + 1;
+		}
+	}
+	galley_buf_put(&x->scratch, run, (size_t)(end - run));
+	if (x->scratch.failed)
+		x->failed = 1;
+	else
+		xmlw_raw(x, (const char *)x->scratch.data, x->scratch.len);
 }
 
 void xmlw_str(xmlw *x, const char *s) { xmlw_text(x, s, strlen(s)); }
