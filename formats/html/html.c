@@ -31,10 +31,16 @@ static bool is_raw_html(const galley_node *n)
 	       (!n->info || strcmp(n->info, "html") == 0);
 }
 
-static bool has_raw_html_child(const galley_node *n)
+/*
+ * Raw HTML that opens an element here and closes it in a later sibling
+ * ("<span>" text "</span>", or a "<div>" block around Markdown) is parsed
+ * with those siblings; raw HTML complete in itself is sanitized alone, which
+ * spares parsing a whole document again for one comment.
+ */
+static bool has_open_raw_html_child(const galley_node *n)
 {
 	for (const galley_node *c = n->first; c; c = c->next)
-		if (is_raw_html(c))
+		if (is_raw_html(c) && !html_is_self_contained(c->lit, c->len))
 			return true;
 	return false;
 }
@@ -226,6 +232,7 @@ static int render_mixed_children(html_ctx *c, galley_node *n)
 	for (galley_node *child = n->first; child && rc == 0; child = child->next)
 		rc = html_render(&inner, child);
 	c->raw_dropped += inner.raw_dropped;
+	c->x->dropped += sub.dropped; /* gone before the text reaches this writer */
 	galley_buf_free(&inner.scratch);
 	int rc2 = xmlw_close(&sub);
 	if (rc == 0)
@@ -363,7 +370,7 @@ static void enter(html_ctx *c, galley_walk *w)
 		break;
 	}
 	if (!(c->flags & HTML_PASSTHROUGH) && n->first && !galley_node_type_is_leaf((galley_node_type)n->type) &&
-	    has_raw_html_child(n)) {
+	    has_open_raw_html_child(n)) {
 		render_mixed_children(c, n);
 		galley_walk_skip_children(w);
 	}
