@@ -190,10 +190,10 @@ static int copy_fields(md_ctx *c, cmark_node *n, galley_node *g)
 	return rc;
 }
 
-/* Builds the model from the cmark tree, iteratively. */
-static int convert_tree(md_ctx *c, cmark_node *root)
+/* Adds one top-level block of the cmark tree to the model, iteratively. */
+static int convert_block(md_ctx *c, cmark_node *block)
 {
-	cmark_iter *it = cmark_iter_new(root);
+	cmark_iter *it = cmark_iter_new(block);
 	galley_node *cur = c->doc->root;
 	cmark_event_type ev;
 	int rc = 0;
@@ -201,8 +201,6 @@ static int convert_tree(md_ctx *c, cmark_node *root)
 		return GALLEY_ENOMEM;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE && rc == 0) {
 		cmark_node *n = cmark_iter_get_node(it);
-		if (n == root)
-			continue;
 		galley_node_type t = map_type(n);
 		if (ev == CMARK_EVENT_EXIT) {
 			if (t != GALLEY_NODE_NONE && !galley_node_type_is_leaf(t) && cur->parent)
@@ -223,6 +221,23 @@ static int convert_tree(md_ctx *c, cmark_node *root)
 			cur = g; /* until cmark reports its exit */
 	}
 	cmark_iter_free(it);
+	return rc;
+}
+
+/*
+ * Builds the model from the cmark tree, freeing each top-level block once it
+ * is converted, so that the two trees never both hold the whole document.
+ */
+static int convert_tree(md_ctx *c, cmark_node *root)
+{
+	cmark_node *block = cmark_node_first_child(root);
+	int rc = 0;
+	while (block && rc == 0) {
+		cmark_node *next = cmark_node_next(block);
+		rc = convert_block(c, block);
+		cmark_node_free(block);
+		block = next;
+	}
 	return rc;
 }
 
@@ -293,6 +308,16 @@ static int fail_utf8(md_ctx *c, const char *data, size_t bad)
 	                        (unsigned char)data[bad], bad);
 }
 
+/* True when "[^" occurs (memchr is much faster than memmem for a two-byte needle). */
+static bool may_have_footnotes(const char *data, size_t len)
+{
+	const char *p = data, *end = data + len;
+	while ((p = memchr(p, '[', (size_t)(end - p))) != NULL && ++p < end)
+		if (*p == '^')
+			return true;
+	return false;
+}
+
 static int read_dialect(galley_doc *doc, const char *data, size_t len, const galley_options *opts,
                         galley_error *err, unsigned features)
 {
@@ -328,7 +353,8 @@ static int read_dialect(galley_doc *doc, const char *data, size_t len, const gal
 	}
 	if ((features & MD_SMART) && !(flags & GALLEY_OPT_NO_SMART))
 		cmark_opts |= CMARK_OPT_SMART;
-	if (features & MD_EXTENSIONS)
+	/* cmark-gfm's footnote pass walks the whole tree twice; without "[^" it finds nothing */
+	if ((features & MD_EXTENSIONS) && may_have_footnotes(data, len))
 		cmark_opts |= CMARK_OPT_FOOTNOTES;
 	parser = cmark_parser_new(cmark_opts);
 	if (!parser || ((features & MD_EXTENSIONS) && attach_extensions(parser) != 0)) {
