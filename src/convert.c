@@ -110,14 +110,23 @@ static int read_all(const char *path, char **data, size_t *len, galley_error *er
 	f = fopen(path, "rb");
 	if (!f)
 		return galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "cannot read '%s': %s", path, strerror(errno));
-	if (S_ISREG(st.st_mode) && galley_buf_grow(&buf, (size_t)st.st_size) != 0) {
-		rc = galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory reading '%s'", path);
-		goto cleanup;
+	/* a regular file is read into a buffer of its size, not the next power of two */
+	if (S_ISREG(st.st_mode) && st.st_size >= 0 && (size_t)st.st_size < MAX_INPUT_SIZE) {
+		buf.data = malloc((size_t)st.st_size + 1);
+		buf.cap = buf.data ? (size_t)st.st_size + 1 : 0;
 	}
 	for (;;) {
-		if (galley_buf_grow(&buf, 65536) != 0) {
-			rc = galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory reading '%s'", path);
-			goto cleanup;
+		if (buf.cap - buf.len <= 1) {
+			/* full: the end of the file, or it grew since stat() */
+			int ch = EOF;
+			if (buf.cap && (ch = getc(f)) == EOF)
+				break;
+			if (galley_buf_grow(&buf, 65536) != 0) {
+				rc = galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory reading '%s'", path);
+				goto cleanup;
+			}
+			if (ch != EOF)
+				buf.data[buf.len++] = (unsigned char)ch;
 		}
 		size_t n = fread(buf.data + buf.len, 1, buf.cap - buf.len - 1, f);
 		buf.len += n;
