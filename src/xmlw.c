@@ -111,24 +111,40 @@ void xmlw_attrf(xmlw *x, const char *name, const char *fmt, ...)
 	xmlw_attr(x, name, tmp);
 }
 
-/* What `c` becomes in text content, or NULL when it stays as it is. */
-static const char *text_escape(unsigned char c)
+/* Bytes text cannot hold as they are: controls, markup characters, the lead byte of U+FFFE/U+FFFF. */
+static const bool needs_care_table[256] = {
+    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1,
+    [0x08] = 1, [0x0B] = 1, [0x0C] = 1, [0x0D] = 1, [0x0E] = 1, [0x0F] = 1, [0x10] = 1, [0x11] = 1,
+    [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1,
+    [0x1A] = 1, [0x1B] = 1, [0x1C] = 1, [0x1D] = 1, [0x1E] = 1, [0x1F] = 1, ['&'] = 1,  ['<'] = 1,
+    ['>'] = 1,  [0xEF] = 1,
+};
+
+/* Appends what `c` becomes in text content at `o`; returns the new end. */
+static unsigned char *put_escaped(unsigned char *o, unsigned char c)
 {
+	const char *esc;
 	switch (c) {
 	case '&':
-		return "&amp;";
+		esc = "&amp;";
+		break;
 	case '<':
-		return "&lt;";
+		esc = "&lt;";
+		break;
 	case '>':
-		return "&gt;";
+		esc = "&gt;";
+		break;
 	case '\r':
-		return "&#13;";
+		esc = "&#13;";
+		break;
 	default:
-		return NULL;
+		*o++ = c;
+		return o;
 	}
+	size_t n = strlen(esc);
+	memcpy(o, esc, n);
+	return o + n;
 }
-
-static bool needs_care(unsigned char c) { return c < 0x20 || c == '&' || c == '<' || c == '>' || c == 0xEF; }
 
 /*
  * Escapes and filters text in one pass and hands it to the writer as raw
@@ -138,37 +154,35 @@ static bool needs_care(unsigned char c) { return c < 0x20 || c == '&' || c == '<
  */
 void xmlw_text(xmlw *x, const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + len, *run = p;
-	if (len == 0)
-		return;
-	while (p < end && !needs_care(*p))
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+	unsigned char *o;
+	while (p < end && !needs_care_table[*p])
 		p++;
 	if (p == end) {
 		xmlw_raw(x, s, len);
 		return;
 	}
+	/* an escape is at most five bytes for one */
 	x->scratch.len = 0;
-	for (; p < end; p++) {
-		const char *esc;
-		size_t bad;
-		if (!needs_care(*p))
-			continue;
-		if ((esc = text_escape(*p)) != NULL) {
-			galley_buf_put(&x->scratch, run, (size_t)(p - run));
-			galley_buf_puts(&x->scratch, esc);
-			run = p + 1;
-		} else if ((bad = forbidden_at(p, end)) != 0) {
-			galley_buf_put(&x->scratch, run, (size_t)(p - run));
-			x->dropped++;
-			p += bad - 1;
-			run = p + 1;
-		}
-	}
-	galley_buf_put(&x->scratch, run, (size_t)(end - run));
-	if (x->scratch.failed)
+	if (len > ((size_t)-1 - 16) / 5 || galley_buf_grow(&x->scratch, len * 5) != 0) {
 		x->failed = 1;
-	else
-		xmlw_raw(x, (const char *)x->scratch.data, x->scratch.len);
+		return;
+	}
+	o = x->scratch.data;
+	memcpy(o, s, (size_t)(p - (const unsigned char *)s));
+	o += p - (const unsigned char *)s;
+	while (p < end) {
+		size_t bad;
+		if (!needs_care_table[*p])
+			*o++ = *p++;
+		else if ((bad = forbidden_at(p, end)) != 0) {
+			x->dropped++;
+			p += bad;
+		} else
+			o = put_escaped(o, *p++);
+	}
+	x->scratch.len = (size_t)(o - x->scratch.data);
+	xmlw_raw(x, (const char *)x->scratch.data, x->scratch.len);
 }
 
 void xmlw_str(xmlw *x, const char *s) { xmlw_text(x, s, strlen(s)); }
