@@ -94,9 +94,62 @@ void xmlw_start(xmlw *x, const char *name) { check(x, xmlTextWriterStartElement(
 void xmlw_end(xmlw *x) { check(x, xmlTextWriterFullEndElement(x->w)); }
 void xmlw_end_empty(xmlw *x) { check(x, xmlTextWriterEndElement(x->w)); }
 
+/* What `c` becomes in an attribute value, or NULL when it stays as it is. */
+static const char *attr_escape(unsigned char c)
+{
+	switch (c) {
+	case '&':
+		return "&amp;";
+	case '<':
+		return "&lt;";
+	case '>':
+		return "&gt;";
+	case '"':
+		return "&quot;";
+	case '\n':
+		return "&#10;";
+	case '\r':
+		return "&#13;";
+	case '\t':
+		return "&#9;";
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * Attribute values are escaped here rather than by xmlTextWriterWriteAttribute,
+ * which writes every non-ASCII character as a character reference
+ * ("Tom&#xE1;s") when the document declares no encoding.
+ */
 void xmlw_attr_len(xmlw *x, const char *name, const char *value, size_t len)
 {
-	check(x, xmlTextWriterWriteAttribute(x->w, BAD_CAST name, BAD_CAST xmlw_clean(x, value, len)));
+	const char *clean = xmlw_clean(x, value, len);
+	galley_buf esc = GALLEY_BUF_INIT;
+	const char *run = clean, *p = clean;
+	while (*p && !attr_escape((unsigned char)*p))
+		p++;
+	if (!*p) {
+		check(x, xmlTextWriterStartAttribute(x->w, BAD_CAST name));
+		xmlw_raw(x, clean, (size_t)(p - clean));
+		check(x, xmlTextWriterEndAttribute(x->w));
+		return;
+	}
+	for (; *p; p++) {
+		const char *e = attr_escape((unsigned char)*p);
+		if (!e)
+			continue;
+		galley_buf_put(&esc, run, (size_t)(p - run));
+		galley_buf_puts(&esc, e);
+		run = p + 1;
+	}
+	galley_buf_put(&esc, run, (size_t)(p - run));
+	if (esc.failed)
+		x->failed = 1;
+	check(x, xmlTextWriterStartAttribute(x->w, BAD_CAST name));
+	xmlw_raw(x, esc.data ? (const char *)esc.data : "", esc.len);
+	check(x, xmlTextWriterEndAttribute(x->w));
+	galley_buf_free(&esc);
 }
 
 void xmlw_attr(xmlw *x, const char *name, const char *value) { xmlw_attr_len(x, name, value, (size_t)-1); }
