@@ -51,6 +51,20 @@ static bool in_tight_list(const galley_node *para)
 	return item && item->type == GALLEY_NODE_LIST_ITEM && item->parent && item->parent->tight;
 }
 
+/*
+ * A line break between blocks, so the output reads like cmark's: one block
+ * a line, containers' tags on lines of their own. Never inside <pre>: code
+ * blocks are leaves.
+ */
+static void newline(html_ctx *c) { xmlw_raw(c->x, "\n", 1); }
+
+/* True when `item` starts with a block that writes tags (not a tight paragraph's bare text). */
+static bool item_opens_with_block(const galley_node *item)
+{
+	const galley_node *first = item->first;
+	return first && !(first->type == GALLEY_NODE_PARAGRAPH && in_tight_list(first));
+}
+
 static void write_url_attr(html_ctx *c, const char *name, const char *url)
 {
 	if (galley_url_is_active(url)) {
@@ -158,6 +172,7 @@ static void write_code_block(html_ctx *c, const galley_node *n)
 	xmlw_text(c->x, n->lit, n->len);
 	xmlw_end(c->x);
 	xmlw_end(c->x);
+	newline(c);
 }
 
 static const char *align_style(galley_align a)
@@ -177,19 +192,26 @@ static const char *align_style(galley_align a)
 static void enter_row(html_ctx *c, const galley_node *n)
 {
 	const galley_node *prev = n->prev;
-	if (n->header && (!prev || !prev->header))
+	if (n->header && (!prev || !prev->header)) {
 		xmlw_start(c->x, "thead");
-	else if (!n->header && (!prev || prev->header))
+		newline(c);
+	} else if (!n->header && (!prev || prev->header)) {
 		xmlw_start(c->x, "tbody");
+		newline(c);
+	}
 	xmlw_start(c->x, "tr");
+	newline(c);
 	c->column = 0;
 }
 
 static void exit_row(html_ctx *c, const galley_node *n)
 {
 	xmlw_end(c->x); /* tr */
-	if (n->header ? (!n->next || !n->next->header) : !n->next)
+	newline(c);
+	if (n->header ? (!n->next || !n->next->header) : !n->next) {
 		xmlw_end(c->x); /* thead or tbody */
+		newline(c);
+	}
 }
 
 static void enter_cell(html_ctx *c, const galley_node *n)
@@ -214,6 +236,7 @@ static void enter_ordered_list(html_ctx *c, const galley_node *n)
 	xmlw_start(c->x, "ol");
 	if (n->start != 1)
 		xmlw_attrf(c->x, "start", "%d", n->start);
+	newline(c);
 }
 
 /* Renders the children of `n` through the HTML parser and sanitizer. */
@@ -260,6 +283,7 @@ static void enter(html_ctx *c, galley_walk *w)
 		break;
 	case GALLEY_NODE_BULLET_LIST:
 		xmlw_start(x, "ul");
+		newline(c);
 		break;
 	case GALLEY_NODE_ORDERED_LIST:
 		enter_ordered_list(c, n);
@@ -270,9 +294,12 @@ static void enter(html_ctx *c, galley_walk *w)
 			xmlw_attr(x, "class", "task-list-item");
 			write_task_box(c, n);
 		}
+		if (item_opens_with_block(n))
+			newline(c);
 		break;
 	case GALLEY_NODE_BLOCK_QUOTE:
 		xmlw_start(x, "blockquote");
+		newline(c);
 		break;
 	case GALLEY_NODE_CODE_BLOCK:
 		write_code_block(c, n);
@@ -280,9 +307,11 @@ static void enter(html_ctx *c, galley_walk *w)
 	case GALLEY_NODE_THEMATIC_BREAK:
 		xmlw_start(x, "hr");
 		xmlw_end_empty(x);
+		newline(c);
 		break;
 	case GALLEY_NODE_TABLE:
 		xmlw_start(x, "table");
+		newline(c);
 		break;
 	case GALLEY_NODE_TABLE_ROW:
 		enter_row(c, n);
@@ -292,12 +321,14 @@ static void enter(html_ctx *c, galley_walk *w)
 		break;
 	case GALLEY_NODE_FIGURE:
 		xmlw_start(x, "figure");
+		newline(c);
 		break;
 	case GALLEY_NODE_FOOTNOTE_DEF:
 		galley_walk_skip_children(w); /* written with the notes */
 		return;
 	case GALLEY_NODE_DEF_LIST:
 		xmlw_start(x, "dl");
+		newline(c);
 		break;
 	case GALLEY_NODE_DEF_ITEM:
 		break;
@@ -306,6 +337,7 @@ static void enter(html_ctx *c, galley_walk *w)
 		break;
 	case GALLEY_NODE_DEF_DESC:
 		xmlw_start(x, "dd");
+		newline(c);
 		break;
 	case GALLEY_NODE_RAW_BLOCK:
 	case GALLEY_NODE_RAW_INLINE:
@@ -342,8 +374,10 @@ static void enter(html_ctx *c, galley_walk *w)
 		break;
 	case GALLEY_NODE_IMAGE:
 		if (n->parent && n->parent->type == GALLEY_NODE_FIGURE) {
-			if (write_img(c, n))
+			if (write_img(c, n)) {
+				newline(c);
 				xmlw_start(x, "figcaption");
+			}
 			else
 				xmlw_start(x, "p");
 			return; /* the alt inlines are the caption */
@@ -380,19 +414,26 @@ static void leave(html_ctx *c, galley_node *n)
 {
 	switch ((galley_node_type)n->type) {
 	case GALLEY_NODE_PARAGRAPH:
-		if (!in_tight_list(n))
+		if (!in_tight_list(n)) {
 			xmlw_end(c->x);
+			newline(c);
+		} else if (n->next) {
+			newline(c); /* bare text, then the item's next block */
+		}
 		break;
 	case GALLEY_NODE_TABLE_ROW:
 		exit_row(c, n);
 		break;
 	case GALLEY_NODE_TABLE_CELL:
 		xmlw_end(c->x);
+		newline(c);
 		c->column++;
 		break;
 	case GALLEY_NODE_IMAGE:
-		if (n->parent && n->parent->type == GALLEY_NODE_FIGURE)
+		if (n->parent && n->parent->type == GALLEY_NODE_FIGURE) {
 			xmlw_end(c->x); /* figcaption */
+			newline(c);
+		}
 		break;
 	case GALLEY_NODE_HEADING:
 	case GALLEY_NODE_BULLET_LIST:
@@ -404,6 +445,9 @@ static void leave(html_ctx *c, galley_node *n)
 	case GALLEY_NODE_DEF_LIST:
 	case GALLEY_NODE_DEF_TERM:
 	case GALLEY_NODE_DEF_DESC:
+		xmlw_end(c->x);
+		newline(c);
+		break;
 	case GALLEY_NODE_EMPH:
 	case GALLEY_NODE_STRONG:
 	case GALLEY_NODE_STRIKETHROUGH:
@@ -452,6 +496,7 @@ int html_render_note(html_ctx *c, galley_node *def)
 	if (epub)
 		xmlw_attr(c->x, "epub:type", "footnote");
 	xmlw_attr(c->x, "role", epub ? "doc-footnote" : "doc-endnote");
+	newline(c);
 	for (galley_node *b = def->first; b; b = b->next) {
 		int rc = html_render(c, b);
 		if (rc)
@@ -472,7 +517,9 @@ int html_render_note(html_ctx *c, galley_node *def)
 	xmlw_str(c->x, "\xE2\x86\xA9\xEF\xB8\x8E");
 	xmlw_end(c->x);
 	xmlw_end(c->x);
+	newline(c);
 	xmlw_end(c->x);
+	newline(c);
 	return c->x->failed ? GALLEY_ENOMEM : 0;
 }
 
