@@ -34,6 +34,7 @@ typedef struct md_ctx {
 	galley_error *err;
 	unsigned line_offset; /* lines of front matter before the body */
 	size_t byte_offset;
+	galley_buf scratch; /* repaired strings */
 } md_ctx;
 
 static int attach_extensions(cmark_parser *p)
@@ -111,7 +112,37 @@ static galley_node_type map_type(cmark_node *n)
 	}
 }
 
-static size_t cstrlen(const char *s) { return s ? strlen(s) : 0; }
+/*
+ * A string from cmark-gfm as valid UTF-8 ("" for NULL; *len in and out;
+ * NULL when out of memory). cmark-gfm turns the character references
+ * &#xFFFE; and &#xFFFF; into the lone bytes 0xFE and 0xFF, which are not
+ * UTF-8: they become U+FFFD like every other invalid sequence.
+ */
+static const char *valid_utf8(md_ctx *c, const char *s, size_t *len)
+{
+	if (!s) {
+		*len = 0;
+		return "";
+	}
+	if (*len == (size_t)-1)
+		*len = strlen(s);
+	if (galley_utf8_check(s, *len) == (size_t)-1)
+		return s;
+	c->scratch.len = 0;
+	if (galley_utf8_repair(&c->scratch, s, *len) != 0)
+		return NULL;
+	*len = c->scratch.len;
+	return (const char *)c->scratch.data;
+}
+
+typedef int (*set_string_fn)(galley_doc *doc, galley_node *n, const char *s, size_t len);
+
+/* Sets a string field of `g` from cmark's `s` (up to `len` bytes, or all of it for (size_t)-1). */
+static int set_string(md_ctx *c, galley_node *g, set_string_fn set, const char *s, size_t len)
+{
+	const char *v = valid_utf8(c, s, &len);
+	return v ? set(c->doc, g, v, len) : GALLEY_ENOMEM;
+}
 
 /* Fills the fields of `g` from the cmark node `n`. */
 static int copy_fields(md_ctx *c, cmark_node *n, galley_node *g)
@@ -136,12 +167,10 @@ static int copy_fields(md_ctx *c, cmark_node *n, galley_node *g)
 		break;
 	case GALLEY_NODE_CODE_BLOCK:
 		s = cmark_node_get_fence_info(n);
-		if (s && *s) {
-			size_t word = strcspn(s, " \t");
-			rc = galley_node_set_info(doc, g, s, word);
-		}
+		if (s && *s)
+			rc = set_string(c, g, galley_node_set_info, s, strcspn(s, " \t"));
 		if (rc == 0)
-			rc = galley_node_set_literal(doc, g, cmark_node_get_literal(n), cstrlen(cmark_node_get_literal(n)));
+			rc = set_string(c, g, galley_node_set_literal, cmark_node_get_literal(n), (size_t)-1);
 		break;
 	case GALLEY_NODE_RAW_BLOCK:
 	case GALLEY_NODE_RAW_INLINE:
@@ -149,21 +178,19 @@ static int copy_fields(md_ctx *c, cmark_node *n, galley_node *g)
 		/* fall through */
 	case GALLEY_NODE_TEXT:
 	case GALLEY_NODE_CODE:
-		s = cmark_node_get_literal(n);
 		if (rc == 0)
-			rc = galley_node_set_literal(doc, g, s ? s : "", cstrlen(s));
+			rc = set_string(c, g, galley_node_set_literal, cmark_node_get_literal(n), (size_t)-1);
 		break;
 	case GALLEY_NODE_LINK:
 	case GALLEY_NODE_IMAGE:
-		rc = galley_node_set_url(doc, g, cmark_node_get_url(n) ? cmark_node_get_url(n) : "", (size_t)-1);
+		rc = set_string(c, g, galley_node_set_url, cmark_node_get_url(n), (size_t)-1);
 		s = cmark_node_get_title(n);
 		if (rc == 0 && s && *s)
-			rc = galley_node_set_title(doc, g, s, (size_t)-1);
+			rc = set_string(c, g, galley_node_set_title, s, (size_t)-1);
 		break;
 	case GALLEY_NODE_FOOTNOTE_DEF:
 	case GALLEY_NODE_FOOTNOTE_REF:
-		s = cmark_node_get_literal(n);
-		rc = galley_node_set_footnote_label(doc, g, s ? s : "", cstrlen(s));
+		rc = set_string(c, g, galley_node_set_footnote_label, cmark_node_get_literal(n), (size_t)-1);
 		break;
 	case GALLEY_NODE_TABLE: {
 		int cols = cmark_gfm_extensions_get_table_columns(n);
@@ -296,7 +323,7 @@ static int fail_utf8(md_ctx *c, const char *data, size_t bad)
 static int read_dialect(galley_doc *doc, const char *data, size_t len, const galley_options *opts,
                         galley_error *err, unsigned features)
 {
-	md_ctx c = {doc, opts, err, 0, 0};
+	md_ctx c = {doc, opts, err, 0, 0, GALLEY_BUF_INIT};
 	unsigned flags = opts ? opts->flags : 0;
 	int cmark_opts = CMARK_OPT_UNSAFE;
 	cmark_parser *parser = NULL;
@@ -348,6 +375,7 @@ static int read_dialect(galley_doc *doc, const char *data, size_t len, const gal
 	if (rc)
 		galley_error_set(err, rc, NULL, 0, 0, "out of memory");
 cleanup:
+	galley_buf_free(&c.scratch);
 	if (root)
 		cmark_node_free(root);
 	if (parser)
