@@ -41,9 +41,10 @@ int xmlw_close(xmlw *x)
 		xmlFreeTextWriter(x->w);
 		x->w = NULL;
 	}
-	if (x->failed || x->scratch.failed)
+	if (x->failed || x->scratch.failed || x->escaped.failed)
 		rc = GALLEY_ENOMEM;
 	galley_buf_free(&x->scratch);
+	galley_buf_free(&x->escaped);
 	return rc;
 }
 
@@ -110,11 +111,40 @@ void xmlw_attrf(xmlw *x, const char *name, const char *fmt, ...)
 	xmlw_attr(x, name, tmp);
 }
 
+/*
+ * Text is escaped here, not by xmlTextWriterWriteString: that one escapes
+ * only inside an element and writes text at the top level (a fragment, a
+ * nested writer) as it is, markup included.
+ */
 void xmlw_text(xmlw *x, const char *s, size_t len)
 {
 	if (len == 0)
 		return;
-	check(x, xmlTextWriterWriteString(x->w, BAD_CAST xmlw_clean(x, s, len)));
+	const char *clean = xmlw_clean(x, s, len);
+	const char *run = clean;
+	x->escaped.len = 0;
+	for (const char *p = clean; *p; p++) {
+		const char *entity = *p == '&'    ? "&amp;"
+		                     : *p == '<'  ? "&lt;"
+		                     : *p == '>'  ? "&gt;"
+		                     : *p == '"'  ? "&quot;"
+		                     : *p == '\r' ? "&#13;"
+		                                  : NULL;
+		if (!entity)
+			continue;
+		galley_buf_put(&x->escaped, run, (size_t)(p - run));
+		galley_buf_puts(&x->escaped, entity);
+		run = p + 1;
+	}
+	if (run == clean) {
+		check(x, xmlTextWriterWriteRaw(x->w, BAD_CAST clean));
+		return;
+	}
+	galley_buf_puts(&x->escaped, run);
+	if (x->escaped.failed)
+		x->failed = 1;
+	else
+		check(x, xmlTextWriterWriteRawLen(x->w, x->escaped.data, (int)x->escaped.len));
 }
 
 void xmlw_str(xmlw *x, const char *s) { xmlw_text(x, s, strlen(s)); }

@@ -16,6 +16,7 @@
 typedef struct xmlw {
 	xmlTextWriterPtr w;
 	galley_buf scratch; /* filtered copies */
+	galley_buf escaped; /* escaped text */
 	size_t dropped;     /* characters dropped so far */
 	int failed;         /* a libxml2 call failed */
 } xmlw;

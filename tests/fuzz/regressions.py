@@ -5,8 +5,8 @@ Every input a fuzz target ever crashed on, through the CLI: each document in
 REGRESS_DIR/convert through every reader into every writer, each YAML file in
 REGRESS_DIR/frontmatter as the front matter of a Markdown document. galley
 must finish (exit 0, or 1 for input it refuses, with a message), never be
-killed by a signal or a sanitizer, and its XML output must be well-formed and
-its text output UTF-8.
+killed by a signal or a sanitizer; its XML output must be well-formed, its
+text output UTF-8, and no markup output may carry active content.
 """
 import os
 import subprocess
@@ -17,12 +17,13 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import galleytest as gt  # noqa: E402
 
 
-def check_one(galley, reader, writer, path, failures):
+def check_one(galley, reader, writer, path, fragment, failures):
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "out")
-        r = subprocess.run([galley, "-q", "-f", reader, "-t", writer, path, "-o", out],
+        args = ["--fragment"] if fragment else []
+        r = subprocess.run([galley, "-q", "-f", reader, "-t", writer, path, "-o", out] + args,
                            capture_output=True, timeout=300)
-        label = "%s: %s -> %s" % (os.path.basename(path), reader, writer)
+        label = "%s: %s -> %s%s" % (os.path.basename(path), reader, writer, " --fragment" if fragment else "")
         problem = gt.crash_problem(r)
         if problem:
             failures.append("%s: %s\n%s" % (label, problem, r.stderr.decode(errors="replace")[-2000:]))
@@ -34,7 +35,7 @@ def check_one(galley, reader, writer, path, failures):
             if not r.stderr.strip() or os.path.exists(out):
                 failures.append("%s: refused without a message or left output" % label)
             return
-        problem = gt.output_problem(writer, out)
+        problem = gt.output_problem(writer, out, fragment) or gt.active_content(out)
         if problem:
             failures.append("%s: %s" % (label, problem))
 
@@ -58,8 +59,9 @@ def main():
         for path, readers in docs:
             for reader in readers:
                 for writer in [f for f in fmts if fmts[f]["write"]]:
-                    check_one(galley, reader, writer, path, failures)
-                    count += 1
+                    for fragment in (False, True):
+                        check_one(galley, reader, writer, path, fragment, failures)
+                        count += 1
     for f in failures:
         print("FAIL", f)
     print("%d conversions of %d regression inputs, %d failures" % (count, len(docs), len(failures)))

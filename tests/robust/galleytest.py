@@ -3,6 +3,7 @@ and checks that tell a crash or a broken output apart from a clean result."""
 import io
 import json
 import os
+import re
 import subprocess
 import zipfile
 
@@ -92,3 +93,34 @@ def output_problem(writer, path, fragment=False):
         return "no output file"
     with open(path, "rb") as fh:
         return data_problem(fh.read(), fragment)
+
+
+ACTIVE = re.compile(rb"<\s*(script|iframe|frame|object|embed|applet|base|meta\s+http-equiv)\b"
+                    rb"|\son[a-z]+\s*=|(href|src|action|formaction|xlink:href)\s*=\s*[\"']?\s*(javascript|vbscript):",
+                    re.IGNORECASE)
+
+
+def markup_parts(data):
+    """(name, bytes) of each markup document in an output: itself, or its ZIP members."""
+    if data.startswith(b"PK"):
+        try:
+            z = zipfile.ZipFile(io.BytesIO(data))
+        except zipfile.BadZipFile:
+            return []
+        return [(n, z.read(n)) for n in z.namelist() if n.endswith(XML_MEMBERS)]
+    if data.startswith(b"%PDF") or not is_xml(data):
+        return []
+    return [("output", data)]
+
+
+def active_content(path):
+    """A description of active content (script, iframe, on*, javascript:) in a markup output, or None."""
+    if not os.path.isfile(path):
+        return None
+    with open(path, "rb") as fh:
+        data = fh.read()
+    for name, part in markup_parts(data):
+        m = ACTIVE.search(part)
+        if m:
+            return "%s carries active content: %r" % (name, part[max(0, m.start() - 60):m.end() + 60])
+    return None
