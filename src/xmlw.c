@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <libxml/xmlIO.h>
+#include <unistr.h>
 
 #include "xmlw.h"
 
@@ -48,37 +49,57 @@ int xmlw_close(xmlw *x)
 	return rc;
 }
 
-/* The length of a forbidden character starting at s, or 0. */
-static size_t forbidden_at(const unsigned char *s, const unsigned char *end)
+/*
+ * The length of what XML cannot carry at s, or 0: a forbidden control
+ * character, U+FFFE or U+FFFF, or a byte that starts no valid UTF-8 sequence
+ * (libxml2 would write it as a character reference to a non-character).
+ * *ok gets the length of the valid character at s otherwise.
+ */
+static size_t forbidden_at(const unsigned char *s, const unsigned char *end, size_t *ok)
 {
+	*ok = 1;
 	if (*s < 0x20)
 		return (*s == '\t' || *s == '\n' || *s == '\r') ? 0 : 1;
-	if (*s == 0xEF && end - s >= 3 && s[1] == 0xBF && (s[2] == 0xBE || s[2] == 0xBF))
+	if (*s < 0x80)
+		return 0;
+	int n = u8_mblen(s, (size_t)(end - s));
+	if (n <= 0)
+		return 1;
+	if (n == 3 && s[0] == 0xEF && s[1] == 0xBF && (s[2] == 0xBE || s[2] == 0xBF))
 		return 3;
+	*ok = (size_t)n;
 	return 0;
 }
 
 const char *xmlw_clean(xmlw *x, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s, *end;
+	size_t ok;
 	if (len == (size_t)-1)
 		len = strlen(s);
 	end = p + len;
-	for (; p < end; p++)
-		if ((*p < 0x20 || *p == 0xEF) && forbidden_at(p, end))
+	while (p < end) {
+		if (*p >= 0x20 && *p < 0x80) {
+			p++;
+			continue;
+		}
+		if (forbidden_at(p, end, &ok))
 			break;
+		p += ok;
+	}
 	if (p == end && s[len] == '\0')
 		return s;
 	x->scratch.len = 0;
 	galley_buf_put(&x->scratch, s, (size_t)(p - (const unsigned char *)s));
 	while (p < end) {
-		size_t bad = forbidden_at(p, end);
+		size_t bad = forbidden_at(p, end, &ok);
 		if (bad) {
 			x->dropped++;
 			p += bad;
 			continue;
 		}
-		galley_buf_putc(&x->scratch, *p++);
+		galley_buf_put(&x->scratch, p, ok);
+		p += ok;
 	}
 	galley_buf_put(&x->scratch, "", 0);
 	return x->scratch.data ? (const char *)x->scratch.data : "";
