@@ -303,21 +303,59 @@ cleanup:
 	return rc;
 }
 
-static int fail_utf8(md_ctx *c, const char *data, size_t bad)
+/* The 1-based line and column (in characters) of byte `offset`. */
+static void position_of(const char *data, size_t offset, unsigned *line, unsigned *col)
 {
-	unsigned line = 1, col = 1;
-	for (size_t i = 0; i < bad; i++) {
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < offset; i++) {
 		if (data[i] == '\n') {
-			line++;
-			col = 1;
+			(*line)++;
+			*col = 1;
 		} else if (((unsigned char)data[i] & 0xC0) != 0x80) {
-			col++;
+			(*col)++;
 		}
 	}
+}
+
+static int fail_utf8(md_ctx *c, const char *data, size_t len, size_t bad)
+{
+	unsigned line, col;
+	if (len >= 2 && (!memcmp(data, "\xFF\xFE", 2) || !memcmp(data, "\xFE\xFF", 2)))
+		return galley_error_set(c->err, GALLEY_EINPUT, c->opts, 1, 1,
+		                        "the input is UTF-16 (it starts with a byte order mark), not UTF-8; convert "
+		                        "it first");
+	position_of(data, bad, &line, &col);
 	return galley_error_set(c->err, GALLEY_EINPUT, c->opts, line, col,
 	                        "the input is not valid UTF-8 (bad byte 0x%02X at offset %zu); convert it first or "
 	                        "read it as text with --encoding",
 	                        (unsigned char)data[bad], bad);
+}
+
+/*
+ * UTF-16 without a byte order mark passes as UTF-8 when its text is ASCII,
+ * but every other byte is NUL: it is refused rather than turned into a page
+ * of U+FFFD. Other NUL bytes become U+FFFD, as CommonMark says, with a warning.
+ */
+static int check_nul_bytes(md_ctx *c, const char *data, size_t len)
+{
+	const char *first = memchr(data, '\0', len);
+	size_t nul[2] = {0, 0};
+	unsigned line, col;
+	if (!first)
+		return 0;
+	for (size_t i = (size_t)(first - data); i < len; i++)
+		if (data[i] == '\0')
+			nul[i & 1]++;
+	size_t total = nul[0] + nul[1];
+	if (len >= 8 && total * 3 >= len && (nul[0] * 10 >= total * 9 || nul[1] * 10 >= total * 9))
+		return galley_error_set(c->err, GALLEY_EINPUT, c->opts, 1, 1,
+		                        "the input looks like UTF-16 (%s, no byte order mark), not UTF-8; convert it "
+		                        "first",
+		                        nul[1] > nul[0] ? "little-endian" : "big-endian");
+	position_of(data, (size_t)(first - data), &line, &col);
+	galley_report(c->opts, GALLEY_WARNING, line, col, "%zu NUL byte(s) replaced by U+FFFD", total);
+	return 0;
 }
 
 static int read_dialect(galley_doc *doc, const char *data, size_t len, const galley_options *opts,
@@ -332,7 +370,10 @@ static int read_dialect(galley_doc *doc, const char *data, size_t len, const gal
 
 	size_t bad = galley_utf8_check(data, len);
 	if (bad != (size_t)-1)
-		return fail_utf8(&c, data, bad);
+		return fail_utf8(&c, data, len, bad);
+	rc = check_nul_bytes(&c, data, len);
+	if (rc)
+		return rc;
 	if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) {
 		data += 3;
 		len -= 3;
