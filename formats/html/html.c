@@ -65,7 +65,8 @@ static void enter_link(html_ctx *c, const galley_node *n)
 			href = h;
 	}
 	xmlw_start(c->x, "a");
-	write_url_attr(c, "href", href);
+	if (*href || !c->hooks || !c->hooks->link_href)
+		write_url_attr(c, "href", href); /* a hook's "" means: the target is not there, no href */
 	if (n->title)
 		xmlw_attr(c->x, "title", n->title);
 }
@@ -107,10 +108,16 @@ static void write_note_ref(html_ctx *c, const galley_node *n)
 		snprintf(id, sizeof(id), "fnref-%d-%d", n->number, k);
 	snprintf(href, sizeof(href), "#fn-%d", n->number);
 	snprintf(num, sizeof(num), "%d", n->number);
+	const char *target = href;
+	if (c->hooks && c->hooks->link_href) {
+		const char *h = c->hooks->link_href(c->hooks->data, href);
+		if (h && *h)
+			target = h; /* the note may live in another file (EPUB chapters) */
+	}
 	xmlw_start(c->x, "sup");
 	xmlw_attr(c->x, "class", "footnote-ref");
 	xmlw_start(c->x, "a");
-	xmlw_attr(c->x, "href", href);
+	xmlw_attr(c->x, "href", target);
 	xmlw_attr(c->x, "id", id);
 	if (c->flags & HTML_EPUB)
 		xmlw_attr(c->x, "epub:type", "noteref");
