@@ -320,7 +320,8 @@ static int make_identifier(epub_book *b)
 		if (!b->files[i].borrowed)
 			galley_buf_put(&name, b->files[i].data.data, b->files[i].data.len);
 	for (size_t i = 0; i < b->image_count; i++)
-		galley_buf_put(&name, b->images[i].data, b->images[i].len);
+		if (b->images[i].media_type)
+			galley_buf_put(&name, b->images[i].data, b->images[i].len);
 	if (name.failed) {
 		galley_buf_free(&name);
 		return GALLEY_ENOMEM;

@@ -269,6 +269,7 @@ static epub_image *add_image(epub_book *b, const char *url, bool cover, unsigned
 		              "image '%s' not embedded: it is not PNG, JPEG, GIF or SVG; its alt text is kept", url);
 		free(img->data);
 		img->data = NULL;
+		img->len = 0;
 		return img;
 	}
 	if (cover) {
