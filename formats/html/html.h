@@ -52,7 +52,8 @@ int html_render_range(html_ctx *c, galley_node *first, galley_node *stop);
 
 /**
  * Renders one footnote definition as a list item (HTML) or an aside (EPUB),
- * with a link back to its first reference.
+ * with a link back to its first reference (an aside opens with its number
+ * as that link; a list item ends with an arrow).
  */
 int html_render_note(html_ctx *c, galley_node *def);
 
