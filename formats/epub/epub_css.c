@@ -72,6 +72,7 @@ static const char *const css[] = {
     "blockquote p { text-align: left; }\n"
     "ul, ol { margin: 1em 0 1em 2.5em; padding: 0; }\n"
     "li { text-align: left; }\n"
+    "li > ul, li > ol { margin-top: 0.25em; margin-bottom: 0.25em; }\n"
     "li p { text-align: left; }\n"
     "li > p + p { text-indent: 1em; }\n"
     "li.task-list-item { list-style: none; }\n"
@@ -122,8 +123,8 @@ static const char *const css[] = {
     "}\n"
     "aside[epub|type~=\"footnote\"] p { text-indent: 0; }\n"
     "aside[epub|type~=\"footnote\"]:first-of-type { margin-top: 2.5em; border-top: 1px solid #999; }\n"
-    "p.footnote-back { text-align: left; }\n"
-    "p.footnote-back a { text-decoration: none; }\n"
+    "a.footnote-number { float: left; margin-right: 0.5em; text-decoration: none; font-weight: bold; }\n"
+    "aside[epub|type~=\"footnote\"] > p { text-align: left; }\n"
     ,
     "/* title page and cover */\n"
     "section.titlepage { text-align: center; margin-top: 20%; }\n"

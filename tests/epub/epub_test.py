@@ -208,6 +208,7 @@ def case_footnotes(galley):
             check(a.get(EPUB_TYPE) == "footnote" and a.get("role") == "doc-footnote", "aside types")
             back = [l for l in a.iter("{%s}a" % NS["x"]) if l.get("role") == "doc-backlink"]
             check(len(back) == 1 and back[0].get("href") == "#fnref-" + a.get("id")[3:], "back link")
+            check(back[0].text == a.get("id")[3:] + "." and list(a)[0] is back[0], "note does not open with its number")
         section = x1.find("x:body/x:section", NS)
         check(list(section)[-1].tag.endswith("aside"), "the note is not at the end of its chapter")
         refs = [a for a in x2.iter("{%s}a" % NS["x"]) if a.get(EPUB_TYPE) == "noteref"]
