@@ -26,6 +26,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <unictype.h>
 
@@ -265,6 +266,14 @@ static int weak_kind(const cls *c, const tx_line *l)
 	return WEAK_BARE;
 }
 
+/* A line starting in lower case carries on the sentence of the line before (unless a mode was asked for). */
+static bool continues_sentence(const cls *c, size_t k)
+{
+	const tx_line *l = line_at(c, k);
+	return k > 0 && !is_gap(c, k - 1) && uc_is_lower(l->first) && !l->marker && !l->rule &&
+	       !tx_is_sentence_end(line_at(c, k - 1)->last_bare) && !c->ctx->mode_asked;
+}
+
 static bool is_weak_unit(const cls *c, size_t i)
 {
 	return i < c->n && !is_gap(c, i) && (c->ctx->mode == TX_MODE_LINE || alone(c, i)) &&
@@ -460,6 +469,8 @@ static bool try_preformatted(cls *c)
 	uint32_t lines = r->end - (uint32_t)i + 1;
 	if (ctx->mode == TX_MODE_BLANK && !c->blank_before && i > 0)
 		return false;
+	if (r->end > i && chapter_style(line_at(c, i)) && chapter_style(line_at(c, i + 1)))
+		return false; /* a table of contents: the chapter rule keeps its lines */
 	if (is_table(c, i)) {
 		tx_note(ctx, line_at(c, i)->no, "preformatted (kept verbatim), because its %u lines are drawn as a table",
 		        lines);
@@ -599,6 +610,8 @@ static bool try_weak_heading(cls *c)
 		return false;
 	int kind = weak_kind(c, l);
 	size_t k = next_text(c, i);
+	if (k == i + 1 && continues_sentence(c, k))
+		return false;
 	if (k >= c->n) {
 		tx_note(c->ctx, l->no, "paragraph, not a heading: it is short but nothing follows it");
 		return false;
@@ -628,7 +641,7 @@ static size_t paragraph_extent(const cls *c, size_t i, const char **why)
 	*why = "it is a line of prose";
 	while (!is_gap(c, j + 1)) {
 		const tx_line *p = line_at(c, j), *l = line_at(c, j + 1);
-		if (!ctx->force_join) {
+		if (!ctx->force_join && !continues_sentence(c, j + 1)) {
 			if (!ctx->wrap || p->width > ctx->wrap + 8)
 				break; /* the line was not wrapped: it ends where the writer ended it */
 			if (ctx->split_short && p->width * 10 < ctx->wrap * 6 && tx_is_sentence_end(p->last_bare))
@@ -655,7 +668,12 @@ static void emit_paragraph(cls *c)
 	size_t i = c->i, last = i;
 	const char *why = "every line is a paragraph in this text";
 	bool hard = false;
-	if (ctx->mode == TX_MODE_BLANK) {
+	if (ctx->mode == TX_MODE_LINE) {
+		while (!is_gap(c, last + 1) && continues_sentence(c, last + 1))
+			last++;
+		if (last > i)
+			why = "the lines after the first start in lower case: the sentence goes on";
+	} else {
 		const run_info *r = &c->runs[i];
 		if (!ctx->wrap && !ctx->force_join && r->end > i && r->max_width <= 60 &&
 		    (c->blank_before || i == 0)) {
@@ -752,7 +770,19 @@ static int take_title_extras(cls *c, size_t k, bool centred_block, bool set)
 		size_t skip = 0;
 		if (centred_block && r->centred != r->end - k + 1)
 			break;
-		if (r->end == k && is_byline(l, &skip)) {
+		if (r->end == k && l->len == 2 && strncasecmp(l->s, "by", 2) == 0) {
+			/* "BY" alone, the name on a line of its own */
+			size_t name = next_text(c, k);
+			if (name >= c->n || c->runs[name].end != name || line_at(c, name)->chars > 80)
+				break;
+			tx_note(ctx, line_at(c, name)->no, "author, because it follows 'by' after the title");
+			if (set && galley_doc_author_count(ctx->doc) == 0)
+				rc = galley_doc_add_author(ctx->doc, line_at(c, name)->s, line_at(c, name)->len);
+			skip_lines(c, k, name);
+			k = next_text(c, name);
+			subtitle_done = true;
+			continue;
+		} else if (r->end == k && is_byline(l, &skip)) {
 			tx_note(ctx, l->no, "author, because 'by NAME' follows the title");
 			if (set && galley_doc_author_count(ctx->doc) == 0)
 				rc = galley_doc_add_author(ctx->doc, l->s + skip, l->len - skip);
@@ -818,6 +848,27 @@ static void classify_one(cls *c)
 	emit_paragraph(c);
 }
 
+/*
+ * Parts and chapters are the top of a book whatever comes first (a centred
+ * CONTENTS, say): their levels are given before the pass, the other styles'
+ * levels in the order they appear.
+ */
+static void reserve_book_levels(cls *c)
+{
+	bool part = false, chapter = false;
+	for (size_t i = 0; i < c->n; i++) {
+		if (is_gap(c, i) || (i > 0 && !is_gap(c, i - 1)))
+			continue;
+		int style = chapter_style(line_at(c, i));
+		part = part || style == TX_H_PART;
+		chapter = chapter || style == TX_H_CHAPTER;
+	}
+	if (part)
+		heading_level(c, TX_H_PART, 1);
+	if (chapter)
+		heading_level(c, TX_H_CHAPTER, 1);
+}
+
 int tx_classify(tx_ctx *ctx)
 {
 	cls c;
@@ -825,6 +876,8 @@ int tx_classify(tx_ctx *ctx)
 	c.ctx = ctx;
 	c.n = ctx->nlines;
 	int rc = compute_runs(&c);
+	if (rc == 0)
+		reserve_book_levels(&c);
 	if (rc == 0)
 		rc = find_title(&c);
 	c.blank_before = true;

@@ -204,6 +204,11 @@ static bool looks_like_code(const tx_line *l)
 	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
 		if (has_any(s, n, marks[i]))
 			return true;
+	/* a call: a name directly followed by '(' and closed on the line */
+	for (size_t i = 1; i < n; i++)
+		if (s[i] == '(' && ((s[i - 1] | 0x20) >= 'a' && (s[i - 1] | 0x20) <= 'z') && memchr(s + i, ')', n - i) &&
+		    i + 1 < n && s[i + 1] != 's' && s[i + 1] != ')')
+			return true;
 	for (size_t i = 0; i < n; i++)
 		if (strchr("{}[]<>=;/\\|&^%$#@~`*", s[i]) && s[i])
 			symbols++;
@@ -371,12 +376,14 @@ static void choose_mode(tx_ctx *ctx)
 	const char *asked = galley_options_param(ctx->opts, "paragraphs");
 	if (asked && !strcmp(asked, "line")) {
 		ctx->mode = TX_MODE_LINE;
+		ctx->mode_asked = true;
 		tx_note(ctx, 0, "paragraph mode 'line', because --paragraphs line asks for it");
 		return;
 	}
 	if (asked && !strcmp(asked, "blank")) {
 		ctx->mode = TX_MODE_BLANK;
 		ctx->force_join = true;
+		ctx->mode_asked = true;
 		tx_note(ctx, 0, "paragraph mode 'blank', because --paragraphs blank asks for it");
 		return;
 	}
@@ -402,6 +409,12 @@ static void choose_mode(tx_ctx *ctx)
 	        ctx->blank_lines, ctx->text_lines);
 }
 
+static bool is_prose(const tx_line *l, uint32_t base_indent)
+{
+	return !l->skip && !l->blank && l->indent <= base_indent + 1 && !l->gaps && l->pipes < 2 && !l->border &&
+	       !l->rule && !l->codey;
+}
+
 int tx_measure_document(tx_ctx *ctx)
 {
 	enum { MAX_WIDTH = 512, MAX_INDENT = 64 };
@@ -424,20 +437,26 @@ int tx_measure_document(tx_ctx *ctx)
 			continue;
 		}
 		ctx->text_lines++;
-		if (i > 0 && !ctx->lines[i - 1].blank && !ctx->lines[i - 1].skip)
+		indents[l->indent < MAX_INDENT ? l->indent : MAX_INDENT - 1]++;
+	}
+	uint32_t best = 0;
+	for (uint32_t k = 0; k < MAX_INDENT; k++)
+		if (indents[k] > indents[best])
+			best = k;
+	ctx->base_indent = best;
+	/* wrapping and line-by-line writing are properties of the prose: indented, tabular and code lines say
+	 * nothing of them */
+	for (size_t i = 0; i < ctx->nlines; i++) {
+		const tx_line *l = &ctx->lines[i];
+		if (!is_prose(l, best))
+			continue;
+		if (i > 0 && is_prose(&ctx->lines[i - 1], best))
 			ctx->adjacent++;
 		hist[l->width < MAX_WIDTH ? l->width : MAX_WIDTH - 1]++;
-		indents[l->indent < MAX_INDENT ? l->indent : MAX_INDENT - 1]++;
 		total++;
 	}
-	if (total > 0) {
+	if (total > 0)
 		find_wrap(ctx, hist, MAX_WIDTH, total);
-		uint32_t best = 0;
-		for (uint32_t k = 0; k < MAX_INDENT; k++)
-			if (indents[k] > indents[best])
-				best = k;
-		ctx->base_indent = best;
-	}
 	free(hist);
 	choose_mode(ctx);
 	return 0;

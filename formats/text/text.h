@@ -115,6 +115,7 @@ typedef struct tx_ctx {
 	uint32_t base_indent; /* the usual indentation of a line */
 	uint32_t blank_lines, text_lines, adjacent;
 	int mode;          /* enum tx_mode */
+	bool mode_asked;   /* --paragraphs line or blank: no guessing */
 	bool force_join;   /* the blank-line mode was asked for: join every block */
 	bool split_short;  /* wrapped text without blank lines: short lines end paragraphs */
 	bool verbose;
