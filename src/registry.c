@@ -12,6 +12,7 @@
 extern const galley_format galley_format_markdown;
 extern const galley_format galley_format_gfm;
 extern const galley_format galley_format_commonmark;
+extern const galley_format galley_format_text;
 extern const galley_format galley_format_html;
 extern const galley_format galley_format_json;
 extern const galley_format galley_format_epub;
@@ -20,6 +21,7 @@ static const galley_format *const formats[] = {
     &galley_format_markdown,
     &galley_format_gfm,
     &galley_format_commonmark,
+    &galley_format_text,
     &galley_format_html,
     &galley_format_json,
     &galley_format_epub,
