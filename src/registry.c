@@ -16,6 +16,7 @@ extern const galley_format galley_format_text;
 extern const galley_format galley_format_html;
 extern const galley_format galley_format_json;
 extern const galley_format galley_format_epub;
+extern const galley_format galley_format_pdf;
 
 static const galley_format *const formats[] = {
     &galley_format_markdown,
@@ -25,6 +26,7 @@ static const galley_format *const formats[] = {
     &galley_format_html,
     &galley_format_json,
     &galley_format_epub,
+    &galley_format_pdf,
     NULL,
 };
 
