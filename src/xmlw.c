@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <libxml/xmlIO.h>
+#include <unistr.h>
 
 #include "xmlw.h"
 
@@ -42,43 +43,64 @@ int xmlw_close(xmlw *x)
 		xmlFreeTextWriter(x->w);
 		x->w = NULL;
 	}
-	if (x->failed || x->scratch.failed)
+	if (x->failed || x->scratch.failed || x->escaped.failed)
 		rc = GALLEY_ENOMEM;
 	galley_buf_free(&x->scratch);
+	galley_buf_free(&x->escaped);
 	return rc;
 }
 
-/* The length of a forbidden character starting at s, or 0. */
-static size_t forbidden_at(const unsigned char *s, const unsigned char *end)
+/*
+ * The length of what XML cannot carry at s, or 0: a forbidden control
+ * character, U+FFFE or U+FFFF, or a byte that starts no valid UTF-8 sequence
+ * (libxml2 would write it as a character reference to a non-character).
+ * *ok gets the length of the valid character at s otherwise.
+ */
+static size_t forbidden_at(const unsigned char *s, const unsigned char *end, size_t *ok)
 {
+	*ok = 1;
 	if (*s < 0x20)
 		return (*s == '\t' || *s == '\n' || *s == '\r') ? 0 : 1;
-	if (*s == 0xEF && end - s >= 3 && s[1] == 0xBF && (s[2] == 0xBE || s[2] == 0xBF))
+	if (*s < 0x80)
+		return 0;
+	int n = u8_mblen(s, (size_t)(end - s));
+	if (n <= 0)
+		return 1;
+	if (n == 3 && s[0] == 0xEF && s[1] == 0xBF && (s[2] == 0xBE || s[2] == 0xBF))
 		return 3;
+	*ok = (size_t)n;
 	return 0;
 }
 
 const char *xmlw_clean(xmlw *x, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s, *end;
+	size_t ok;
 	if (len == (size_t)-1)
 		len = strlen(s);
 	end = p + len;
-	for (; p < end; p++)
-		if ((*p < 0x20 || *p == 0xEF) && forbidden_at(p, end))
+	while (p < end) {
+		if (*p >= 0x20 && *p < 0x80) {
+			p++;
+			continue;
+		}
+		if (forbidden_at(p, end, &ok))
 			break;
+		p += ok;
+	}
 	if (p == end && s[len] == '\0')
 		return s;
 	x->scratch.len = 0;
 	galley_buf_put(&x->scratch, s, (size_t)(p - (const unsigned char *)s));
 	while (p < end) {
-		size_t bad = forbidden_at(p, end);
+		size_t bad = forbidden_at(p, end, &ok);
 		if (bad) {
 			x->dropped++;
 			p += bad;
 			continue;
 		}
-		galley_buf_putc(&x->scratch, *p++);
+		galley_buf_put(&x->scratch, p, ok);
+		p += ok;
 	}
 	galley_buf_put(&x->scratch, "", 0);
 	return x->scratch.data ? (const char *)x->scratch.data : "";
@@ -152,6 +174,7 @@ void xmlw_attr_len(xmlw *x, const char *name, const char *value, size_t len)
 	galley_buf_free(&esc);
 }
 
+
 void xmlw_attr(xmlw *x, const char *name, const char *value) { xmlw_attr_len(x, name, value, (size_t)-1); }
 
 void xmlw_attrf(xmlw *x, const char *name, const char *fmt, ...)
@@ -164,39 +187,58 @@ void xmlw_attrf(xmlw *x, const char *name, const char *fmt, ...)
 	xmlw_attr(x, name, tmp);
 }
 
-/* Bytes text cannot hold as they are: controls, markup characters, the lead byte of U+FFFE/U+FFFF. */
-static const bool needs_care_table[256] = {
+/* ASCII bytes text needs to look at: controls but tab and newline, markup characters. */
+static const bool ascii_care[128] = {
     [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1,
     [0x08] = 1, [0x0B] = 1, [0x0C] = 1, [0x0D] = 1, [0x0E] = 1, [0x0F] = 1, [0x10] = 1, [0x11] = 1,
     [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1,
     [0x1A] = 1, [0x1B] = 1, [0x1C] = 1, [0x1D] = 1, [0x1E] = 1, [0x1F] = 1, ['&'] = 1,  ['<'] = 1,
-    ['>'] = 1,  [0xEF] = 1,
+    ['>'] = 1,
 };
 
-/* Appends what `c` becomes in text content at `o`; returns the new end. */
-static unsigned char *put_escaped(unsigned char *o, unsigned char c)
+/* True for a byte that is not plain ASCII text. */
+static bool needs_care(unsigned char c) { return c >= 0x80 || ascii_care[c]; }
+
+/* The escape of an ASCII byte in text content, or NULL. */
+static const char *text_escape(unsigned char c)
 {
-	const char *esc;
 	switch (c) {
 	case '&':
-		esc = "&amp;";
-		break;
+		return "&amp;";
 	case '<':
-		esc = "&lt;";
-		break;
+		return "&lt;";
 	case '>':
-		esc = "&gt;";
-		break;
+		return "&gt;";
 	case '\r':
-		esc = "&#13;";
-		break;
+		return "&#13;";
 	default:
-		*o++ = c;
-		return o;
+		return NULL;
 	}
-	size_t n = strlen(esc);
-	memcpy(o, esc, n);
-	return o + n;
+}
+
+/* Escapes and filters `len` bytes from `p` into `o` (room for five bytes each); returns the end. */
+static unsigned char *escape_text(xmlw *x, unsigned char *o, const unsigned char *p, const unsigned char *end)
+{
+	while (p < end) {
+		const char *esc;
+		size_t ok, bad;
+		if (!needs_care(*p)) {
+			*o++ = *p++;
+		} else if ((esc = text_escape(*p)) != NULL) {
+			size_t n = strlen(esc);
+			memcpy(o, esc, n);
+			o += n;
+			p++;
+		} else if ((bad = forbidden_at(p, end, &ok)) != 0) {
+			x->dropped++;
+			p += bad;
+		} else {
+			memcpy(o, p, ok);
+			o += ok;
+			p += ok;
+		}
+	}
+	return o;
 }
 
 /*
@@ -208,34 +250,30 @@ static unsigned char *put_escaped(unsigned char *o, unsigned char c)
 void xmlw_text(xmlw *x, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + len;
-	unsigned char *o;
-	while (p < end && !needs_care_table[*p])
-		p++;
+	size_t ok;
+	/* plain ASCII and valid UTF-8 go out as they are */
+	while (p < end) {
+		if (!needs_care(*p))
+			p++;
+		else if (*p >= 0x80 && !forbidden_at(p, end, &ok))
+			p += ok;
+		else
+			break;
+	}
 	if (p == end) {
 		xmlw_raw(x, s, len);
 		return;
 	}
-	/* an escape is at most five bytes for one */
-	x->scratch.len = 0;
-	if (len > ((size_t)-1 - 16) / 5 || galley_buf_grow(&x->scratch, len * 5) != 0) {
+	x->escaped.len = 0;
+	if (len > ((size_t)-1 - 16) / 5 || galley_buf_grow(&x->escaped, len * 5) != 0) {
 		x->failed = 1;
 		return;
 	}
-	o = x->scratch.data;
-	memcpy(o, s, (size_t)(p - (const unsigned char *)s));
-	o += p - (const unsigned char *)s;
-	while (p < end) {
-		size_t bad;
-		if (!needs_care_table[*p])
-			*o++ = *p++;
-		else if ((bad = forbidden_at(p, end)) != 0) {
-			x->dropped++;
-			p += bad;
-		} else
-			o = put_escaped(o, *p++);
-	}
-	x->scratch.len = (size_t)(o - x->scratch.data);
-	xmlw_raw(x, (const char *)x->scratch.data, x->scratch.len);
+	size_t head = (size_t)(p - (const unsigned char *)s);
+	memcpy(x->escaped.data, s, head);
+	unsigned char *o = escape_text(x, x->escaped.data + head, p, end);
+	x->escaped.len = (size_t)(o - x->escaped.data);
+	xmlw_raw(x, (const char *)x->escaped.data, x->escaped.len);
 }
 
 void xmlw_str(xmlw *x, const char *s) { xmlw_text(x, s, strlen(s)); }
