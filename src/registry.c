@@ -14,6 +14,7 @@ extern const galley_format galley_format_gfm;
 extern const galley_format galley_format_commonmark;
 extern const galley_format galley_format_html;
 extern const galley_format galley_format_json;
+extern const galley_format galley_format_docbook;
 
 static const galley_format *const formats[] = {
     &galley_format_markdown,
@@ -21,6 +22,7 @@ static const galley_format *const formats[] = {
     &galley_format_commonmark,
     &galley_format_html,
     &galley_format_json,
+    &galley_format_docbook,
     NULL,
 };
 
