@@ -25,7 +25,7 @@ static void write_meta_elem(db_ctx *c, const char *name, galley_meta_field field
 {
 	const char *value = galley_doc_meta(c->doc, field);
 	if (value)
-		xmlw_elem(c->x, name, value);
+		db_elem(c, name, value);
 	if (value)
 		xmlw_raw(c->x, "\n", 1);
 }
@@ -36,8 +36,8 @@ static void write_meta_para(db_ctx *c, const char *name, galley_meta_field field
 	const char *value = galley_doc_meta(c->doc, field);
 	if (!value)
 		return;
-	xmlw_start(c->x, name);
-	xmlw_elem(c->x, "para", value);
+	db_start(c, name);
+	db_elem(c, "para", value);
 	db_end_block(c);
 }
 
@@ -46,11 +46,11 @@ static void write_authors(db_ctx *c)
 	size_t n = galley_doc_author_count(c->doc);
 	if (!n)
 		return;
-	xmlw_start(c->x, "authorgroup");
+	db_start(c, "authorgroup");
 	for (size_t i = 0; i < n; i++) {
-		xmlw_start(c->x, "author");
-		xmlw_elem(c->x, "personname", galley_doc_author(c->doc, i));
-		xmlw_end(c->x);
+		db_start(c, "author");
+		db_elem(c, "personname", galley_doc_author(c->doc, i));
+		db_end(c);
 	}
 	db_end_block(c);
 }
@@ -60,9 +60,9 @@ static void write_keywords(db_ctx *c)
 	size_t n = galley_doc_keyword_count(c->doc);
 	if (!n)
 		return;
-	xmlw_start(c->x, "keywordset");
+	db_start(c, "keywordset");
 	for (size_t i = 0; i < n; i++)
-		xmlw_elem(c->x, "keyword", galley_doc_keyword(c->doc, i));
+		db_elem(c, "keyword", galley_doc_keyword(c->doc, i));
 	db_end_block(c);
 }
 
@@ -87,7 +87,7 @@ static int write_title(db_ctx *c)
 	const char *title = galley_doc_meta(c->doc, GALLEY_META_TITLE);
 	int rc = 0;
 	/* the grammar wants a title: an untitled document gets an empty one */
-	xmlw_start(c->x, "title");
+	db_start(c, "title");
 	if (h)
 		rc = db_render_children(c, h);
 	else if (title)
@@ -99,15 +99,15 @@ static int write_title(db_ctx *c)
 static int write_info(db_ctx *c)
 {
 	int rc;
-	xmlw_start(c->x, "info");
+	db_start(c, "info");
 	xmlw_raw(c->x, "\n", 1);
 	rc = write_title(c);
 	write_meta_elem(c, "subtitle", GALLEY_META_SUBTITLE);
 	write_authors(c);
 	write_meta_elem(c, "date", GALLEY_META_DATE);
 	if (galley_doc_meta(c->doc, GALLEY_META_PUBLISHER)) {
-		xmlw_start(c->x, "publisher");
-		xmlw_elem(c->x, "publishername", galley_doc_meta(c->doc, GALLEY_META_PUBLISHER));
+		db_start(c, "publisher");
+		db_elem(c, "publishername", galley_doc_meta(c->doc, GALLEY_META_PUBLISHER));
 		db_end_block(c);
 	}
 	write_meta_para(c, "legalnotice", GALLEY_META_RIGHTS);
@@ -152,15 +152,15 @@ static int open_section(db_ctx *c, sections *s, const galley_node *h)
 		s->preface = false;
 	}
 	close_sections(c, s, h->level);
-	xmlw_start(c->x, c->book && s->depth == 0 ? "chapter" : "section");
+	db_start(c, c->book && s->depth == 0 ? "chapter" : "section");
 	if (id)
 		xmlw_attr(c->x, "xml:id", id);
 	xmlw_raw(c->x, "\n", 1);
-	xmlw_start(c->x, "title");
+	db_start(c, "title");
 	rc = db_render_children(c, h);
 	db_end_block(c);
 	if (section_is_empty(c, h)) {
-		xmlw_start(c->x, "para");
+		db_start(c, "para");
 		db_end_block(c);
 	}
 	s->level[s->depth++] = h->level;
@@ -170,9 +170,9 @@ static int open_section(db_ctx *c, sections *s, const galley_node *h)
 /* A book holds no blocks of its own: those before the first chapter go in a preface. */
 static void open_preface(db_ctx *c, sections *s)
 {
-	xmlw_start(c->x, "preface");
+	db_start(c, "preface");
 	xmlw_raw(c->x, "\n", 1);
-	xmlw_start(c->x, "title");
+	db_start(c, "title");
 	db_end_block(c);
 	s->preface = true;
 }
@@ -188,11 +188,12 @@ static bool body_is_empty(db_ctx *c, const galley_node *skip)
 
 static int write_body(db_ctx *c)
 {
-	const galley_node *skip = title_heading(c->doc);
+	/* a fragment has no info: the title heading stays a section */
+	const galley_node *skip = c->fragment ? NULL : title_heading(c->doc);
 	sections s = {{0}, 0, false};
 	int rc = 0;
-	if (!c->book && body_is_empty(c, skip)) {
-		xmlw_start(c->x, "para");
+	if (!c->book && !c->fragment && body_is_empty(c, skip)) {
+		db_start(c, "para");
 		db_end_block(c);
 	}
 	for (galley_node *n = galley_doc_root(c->doc)->first; n && rc == 0; n = n->next) {
@@ -218,7 +219,7 @@ static int write_root(db_ctx *c)
 	const galley_node *h = title_heading(c->doc);
 	const char *id = h ? db_heading_id(c, h) : NULL;
 	int rc;
-	xmlw_start(c->x, c->book ? "book" : "article");
+	db_start(c, c->book ? "book" : "article");
 	xmlw_attr(c->x, "xmlns", "http://docbook.org/ns/docbook");
 	xmlw_attr(c->x, "xmlns:xlink", "http://www.w3.org/1999/xlink");
 	xmlw_attr(c->x, "version", "5.0");
@@ -229,7 +230,7 @@ static int write_root(db_ctx *c)
 	rc = write_info(c);
 	if (rc == 0)
 		rc = write_body(c);
-	xmlw_end(c->x);
+	db_end(c);
 	return rc;
 }
 
@@ -263,10 +264,12 @@ static int docbook_write(const galley_doc *doc, galley_buf *out, const galley_op
 	c.doc = doc;
 	c.opts = opts;
 	c.book = book;
-	galley_buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	c.fragment = opts && (opts->flags & GALLEY_OPT_FRAGMENT);
+	if (!c.fragment)
+		galley_buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	rc = db_ids_init(&c);
 	if (rc == 0)
-		rc = write_root(&c);
+		rc = c.fragment ? write_body(&c) : write_root(&c);
 	if (rc == 0 && x.dropped)
 		galley_report(opts, GALLEY_WARNING, 0, 0,
 		              "%zu control character(s) that XML does not allow were left out", x.dropped);
@@ -276,7 +279,7 @@ static int docbook_write(const galley_doc *doc, galley_buf *out, const galley_op
 	rc2 = xmlw_close(&x);
 	if (rc == 0)
 		rc = rc2;
-	if (rc == 0)
+	if (rc == 0 && !c.fragment)
 		galley_buf_putc(out, '\n');
 	return rc ? galley_error_set(err, rc, NULL, 0, 0, "cannot render DocBook: %s", galley_strerror(rc)) : 0;
 }
@@ -290,11 +293,11 @@ static const galley_param_spec docbook_params[] = {
 
 const galley_format galley_format_docbook = {
     .name = "docbook",
-    .description = "DocBook 5.0 article or book (--docbook-root)",
+    .description = "DocBook 5.0 article or book (--docbook-root), or its body (--fragment)",
     .read_extensions = NULL,
     .write_extensions = docbook_exts,
     .mime_type = "application/docbook+xml",
-    .features = GALLEY_FORMAT_XML,
+    .features = GALLEY_FORMAT_XML | GALLEY_FORMAT_FRAGMENT,
     .params = docbook_params,
     .read = NULL,
     .write = docbook_write,

@@ -30,6 +30,8 @@ typedef struct db_ctx {
 	const galley_doc *doc;
 	const galley_options *opts;
 	bool book;          /* --docbook-root book: top-level sections are chapters */
+	bool fragment;      /* --fragment: the body only, each top element declaring the namespaces */
+	int depth;          /* elements open */
 	arena mem;          /* the xml:id strings */
 	strmap ids;         /* heading id -> its xml:id */
 	strmap used;        /* every xml:id given out */
@@ -56,6 +58,13 @@ const char *db_heading_id(db_ctx *c, const galley_node *heading);
 const char *db_link_target(db_ctx *c, const char *url);
 
 /* docbook_render.c */
+/** Starts an element (with the namespace declarations at the top of a fragment). */
+void db_start(db_ctx *c, const char *name);
+/** Ends with an end tag; db_end_empty may write <name/>. */
+void db_end(db_ctx *c);
+void db_end_empty(db_ctx *c);
+/** <name>text</name> */
+void db_elem(db_ctx *c, const char *name, const char *text);
 /** Renders a block or inline node and its subtree. */
 int db_render(db_ctx *c, galley_node *node);
 /** Renders the children of `node` (the inlines of a heading, for example). */

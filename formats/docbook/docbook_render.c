@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/parser.h>
 
@@ -125,22 +126,51 @@ static bool has_output_block(db_ctx *c, const galley_node *n)
 
 /* ---- small writers ---------------------------------------------------- */
 
-void db_end_block(db_ctx *c)
+void db_start(db_ctx *c, const char *name)
+{
+	xmlw_start(c->x, name);
+	if (c->fragment && c->depth == 0) {
+		xmlw_attr(c->x, "xmlns", "http://docbook.org/ns/docbook");
+		xmlw_attr(c->x, "xmlns:xlink", "http://www.w3.org/1999/xlink");
+	}
+	c->depth++;
+}
+
+void db_end(db_ctx *c)
 {
 	xmlw_end(c->x);
+	c->depth--;
+}
+
+void db_end_empty(db_ctx *c)
+{
+	xmlw_end_empty(c->x);
+	c->depth--;
+}
+
+void db_elem(db_ctx *c, const char *name, const char *text)
+{
+	db_start(c, name);
+	xmlw_str(c->x, text);
+	db_end(c);
+}
+
+void db_end_block(db_ctx *c)
+{
+	db_end(c);
 	xmlw_raw(c->x, "\n", 1);
 }
 
 static void start_container(db_ctx *c, const char *name)
 {
-	xmlw_start(c->x, name);
+	db_start(c, name);
 	xmlw_raw(c->x, "\n", 1);
 }
 
 /* <para/> where the grammar wants a block and the model has none. */
 static void empty_para(db_ctx *c)
 {
-	xmlw_start(c->x, "para");
+	db_start(c, "para");
 	db_end_block(c);
 }
 
@@ -196,13 +226,86 @@ static void write_url_attr(db_ctx *c, const char *name, const char *url)
 	xmlw_attr(c->x, name, c->uri.data ? (const char *)c->uri.data : "");
 }
 
+static void start_with_role(db_ctx *c, const char *name, const char *role)
+{
+	db_start(c, name);
+	if (role)
+		xmlw_attr(c->x, "role", role);
+}
+
 static void left_out(db_ctx *c, const galley_node *n, const char *what)
 {
 	galley_report(c->opts, GALLEY_WARNING, n->line, n->col, "%s left out: DocBook has no equivalent", what);
 }
 
+/* Inline HTML elements with a DocBook counterpart (the reader already maps <em>, <sup>, ...). */
+static const struct {
+	const char *tag;
+	const char *element;
+	const char *role;
+} html_inlines[] = {
+    {"kbd", "keycap", NULL},       {"code", "literal", NULL},  {"samp", "computeroutput", NULL},
+    {"var", "varname", NULL},      {"cite", "citetitle", NULL}, {"q", "quote", NULL},
+    {"abbr", "abbrev", NULL},      {"span", "phrase", NULL},   {"u", "emphasis", "underline"},
+    {"ins", "emphasis", "underline"}, {"mark", "emphasis", "highlight"},
+};
+
+/* The html_inlines entry of a raw "<tag>", "<tag attributes>" or "</tag>", or -1. */
+static int html_inline_tag(const galley_node *n, bool *closing)
+{
+	const char *s = n->lit;
+	size_t len = n->len, i = 1, name;
+	if (n->type != GALLEY_NODE_RAW_INLINE || (n->info && strcmp(n->info, "html")) || len < 3 || s[0] != '<' ||
+	    s[len - 1] != '>' || s[len - 2] == '/')
+		return -1;
+	*closing = s[1] == '/';
+	i += *closing;
+	name = i;
+	while (i < len && isalpha((unsigned char)s[i]))
+		i++;
+	name = i - name;
+	if (!name || (*closing ? i != len - 1 : !strchr("> \t\n", s[i])))
+		return -1;
+	for (size_t k = 0; k < sizeof(html_inlines) / sizeof(html_inlines[0]); k++)
+		if (strlen(html_inlines[k].tag) == name && !strncasecmp(s + i - name, html_inlines[k].tag, name))
+			return (int)k;
+	return -1;
+}
+
+/*
+ * An opening tag is mapped when the next raw inline among its siblings is
+ * its closing tag, and the closing tag when the previous one is its opening
+ * tag: the element then wraps whole siblings and stays well-formed.
+ */
+static bool html_inline_paired(const galley_node *n, int *entry, bool *closing)
+{
+	bool other;
+	*entry = html_inline_tag(n, closing);
+	if (*entry < 0)
+		return false;
+	for (const galley_node *p = *closing ? n->prev : n->next; p; p = *closing ? p->prev : p->next)
+		if (p->type == GALLEY_NODE_RAW_INLINE)
+			return html_inline_tag(p, &other) == *entry && other != *closing;
+	return false;
+}
+
+static bool write_html_inline(db_ctx *c, const galley_node *n)
+{
+	int k;
+	bool closing;
+	if (!html_inline_paired(n, &k, &closing))
+		return false;
+	if (closing)
+		db_end(c);
+	else
+		start_with_role(c, html_inlines[k].element, html_inlines[k].role);
+	return true;
+}
+
 static void write_raw(db_ctx *c, const galley_node *n)
 {
+	if (write_html_inline(c, n))
+		return;
 	if (raw_passes(n)) {
 		xmlw_raw(c->x, n->lit, n->len);
 		if (n->type == GALLEY_NODE_RAW_BLOCK)
@@ -224,7 +327,7 @@ static int write_note(db_ctx *c, int num)
 	bool layout = c->layout;
 	int rc;
 	c->note_state[num] = DB_NOTE_WRITTEN;
-	xmlw_start(c->x, "footnote");
+	db_start(c, "footnote");
 	if (c->note_id[num])
 		xmlw_attr(c->x, "xml:id", c->note_id[num]);
 	xmlw_raw(c->x, "\n", 1);
@@ -234,7 +337,7 @@ static int write_note(db_ctx *c, int num)
 	fill_if_empty(c, def);
 	c->in_note--;
 	c->layout = layout;
-	xmlw_end(c->x);
+	db_end(c);
 	return rc;
 }
 
@@ -260,9 +363,9 @@ static int write_note_ref(db_ctx *c, const galley_node *n)
 			c->queue[c->queued++] = num;
 		}
 		if (c->note_id[num]) {
-			xmlw_start(c->x, "footnoteref");
+			db_start(c, "footnoteref");
 			xmlw_attr(c->x, "linkend", c->note_id[num]);
-			xmlw_end_empty(c->x);
+			db_end_empty(c);
 		}
 		return 0;
 	}
@@ -283,28 +386,28 @@ static void write_alt(db_ctx *c, const galley_node *img)
 		return;
 	}
 	if (*alt) {
-		xmlw_start(c->x, "textobject");
-		xmlw_elem(c->x, "phrase", alt);
-		xmlw_end(c->x);
+		db_start(c, "textobject");
+		db_elem(c, "phrase", alt);
+		db_end(c);
 	}
 	free(alt);
 }
 
 static void write_imageobject(db_ctx *c, const galley_node *img)
 {
-	xmlw_start(c->x, "imageobject");
-	xmlw_start(c->x, "imagedata");
+	db_start(c, "imageobject");
+	db_start(c, "imagedata");
 	write_url_attr(c, "fileref", img->url);
-	xmlw_end_empty(c->x);
-	xmlw_end(c->x);
+	db_end_empty(c);
+	db_end(c);
 }
 
 static void write_inline_image(db_ctx *c, const galley_node *img)
 {
-	xmlw_start(c->x, "inlinemediaobject");
+	db_start(c, "inlinemediaobject");
 	write_imageobject(c, img);
 	write_alt(c, img);
-	xmlw_end(c->x);
+	db_end(c);
 }
 
 /*
@@ -316,23 +419,23 @@ static int write_figure(db_ctx *c, const galley_node *img)
 {
 	int rc = 0;
 	bool formal = c->in_note == 0;
-	xmlw_start(c->x, formal ? "figure" : "informalfigure");
+	db_start(c, formal ? "figure" : "informalfigure");
 	if (formal) {
-		xmlw_start(c->x, "title");
+		db_start(c, "title");
 		rc = db_render_children(c, img);
-		xmlw_end(c->x);
+		db_end(c);
 	}
-	xmlw_start(c->x, "mediaobject");
+	db_start(c, "mediaobject");
 	write_imageobject(c, img);
 	write_alt(c, img);
 	if (!formal && rc == 0) {
-		xmlw_start(c->x, "caption");
-		xmlw_start(c->x, "para");
+		db_start(c, "caption");
+		db_start(c, "para");
 		rc = db_render_children(c, img);
-		xmlw_end(c->x);
-		xmlw_end(c->x);
+		db_end(c);
+		db_end(c);
 	}
-	xmlw_end(c->x);
+	db_end(c);
 	db_end_block(c);
 	return rc;
 }
@@ -347,7 +450,7 @@ static const galley_node *figure_image(const galley_node *fig)
 static void enter_list(db_ctx *c, const galley_node *n)
 {
 	bool ordered = n->type == GALLEY_NODE_ORDERED_LIST;
-	xmlw_start(c->x, ordered ? "orderedlist" : "itemizedlist");
+	db_start(c, ordered ? "orderedlist" : "itemizedlist");
 	if (ordered && n->start != 1)
 		xmlw_attrf(c->x, "startingnumber", "%d", n->start);
 	if (n->tight)
@@ -364,7 +467,7 @@ static void enter_item(db_ctx *c, const galley_node *n)
 {
 	start_container(c, "listitem");
 	if (n->task && (!n->first || n->first->type != GALLEY_NODE_PARAGRAPH)) {
-		xmlw_start(c->x, "para");
+		db_start(c, "para");
 		write_task_box(c, n);
 		db_end_block(c);
 	}
@@ -375,7 +478,7 @@ static void enter_paragraph(db_ctx *c, const galley_node *n)
 	const galley_node *item = n->parent;
 	/* literallayout keeps hard line breaks, which <para> cannot hold */
 	c->layout = has_hard_break(n);
-	xmlw_start(c->x, c->layout ? "literallayout" : "para");
+	db_start(c, c->layout ? "literallayout" : "para");
 	if (item && item->type == GALLEY_NODE_LIST_ITEM && item->task && item->first == n)
 		write_task_box(c, item);
 }
@@ -411,16 +514,16 @@ static void enter_table(db_ctx *c, const galley_node *t)
 {
 	int cols = table_columns(t);
 	start_container(c, "informaltable");
-	xmlw_start(c->x, "tgroup");
+	db_start(c, "tgroup");
 	xmlw_attrf(c->x, "cols", "%d", cols);
 	xmlw_raw(c->x, "\n", 1);
 	for (int i = 0; i < cols; i++) {
 		const char *align = align_name(galley_node_table_align(t, i));
-		xmlw_start(c->x, "colspec");
+		db_start(c, "colspec");
 		xmlw_attrf(c->x, "colname", "c%d", i + 1);
 		if (align)
 			xmlw_attr(c->x, "align", align);
-		xmlw_end_empty(c->x);
+		db_end_empty(c);
 		xmlw_raw(c->x, "\n", 1);
 	}
 }
@@ -450,10 +553,10 @@ static void enter_row(db_ctx *c, const galley_node *r)
 		start_container(c, "thead");
 	else if (!head && (!r->prev || row_in_head(r->prev)))
 		start_container(c, "tbody");
-	xmlw_start(c->x, "row");
+	db_start(c, "row");
 	if (!r->first) {
-		xmlw_start(c->x, "entry");
-		xmlw_end(c->x);
+		db_start(c, "entry");
+		db_end(c);
 	}
 }
 
@@ -470,9 +573,9 @@ static void leave_row(db_ctx *c, const galley_node *r)
 static void enter_cell(db_ctx *c, const galley_node *cell)
 {
 	cell_mode mode = cell_mode_of(cell);
-	xmlw_start(c->x, "entry");
+	db_start(c, "entry");
 	if (mode == CELL_LAYOUT) {
-		xmlw_start(c->x, "literallayout");
+		db_start(c, "literallayout");
 		c->layout = true;
 	} else if (mode == CELL_BLOCKS) {
 		xmlw_raw(c->x, "\n", 1);
@@ -483,12 +586,12 @@ static void leave_cell(db_ctx *c, const galley_node *cell)
 {
 	cell_mode mode = cell_mode_of(cell);
 	if (mode == CELL_LAYOUT) {
-		xmlw_end(c->x);
+		db_end(c);
 		c->layout = false;
 	} else if (mode == CELL_BLOCKS) {
 		fill_if_empty(c, cell);
 	}
-	xmlw_end(c->x);
+	db_end(c);
 }
 
 /* varlistentry holds term+, listitem: the descriptions share one listitem. */
@@ -496,7 +599,7 @@ static void enter_def_item(db_ctx *c, const galley_node *item)
 {
 	start_container(c, "varlistentry");
 	if (!item->first || item->first->type != GALLEY_NODE_DEF_TERM) {
-		xmlw_start(c->x, "term");
+		db_start(c, "term");
 		db_end_block(c);
 	}
 }
@@ -544,7 +647,7 @@ static void enter_link(db_ctx *c, const galley_node *n)
 		              "link to a script URL written as plain text");
 		return;
 	}
-	xmlw_start(c->x, "link");
+	db_start(c, "link");
 	target = db_link_target(c, n->url);
 	if (target)
 		xmlw_attr(c->x, "linkend", target);
@@ -558,21 +661,14 @@ static void enter_link(db_ctx *c, const galley_node *n)
 static void enter_bridgehead(db_ctx *c, const galley_node *h)
 {
 	const char *id = db_heading_id(c, h);
-	xmlw_start(c->x, "bridgehead");
+	db_start(c, "bridgehead");
 	if (id)
 		xmlw_attr(c->x, "xml:id", id);
 }
 
-static void start_with_role(db_ctx *c, const char *name, const char *role)
-{
-	xmlw_start(c->x, name);
-	if (role)
-		xmlw_attr(c->x, "role", role);
-}
-
 static void write_code_block(db_ctx *c, const galley_node *n)
 {
-	xmlw_start(c->x, "programlisting");
+	db_start(c, "programlisting");
 	if (n->info && *n->info)
 		xmlw_attr(c->x, "language", n->info);
 	xmlw_text(c->x, n->lit, n->len);
@@ -621,7 +717,7 @@ static int enter_block(db_ctx *c, galley_walk *w)
 		break;
 	case GALLEY_NODE_FIGURE:
 		if (!figure_image(n)) {
-			xmlw_start(c->x, "para");
+			db_start(c, "para");
 			break;
 		}
 		galley_walk_skip_children(w);
@@ -637,7 +733,7 @@ static int enter_block(db_ctx *c, galley_walk *w)
 		enter_def_item(c, n);
 		break;
 	case GALLEY_NODE_DEF_TERM:
-		xmlw_start(c->x, "term");
+		db_start(c, "term");
 		break;
 	case GALLEY_NODE_DEF_DESC:
 		enter_def_desc(c, n);
@@ -668,15 +764,15 @@ static int enter_inline(db_ctx *c, galley_walk *w)
 		start_with_role(c, "emphasis", "strikethrough");
 		break;
 	case GALLEY_NODE_SUPERSCRIPT:
-		xmlw_start(c->x, "superscript");
+		db_start(c, "superscript");
 		break;
 	case GALLEY_NODE_SUBSCRIPT:
-		xmlw_start(c->x, "subscript");
+		db_start(c, "subscript");
 		break;
 	case GALLEY_NODE_CODE:
-		xmlw_start(c->x, "literal");
+		db_start(c, "literal");
 		xmlw_text(c->x, n->lit, n->len);
-		xmlw_end(c->x);
+		db_end(c);
 		break;
 	case GALLEY_NODE_LINK:
 		enter_link(c, n);
@@ -752,14 +848,14 @@ static void leave(db_ctx *c, const galley_node *n)
 		break;
 	case GALLEY_NODE_LINK:
 		if (link_opens(n))
-			xmlw_end(c->x);
+			db_end(c);
 		break;
 	case GALLEY_NODE_EMPH:
 	case GALLEY_NODE_STRONG:
 	case GALLEY_NODE_STRIKETHROUGH:
 	case GALLEY_NODE_SUPERSCRIPT:
 	case GALLEY_NODE_SUBSCRIPT:
-		xmlw_end(c->x);
+		db_end(c);
 		break;
 	default:
 		break;
@@ -770,7 +866,7 @@ static void leave(db_ctx *c, const galley_node *n)
 static void open_inline_run(db_ctx *c, const galley_node *n)
 {
 	if (in_block_container(n) && (!n->prev || !is_inline(n->prev)))
-		xmlw_start(c->x, "para");
+		db_start(c, "para");
 }
 
 static void close_inline_run(db_ctx *c, const galley_node *n)

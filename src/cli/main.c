@@ -111,7 +111,7 @@ static void print_help(const cli *c)
 	       "  -o, --output FILE        write to FILE (written whole, then renamed into place);\n"
 	       "                           without it, or with -, to standard output\n"
 	       "  -M, --metadata KEY=VALUE set a metadata field (title, author, date, lang, ...)\n"
-	       "      --fragment           HTML: the body content only\n"
+	       "      --fragment           HTML, DocBook: the body content only\n"
 	       "      --no-smart           Markdown: keep straight quotes, -- and ...\n"
 	       "      --no-title-from-heading  Markdown: a first h1 does not give the title\n"
 	       "      --resource-path DIR  folder images may be read from (default: INPUT's folder)\n"
@@ -179,10 +179,10 @@ static int add_pair(galley_param **list, size_t *n, const char *name, const char
 static int add_metadata(cli *c, char *arg)
 {
 	char *eq = strchr(arg, '=');
+	if (eq == arg || !*arg)
+		return usage_error("-M needs KEY=VALUE, not '%s'", arg);
 	if (eq)
 		*eq = '\0';
-	if (!*arg)
-		return usage_error("-M needs KEY=VALUE, not '%s'", arg);
 	return add_pair(&c->meta, &c->nmeta, arg, eq ? eq + 1 : "true") ? EXIT_INTERNAL : 0;
 }
 
