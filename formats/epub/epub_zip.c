@@ -11,6 +11,12 @@
 
 #include "epub.h"
 
+/*
+ * zlib's level 4 makes files about 7% larger than its default (6) in a third
+ * of the time, which was most of the writer's time on a novel.
+ */
+#define DEFLATE_LEVEL 4
+
 static void dos_time(time_t t, zip_uint16_t *dtime, zip_uint16_t *ddate)
 {
 	struct tm tm;
@@ -40,7 +46,7 @@ static int add_entry(epub_book *b, zip_t *za, const epub_file *f, zip_uint16_t d
 		return galley_error_set(b->err, GALLEY_EINTERNAL, NULL, 0, 0, "cannot add %s to the EPUB: %s", f->name,
 		                        zip_strerror(za));
 	}
-	if (zip_set_file_compression(za, (zip_uint64_t)idx, store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 0) != 0 ||
+	if (zip_set_file_compression(za, (zip_uint64_t)idx, store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, DEFLATE_LEVEL) != 0 ||
 	    zip_file_set_dostime(za, (zip_uint64_t)idx, dtime, ddate, 0) != 0)
 		return galley_error_set(b->err, GALLEY_EINTERNAL, NULL, 0, 0, "cannot add %s to the EPUB: %s", f->name,
 		                        zip_strerror(za));
