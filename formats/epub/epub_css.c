@@ -122,6 +122,7 @@ static const char *const css[] = {
     "\tpadding-top: 0.5em;\n"
     "}\n"
     "aside[epub|type~=\"footnote\"] p { text-indent: 0; }\n"
+    "aside[epub|type~=\"footnote\"] p + p { margin-top: 0.4em; }\n"
     "aside[epub|type~=\"footnote\"]:first-of-type { margin-top: 2.5em; border-top: 1px solid #999; }\n"
     "a.footnote-number { float: left; margin-right: 0.5em; text-decoration: none; font-weight: bold; }\n"
     "aside[epub|type~=\"footnote\"] > p { text-align: left; }\n"

@@ -169,8 +169,9 @@ static void ncx_item_open(xmlw *x, const toc_entry *e, int play)
 
 /*
  * Writes the entries nested by heading level: a deeper heading opens a list
- * inside the current item, a shallower one closes lists down to its level.
- * Levels are 1-6, so the stack never holds more than six.
+ * inside the current item, a shallower one closes lists down to its level
+ * and becomes a sibling there (h1, h5, h2: the h2 stands beside the h5).
+ * Levels are 1-6 and strictly rise along the stack, so it holds six at most.
  */
 static void toc_write(toc *t, xmlw *x, bool ncx)
 {
@@ -178,7 +179,8 @@ static void toc_write(toc *t, xmlw *x, bool ncx)
 	for (size_t i = 0; i < t->count; i++) {
 		const toc_entry *e = &t->entries[i];
 		if (depth > 0) {
-			while (depth > 1 && stack[depth - 1] > e->level) {
+			/* close the deeper items whose parent is no shallower than the new entry */
+			while (depth > 1 && stack[depth - 2] >= e->level) {
 				xmlw_end(x); /* li or navPoint */
 				if (!ncx)
 					xmlw_end(x); /* ol */

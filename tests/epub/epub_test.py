@@ -479,7 +479,43 @@ def case_css(galley):
     return 0
 
 
+def case_edges(galley):
+    """Heading levels that jump, notes cited from notes, an SVG cover, an empty document."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "jumps.md")
+        with open(os.path.join(tmp, "c.svg"), "w") as f:
+            f.write('<svg xmlns="http://www.w3.org/2000/svg" width="60" height="90">'
+                    '<rect width="60" height="90" fill="navy"/></svg>\n')
+        with open(src, "w") as f:
+            f.write("---\ntitle: Jumps\ncover-image: c.svg\n---\n\n### Deep first\n\nText [x](#deep-first)."
+                    "\n\n# Next\n\n##### Five\n\n## Two\n\nText.[^a]\n\n[^a]: A note citing another.[^b]\n"
+                    "[^b]: The inner note.\n")
+        out = os.path.join(tmp, "jumps.epub")
+        build(galley, src, out)
+        book = Book(out)
+        toc = [n for n in book.xhtml("nav.xhtml").iter("{%s}nav" % NS["x"]) if n.get(EPUB_TYPE) == "toc"][0]
+        top = [li.find("x:a", NS).text for li in toc.findall("x:ol/x:li", NS)]
+        inner = [li.find("x:a", NS).text for li in toc.findall("x:ol/x:li/x:ol/x:li", NS)]
+        check(top == ["Deep first", "Next"] and inner == ["Five", "Two"], "toc nesting: %s %s" % (top, inner))
+        check(all(len(li.findall("x:ol", NS)) <= 1 for li in toc.iter("{%s}li" % NS["x"])), "two lists in an item")
+        last = book.xhtml(book.chapters()[-1])
+        check([a.get("id") for a in last.iter("{%s}aside" % NS["x"])] == ["fn-1", "fn-2"],
+              "a note cited from a note is not in its chapter")
+        cover = [i for i in book.manifest.values() if "cover-image" in (i.get("properties") or "")]
+        check(cover and cover[0].get("media-type") == "image/svg+xml", "SVG cover")
+        epubcheck(out)
+        empty = os.path.join(tmp, "empty.md")
+        open(empty, "w").close()
+        build(galley, empty, out)
+        book = Book(out)
+        check(book.chapters() == [] and [i.get("href") for i in book.spine] == ["titlepage.xhtml", "nav.xhtml"],
+              "spine of an empty book")
+        check(book.opf.find("opf:metadata/dc:title", NS).text == "Untitled", "title of an empty book")
+    return 0
+
+
 CASES = {
+    "edges": case_edges,
     "epubcheck": case_epubcheck,
     "text_sample": case_text_sample,
     "container": case_container,
