@@ -249,7 +249,7 @@ static int write_chapter(epub_book *b, html_ctx *c, galley_node **defs, size_t i
 
 static int write_chapters(epub_book *b, galley_node **defs)
 {
-	html_hooks hooks = {link_href, image_src, b};
+	html_hooks hooks = {.link_href = link_href, .image_src = image_src, .data = b};
 	html_ctx c;
 	xmlw total; /* collects the counts of dropped characters for the report */
 	int rc;
