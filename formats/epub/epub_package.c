@@ -511,8 +511,8 @@ static void write_accessibility(epub_book *b, xmlw *x)
 	if (alt_text)
 		galley_buf_printf(&summary, "; all %zu of its images have alternative text", b->images_in_text);
 	else if (b->images_without_alt)
-		galley_buf_printf(&summary, "; %zu of its %zu images have no alternative text", b->images_without_alt,
-		                  b->images_in_text);
+		galley_buf_printf(&summary, "; of its %zu images, %zu lack alternative text", b->images_in_text,
+		                  b->images_without_alt);
 	galley_buf_puts(&summary, ". It has no known hazards.");
 	meta_property(x, "schema:accessibilitySummary", summary.data ? (const char *)summary.data : "", NULL);
 	if (summary.failed)
@@ -547,7 +547,7 @@ static void write_manifest(epub_book *b, xmlw *x)
 		manifest_item(x, id, b->chapters[i].file, xhtml, NULL);
 	}
 	for (size_t i = 0; i < b->image_count; i++) {
-		const epub_image *img = &b->images[i];
+		const epub_image *img = b->images[i];
 		if (img->media_type)
 			manifest_item(x, img->id, img->href, img->media_type, img == b->cover ? "cover-image" : NULL);
 	}

@@ -33,10 +33,8 @@ static void dos_time(time_t t, zip_uint16_t *dtime, zip_uint16_t *ddate)
 
 static int add_entry(epub_book *b, zip_t *za, const epub_file *f, zip_uint16_t dtime, zip_uint16_t ddate)
 {
-	const void *data = f->borrowed ? (const void *)f->borrowed : f->data.data;
-	size_t len = f->borrowed ? f->borrowed_len : f->data.len;
 	bool store = !strcmp(f->name, "mimetype");
-	zip_source_t *src = zip_source_buffer(za, data ? data : "", len, 0);
+	zip_source_t *src = zip_source_buffer(za, f->data ? (const void *)f->data : "", f->len, 0);
 	zip_int64_t idx;
 	if (!src)
 		return GALLEY_ENOMEM;

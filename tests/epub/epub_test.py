@@ -427,6 +427,8 @@ def case_images(galley):
             "",
             "Fine: ![inside](plate.png) ![spaced](img/a%20b.png) ![inner link](inner.png)",  # 15
             "![vector](pic.svg) ![dot](dot.gif) ![photo](photo.jpeg) ![hidden](secret.png)",  # 16
+            "",
+            '<p>Raw <img src="plate.png" alt="raw inside"> <img src="../outside/./plate.png" alt="raw out"></p>',  # 18
         ]
         src = os.path.join(doc, "images.md")
         with open(src, "w") as f:
@@ -436,7 +438,7 @@ def case_images(galley):
         err = p.stderr
         expect = [("3:1", "nothere.png", "no such file"), ("5:1", "../outside/plate.png", "outside"),
                   ("7:1", "outside/plate.png", "outside"), ("9:1", "link.png", "outside"),
-                  ("11:1", "fake.png", "not PNG"), ("13:1", "x.png", "fetch")]
+                  ("11:1", "fake.png", "not PNG"), ("13:1", "x.png", "fetch"), ("18:1", "../outside/./plate.png", "outside")]
         for loc, name, why in expect:
             check(re.search(r"images\.md:%s: warning: image '[^']*%s' not embedded: [^\n]*%s" %
                             (loc, re.escape(name), why), err), "no warning for %s at %s:\n%s" % (name, loc, err))
@@ -445,14 +447,15 @@ def case_images(galley):
         book = Book(out)
         text = b"".join(book.read(h) for h in book.chapters()).decode()
         for alt in ["missing picture", "escaping picture", "absolute picture", "linked out", "not an image",
-                    "remote"]:
+                    "remote", "raw out"]:
             check(alt in text and 'alt="%s"' % alt not in text, "alt text of '%s' not kept as text" % alt)
         types = sorted(i.get("media-type") for i in book.manifest.values() if i.get("href").startswith("images/"))
         want = ["image/gif", "image/jpeg", "image/png", "image/png", "image/png", "image/svg+xml"]
         if os.geteuid() == 0:
             want.append("image/png")
         check(types == sorted(want), "embedded images: %s" % types)
-        check(text.count("<img ") == 6 + (os.geteuid() == 0), "img elements: %d" % text.count("<img "))
+        check(text.count("<img ") == 7 + (os.geteuid() == 0), "img elements: %d" % text.count("<img "))
+        check(re.search(r'<img src="images/image-\d+\.png" alt="raw inside"', text), "raw image not embedded")
         check(not any(n.endswith("outside/plate.png") for n in book.names), "escaping image embedded")
         epubcheck(out)
         # --resource-path allows the outside folder
