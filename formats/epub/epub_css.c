@@ -90,6 +90,7 @@ static const char *const css[] = {
     "\tline-height: 1.3;\n"
     "\ttext-align: left;\n"
     "\twhite-space: pre-wrap;\n"
+    "\ttab-size: 4;\n"
     "\tword-wrap: break-word;\n"
     "\tpage-break-inside: avoid;\n"
     "}\n"
