@@ -41,8 +41,9 @@ static int parse_split_level(epub_book *b)
 	errno = 0;
 	level = strtol(v, &end, 10);
 	if (errno || end == v || *end || level < 0 || level > 6)
-		return galley_error_set(b->err, GALLEY_EUSAGE, NULL, 0, 0,
-		                        "--split-level takes a heading level from 1 to 6 (0: one file), not '%s'", v);
+		return galley_error_set(
+		    b->err, GALLEY_EUSAGE, NULL, 0, 0,
+		    "--split-level takes a heading level from 1 to 6 (0: one file), not '%s'", v);
 	b->split_level = (int)level;
 	return 0;
 }
@@ -99,7 +100,8 @@ static int place_note(epub_book *b, galley_node **defs, size_t chapter, const ga
 	epub_chapter *ch = &b->chapters[chapter];
 	int num = ref->number;
 	int *grown;
-	if (!ref->def || num <= 0 || num > galley_doc_footnote_count(b->doc) || b->note_chapter[num] || !defs[num])
+	if (!ref->def || num <= 0 || num > galley_doc_footnote_count(b->doc) || b->note_chapter[num] ||
+	    !defs[num])
 		return 0;
 	grown = realloc(ch->notes, (ch->note_count + 1) * sizeof(*grown));
 	if (!grown)
@@ -246,7 +248,8 @@ static void count_images(epub_book *b, const galley_buf *xhtml)
 
 /* ---- rendering --------------------------------------------------------- */
 
-static int write_chapter(epub_book *b, html_ctx *c, galley_node **defs, size_t i, galley_buf *out, xmlw *total)
+static int write_chapter(epub_book *b, html_ctx *c, galley_node **defs, size_t i, galley_buf *out,
+                         xmlw *total)
 {
 	epub_chapter *ch = &b->chapters[i];
 	char *title = ch->heading ? galley_node_plain_text(ch->heading) : NULL;
@@ -292,9 +295,10 @@ static int write_chapters(epub_book *b, galley_node **defs)
 	if (rc == 0) {
 		html_report_dropped(&c);
 		if (b->dead_links)
-			galley_report(b->opts, GALLEY_WARNING, 0, 0,
-			              "%zu link(s) to targets that are not in the book were written without an href",
-			              b->dead_links);
+			galley_report(
+			    b->opts, GALLEY_WARNING, 0, 0,
+			    "%zu link(s) to targets that are not in the book were written without an href",
+			    b->dead_links);
 	}
 	html_ctx_free(&c);
 	return rc;
@@ -327,8 +331,8 @@ static time_t book_stamp(epub_book *b)
 		long long v = strtoll(sde, &end, 10);
 		if (!errno && !*end && v >= 0)
 			return (time_t)v;
-		galley_report(b->opts, GALLEY_WARNING, 0, 0, "SOURCE_DATE_EPOCH '%s' is not a number of seconds; ignored",
-		              sde);
+		galley_report(b->opts, GALLEY_WARNING, 0, 0,
+		              "SOURCE_DATE_EPOCH '%s' is not a number of seconds; ignored", sde);
 	}
 	if (parse_date_stamp(galley_doc_meta(b->doc, GALLEY_META_DATE), &t))
 		return t;
@@ -381,17 +385,19 @@ static int read_user_css(epub_book *b)
 		return 0;
 	f = fopen(path, "rb");
 	if (!f)
-		return galley_error_set(b->err, GALLEY_EINPUT, NULL, 0, 0, "cannot read stylesheet '%s': %s", path,
-		                        strerror(errno));
+		return galley_error_set(b->err, GALLEY_EINPUT, NULL, 0, 0, "cannot read stylesheet '%s': %s",
+		                        path, strerror(errno));
 	galley_buf_printf(&b->user_css, "\n/* %s */\n", path);
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		galley_buf_put(&b->user_css, chunk, n);
 	bool bad = ferror(f);
 	fclose(f);
 	if (bad)
-		return galley_error_set(b->err, GALLEY_EINPUT, NULL, 0, 0, "cannot read stylesheet '%s'", path);
+		return galley_error_set(b->err, GALLEY_EINPUT, NULL, 0, 0, "cannot read stylesheet '%s'",
+		                        path);
 	if (galley_utf8_check((const char *)b->user_css.data, b->user_css.len) != (size_t)-1)
-		return galley_error_set(b->err, GALLEY_EINPUT, NULL, 0, 0, "stylesheet '%s' is not UTF-8", path);
+		return galley_error_set(b->err, GALLEY_EINPUT, NULL, 0, 0, "stylesheet '%s' is not UTF-8",
+		                        path);
 	return b->user_css.failed ? GALLEY_ENOMEM : 0;
 }
 
@@ -407,14 +413,8 @@ static void add_file(epub_book *b, const char *name, const void *data, size_t le
 static int plan_files(epub_book *b)
 {
 	static const char *const names[PART_COUNT] = {
-	    "mimetype",
-	    "META-INF/container.xml",
-	    EPUB_DIR "package.opf",
-	    EPUB_DIR "nav.xhtml",
-	    EPUB_DIR "toc.ncx",
-	    EPUB_DIR "css/book.css",
-	    EPUB_DIR "cover.xhtml",
-	    EPUB_DIR "titlepage.xhtml",
+	    "mimetype",         "META-INF/container.xml", EPUB_DIR "package.opf", EPUB_DIR "nav.xhtml",
+	    EPUB_DIR "toc.ncx", EPUB_DIR "css/book.css",  EPUB_DIR "cover.xhtml", EPUB_DIR "titlepage.xhtml",
 	};
 	char name[64];
 	b->files = calloc(PART_COUNT + b->chapter_count + b->image_count, sizeof(*b->files));
@@ -496,7 +496,8 @@ static int epub_write(const galley_doc *doc, galley_buf *out, const galley_optio
 	b.title = title && *title ? title : "Untitled";
 	b.lang = lang && *lang ? lang : "en";
 	if (!lang || !*lang)
-		galley_report(opts, GALLEY_NOTE, 0, 0, "no 'lang' in the metadata; the book is marked as English (en)");
+		galley_report(opts, GALLEY_NOTE, 0, 0,
+		              "no 'lang' in the metadata; the book is marked as English (en)");
 	b.stamp = book_stamp(&b);
 	if ((rc = parse_split_level(&b)) != 0 || (rc = read_user_css(&b)) != 0)
 		goto cleanup;

@@ -34,13 +34,13 @@ typedef struct epub_image {
 } epub_image;
 
 typedef struct epub_chapter {
-	galley_node *first; /* first block */
-	galley_node *stop;  /* the block after the last, or NULL */
+	galley_node *first;   /* first block */
+	galley_node *stop;    /* the block after the last, or NULL */
 	galley_node *heading; /* the heading that opens it, or NULL */
 	char file[32];        /* "chapter3.xhtml" */
 	int *notes;           /* footnote numbers whose asides end this chapter */
 	size_t note_count;
-	galley_buf xhtml;     /* the rendered file */
+	galley_buf xhtml; /* the rendered file */
 } epub_chapter;
 
 /* A file of the container, in the order it is zipped; the bytes belong to the book. */
@@ -51,7 +51,17 @@ typedef struct epub_file {
 } epub_file;
 
 /* The files around the chapters, each rendered into its own buffer. */
-enum { PART_MIMETYPE, PART_CONTAINER, PART_OPF, PART_NAV, PART_NCX, PART_CSS, PART_COVER, PART_TITLEPAGE, PART_COUNT };
+enum {
+	PART_MIMETYPE,
+	PART_CONTAINER,
+	PART_OPF,
+	PART_NAV,
+	PART_NCX,
+	PART_CSS,
+	PART_COVER,
+	PART_TITLEPAGE,
+	PART_COUNT
+};
 
 typedef struct epub_book {
 	const galley_doc *doc;
@@ -82,9 +92,9 @@ typedef struct epub_book {
 	size_t file_count;
 
 	/* state while rendering */
-	size_t current;     /* index of the chapter being written */
-	galley_buf href;    /* the link_href hook's answer */
-	size_t dead_links;  /* links to ids that are nowhere in the book */
+	size_t current;    /* index of the chapter being written */
+	galley_buf href;   /* the link_href hook's answer */
+	size_t dead_links; /* links to ids that are nowhere in the book */
 } epub_book;
 
 /* epub_media.c */

@@ -222,8 +222,8 @@ static void warn_not_embedded(epub_book *b, const char *url, img_status st, unsi
 	    [IMG_UNREADABLE] = "it cannot be read",
 	    [IMG_TOO_BIG] = "it is larger than 64 MiB",
 	};
-	galley_report(b->opts, GALLEY_WARNING, line, col, "image '%s' not embedded: %s; its alt text is kept", url,
-	              why[st]);
+	galley_report(b->opts, GALLEY_WARNING, line, col, "image '%s' not embedded: %s; its alt text is kept",
+	              url, why[st]);
 }
 
 /* Resolves one URL into a new image entry (media_type NULL when it is left out). */
@@ -247,10 +247,11 @@ static epub_image *add_image(epub_book *b, const char *url, bool cover, unsigned
 	if (strmap_put(&b->images_by_url, img->url, img) != 0)
 		return NULL;
 	if (epub_url_has_scheme(url)) {
-		galley_report(b->opts, GALLEY_WARNING, line, col,
-		              "image '%s' not embedded: an EPUB holds its images, it does not fetch them; its alt text "
-		              "is kept",
-		              url);
+		galley_report(
+		    b->opts, GALLEY_WARNING, line, col,
+		    "image '%s' not embedded: an EPUB holds its images, it does not fetch them; its alt text "
+		    "is kept",
+		    url);
 		return img;
 	}
 	st = load(b, url, &img->data, &img->len);
@@ -260,8 +261,9 @@ static epub_image *add_image(epub_book *b, const char *url, bool cover, unsigned
 	}
 	img->media_type = sniff(img->data, img->len);
 	if (!img->media_type) {
-		galley_report(b->opts, GALLEY_WARNING, line, col,
-		              "image '%s' not embedded: it is not PNG, JPEG, GIF or SVG; its alt text is kept", url);
+		galley_report(
+		    b->opts, GALLEY_WARNING, line, col,
+		    "image '%s' not embedded: it is not PNG, JPEG, GIF or SVG; its alt text is kept", url);
 		free(img->data);
 		img->data = NULL;
 		img->len = 0;
