@@ -42,6 +42,8 @@ def check(cond, msg):
 
 
 def run_galley(galley, args, env=None, expect=0):
+    if env is None:  # the defaults under test, whatever the caller's environment says
+        env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     p = subprocess.run([galley] + args, capture_output=True, text=True, env=env)
     if expect is not None and p.returncode != expect:
         raise Failure("galley %s: exit %d, expected %d\n%s" % (" ".join(args), p.returncode, expect, p.stderr))
@@ -514,6 +516,19 @@ def case_edges(galley):
         check(book.chapters() == [] and [i.get("href") for i in book.spine] == ["titlepage.xhtml", "nav.xhtml"],
               "spine of an empty book")
         check(book.opf.find("opf:metadata/dc:title", NS).text == "Untitled", "title of an empty book")
+        # a title taken from the first heading is set once, on the title page; a free-form date is left out
+        titled = os.path.join(tmp, "titled.md")
+        with open(titled, "w") as f:
+            f.write("---\ndate: spring 2024\n---\n\n# The Real Title\n\nOpening words.\n\n# Part Two\n\nMore.\n")
+        p = build(galley, titled, out)
+        check(re.search(r"date 'spring 2024' is not of the form YYYY-MM-DD", p.stderr), "no warning for the date")
+        book = Book(out)
+        check(book.opf.find("opf:metadata/dc:date", NS) is None, "a free-form dc:date")
+        check(book.metas("dcterms:modified") == ["1980-01-01T00:00:00Z"], "default timestamp")
+        check("The Real Title" in book.read("titlepage.xhtml").decode(), "title page")
+        first = book.read(book.chapters()[0]).decode()
+        check("Opening words" in first and "<h1" not in first, "the title heading is repeated in the text")
+        check(len(book.chapters()) == 2, "chapters of a titled book")
     return 0
 
 
