@@ -31,6 +31,7 @@ typedef struct epub_image {
 	unsigned char *data;
 	size_t len;
 	bool cover;
+	struct epub_image *same_as; /* the entry holding the same bytes under another URL, or NULL */
 } epub_image;
 
 typedef struct epub_chapter {

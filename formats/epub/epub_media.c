@@ -226,7 +226,23 @@ static void warn_not_embedded(epub_book *b, const char *url, img_status st, unsi
 	              url, why[st]);
 }
 
-/* Resolves one URL into a new image entry (media_type NULL when it is left out). */
+/* An embedded image with the same bytes, or NULL. */
+static epub_image *find_same(const epub_book *b, const epub_image *img)
+{
+	for (size_t i = 0; i < b->image_count; i++) {
+		epub_image *other = b->images[i];
+		if (other != img && other->media_type && other->len == img->len &&
+		    !memcmp(other->data, img->data, img->len))
+			return other;
+	}
+	return NULL;
+}
+
+/*
+ * Resolves one URL into a new image entry (media_type NULL when it is left
+ * out). A file already embedded under another URL (a link, "./x.png") is
+ * not packed twice: the entry points at the first one, which is returned.
+ */
 static epub_image *add_image(epub_book *b, const char *url, bool cover, unsigned line, unsigned col)
 {
 	epub_image *img;
@@ -269,6 +285,14 @@ static epub_image *add_image(epub_book *b, const char *url, bool cover, unsigned
 		img->len = 0;
 		return img;
 	}
+	if ((img->same_as = find_same(b, img)) != NULL) {
+		free(img->data);
+		img->data = NULL;
+		img->len = 0;
+		img->media_type = NULL;
+		img->same_as->cover |= cover;
+		return img->same_as;
+	}
 	if (cover) {
 		snprintf(img->href, sizeof(img->href), "images/cover.%s", extension_of(img->media_type));
 		snprintf(img->id, sizeof(img->id), "cover-image");
@@ -280,9 +304,15 @@ static epub_image *add_image(epub_book *b, const char *url, bool cover, unsigned
 	return img;
 }
 
-epub_image *epub_image_get(epub_book *b, const char *url, unsigned line, unsigned col)
+static epub_image *lookup(const epub_book *b, const char *url)
 {
 	epub_image *img = strmap_get(&b->images_by_url, url);
+	return img && img->same_as ? img->same_as : img;
+}
+
+epub_image *epub_image_get(epub_book *b, const char *url, unsigned line, unsigned col)
+{
+	epub_image *img = lookup(b, url);
 	return img ? img : add_image(b, url, false, line, col);
 }
 
@@ -298,7 +328,7 @@ int epub_images_collect(epub_book *b)
 			return GALLEY_ENOMEM;
 	}
 	if (cover && *cover) {
-		epub_image *img = strmap_get(&b->images_by_url, cover);
+		epub_image *img = lookup(b, cover);
 		if (img)
 			img->cover = true;
 		else if (!(img = add_image(b, cover, true, 0, 0)))
