@@ -152,9 +152,11 @@ static void write_code_block(html_ctx *c, const galley_node *n)
 	xmlw_start(c->x, "pre");
 	xmlw_start(c->x, "code");
 	if (n->info && *n->info) {
-		char cls[256];
-		snprintf(cls, sizeof(cls), "language-%s", n->info);
-		xmlw_attr(c->x, "class", cls);
+		/* built whole: a fixed buffer would cut a long name inside a UTF-8 sequence */
+		c->scratch.len = 0;
+		galley_buf_puts(&c->scratch, "language-");
+		galley_buf_puts(&c->scratch, n->info);
+		xmlw_attr(c->x, "class", c->scratch.data ? (const char *)c->scratch.data : "");
 	}
 	xmlw_text(c->x, n->lit, n->len);
 	xmlw_end(c->x);
