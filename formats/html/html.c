@@ -269,6 +269,7 @@ static int render_mixed_children(html_ctx *c, galley_node *n)
 	int rc2 = xmlw_close(&sub);
 	if (rc == 0)
 		rc = rc2;
+	c->raw_at = n;
 	if (rc == 0)
 		rc = html_write_sanitized(c, src.data ? (const char *)src.data : "", src.len);
 	galley_buf_free(&src);
@@ -352,8 +353,10 @@ static void enter(html_ctx *c, galley_walk *w)
 	case GALLEY_NODE_RAW_INLINE:
 		if (is_raw_html(n) && (c->flags & HTML_PASSTHROUGH))
 			xmlw_raw(x, n->lit, n->len);
-		else if (is_raw_html(n))
+		else if (is_raw_html(n)) {
+			c->raw_at = n;
 			html_write_sanitized(c, n->lit, n->len);
+		}
 		break;
 	case GALLEY_NODE_TEXT:
 		xmlw_text(x, n->lit, n->len);

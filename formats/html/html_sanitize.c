@@ -75,19 +75,64 @@ static bool attribute_allowed(html_ctx *c, const char *name, const char *value)
 	return true;
 }
 
-static void write_attributes(html_ctx *c, xmlNodePtr el)
+/* The URL the raw_url hook gives for an <a href> or <img src>; NULL: as written. */
+static const char *hooked_url(html_ctx *c, xmlNodePtr el, const char *name, const char *value)
+{
+	const char *tag = (const char *)el->name;
+	bool link = !strcasecmp(tag, "a") && !strcasecmp(name, "href");
+	bool image = !strcasecmp(tag, "img") && !strcasecmp(name, "src");
+	if (!c->hooks || !c->hooks->raw_url || !(link || image))
+		return NULL;
+	return c->hooks->raw_url(c->hooks->data, link ? "a" : "img", value, c->raw_at);
+}
+
+static void write_attributes(html_ctx *c, xmlNodePtr el, const char *src)
 {
 	for (xmlAttrPtr a = el->properties; a; a = a->next) {
 		xmlChar *value = xmlNodeListGetString(el->doc, a->children, 1);
 		const char *name = (const char *)a->name;
+		const char *v = value ? (const char *)value : "";
+		const char *hooked;
 		if (!valid_name(a->name, true))
 			;
-		else if (!attribute_allowed(c, name, value ? (const char *)value : ""))
+		else if (!attribute_allowed(c, name, v))
 			c->raw_dropped++;
-		else
-			xmlw_attr(c->x, name, value ? (const char *)value : "");
+		else if (src && !strcasecmp(name, "src"))
+			xmlw_attr(c->x, name, src);
+		else if (src && !strcasecmp(name, "srcset"))
+			; /* other files than the one the hook placed */
+		else if ((hooked = hooked_url(c, el, name, v)) != NULL) {
+			if (*hooked)
+				xmlw_attr(c->x, name, hooked);
+		} else
+			xmlw_attr(c->x, name, v);
 		xmlFree(value);
 	}
+}
+
+/*
+ * An <img> whose src the raw_url hook maps: its new src, or NULL with the
+ * alt text written instead when the hook gives "". `*hooked` says whether
+ * the hook was asked at all.
+ */
+static const char *image_src(html_ctx *c, xmlNodePtr el, bool *hooked)
+{
+	xmlChar *src = xmlGetProp(el, BAD_CAST "src");
+	const char *mapped = NULL;
+	*hooked = false;
+	if (src && !galley_url_is_active((const char *)src)) {
+		mapped = hooked_url(c, el, "src", (const char *)src);
+		*hooked = mapped != NULL;
+	}
+	xmlFree(src);
+	if (mapped && !*mapped) {
+		xmlChar *alt = xmlGetProp(el, BAD_CAST "alt");
+		if (alt)
+			xmlw_str(c->x, (const char *)alt);
+		xmlFree(alt);
+		return NULL;
+	}
+	return mapped;
 }
 
 typedef enum { EL_WRITE, EL_UNWRAP, EL_DROP } el_action;
@@ -140,8 +185,15 @@ static bool open_node(html_ctx *c, xmlNodePtr n, bool *opened)
 			return false;
 		}
 		if (act == EL_WRITE) {
+			bool hooked = false;
+			const char *src = NULL;
+			if (!strcasecmp((const char *)n->name, "img")) {
+				src = image_src(c, n, &hooked);
+				if (hooked && !src)
+					return false; /* written as its alt text */
+			}
 			xmlw_start(c->x, (const char *)n->name);
-			write_attributes(c, n);
+			write_attributes(c, n, src);
 			*opened = true;
 		}
 		return n->children != NULL;
