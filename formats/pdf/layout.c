@@ -28,6 +28,7 @@ typedef struct container {
 	galley_node_type type;
 	float x, width;
 	int counter; /* next ordered list number */
+	float label_indent; /* room for the widest label */
 	bool tight;
 } container;
 
@@ -490,6 +491,8 @@ static int layout_heading(layout *l, galley_node *n)
 	e->proto.heading = (uint8_t)level;
 	e->proto.title = title;
 	l->keep = 0;
+	if (rc == 0)
+		rc = flush_space(l);
 	size_t first = e->nitems;
 	if (rc == 0)
 		rc = set_paragraph(l, p, c->x, c->width, size * 1.2f);
@@ -707,7 +710,7 @@ static int enter_list_item(layout *l, galley_node *item)
 	container *list = top(l);
 	bool ordered = list->type == GALLEY_NODE_ORDERED_LIST;
 	galley_task task = galley_node_task(item);
-	float indent = e->set.size * (ordered ? 2.0f : 1.5f);
+	float indent = ordered ? list->label_indent : e->set.size * 1.5f;
 	if (task != GALLEY_TASK_NONE)
 		indent = e->set.size * 1.6f;
 	if (!list->tight && galley_node_prev(item))
@@ -808,6 +811,17 @@ static int enter_block(layout *l, galley_walk *w, galley_node *n, bool *skip)
 		push_container(l, galley_node_get_type(n), 0, 0);
 		top(l)->tight = galley_node_list_tight(n);
 		top(l)->counter = galley_node_list_start(n);
+		if (galley_node_get_type(n) == GALLEY_NODE_ORDERED_LIST) {
+			/* the widest number, plus its delimiter and a gap */
+			int items = 0;
+			for (galley_node *c = galley_node_first_child(n); c; c = galley_node_next(c))
+				items++;
+			char widest[32];
+			int last = top(l)->counter + (items > 0 ? items - 1 : 0);
+			snprintf(widest, sizeof(widest), "%d.", last > top(l)->counter ? last : top(l)->counter);
+			float lw = pdf_text_width(e, widest, strlen(widest), (uint16_t)l->body_style);
+			top(l)->label_indent = lw + em * 0.6f > em * 2 ? lw + em * 0.6f : em * 2;
+		}
 		break;
 	case GALLEY_NODE_LIST_ITEM:
 		return enter_list_item(l, n);

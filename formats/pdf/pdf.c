@@ -88,7 +88,7 @@ static int parse_paper(const char *s, pdf_settings *set)
 	const char *wend;
 	if (!parse_length(wbuf, &w, &wend))
 		return -1;
-	if (*wend == '\0' && isalpha((unsigned char)x[strlen(x) - 1])) {
+	if (*wend == '\0' && isdigit((unsigned char)wbuf[wl - 1]) && isalpha((unsigned char)x[strlen(x) - 1])) {
 		/* the width had no unit of its own: take the height's */
 		double h1;
 		const char *unit = x + 1;
@@ -253,6 +253,7 @@ static void engine_free(pdf_engine *e)
 	free(e->items);
 	free(e->pages);
 	free(e->scratch);
+	free(e->gscratch);
 	strmap_free(&e->anchors);
 	arena_free(&e->mem);
 }

@@ -226,6 +226,8 @@ struct pdf_engine {
 	/* line breaking scratch */
 	uint8_t *scratch;
 	size_t scratchcap;
+	uint8_t *gscratch; /* grapheme breaks */
+	size_t gscratchcap;
 
 	/* state of the block being laid out, used by pdf_para_break's lines */
 	float cur_ascent_ratio;

@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""The PDF writer's options and structure: paper sizes, errors that name
+their cause, outline, link annotations, Info dictionary, hyphenation and the
+ToUnicode map (text copied out equals text put in).
+
+usage: check_features.py GALLEY RICH_MD WORKDIR
+"""
+import os
+import re
+import subprocess
+import sys
+import zlib
+
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        failures.append(what)
+
+
+def galley(args, env=None):
+    return subprocess.run([GALLEY] + args, capture_output=True, env=env)
+
+
+def pdfinfo(path):
+    out = subprocess.run(["pdfinfo", path], capture_output=True).stdout.decode("utf-8")
+    return dict(re.findall(r"^([^:]+):\s*(.*)$", out, re.M))
+
+
+def objects(path):
+    """Every object's text with its streams inflated (qpdf's QDF form)."""
+    qdf = path + ".qdf"
+    subprocess.run(["qpdf", "--qdf", "--object-streams=disable", path, qdf], check=True)
+    return open(qdf, "rb").read().decode("latin-1")
+
+
+GALLEY, RICH, WORK = sys.argv[1:4]
+os.makedirs(WORK, exist_ok=True)
+out = os.path.join(WORK, "a.pdf")
+
+# paper sizes
+for paper, size in (("a4", "595.276 x 841.89"), ("letter", "612 x 792"), ("a5", "419.528 x 595.276"),
+                    ("b5", "498.898 x 708.661"), ("6x9in", "432 x 648"), ("150mmx200mm", "425.197 x 566.929")):
+    r = galley([RICH, "-q", "-o", out, "--paper", paper])
+    check(r.returncode == 0 and pdfinfo(out).get("Page size", "").startswith(size),
+          "--paper %s gives %s pt" % (paper, size))
+
+# usage errors name their cause
+r = galley([RICH, "-o", out, "--font", "No Such Family"])
+check(r.returncode == 2 and b"No Such Family" in r.stderr, "an unknown font family is an error naming it")
+r = galley([RICH, "-o", out, "--paper", "huge"])
+check(r.returncode == 2 and b"--paper" in r.stderr, "a bad paper size is a usage error")
+r = galley([RICH, "-o", out, "--margin", "1km"])
+check(r.returncode == 2, "a bad margin is a usage error")
+
+# structure: outline, links, Info, fonts, compression
+env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
+r = galley([RICH, "-q", "-o", out, "-M", "title=Ünïcode “Title”"], env)
+check(r.returncode == 0, "rich document converts")
+info = pdfinfo(out)
+check(info.get("Title") == "Ünïcode “Title”", "Info Title is Unicode (UTF-16): %r" % info.get("Title"))
+check(info.get("Author") == "Ada Compositor, Ben Leading", "Info Author lists the authors")
+check(info.get("Keywords") == "typesetting, PDF", "Info Keywords")
+check(info.get("Creator", "").startswith("galley"), "Info Creator")
+check("2023" in info.get("CreationDate", "") and "Nov 14" in info.get("CreationDate", ""),
+      "CreationDate from SOURCE_DATE_EPOCH: %r" % info.get("CreationDate"))
+raw = open(out, "rb").read()
+check(b"/FlateDecode" in raw and b"/Filter" in raw, "streams are compressed")
+text = objects(out)
+check("/Outlines" in text and text.count("/Title") >= 10, "an outline from the headings")
+check(re.search(r"/S /URI\s*/Type /Action\s*/URI \(https://www\.example\.org/\)", text) is not None,
+      "external links are URI actions")
+check(re.search(r"/Dest \d+ 0 R\s*/P \d+ 0 R\s*/Rect \[[^\]]*\]\s*/Subtype /Link", text) is not None, "internal links jump to destinations")
+check("begincidrange" not in text.split("/ToUnicode")[0] and "beginbfrange" in text,
+      "ToUnicode maps are bfrange maps, not libharu's cidrange")
+check(re.search(r"/Border \[\s*0\s+0\s+0\s*\]", text) is not None, "link annotations have no border")
+
+# text copied out of the PDF equals what went in (ToUnicode), fallback glyphs included
+t = subprocess.run(["pdftotext", "-enc", "UTF-8", out, "-"], capture_output=True)
+body = t.stdout.decode("utf-8")
+check(t.stderr == b"", "pdftotext is silent")
+for phrase in ("Cyrillic жзи", "αβγ", "∀x ∈ ℝ", "snowman ☃", "mc2"):
+    check(phrase in body, "extracted text has %r" % phrase)
+
+# hyphenation happens, and follows the language
+# (pdftotext joins hyphenated words; its word boxes keep them)
+boxes = subprocess.run(["pdftotext", "-bbox", out, "-"], capture_output=True).stdout.decode("utf-8")
+check(re.search(r"[a-z]-</word>", boxes) is not None, "some words are hyphenated at line ends")
+r = galley([RICH, "-o", out, "--lang", "xx-YY"])
+check(r.returncode == 0 and b"no hyphenation patterns" in r.stderr, "a language without patterns is warned about")
+r = galley([RICH, "-o", out, "--lang", "de-DE"])
+check(r.returncode == 0 and b"hyphenation" not in r.stderr, "German patterns load")
+
+# chapter breaks: every level-1 heading opens a page without a running head
+r = galley([RICH, "-q", "-o", out, "--chapter-breaks"])
+pages = int(pdfinfo(out)["Pages"])
+firsts = []
+for n in range(1, pages + 1):
+    p = subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), out, "-"], capture_output=True).stdout.decode()
+    firsts.append(p.strip().split("\n")[0])
+check("A second chapter" in firsts, "--chapter-breaks starts the chapter on a page of its own: %r" % firsts)
+
+sys.exit(1 if failures else 0)
