@@ -313,6 +313,8 @@ static int end_line_atoms(pdf_para *p, int penalty)
 	return 0;
 }
 
+static bool is_legal_break(const pdf_para *p, size_t i);
+
 static int build_atoms(pdf_engine *e, pdf_para *p, float width, bool hyphenate)
 {
 	builder b = {e, p, width, hyphenate && e->hyph && p->hyphenate, 0, NULL};
@@ -364,6 +366,31 @@ static int build_atoms(pdf_engine *e, pdf_para *p, float width, bool hyphenate)
 			return rc;
 	}
 	return end_line_atoms(p, -PDF_INF_PENALTY);
+}
+
+int pdf_para_measure(pdf_engine *e, pdf_para *p, float *min, float *natural)
+{
+	int rc = build_atoms(e, p, 1e9f, false);
+	if (rc)
+		return rc;
+	float run = 0, widest = 0, total = 0;
+	for (size_t i = 0; i < p->natoms; i++) {
+		const pdf_atom *a = &p->atoms[i];
+		if (a->type == PDF_BOX) {
+			run += a->width;
+			total += a->width;
+		} else {
+			if (a->type == PDF_GLUE && !a->fil)
+				total += a->width;
+			if (is_legal_break(p, i) || a->type == PDF_GLUE)
+				run = 0;
+		}
+		if (run > widest)
+			widest = run;
+	}
+	*min = widest;
+	*natural = total;
+	return 0;
 }
 
 /* ---- Knuth-Plass ---------------------------------------------------- */

@@ -252,6 +252,7 @@ static void engine_free(pdf_engine *e)
 	free(e->links);
 	free(e->items);
 	free(e->pages);
+	free(e->tables);
 	free(e->scratch);
 	free(e->gscratch);
 	strmap_free(&e->anchors);

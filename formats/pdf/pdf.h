@@ -149,12 +149,14 @@ typedef struct pdf_engine pdf_engine;
 
 /** Appends text in a style to a paragraph. */
 int pdf_para_add(pdf_engine *e, pdf_para *p, const char *text, size_t len, uint16_t style);
+/** The widest unbreakable stretch and the width of the text set on one line. */
+int pdf_para_measure(pdf_engine *e, pdf_para *p, float *min, float *natural);
 /** Breaks a paragraph into lines of `width`, appended through pdf_engine's line callback. */
 int pdf_para_break(pdf_engine *e, pdf_para *p, float width, float x);
 
 /* ---- the engine (layout.c) ----------------------------------------- */
 
-enum { PDF_V_LINE, PDF_V_SPACE, PDF_V_PAGEBREAK };
+enum { PDF_V_LINE, PDF_V_SPACE, PDF_V_PAGEBREAK, PDF_V_RULE };
 
 enum {
 	PDF_DECO_NONE,
@@ -170,6 +172,7 @@ typedef struct pdf_vitem {
 	uint8_t deco;
 	uint8_t heading; /* level of a heading's first line, 0 otherwise */
 	float height;  /* line box height or space */
+	float dy;      /* drawn this far below the current position (table cells) */
 	float ascent;  /* baseline below the line box's top */
 	pdf_line line;
 	const char *label; /* PDF_DECO_LABEL */
@@ -177,11 +180,20 @@ typedef struct pdf_vitem {
 	float bg_x, bg_w;
 	float deco_x;      /* right edge of the label / left of the task box */
 	int anchor;        /* destination placed here, -1 = none */
+	uint16_t table;    /* table index + 1 for a table's lines and rules */
+	bool header_row;   /* part of a table's header (repeated after a page break) */
 	const char *title; /* a heading's plain text (outline, running head) */
 } pdf_vitem;
 
+/* A table's header items, repeated at the top of a page the table continues on. */
+typedef struct pdf_table {
+	size_t header_first, header_last;
+	float header_height;
+} pdf_table;
+
 typedef struct pdf_page {
 	size_t first, last; /* vitems [first, last) */
+	int repeat_table;   /* table index + 1 whose header opens this page */
 	int chapter_opening;
 	const char *running; /* header text or NULL */
 } pdf_page;
@@ -218,6 +230,8 @@ struct pdf_engine {
 	size_t nitems, itemcap;
 	pdf_page *pages;
 	size_t npages, pagecap;
+	pdf_table *tables;
+	size_t ntables, tablecap;
 	pdf_para **paras; /* every paragraph, for freeing */
 	size_t nparas, paracap;
 	int nanchors;

@@ -207,6 +207,30 @@ static void draw_line(painter *pt, const pdf_vitem *v, float top)
 	draw_spans(pt);
 }
 
+static void draw_rule(painter *pt, const pdf_vitem *v, float top)
+{
+	float y = top - v->height / 2;
+	float left = pt->e->set.margin_inner + v->line.x;
+	HPDF_Page_SetLineWidth(pt->page, v->ascent);
+	HPDF_Page_MoveTo(pt->page, left, y);
+	HPDF_Page_LineTo(pt->page, left + v->line.width, y);
+	HPDF_Page_Stroke(pt->page);
+}
+
+/* Draws items [first, last) from `y` down; returns where they end. */
+static float draw_items(painter *pt, size_t first, size_t last, float y)
+{
+	for (size_t i = first; i < last; i++) {
+		const pdf_vitem *v = &pt->e->items[i];
+		if (v->kind == PDF_V_LINE)
+			draw_line(pt, v, y - v->dy);
+		else if (v->kind == PDF_V_RULE)
+			draw_rule(pt, v, y);
+		y -= v->height;
+	}
+	return y;
+}
+
 static void draw_centered(painter *pt, const char *text, int style, float y, float cx)
 {
 	pdf_engine *e = pt->e;
@@ -277,6 +301,8 @@ static int place_anchors(pdf_engine *e, HPDF_Page *pages, HPDF_Destination *dest
 	for (size_t p = 0; p < e->npages; p++) {
 		const pdf_page *pg = &e->pages[p];
 		float y = e->set.page_h - e->set.margin_top;
+		if (pg->repeat_table)
+			y -= e->tables[pg->repeat_table - 1].header_height;
 		for (size_t i = pg->first; i < pg->last; i++) {
 			const pdf_vitem *v = &e->items[i];
 			if (v->anchor >= 0 && v->anchor < e->nanchors && !dests[v->anchor]) {
@@ -332,12 +358,11 @@ int pdf_render(pdf_engine *e)
 		const pdf_page *pg = &e->pages[p];
 		pt.page = pages[p];
 		float y = e->set.page_h - e->set.margin_top;
-		for (size_t i = pg->first; i < pg->last; i++) {
-			const pdf_vitem *v = &e->items[i];
-			if (v->kind == PDF_V_LINE)
-				draw_line(&pt, v, y);
-			y -= v->height;
+		if (pg->repeat_table) {
+			const pdf_table *t = &e->tables[pg->repeat_table - 1];
+			y = draw_items(&pt, t->header_first, t->header_last, y);
 		}
+		draw_items(&pt, pg->first, pg->last, y);
 		draw_furniture(&pt, pg, p + 1);
 	}
 	if (pt.text.failed)

@@ -102,4 +102,16 @@ for n in range(1, pages + 1):
     firsts.append(p.strip().split("\n")[0])
 check("A second chapter" in firsts, "--chapter-breaks starts the chapter on a page of its own: %r" % firsts)
 
+# a table longer than a page repeats its header row on each page it continues on
+table_md = os.path.join(os.path.dirname(RICH), "long-table.md")
+r = galley([table_md, "-q", "-o", out])
+pages = int(pdfinfo(out)["Pages"])
+check(r.returncode == 0 and pages >= 3, "the long table spans %d pages" % pages)
+for n in range(2, pages + 1):
+    p = subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), out, "-"], capture_output=True).stdout.decode()
+    if "Row " not in p:
+        continue
+    head = p.find("Number")
+    check(0 <= head < p.find("Row "), "page %d repeats the table header above its rows" % n)
+
 sys.exit(1 if failures else 0)

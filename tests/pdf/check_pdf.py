@@ -18,6 +18,7 @@ import subprocess
 import sys
 
 SKIP = 77
+RAW = [False]  # read text in content order (tables: pdftotext's columns would interleave cells)
 MARGIN_PT = 54.0  # the tests pass --margin 54pt
 
 
@@ -93,7 +94,7 @@ def pdf_words(text, vocabulary):
 
 def check_order(galley, src, fmt, pdf):
     want = input_words(galley, src, fmt)
-    r = run(["pdftotext", "-enc", "UTF-8", pdf, "-"])
+    r = run(["pdftotext", "-enc", "UTF-8"] + (["-raw"] if RAW[0] else []) + [pdf, "-"])
     if r.returncode != 0 or r.stderr:
         fail("pdftotext: " + r.stderr.decode())
     got = pdf_words(r.stdout.decode("utf-8"), set(want))
@@ -144,6 +145,8 @@ def main():
         a = rest.pop(0)
         if a == "--from":
             fmt = rest.pop(0)
+        elif a == "--raw":
+            RAW[0] = True
         elif a == "--need-format":
             need = rest.pop(0)
         elif a == "--":
