@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hpdf_pages.h>
+
 #include "pdf.h"
 
 #define MAX_SPANS 64
@@ -25,6 +27,7 @@ typedef struct painter {
 	int color; /* 0 black, 1 link, 2 gray */
 	float tx, ty; /* text position set by the last move */
 	galley_buf text;
+	galley_buf tj; /* the TJ operator being built */
 	span spans[MAX_SPANS];
 	int nspans;
 	HPDF_Destination *dests;
@@ -82,6 +85,83 @@ static void note_span(painter *pt, const pdf_style *st, float x0, float x1, floa
 	pt->spans[pt->nspans++] = (span){x0, x1, baseline, st->size, st->link, strike};
 }
 
+/*
+ * Text runs as TJ arrays written straight into the page's content stream:
+ * one operator for each stretch of a line in one face, the space between
+ * words given as a displacement. libharu has no TJ, and its Tj per word
+ * doubles the content and the time spent compressing it. With the UTF-8
+ * encoder and Identity-H a glyph's code is its BMP code point, two bytes.
+ */
+typedef struct tj_run {
+	bool open;
+	int face;
+	const pdf_style *st;
+	float end_x; /* where the reader's pen stands after the run so far */
+} tj_run;
+
+static void tj_flush(painter *pt, tj_run *run)
+{
+	if (!run->open)
+		return;
+	galley_buf_puts(&pt->tj, "] TJ\n");
+	HPDF_PageAttr attr = (HPDF_PageAttr)pt->page->attr;
+	if (!pt->tj.failed)
+		HPDF_Stream_Write(attr->stream, pt->tj.data, (HPDF_UINT)pt->tj.len);
+	pt->tj.len = 0;
+	run->open = false;
+}
+
+static void tj_string(galley_buf *b, const char *s, size_t len)
+{
+	galley_buf_putc(b, '(');
+	for (size_t i = 0; i < len;) {
+		uint32_t c = pdf_utf8_next(s, len, &i);
+		unsigned char bytes[2] = {(unsigned char)(c >> 8), (unsigned char)(c & 0xFF)};
+		for (int k = 0; k < 2; k++) {
+			unsigned char ch = bytes[k];
+			if (ch == '(' || ch == ')' || ch == '\\')
+				galley_buf_putc(b, '\\');
+			if (ch == '\r')
+				galley_buf_puts(b, "\\r");
+			else
+				galley_buf_putc(b, ch);
+		}
+	}
+	galley_buf_putc(b, ')');
+}
+
+static void tj_text(painter *pt, tj_run *run, int face, const pdf_style *st, const char *s, size_t len, float x,
+                    float width, float baseline)
+{
+	int color = st->link ? 1 : (st->flags & PDF_ST_GRAY) ? 2 : 0;
+	bool same = run->open && run->face == face && run->st->size == st->size && run->st->rise == st->rise &&
+	            color == pt->color;
+	if (!same) {
+		tj_flush(pt, run);
+		HPDF_Font font = pdf_fonts_handle(&pt->e->fonts, face);
+		if (!font)
+			return;
+		if (font != pt->font || st->size != pt->font_size) {
+			HPDF_Page_SetFontAndSize(pt->page, font, st->size);
+			pt->font = font;
+			pt->font_size = st->size;
+		}
+		set_color(pt, color);
+		float y = baseline + st->rise;
+		HPDF_Page_MoveTextPos(pt->page, x - pt->tx, y - pt->ty);
+		pt->tx = x;
+		pt->ty = y;
+		galley_buf_putc(&pt->tj, '[');
+		run->open = true;
+		run->face = face;
+		run->st = st;
+	} else if (x - run->end_x > 0.0005f || run->end_x - x > 0.0005f) {
+		galley_buf_printf(&pt->tj, "%.1f", (double)((run->end_x - x) * 1000.0f / st->size));
+	}
+	tj_string(&pt->tj, s, len);
+	run->end_x = x + width;
+}
+
 /* Glue's width on a line set with adjustment ratio r. */
 static float glue_width(const pdf_atom *a, float r)
 {
@@ -113,6 +193,7 @@ static void draw_line_text(painter *pt, const pdf_line *ln, float left, float ba
 	if (r > 1e6f)
 		r = 0;
 	const pdf_atom *last_box = NULL;
+	tj_run run = {false, 0, NULL, 0};
 	for (uint32_t i = ln->first; i < ln->last; i++) {
 		const pdf_atom *a = &p->atoms[i];
 		if (a->type == PDF_GLUE) {
@@ -123,7 +204,7 @@ static void draw_line_text(painter *pt, const pdf_line *ln, float left, float ba
 			continue;
 		if (a->len) {
 			const pdf_style *st = &e->styles[a->style];
-			show(pt, a->face, st, p->text + a->off, a->len, x, baseline + st->rise);
+			tj_text(pt, &run, a->face, st, p->text + a->off, a->len, x, a->width, baseline);
 			note_span(pt, st, x, x + a->width, baseline);
 			last_box = a;
 		}
@@ -131,8 +212,11 @@ static void draw_line_text(painter *pt, const pdf_line *ln, float left, float ba
 	}
 	if (ln->hyphen && last_box) {
 		const pdf_style *st = &e->styles[last_box->style];
-		show(pt, pdf_fonts_resolve(&e->fonts, last_box->face, '-'), st, "-", 1, x, baseline + st->rise);
+		int face = pdf_fonts_resolve(&e->fonts, last_box->face, '-');
+		float w = (float)pdf_fonts_width(&e->fonts, face, '-') * st->size / 1000.0f;
+		tj_text(pt, &run, face, st, "-", 1, x, w, baseline);
 	}
+	tj_flush(pt, &run);
 }
 
 static void draw_task_box(painter *pt, float x, float baseline, bool done)
@@ -365,10 +449,11 @@ int pdf_render(pdf_engine *e)
 		draw_items(&pt, pg->first, pg->last, y);
 		draw_furniture(&pt, pg, p + 1);
 	}
-	if (pt.text.failed)
+	if (pt.text.failed || pt.tj.failed)
 		rc = GALLEY_ENOMEM;
 cleanup:
 	galley_buf_free(&pt.text);
+	galley_buf_free(&pt.tj);
 	free(pages);
 	free(dests);
 	return rc;
