@@ -566,6 +566,30 @@ static int code_line(layout *l, pdf_para *p, size_t from, size_t to, float x, fl
 	return 0;
 }
 
+/* Code text with tabs expanded to stops every four columns. */
+static int add_code_text(pdf_engine *e, pdf_para *p, const char *lit, size_t len, uint16_t style)
+{
+	size_t col = 0, run = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (lit[i] == '\n') {
+			col = 0;
+			continue;
+		}
+		if (lit[i] != '\t') {
+			if (((unsigned char)lit[i] & 0xC0) != 0x80)
+				col++;
+			continue;
+		}
+		static const char spaces[] = "    ";
+		size_t n = 4 - col % 4;
+		if (pdf_para_add(e, p, lit + run, i - run, style) || pdf_para_add(e, p, spaces, n, style))
+			return GALLEY_ENOMEM;
+		col += n;
+		run = i + 1;
+	}
+	return pdf_para_add(e, p, lit + run, len - run, style);
+}
+
 /*
  * Code keeps its lines; a line longer than the measure wraps at its last
  * space (or anywhere when it has none late enough), and the rest goes on
@@ -585,7 +609,7 @@ static int layout_code(layout *l, galley_node *n)
 	float size = e->set.size * 0.88f;
 	int st = style_id(e, PDF_ROLE_MONO, 0, size, PDF_ST_NOHYPH | PDF_ST_CODE);
 	int mark = style_id(e, PDF_ROLE_MONO, 0, size, PDF_ST_GRAY);
-	if (st < 0 || mark < 0 || pdf_para_add(e, p, lit, len, (uint16_t)st))
+	if (st < 0 || mark < 0 || add_code_text(e, p, lit, len, (uint16_t)st))
 		return GALLEY_ENOMEM;
 	want_space(l, e->set.leading * 0.6f);
 	int rc = flush_space(l);

@@ -18,7 +18,10 @@ import subprocess
 import sys
 
 SKIP = 77
-RAW = [False]  # read text in content order (tables: pdftotext's columns would interleave cells)
+# Text is read in content order (pdftotext -raw): the order the PDF gives to
+# copy-paste and screen readers, which pdftotext's column analysis would
+# otherwise rearrange in tables.
+RAW = [True]
 MARGIN_PT = 54.0  # the tests pass --margin 54pt
 
 
@@ -47,7 +50,7 @@ def input_words(galley, src, fmt):
         parts.append(meta["date"] + "\n")
     # an iterative walk in document order; inline text runs together, blocks
     # are set apart; raw HTML is not set in PDF
-    inline = {"text", "emph", "strong", "strikethrough", "code", "link", "image", "footnote_ref",
+    inline = {"text", "emph", "strong", "strikethrough", "code", "link", "image", "footnote_reference",
               "soft_break", "hard_break", "superscript", "subscript"}
     stack = [view["document"]]
     while stack:
@@ -59,6 +62,8 @@ def input_words(galley, src, fmt):
             parts.append("\n")
         if kind in ("soft_break", "hard_break"):
             parts.append(" ")
+        if kind == "footnote_reference":  # set as a superscript number
+            parts.append(str(node.get("number", "")))
         if "text" in node and kind in ("text", "code", "code_block"):
             parts.append(node["text"])
         stack.extend(reversed(node.get("children", [])))
@@ -147,6 +152,8 @@ def main():
             fmt = rest.pop(0)
         elif a == "--raw":
             RAW[0] = True
+        elif a == "--layout":
+            RAW[0] = False
         elif a == "--need-format":
             need = rest.pop(0)
         elif a == "--":
