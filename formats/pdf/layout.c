@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../../src/text.h"
 #include "pdf.h"
@@ -125,7 +126,8 @@ static void want_space(layout *l, float amount)
 static int flush_space(layout *l)
 {
 	pdf_engine *e = l->e;
-	if (l->pending_space > 0 && e->nitems > 0 && e->items[e->nitems - 1].kind == PDF_V_LINE) {
+	if (l->pending_space > 0 && e->nitems > 0 && e->items[e->nitems - 1].kind != PDF_V_SPACE &&
+	    e->items[e->nitems - 1].kind != PDF_V_PAGEBREAK) {
 		pdf_vitem *v = pdf_vlist_push(e, PDF_V_SPACE);
 		if (!v)
 			return GALLEY_ENOMEM;
@@ -933,21 +935,97 @@ static int layout_table(layout *l, galley_node *table)
 	return rc;
 }
 
+/* Loads a PNG or JPEG the document refers to; NULL (with a warning) when it cannot. */
+static HPDF_Image load_image(pdf_engine *e, const galley_node *img)
+{
+	const char *url = galley_node_url(img);
+	if (!url || !*url || strstr(url, "://") || strncmp(url, "data:", 5) == 0) {
+		galley_report(e->opts, GALLEY_WARNING, galley_node_line(img), galley_node_column(img),
+		              "image '%s' is not a local file; its caption stands in for it", url ? url : "");
+		return NULL;
+	}
+	const char *dir = e->opts && e->opts->resource_path ? e->opts->resource_path : galley_doc_base_dir(e->doc);
+	char path[4096];
+	if (url[0] == '/' || !dir || !*dir)
+		snprintf(path, sizeof(path), "%s", url);
+	else
+		snprintf(path, sizeof(path), "%s/%s", dir, url);
+	const char *dot = strrchr(path, '.');
+	bool jpeg = dot && (strcasecmp(dot, ".jpg") == 0 || strcasecmp(dot, ".jpeg") == 0);
+	bool png = dot && strcasecmp(dot, ".png") == 0;
+	FILE *f = (jpeg || png) ? fopen(path, "rb") : NULL;
+	if (!f) {
+		galley_report(e->opts, GALLEY_WARNING, galley_node_line(img), galley_node_column(img),
+		              (jpeg || png) ? "cannot open image '%s'; its caption stands in for it"
+		                            : "image '%s' is neither PNG nor JPEG; its caption stands in for it",
+		              path);
+		return NULL;
+	}
+	fclose(f);
+	/* a broken image is reported and left out, not fatal: undo libharu's error */
+	int saved = e->hpdf_error;
+	HPDF_Image im = png ? HPDF_LoadPngImageFromFile(e->pdf, path) : HPDF_LoadJpegImageFromFile(e->pdf, path);
+	if (!im) {
+		HPDF_ResetError(e->pdf);
+		e->hpdf_error = saved;
+		galley_report(e->opts, GALLEY_WARNING, galley_node_line(img), galley_node_column(img),
+		              "cannot read image '%s'; its caption stands in for it", path);
+	}
+	return im;
+}
+
+/*
+ * A figure: the image at its natural size (pixels at 96 per inch, the CSS
+ * reference), scaled down to the measure and to a page, never up; then its
+ * caption, kept with it.
+ */
 static int layout_figure(layout *l, galley_node *fig)
 {
 	pdf_engine *e = l->e;
 	container *c = top(l);
+	galley_node *img = galley_node_first_child(fig);
+	want_space(l, e->set.leading * 0.6f);
+	int rc = flush_space(l);
+	HPDF_Image im = img && galley_node_get_type(img) == GALLEY_NODE_IMAGE ? load_image(e, img) : NULL;
+	if (rc == 0 && im) {
+		float pw = (float)HPDF_Image_GetWidth(im), ph = (float)HPDF_Image_GetHeight(im);
+		float w = pw * 72.0f / 96.0f, h = ph * 72.0f / 96.0f;
+		float max_h = (e->set.page_h - e->set.margin_top - e->set.margin_bottom) * 0.8f;
+		float scale = 1;
+		if (w > c->width)
+			scale = c->width / w;
+		if (h * scale > max_h)
+			scale = max_h / h;
+		w *= scale;
+		h *= scale;
+		pdf_vitem *v = pdf_vlist_push(e, PDF_V_IMAGE);
+		if (!v)
+			return GALLEY_ENOMEM;
+		v->image = im;
+		v->line.x = c->x + (c->width - w) / 2;
+		v->line.width = w;
+		v->height = h + e->set.leading * 0.4f;
+		if (e->set.print && pw * 72.0f / w < 299.5f)
+			galley_report(e->opts, GALLEY_WARNING, galley_node_line(img), galley_node_column(img),
+			              "image '%s' is %.0f dpi at its placed size; print wants 300", galley_node_url(img),
+			              (double)(pw * 72.0f / w));
+	}
 	pdf_para *p = new_para(e);
 	if (!p)
 		return GALLEY_ENOMEM;
 	p->align = PDF_ALIGN_CENTER;
 	p->hyphenate = true;
-	want_space(l, e->set.leading * 0.6f);
 	inline_state s = body_state(l);
 	s.face_style = PDF_ITALIC;
-	int rc = collect_inlines(l, p, fig, s);
+	s.size = e->set.size * 0.92f;
 	if (rc == 0)
-		rc = set_paragraph(l, p, c->x, c->width, e->set.leading);
+		rc = collect_inlines(l, p, fig, s);
+	size_t first = e->nitems;
+	if (rc == 0)
+		rc = set_paragraph(l, p, c->x, c->width, e->set.leading * 0.95f);
+	if (im)
+		for (size_t i = first; i < e->nitems; i++)
+			e->items[i].nobreak = true;
 	want_space(l, e->set.leading * 0.6f);
 	return rc;
 }
@@ -1256,16 +1334,16 @@ int pdf_layout_document(pdf_engine *e, galley_error *err)
 static bool break_allowed(const pdf_engine *e, size_t j)
 {
 	const pdf_vitem *it = e->items;
-	if (j == 0 || (it[j - 1].kind != PDF_V_LINE && it[j - 1].kind != PDF_V_RULE))
+	if (j == 0 || it[j - 1].kind == PDF_V_SPACE || it[j - 1].kind == PDF_V_PAGEBREAK)
 		return false;
-	if (it[j].kind == PDF_V_LINE || it[j].kind == PDF_V_RULE)
+	if (it[j].kind != PDF_V_SPACE)
 		return !it[j].nobreak;
 	/* before a space: as before the line that follows it */
 	if (it[j].nobreak)
 		return false;
 	for (size_t k = j + 1; k < e->nitems; k++)
 		if (it[k].kind != PDF_V_SPACE)
-			return it[k].kind != PDF_V_LINE || !it[k].nobreak;
+			return it[k].kind == PDF_V_PAGEBREAK || !it[k].nobreak;
 	return true;
 }
 
@@ -1293,7 +1371,7 @@ static int cut_pages(pdf_engine *e)
 	float text_h = e->set.page_h - e->set.margin_top - e->set.margin_bottom;
 	size_t i = 0, n = e->nitems;
 	while (i < n) {
-		while (i < n && e->items[i].kind != PDF_V_LINE)
+		while (i < n && (e->items[i].kind == PDF_V_SPACE || e->items[i].kind == PDF_V_PAGEBREAK))
 			i++;
 		if (i >= n)
 			break;

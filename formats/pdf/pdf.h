@@ -156,7 +156,7 @@ int pdf_para_break(pdf_engine *e, pdf_para *p, float width, float x);
 
 /* ---- the engine (layout.c) ----------------------------------------- */
 
-enum { PDF_V_LINE, PDF_V_SPACE, PDF_V_PAGEBREAK, PDF_V_RULE };
+enum { PDF_V_LINE, PDF_V_SPACE, PDF_V_PAGEBREAK, PDF_V_RULE, PDF_V_IMAGE };
 
 enum {
 	PDF_DECO_NONE,
@@ -178,6 +178,7 @@ typedef struct pdf_vitem {
 	const char *label; /* PDF_DECO_LABEL */
 	uint16_t label_style;
 	float bg_x, bg_w;
+	HPDF_Image image; /* PDF_V_IMAGE: drawn at line.x over line.width, height less a gap */
 	float deco_x;      /* right edge of the label / left of the task box */
 	int anchor;        /* destination placed here, -1 = none */
 	uint16_t table;    /* table index + 1 for a table's lines and rules */
@@ -208,6 +209,7 @@ typedef struct pdf_settings {
 	bool ragged;
 	bool number_sections;
 	bool chapter_breaks;
+	bool print; /* print-on-demand preset: no links or outline, image resolution checked */
 	long long epoch; /* SOURCE_DATE_EPOCH, or -1 */
 } pdf_settings;
 

@@ -310,6 +310,10 @@ static float draw_items(painter *pt, size_t first, size_t last, float y)
 			draw_line(pt, v, y - v->dy);
 		else if (v->kind == PDF_V_RULE)
 			draw_rule(pt, v, y);
+		else if (v->kind == PDF_V_IMAGE && v->image) {
+			float h = v->height - pt->e->set.leading * 0.4f;
+			HPDF_Page_DrawImage(pt->page, v->image, pt->e->set.margin_inner + v->line.x, y - h, v->line.width, h);
+		}
 		y -= v->height;
 	}
 	return y;
