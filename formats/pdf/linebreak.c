@@ -613,6 +613,7 @@ static int emit_line(pdf_engine *e, const pdf_para *p, size_t from, size_t to, b
 	e->proto.anchor = -1;
 	e->proto.heading = 0;
 	e->proto.title = NULL;
+	e->proto.toc_anchor = -1;
 	return 0;
 }
 

@@ -84,7 +84,8 @@ enum {
 	PDF_ST_NOHYPH = 1 << 1, /* code, URLs */
 	PDF_ST_LINK = 1 << 2,
 	PDF_ST_CODE = 1 << 3,
-	PDF_ST_GRAY = 1 << 4
+	PDF_ST_GRAY = 1 << 4,
+	PDF_ST_QUIET = 1 << 5 /* a link set in the text colour (contents) */
 };
 
 typedef struct pdf_style {
@@ -184,6 +185,7 @@ typedef struct pdf_vitem {
 	uint16_t table;    /* table index + 1 for a table's lines and rules */
 	bool header_row;   /* part of a table's header (repeated after a page break) */
 	const char *title; /* a heading's plain text (outline, running head) */
+	int toc_anchor;    /* a contents entry's heading: leader and page number drawn after the text */
 } pdf_vitem;
 
 /* A table's header items, repeated at the top of a page the table continues on. */
@@ -210,6 +212,11 @@ typedef struct pdf_settings {
 	bool number_sections;
 	bool chapter_breaks;
 	bool print; /* print-on-demand preset: no links or outline, image resolution checked */
+	bool toc;
+	bool title_page;
+	bool twoside;
+	bool crop_marks;
+	float bleed;
 	long long epoch; /* SOURCE_DATE_EPOCH, or -1 */
 } pdf_settings;
 
@@ -237,6 +244,7 @@ struct pdf_engine {
 	pdf_para **paras; /* every paragraph, for freeing */
 	size_t nparas, paracap;
 	int nanchors;
+	int *anchor_page; /* page index of each anchor, filled by rendering */
 	strmap anchors; /* heading id -> anchor + 1 */
 
 	/* line breaking scratch */

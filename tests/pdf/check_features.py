@@ -114,4 +114,53 @@ for n in range(2, pages + 1):
     head = p.find("Number")
     check(0 <= head < p.find("Row "), "page %d repeats the table header above its rows" % n)
 
+# --toc: every entry's page number is the page its heading is on
+r = galley([RICH, "-q", "-o", out, "--toc", "--number-sections"])
+pages = int(pdfinfo(out)["Pages"])
+texts = [subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), out, "-"], capture_output=True).stdout.decode()
+         for n in range(1, pages + 1)]
+toc_page = next(i for i, t in enumerate(texts) if "Contents" in t)
+entries = re.findall(r"^(\d[\d.]* .+?) (?:\. )+\.? ?(\d+)$", texts[toc_page], re.M)
+check(len(entries) >= 6, "--toc lists the headings: %d entries" % len(entries))
+for title, page in entries:
+    lines = [l.strip() for l in texts[int(page) - 1].split("\n")]
+    check(title.strip() in lines, "contents entry %r is on page %s" % (title, page))
+text = objects(out)
+check(len(re.findall(r"/Dest \d+ 0 R\s*/P \d+ 0 R", text)) >= len(entries), "contents entries are links")
+
+# --bleed and --crop-marks: media box grown, trim and bleed boxes set
+r = galley([RICH, "-q", "-o", out, "--paper", "a5", "--bleed", "3mm", "--crop-marks"])
+boxes = subprocess.run(["pdfinfo", "-box", out], capture_output=True).stdout.decode()
+def box(name):
+    m = re.search(name + r":\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)", boxes)
+    return [float(v) for v in m.groups()] if m else None
+b = 3 * 72 / 25.4
+check(box("MediaBox") and abs(box("MediaBox")[2] - (419.53 + 2 * b)) < 0.1, "the media box grows by the bleed")
+check(box("TrimBox") and abs(box("TrimBox")[0] - b) < 0.05 and abs(box("TrimBox")[2] - (419.53 + b)) < 0.1,
+      "TrimBox is the page inside the bleed: %r" % box("TrimBox"))
+check(box("BleedBox") == box("MediaBox"), "BleedBox is the bled page")
+
+# --print: no annotations, no outline, a warning for a low-resolution image
+tour = os.path.join(os.path.dirname(RICH), "..", "..", "samples", "feature-tour.md")
+r = galley([RICH, "-q", "-o", out, "--print"])
+text = objects(out)
+check(r.returncode == 0 and "/Annots" not in text and "/Outlines" not in text, "--print leaves out links and outline")
+if os.path.exists(tour):
+    r = galley([tour, "-o", out, "--print"])
+    check(r.returncode == 0 and b"dpi" in r.stderr, "--print warns about an image under 300 dpi")
+
+# --twoside: chapters open on odd pages, page numbers on the outer edge
+r = galley([RICH, "-q", "-o", out, "--twoside", "--title-page"])
+pages = int(pdfinfo(out)["Pages"])
+for n in range(1, pages + 1):
+    t = subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), out, "-"], capture_output=True).stdout.decode()
+    if "A second chapter" in t:
+        check(n % 2 == 1, "with --twoside the chapter opens on a right-hand page (page %d)" % n)
+        break
+bbox = subprocess.run(["pdftotext", "-bbox", "-f", "4", "-l", "5", out, "-"], capture_output=True).stdout.decode()
+nums = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>(\d+)</word>', bbox)
+footer = [(float(x), int(w)) for x, y, w in nums if float(y) > 760]
+check(len(footer) == 2 and footer[0][0] < 200 and footer[1][0] > 350,
+      "page numbers stand on the outer edge: %r" % footer)
+
 sys.exit(1 if failures else 0)
