@@ -193,6 +193,7 @@ typedef struct inline_state {
 	float size, rise;
 	uint8_t flags;
 	uint16_t link;
+	uint16_t note;
 } inline_state;
 
 static int add_text(pdf_engine *e, pdf_para *p, const inline_state *s, const char *text, size_t len)
@@ -201,6 +202,7 @@ static int add_text(pdf_engine *e, pdf_para *p, const inline_state *s, const cha
 	st.rise = s->rise;
 	st.flags = s->flags;
 	st.link = s->link;
+	st.note = s->note;
 	int id = pdf_style_get(e, &st);
 	if (id < 0)
 		return GALLEY_ENOMEM;
@@ -256,6 +258,7 @@ static int add_leaf(layout *l, pdf_para *p, const galley_node *n, inline_state *
 		t.size = s->size * 0.68f;
 		t.rise = s->rise + s->size * 0.36f;
 		t.flags |= PDF_ST_NOHYPH;
+		t.note = (uint16_t)(num > 0 && num < UINT16_MAX ? num : 0);
 		if (num > 0 && l->note_anchor && l->note_anchor[num] >= 0) {
 			int link = pdf_link_add(e, NULL, l->note_anchor[num]);
 			if (link < 0)
@@ -398,7 +401,7 @@ static int set_paragraph(layout *l, pdf_para *p, float x, float width, float hei
 
 static inline_state body_state(layout *l)
 {
-	inline_state s = {PDF_ROLE_BODY, 0, l->e->set.size, 0, 0, 0};
+	inline_state s = {PDF_ROLE_BODY, 0, l->e->set.size, 0, 0, 0, 0};
 	return s;
 }
 
@@ -467,7 +470,7 @@ static int layout_heading(layout *l, galley_node *n)
 	p->align = PDF_ALIGN_LEFT;
 	p->hyphenate = false;
 	float size = e->set.size * heading_scale[level - 1];
-	inline_state s = {PDF_ROLE_HEAD, level == 6 ? PDF_BOLD | PDF_ITALIC : PDF_BOLD, size, 0, PDF_ST_NOHYPH, 0};
+	inline_state s = {PDF_ROLE_HEAD, level == 6 ? PDF_BOLD | PDF_ITALIC : PDF_BOLD, size, 0, PDF_ST_NOHYPH, 0, 0};
 	char num[64];
 	int rc = 0;
 	char *plain = galley_node_plain_text(n);
@@ -667,7 +670,7 @@ static int layout_centered(layout *l, const char *text, int role, int face_style
 	if (!p)
 		return GALLEY_ENOMEM;
 	p->align = PDF_ALIGN_CENTER;
-	inline_state s = {role, face_style, size, 0, PDF_ST_NOHYPH, 0};
+	inline_state s = {role, face_style, size, 0, PDF_ST_NOHYPH, 0, 0};
 	int rc = add_text(e, p, &s, text, strlen(text));
 	if (rc == 0)
 		rc = set_paragraph(l, p, c->x, c->width, height);
@@ -1384,13 +1387,24 @@ static int assign_anchors(layout *l)
 	return 0;
 }
 
-/* Notes at the end of the document, each labelled with its number. */
-static int layout_notes(layout *l)
+/*
+ * Footnotes are laid out after the main text, each in its own run of items,
+ * at a smaller size; pagination sets each at the foot of the page of its
+ * first reference.
+ */
+static int layout_footnotes(layout *l)
 {
 	pdf_engine *e = l->e;
 	int notes = galley_doc_footnote_count(e->doc);
-	if (notes == 0)
+	e->main_end = e->nitems;
+	if (notes <= 0)
 		return 0;
+	e->notes = calloc((size_t)notes + 1, sizeof(*e->notes));
+	if (!e->notes)
+		return GALLEY_ENOMEM;
+	e->nnotes = notes;
+	for (int i = 0; i <= notes; i++)
+		e->notes[i] = (pdf_note){0, 0, SIZE_MAX};
 	galley_node **defs = calloc((size_t)notes + 1, sizeof(*defs));
 	if (!defs)
 		return GALLEY_ENOMEM;
@@ -1400,26 +1414,52 @@ static int layout_notes(layout *l)
 			if (num >= 1 && num <= notes && !defs[num])
 				defs[num] = n;
 		}
-	want_space(l, e->set.leading * 2);
-	int rc = layout_centered(l, "Notes", PDF_ROLE_HEAD, PDF_BOLD, e->set.size * 1.25f, e->set.size * 1.6f);
-	want_space(l, e->set.leading * 0.5f);
-	l->keep = 2;
+	/* the line of each note's first reference, in reading order */
+	for (size_t i = 0; i < e->main_end; i++) {
+		const pdf_vitem *v = &e->items[i];
+		if (v->kind != PDF_V_LINE || !v->line.para)
+			continue;
+		for (uint32_t a = v->line.first; a < v->line.last; a++) {
+			const pdf_atom *at = &v->line.para->atoms[a];
+			int num = at->type == PDF_BOX ? e->styles[at->style].note : 0;
+			if (num > 0 && num <= notes && e->notes[num].ref_item == SIZE_MAX)
+				e->notes[num].ref_item = i;
+		}
+	}
+	/* notes are set smaller: the body size and leading stand in for theirs meanwhile */
+	pdf_settings saved = e->set;
+	e->set.size *= 0.82f;
+	e->set.leading *= 0.82f;
+	int rc = 0;
 	for (int i = 1; i <= notes && rc == 0; i++) {
 		if (!defs[i])
 			continue;
-		push_container(l, GALLEY_NODE_LIST_ITEM, e->set.size * 2, 0);
+		l->pending_space = 0;
+		l->keep = 0;
+		e->notes[i].first = e->nitems;
+		push_container(l, GALLEY_NODE_LIST_ITEM, e->set.size * 1.8f, 0);
 		top(l)->tight = true;
 		char buf[16];
-		snprintf(buf, sizeof(buf), "%d.", i);
+		snprintf(buf, sizeof(buf), "%d", i);
+		int st = style_id(e, PDF_ROLE_BODY, 0, e->set.size, 0);
 		e->proto.label = arena_strndup(&e->mem, buf, strlen(buf));
-		e->proto.label_style = (uint16_t)l->body_style;
+		if (st < 0 || !e->proto.label) {
+			rc = GALLEY_ENOMEM;
+			break;
+		}
+		e->proto.label_style = (uint16_t)st;
 		e->proto.deco = PDF_DECO_LABEL;
 		e->proto.deco_x = top(l)->x - e->set.size * 0.5f;
 		e->proto.anchor = l->note_anchor[i];
 		rc = layout_blocks(l, defs[i]);
 		if (rc == 0)
 			rc = exit_list_item(l);
+		e->notes[i].last = e->nitems;
+		for (size_t k = e->notes[i].first; k < e->nitems; k++)
+			e->items[k].nobreak = false;
 	}
+	e->set = saved;
+	l->pending_space = 0;
 	free(defs);
 	return rc;
 }
@@ -1444,7 +1484,7 @@ int pdf_layout_document(pdf_engine *e, galley_error *err)
 	if (rc == 0)
 		rc = layout_blocks(&l, galley_doc_root(e->doc));
 	if (rc == 0)
-		rc = layout_notes(&l);
+		rc = layout_footnotes(&l);
 	free(l.note_anchor);
 	if (rc)
 		return galley_error_set(err, rc, e->opts, 0, 0, "cannot lay the document out: %s", galley_strerror(rc));
@@ -1482,41 +1522,171 @@ static int add_page(pdf_engine *e, size_t first, size_t last)
 		e->pages = n;
 		e->pagecap = cap;
 	}
-	e->pages[e->npages++] = (pdf_page){first, last, 0, 0, NULL};
+	pdf_page *pg = &e->pages[e->npages++];
+	memset(pg, 0, sizeof(*pg));
+	pg->first = first;
+	pg->last = last;
+	pg->notes_first = e->nnote_ranges;
 	return 0;
+}
+
+static float items_height(const pdf_engine *e, size_t first, size_t last)
+{
+	float h = 0;
+	for (size_t i = first; i < last; i++)
+		h += e->items[i].height;
+	return h;
+}
+
+/* Footnotes waiting for a page: whole notes, or the rest of one split at a page's foot. */
+typedef struct note_queue {
+	pdf_range *q;
+	size_t count, cap;
+} note_queue;
+
+static int queue_push(note_queue *nq, size_t first, size_t last)
+{
+	if (first >= last)
+		return 0;
+	if (nq->count == nq->cap) {
+		size_t cap = nq->cap ? nq->cap * 2 : 16;
+		pdf_range *n = realloc(nq->q, cap * sizeof(*n));
+		if (!n)
+			return GALLEY_ENOMEM;
+		nq->q = n;
+		nq->cap = cap;
+	}
+	nq->q[nq->count++] = (pdf_range){first, last};
+	return 0;
+}
+
+static int add_note_range(pdf_engine *e, size_t first, size_t last)
+{
+	if (e->nnote_ranges == e->note_rangecap) {
+		size_t cap = e->note_rangecap ? e->note_rangecap * 2 : 32;
+		pdf_range *n = realloc(e->note_ranges, cap * sizeof(*n));
+		if (!n)
+			return GALLEY_ENOMEM;
+		e->note_ranges = n;
+		e->note_rangecap = cap;
+	}
+	e->note_ranges[e->nnote_ranges++] = (pdf_range){first, last};
+	e->pages[e->npages - 1].notes_count++;
+	return 0;
+}
+
+/*
+ * Sets the queued notes at the foot of the last page, as far as `room`
+ * goes; a note that does not fit is split between lines and goes on at the
+ * foot of the next page, as in TeX. At least one line goes on each page.
+ */
+static int place_notes(pdf_engine *e, note_queue *nq, float room)
+{
+	size_t done = 0;
+	int rc = 0;
+	for (; done < nq->count && rc == 0; done++) {
+		pdf_range *r = &nq->q[done];
+		size_t k = r->first;
+		float h = 0;
+		while (k < r->last && (h + e->items[k].height <= room || (k == r->first && done == 0 && room > 0 &&
+		                                                            e->pages[e->npages - 1].notes_count == 0)))
+			h += e->items[k++].height;
+		if (k > r->first)
+			rc = add_note_range(e, r->first, k);
+		room -= h;
+		if (k < r->last) {
+			/* the rest waits, without the space it would start with */
+			while (k < r->last && e->items[k].kind == PDF_V_SPACE)
+				k++;
+			r->first = k;
+			if (k < r->last)
+				break;
+		}
+	}
+	memmove(nq->q, nq->q + done, (nq->count - done) * sizeof(pdf_range));
+	nq->count -= done;
+	return rc;
+}
+
+/* Notes in the order of the lines that first refer to them. */
+static int by_ref_item(const void *a, const void *b, void *data)
+{
+	const pdf_engine *e = data;
+	size_t x = e->notes[*(const int *)a].ref_item, y = e->notes[*(const int *)b].ref_item;
+	return x < y ? -1 : x > y ? 1 : *(const int *)a - *(const int *)b;
+}
+
+/* Height of the notes first referenced on item j, and of their first two lines; *cursor walks `order`. */
+static void notes_of(const pdf_engine *e, const int *order, size_t *cursor, size_t j, float *full, float *least)
+{
+	*full = *least = 0;
+	while (*cursor < (size_t)e->nnotes && e->notes[order[*cursor]].ref_item < j)
+		(*cursor)++;
+	for (size_t c = *cursor; c < (size_t)e->nnotes && e->notes[order[c]].ref_item == j; c++) {
+		const pdf_note *note = &e->notes[order[c]];
+		if (note->last <= note->first)
+			continue;
+		*full += items_height(e, note->first, note->last);
+		size_t two = note->first + 2 < note->last ? note->first + 2 : note->last;
+		*least += items_height(e, note->first, two);
+	}
 }
 
 /*
  * Fills each page up to its last allowed break before the text height runs
  * out; a page that has no allowed break at all is cut where it is full.
- * Spaces at the top of a page are dropped.
+ * Spaces at the top of a page are dropped. The notes a page's lines refer
+ * to take room at its foot: a line goes on the page only when at least the
+ * first two lines of its notes fit there too.
  */
 static int cut_pages(pdf_engine *e)
 {
 	float text_h = e->set.page_h - e->set.margin_top - e->set.margin_bottom;
-	size_t i = 0, n = e->nitems;
-	while (i < n) {
+	float sep = e->set.leading;
+	size_t i = 0, n = e->main_end ? e->main_end : e->nitems;
+	note_queue nq = {NULL, 0, 0};
+	int rc = 0;
+	/* notes no line of the text refers to go with the last line */
+	int *order = calloc((size_t)e->nnotes + 1, sizeof(int));
+	if (!order)
+		return GALLEY_ENOMEM;
+	for (int k = 1; k <= e->nnotes; k++) {
+		if (e->notes[k].ref_item == SIZE_MAX)
+			e->notes[k].ref_item = n ? n - 1 : 0;
+		order[k - 1] = k;
+	}
+	if (e->nnotes)
+		qsort_r(order, (size_t)e->nnotes, sizeof(int), by_ref_item, e);
+	size_t cursor = 0;
+	while (rc == 0 && (i < n || nq.count)) {
 		bool chapter = false;
 		while (i < n && (e->items[i].kind == PDF_V_SPACE || e->items[i].kind == PDF_V_PAGEBREAK))
 			chapter |= e->items[i++].kind == PDF_V_PAGEBREAK;
-		if (i >= n)
+		if (i >= n && nq.count == 0)
 			break;
 		/* in two-sided print a chapter opens on a right-hand (odd) page */
-		if (chapter && e->set.twoside && e->npages % 2 == 1) {
-			int rc = add_page(e, i, i);
-			if (rc)
-				return rc;
-		}
+		if (chapter && e->set.twoside && e->npages % 2 == 1 && nq.count == 0 && (rc = add_page(e, i, i)))
+			break;
 		size_t start = i, end = n, best = 0, j;
 		float h = 0;
 		/* a table that goes on from the page before repeats its header */
 		int repeat = 0;
-		const pdf_vitem *st = &e->items[start];
-		if (st->table && !st->header_row && e->tables[st->table - 1].header_last > 0 && start > 0 &&
+		const pdf_vitem *st = i < n ? &e->items[start] : NULL;
+		if (st && st->table && !st->header_row && e->tables[st->table - 1].header_last > 0 && start > 0 &&
 		    e->items[start - 1].table == st->table) {
 			repeat = st->table;
 			h = e->tables[repeat - 1].header_height;
 		}
+		/* notes carried over take at most half the page from the text */
+		float notes = 0;
+		for (size_t q = 0; q < nq.count; q++)
+			notes += items_height(e, nq.q[q].first, nq.q[q].last);
+		if (notes > text_h / 2)
+			notes = text_h / 2;
+		cursor = 0;
+		while (cursor < (size_t)e->nnotes && e->notes[order[cursor]].ref_item < start)
+			cursor++;
+		size_t page_cursor = cursor;
 		for (j = start; j < n; j++) {
 			const pdf_vitem *it = &e->items[j];
 			if (it->kind == PDF_V_PAGEBREAK) {
@@ -1525,21 +1695,38 @@ static int cut_pages(pdf_engine *e)
 			}
 			if (j > start && break_allowed(e, j))
 				best = j;
-			if (h + it->height > text_h + 0.01f && j > start) {
+			float full = 0, least = 0;
+			if (e->nnotes)
+				notes_of(e, order, &cursor, j, &full, &least);
+			float need = h + it->height + (notes + least > 0 ? notes + least + sep : 0);
+			if (need > text_h + 0.01f && j > start) {
 				end = best > start ? best : j;
 				break;
 			}
 			h += it->height;
+			notes += full;
 		}
-		int rc = add_page(e, start, end);
-		if (rc)
-			return rc;
+		if ((rc = add_page(e, start, end)))
+			break;
 		e->pages[e->npages - 1].repeat_table = repeat;
+		/* the notes of this page's lines join the queue, then as many as fit are set */
+		for (size_t c = page_cursor; c < (size_t)e->nnotes && rc == 0; c++) {
+			const pdf_note *note = &e->notes[order[c]];
+			if (note->ref_item >= end)
+				break;
+			rc = queue_push(&nq, note->first, note->last);
+		}
+		if (rc == 0 && nq.count) {
+			float used = items_height(e, start, end) + (repeat ? e->tables[repeat - 1].header_height : 0);
+			rc = place_notes(e, &nq, text_h - used - sep);
+		}
 		i = end;
 	}
-	if (e->npages == 0)
+	free(nq.q);
+	free(order);
+	if (rc == 0 && e->npages == 0)
 		return add_page(e, 0, 0);
-	return 0;
+	return rc;
 }
 
 /* Running heads: the current chapter (or the title), left off pages that open a chapter. */

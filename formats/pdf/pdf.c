@@ -277,6 +277,8 @@ static void engine_free(pdf_engine *e)
 	free(e->items);
 	free(e->pages);
 	free(e->tables);
+	free(e->notes);
+	free(e->note_ranges);
 	free(e->anchor_page);
 	free(e->scratch);
 	free(e->gscratch);

@@ -92,6 +92,7 @@ typedef struct pdf_style {
 	float size;
 	float rise;
 	uint16_t link; /* index + 1 into the link table, 0 = none */
+	uint16_t note; /* a footnote reference's number, 0 = none */
 	uint8_t face;  /* main face */
 	uint8_t flags;
 } pdf_style;
@@ -194,8 +195,20 @@ typedef struct pdf_table {
 	float header_height;
 } pdf_table;
 
+/* A run of footnote items [first, last) set at the foot of a page. */
+typedef struct pdf_range {
+	size_t first, last;
+} pdf_range;
+
+/* A footnote's items, laid out after the main text, and the line of its first reference. */
+typedef struct pdf_note {
+	size_t first, last;
+	size_t ref_item; /* SIZE_MAX when never referenced in the text */
+} pdf_note;
+
 typedef struct pdf_page {
 	size_t first, last; /* vitems [first, last) */
+	size_t notes_first, notes_count; /* ranges in e->note_ranges */
 	int repeat_table;   /* table index + 1 whose header opens this page */
 	int chapter_opening;
 	const char *running; /* header text or NULL */
@@ -241,6 +254,11 @@ struct pdf_engine {
 	size_t npages, pagecap;
 	pdf_table *tables;
 	size_t ntables, tablecap;
+	size_t main_end;  /* items past this are footnotes */
+	pdf_note *notes;  /* per footnote number (1..nnotes) */
+	int nnotes;
+	pdf_range *note_ranges;
+	size_t nnote_ranges, note_rangecap;
 	pdf_para **paras; /* every paragraph, for freeing */
 	size_t nparas, paracap;
 	int nanchors;

@@ -228,7 +228,7 @@ static void draw_toc_leader(painter *pt, const pdf_vitem *v, float left, float b
 	pdf_engine *e = pt->e;
 	char num[24];
 	snprintf(num, sizeof(num), "%d", e->anchor_page[v->toc_anchor] + 1);
-	pdf_style st = {e->set.size, 0, 0, PDF_FACE(PDF_ROLE_BODY, 0), 0};
+	pdf_style st = {e->set.size, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, 0), 0};
 	int id = pdf_style_get(e, &st);
 	if (id < 0)
 		return;
@@ -347,6 +347,31 @@ static float draw_items(painter *pt, size_t first, size_t last, float y)
 	return y;
 }
 
+/* The page's footnotes above the bottom margin, under a short rule. */
+static void draw_notes(painter *pt, const pdf_page *pg)
+{
+	pdf_engine *e = pt->e;
+	float total = 0;
+	for (size_t r = 0; r < pg->notes_count; r++) {
+		const pdf_range *nr = &e->note_ranges[pg->notes_first + r];
+		for (size_t i = nr->first; i < nr->last; i++)
+			total += e->items[i].height;
+	}
+	if (total <= 0)
+		return;
+	float y = e->set.margin_bottom + total;
+	float measure = e->set.page_w - e->set.margin_inner - e->set.margin_outer;
+	float ry = y + e->set.leading * 0.5f;
+	HPDF_Page_SetLineWidth(pt->page, 0.4f);
+	HPDF_Page_MoveTo(pt->page, pt->left, ry);
+	HPDF_Page_LineTo(pt->page, pt->left + measure * 0.3f, ry);
+	HPDF_Page_Stroke(pt->page);
+	for (size_t r = 0; r < pg->notes_count; r++) {
+		const pdf_range *nr = &e->note_ranges[pg->notes_first + r];
+		y = draw_items(pt, nr->first, nr->last, y);
+	}
+}
+
 static void draw_centered(painter *pt, const char *text, int style, float y, float cx)
 {
 	pdf_engine *e = pt->e;
@@ -386,7 +411,7 @@ static void draw_furniture(painter *pt, const pdf_page *pg, size_t number)
 	float cx = pt->left + measure / 2;
 	char num[24];
 	snprintf(num, sizeof(num), "%zu", number);
-	pdf_style st = {s->size * 0.9f, 0, 0, PDF_FACE(PDF_ROLE_BODY, 0), 0};
+	pdf_style st = {s->size * 0.9f, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, 0), 0};
 	int id = pdf_style_get(e, &st);
 	if (id >= 0) {
 		float nx = cx;
@@ -398,7 +423,7 @@ static void draw_furniture(painter *pt, const pdf_page *pg, size_t number)
 		draw_centered(pt, num, id, s->margin_bottom * 0.5f, nx);
 	}
 	if (pg->running && *pg->running) {
-		pdf_style hs = {s->size * 0.85f, 0, 0, PDF_FACE(PDF_ROLE_BODY, PDF_ITALIC), PDF_ST_GRAY};
+		pdf_style hs = {s->size * 0.85f, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, PDF_ITALIC), PDF_ST_GRAY};
 		id = pdf_style_get(e, &hs);
 		if (id >= 0)
 			draw_centered(pt, pg->running, id, s->page_h - s->margin_top * 0.55f, cx);
@@ -481,6 +506,27 @@ static int place_anchors(pdf_engine *e, HPDF_Page *pages, HPDF_Destination *dest
 		float y = e->set.page_h - e->set.margin_top;
 		if (pg->repeat_table)
 			y -= e->tables[pg->repeat_table - 1].header_height;
+		/* footnotes: their first line's anchor, at the foot of the page */
+		float ny = e->set.margin_bottom;
+		for (size_t r = 0; r < pg->notes_count; r++) {
+			const pdf_range *nr = &e->note_ranges[pg->notes_first + r];
+			for (size_t i = nr->first; i < nr->last; i++)
+				ny += e->items[i].height;
+		}
+		for (size_t r = 0; r < pg->notes_count; r++) {
+			const pdf_range *nr = &e->note_ranges[pg->notes_first + r];
+			for (size_t i = nr->first; i < nr->last; i++) {
+				const pdf_vitem *v = &e->items[i];
+				if (v->anchor >= 0 && v->anchor < e->nanchors && !dests[v->anchor]) {
+					HPDF_Destination d = HPDF_Page_CreateDestination(pages[p]);
+					if (d)
+						set_xyz(d, ny + v->height * 0.3f + e->set.bleed);
+					dests[v->anchor] = d;
+					e->anchor_page[v->anchor] = (int)p;
+				}
+				ny -= v->height;
+			}
+		}
 		for (size_t i = pg->first; i < pg->last; i++) {
 			const pdf_vitem *v = &e->items[i];
 			if (v->anchor >= 0 && v->anchor < e->nanchors && !dests[v->anchor]) {
@@ -547,7 +593,8 @@ int pdf_render(pdf_engine *e)
 			y = draw_items(&pt, t->header_first, t->header_last, y);
 		}
 		draw_items(&pt, pg->first, pg->last, y);
-		if (pg->last > pg->first)
+		draw_notes(&pt, pg);
+		if (pg->last > pg->first || pg->notes_count)
 			draw_furniture(&pt, pg, p + 1);
 	}
 	if (pt.text.failed || pt.tj.failed)

@@ -163,4 +163,21 @@ footer = [(float(x), int(w)) for x, y, w in nums if float(y) > 760]
 check(len(footer) == 2 and footer[0][0] < 200 and footer[1][0] > 350,
       "page numbers stand on the outer edge: %r" % footer)
 
+# footnotes stand at the foot of the page of their reference
+notes_md = os.path.join(os.path.dirname(RICH), "footnotes.md")
+r = galley([notes_md, "-q", "-o", out, "--paper", "a5"])
+pages = int(pdfinfo(out)["Pages"])
+texts = [subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), out, "-"], capture_output=True).stdout.decode()
+         for n in range(1, pages + 1)]
+for k in range(1, 9):
+    ref = "Reference%s" % "ABCDEFGH"[k - 1]
+    note = "Notetext%s" % "ABCDEFGH"[k - 1]
+    ref_pages = [i for i, t in enumerate(texts) if ref in t]
+    note_pages = [i for i, t in enumerate(texts) if note in t]
+    check(ref_pages and note_pages and ref_pages[0] == note_pages[0],
+          "footnote %d stands on the page of its reference (%r, %r)" % (k, ref_pages, note_pages))
+long_pages = [i for i, t in enumerate(texts) if "Longnotestart" in t or "Longnoteend" in t]
+check(len(long_pages) == 2 and long_pages[1] == long_pages[0] + 1,
+      "a note too long for its page goes on at the foot of the next: %r" % long_pages)
+
 sys.exit(1 if failures else 0)

@@ -35,6 +35,8 @@ def run(cmd, env=None):
 
 
 def input_words(galley, src, fmt):
+    """The input's words in order, and each footnote's words apart (notes go to
+    the foot of the page that refers to them)."""
     cmd = [galley, "-q", "-t", "json", src] + (["-f", fmt] if fmt else [])
     r = run(cmd)
     if r.returncode != 0:
@@ -48,11 +50,24 @@ def input_words(galley, src, fmt):
     parts.extend(a + "\n" for a in meta.get("authors", []))
     if "date" in meta:
         parts.append(meta["date"] + "\n")
+    if "description" in meta:
+        parts.append(meta["description"] + "\n")
+    notes = []
+    doc = view["document"]
+    main = [c for c in doc.get("children", []) if c.get("type") != "footnote_definition"]
+    for c in doc.get("children", []):
+        if c.get("type") == "footnote_definition":
+            notes.append(tokens(flatten(c)))
+    return tokens("".join(parts) + flatten({"type": "document", "children": main})), notes
+
+
+def flatten(root):
     # an iterative walk in document order; inline text runs together, blocks
     # are set apart; raw HTML is not set in PDF
     inline = {"text", "emph", "strong", "strikethrough", "code", "link", "image", "footnote_reference",
               "soft_break", "hard_break", "superscript", "subscript"}
-    stack = [view["document"]]
+    parts = []
+    stack = [root]
     while stack:
         node = stack.pop()
         kind = node.get("type")
@@ -67,7 +82,7 @@ def input_words(galley, src, fmt):
         if "text" in node and kind in ("text", "code", "code_block"):
             parts.append(node["text"])
         stack.extend(reversed(node.get("children", [])))
-    return tokens("".join(parts))
+    return "".join(parts)
 
 
 def tokens(text):
@@ -98,11 +113,12 @@ def pdf_words(text, vocabulary):
 
 
 def check_order(galley, src, fmt, pdf):
-    want = input_words(galley, src, fmt)
+    want, notes = input_words(galley, src, fmt)
     r = run(["pdftotext", "-enc", "UTF-8"] + (["-raw"] if RAW[0] else []) + [pdf, "-"])
     if r.returncode != 0 or r.stderr:
         fail("pdftotext: " + r.stderr.decode())
-    got = pdf_words(r.stdout.decode("utf-8"), set(want))
+    vocabulary = set(want).union(*notes) if notes else set(want)
+    got = pdf_words(r.stdout.decode("utf-8"), vocabulary)
     sm = difflib.SequenceMatcher(None, want, got, autojunk=False)
     matched = sum(b.size for b in sm.get_matching_blocks())
     ratio = matched / max(1, len(want))
@@ -113,6 +129,16 @@ def check_order(galley, src, fmt, pdf):
             if tag != "equal" and i2 - i1 > 0:
                 print(" ", tag, want[i1:i2][:12], got[j1:j2][:12])
         fail("fewer than 99% of the input's words in reading order")
+    # each note's own words, in order, somewhere in the text
+    for k, note in enumerate(notes, 1):
+        if not note:
+            continue
+        nm = difflib.SequenceMatcher(None, note, got, autojunk=False)
+        found = max(b.size for b in nm.get_matching_blocks())
+        if found < 0.9 * len(note):
+            fail("footnote %d's words are not found together (%d of %d)" % (k, found, len(note)))
+    if notes:
+        print("footnotes: %d, each found whole" % len(notes))
 
 
 def check_margins(pdf):
