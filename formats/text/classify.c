@@ -39,6 +39,7 @@ typedef struct run_info {
 	uint32_t tabular; /* lines with pipes, borders or column gaps, to the end of the run */
 	uint32_t codey;
 	uint32_t centred;
+	uint32_t borders;
 } run_info;
 
 typedef struct cls {
@@ -99,6 +100,7 @@ static int compute_runs(cls *c)
 		r->tabular = (nx ? nx->tabular : 0) + (l->pipes >= 2 || l->border || l->gaps >= 1);
 		r->codey = (nx ? nx->codey : 0) + l->codey;
 		r->centred = (nx ? nx->centred : 0) + centred(c->ctx, l);
+		r->borders = (nx ? nx->borders : 0) + l->border;
 	}
 	return 0;
 }
@@ -438,10 +440,7 @@ static bool is_table(const cls *c, size_t i)
 	uint32_t lines = r->end - (uint32_t)i + 1;
 	if (lines < 2)
 		return false;
-	for (size_t k = i; k <= r->end; k++)
-		if (line_at(c, k)->border)
-			return true;
-	return r->tabular * 3 >= lines * 2;
+	return r->borders > 0 || r->tabular * 3 >= lines * 2;
 }
 
 /* An indented run of code goes on over blank lines into further indented code. */
