@@ -44,6 +44,10 @@ int galley_doc_apply_metadata(galley_doc *doc, const galley_options *opts, galle
 		int rc;
 		if (!key || !value)
 			continue;
+		if (galley_utf8_check(key, strlen(key)) != (size_t)-1 ||
+		    galley_utf8_check(value, strlen(value)) != (size_t)-1)
+			return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "the metadata value of '%.40s' is not UTF-8",
+			                        key);
 		galley_meta_field f = galley_meta_field_from_name(key);
 		if (f != GALLEY_META_FIELD_COUNT) {
 			rc = galley_doc_set_meta(doc, f, value, (size_t)-1);
@@ -66,6 +70,14 @@ int galley_doc_apply_metadata(galley_doc *doc, const galley_options *opts, galle
 	return 0;
 }
 
+static bool is_blank(const char *data, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!strchr(" \t\r\n\f\v", data[i]) || data[i] == '\0')
+			return false;
+	return true;
+}
+
 int galley_read(const char *from, const char *data, size_t len, const galley_options *opts, galley_doc **out,
                 galley_error *err)
 {
@@ -81,6 +93,9 @@ int galley_read(const char *from, const char *data, size_t len, const galley_opt
 	doc = galley_doc_new();
 	if (!doc)
 		return galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory");
+	if (!data || is_blank(data, len))
+		galley_report(opts, GALLEY_WARNING, 0, 0, "the input is empty%s",
+		              data && len ? " (only white space)" : "");
 	rc = fmt->read(doc, data ? data : "", data ? len : 0, opts, err);
 	if (rc == 0)
 		rc = galley_doc_apply_metadata(doc, opts, err);

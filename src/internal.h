@@ -60,6 +60,12 @@ void galley_report_v(const galley_options *opts, galley_severity sev, unsigned l
 /** Applies opts->metadata (-M key=value) to the document. */
 int galley_doc_apply_metadata(galley_doc *doc, const galley_options *opts, galley_error *err);
 
+/**
+ * Appends `len` bytes of `data` to `out` with each invalid UTF-8 sequence
+ * replaced by U+FFFD. 0, or GALLEY_ENOMEM.
+ */
+int galley_utf8_repair(galley_buf *out, const char *data, size_t len);
+
 /** Makes a heading id from text into `out` (arena); NULL on no memory. */
 char *galley_slugify(galley_doc *doc, const char *text, size_t len);
 

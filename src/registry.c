@@ -15,6 +15,8 @@ extern const galley_format galley_format_commonmark;
 extern const galley_format galley_format_text;
 extern const galley_format galley_format_html;
 extern const galley_format galley_format_json;
+extern const galley_format galley_format_epub;
+extern const galley_format galley_format_pdf;
 
 static const galley_format *const formats[] = {
     &galley_format_markdown,
@@ -23,6 +25,8 @@ static const galley_format *const formats[] = {
     &galley_format_text,
     &galley_format_html,
     &galley_format_json,
+    &galley_format_epub,
+    &galley_format_pdf,
     NULL,
 };
 

@@ -1,9 +1,11 @@
 /* xmlw.c - filtered, escaped XML output through libxml2. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <libxml/xmlIO.h>
+#include <unistr.h>
 
 #include "xmlw.h"
 
@@ -41,43 +43,64 @@ int xmlw_close(xmlw *x)
 		xmlFreeTextWriter(x->w);
 		x->w = NULL;
 	}
-	if (x->failed || x->scratch.failed)
+	if (x->failed || x->scratch.failed || x->escaped.failed)
 		rc = GALLEY_ENOMEM;
 	galley_buf_free(&x->scratch);
+	galley_buf_free(&x->escaped);
 	return rc;
 }
 
-/* The length of a forbidden character starting at s, or 0. */
-static size_t forbidden_at(const unsigned char *s, const unsigned char *end)
+/*
+ * The length of what XML cannot carry at s, or 0: a forbidden control
+ * character, U+FFFE or U+FFFF, or a byte that starts no valid UTF-8 sequence
+ * (libxml2 would write it as a character reference to a non-character).
+ * *ok gets the length of the valid character at s otherwise.
+ */
+static size_t forbidden_at(const unsigned char *s, const unsigned char *end, size_t *ok)
 {
+	*ok = 1;
 	if (*s < 0x20)
 		return (*s == '\t' || *s == '\n' || *s == '\r') ? 0 : 1;
-	if (*s == 0xEF && end - s >= 3 && s[1] == 0xBF && (s[2] == 0xBE || s[2] == 0xBF))
+	if (*s < 0x80)
+		return 0;
+	int n = u8_mblen(s, (size_t)(end - s));
+	if (n <= 0)
+		return 1;
+	if (n == 3 && s[0] == 0xEF && s[1] == 0xBF && (s[2] == 0xBE || s[2] == 0xBF))
 		return 3;
+	*ok = (size_t)n;
 	return 0;
 }
 
 const char *xmlw_clean(xmlw *x, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s, *end;
+	size_t ok;
 	if (len == (size_t)-1)
 		len = strlen(s);
 	end = p + len;
-	for (; p < end; p++)
-		if ((*p < 0x20 || *p == 0xEF) && forbidden_at(p, end))
+	while (p < end) {
+		if (*p >= 0x20 && *p < 0x80) {
+			p++;
+			continue;
+		}
+		if (forbidden_at(p, end, &ok))
 			break;
+		p += ok;
+	}
 	if (p == end && s[len] == '\0')
 		return s;
 	x->scratch.len = 0;
 	galley_buf_put(&x->scratch, s, (size_t)(p - (const unsigned char *)s));
 	while (p < end) {
-		size_t bad = forbidden_at(p, end);
+		size_t bad = forbidden_at(p, end, &ok);
 		if (bad) {
 			x->dropped++;
 			p += bad;
 			continue;
 		}
-		galley_buf_putc(&x->scratch, *p++);
+		galley_buf_put(&x->scratch, p, ok);
+		p += ok;
 	}
 	galley_buf_put(&x->scratch, "", 0);
 	return x->scratch.data ? (const char *)x->scratch.data : "";
@@ -110,11 +133,54 @@ void xmlw_attrf(xmlw *x, const char *name, const char *fmt, ...)
 	xmlw_attr(x, name, tmp);
 }
 
+/*
+ * Escapes and filters text in one pass and hands it to the writer as raw
+ * bytes. xmlTextWriterWriteString would copy every string once more, and it
+ * leaves text outside any element unescaped, which fragments rendered on
+ * their own (then parsed again) cannot afford.
+ */
 void xmlw_text(xmlw *x, const char *s, size_t len)
 {
+	const unsigned char *p = (const unsigned char *)s, *end = p + len, *run = p;
+	bool copied = false;
+	size_t ok;
 	if (len == 0)
 		return;
-	check(x, xmlTextWriterWriteString(x->w, BAD_CAST xmlw_clean(x, s, len)));
+	x->escaped.len = 0;
+	while (p < end) {
+		unsigned char c = *p;
+		const char *esc = NULL;
+		size_t skip = 0;
+		if (c >= 0x20 && c < 0x80) {
+			esc = c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : NULL;
+			skip = esc ? 1 : 0;
+			ok = 1;
+		} else if ((skip = forbidden_at(p, end, &ok)) != 0) {
+			x->dropped++;
+		} else if (c == '\r') {
+			esc = "&#13;";
+			skip = 1;
+		}
+		if (!skip) {
+			p += ok;
+			continue;
+		}
+		galley_buf_put(&x->escaped, run, (size_t)(p - run));
+		if (esc)
+			galley_buf_puts(&x->escaped, esc);
+		p += skip;
+		run = p;
+		copied = true;
+	}
+	if (!copied) {
+		xmlw_raw(x, s, len);
+		return;
+	}
+	galley_buf_put(&x->escaped, run, (size_t)(end - run));
+	if (x->escaped.failed)
+		x->failed = 1;
+	else
+		xmlw_raw(x, (const char *)x->escaped.data, x->escaped.len);
 }
 
 void xmlw_str(xmlw *x, const char *s) { xmlw_text(x, s, strlen(s)); }

@@ -3,8 +3,8 @@
  * (HTML, DocBook, EPUB), over libxml2's xmlTextWriter.
  *
  * Text and attribute values pass through a filter that drops what XML 1.0
- * forbids (C0 controls but tab, newline and carriage return; U+FFFE, U+FFFF),
- * counting the dropped characters so the writer can warn once.
+ * forbids (C0 controls but tab, newline and carriage return; U+FFFE, U+FFFF)
+ * and bytes that are not UTF-8, counting the dropped characters so the writer can warn once.
  */
 #ifndef GALLEY_XMLW_H
 #define GALLEY_XMLW_H
@@ -16,6 +16,7 @@
 typedef struct xmlw {
 	xmlTextWriterPtr w;
 	galley_buf scratch; /* filtered copies */
+	galley_buf escaped; /* escaped text */
 	size_t dropped;     /* characters dropped so far */
 	int failed;         /* a libxml2 call failed */
 } xmlw;

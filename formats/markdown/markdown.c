@@ -34,6 +34,7 @@ typedef struct md_ctx {
 	galley_error *err;
 	unsigned line_offset; /* lines of front matter before the body */
 	size_t byte_offset;
+	galley_buf scratch; /* repaired strings */
 } md_ctx;
 
 static int attach_extensions(cmark_parser *p)
@@ -111,7 +112,37 @@ static galley_node_type map_type(cmark_node *n)
 	}
 }
 
-static size_t cstrlen(const char *s) { return s ? strlen(s) : 0; }
+/*
+ * A string from cmark-gfm as valid UTF-8 ("" for NULL; *len in and out;
+ * NULL when out of memory). cmark-gfm turns the character references
+ * &#xFFFE; and &#xFFFF; into the lone bytes 0xFE and 0xFF, which are not
+ * UTF-8: they become U+FFFD like every other invalid sequence.
+ */
+static const char *valid_utf8(md_ctx *c, const char *s, size_t *len)
+{
+	if (!s) {
+		*len = 0;
+		return "";
+	}
+	if (*len == (size_t)-1)
+		*len = strlen(s);
+	if (galley_utf8_check(s, *len) == (size_t)-1)
+		return s;
+	c->scratch.len = 0;
+	if (galley_utf8_repair(&c->scratch, s, *len) != 0)
+		return NULL;
+	*len = c->scratch.len;
+	return (const char *)c->scratch.data;
+}
+
+typedef int (*set_string_fn)(galley_doc *doc, galley_node *n, const char *s, size_t len);
+
+/* Sets a string field of `g` from cmark's `s` (up to `len` bytes, or all of it for (size_t)-1). */
+static int set_string(md_ctx *c, galley_node *g, set_string_fn set, const char *s, size_t len)
+{
+	const char *v = valid_utf8(c, s, &len);
+	return v ? set(c->doc, g, v, len) : GALLEY_ENOMEM;
+}
 
 /* Fills the fields of `g` from the cmark node `n`. */
 static int copy_fields(md_ctx *c, cmark_node *n, galley_node *g)
@@ -136,12 +167,10 @@ static int copy_fields(md_ctx *c, cmark_node *n, galley_node *g)
 		break;
 	case GALLEY_NODE_CODE_BLOCK:
 		s = cmark_node_get_fence_info(n);
-		if (s && *s) {
-			size_t word = strcspn(s, " \t");
-			rc = galley_node_set_info(doc, g, s, word);
-		}
+		if (s && *s)
+			rc = set_string(c, g, galley_node_set_info, s, strcspn(s, " \t"));
 		if (rc == 0)
-			rc = galley_node_set_literal(doc, g, cmark_node_get_literal(n), cstrlen(cmark_node_get_literal(n)));
+			rc = set_string(c, g, galley_node_set_literal, cmark_node_get_literal(n), (size_t)-1);
 		break;
 	case GALLEY_NODE_RAW_BLOCK:
 	case GALLEY_NODE_RAW_INLINE:
@@ -149,21 +178,19 @@ static int copy_fields(md_ctx *c, cmark_node *n, galley_node *g)
 		/* fall through */
 	case GALLEY_NODE_TEXT:
 	case GALLEY_NODE_CODE:
-		s = cmark_node_get_literal(n);
 		if (rc == 0)
-			rc = galley_node_set_literal(doc, g, s ? s : "", cstrlen(s));
+			rc = set_string(c, g, galley_node_set_literal, cmark_node_get_literal(n), (size_t)-1);
 		break;
 	case GALLEY_NODE_LINK:
 	case GALLEY_NODE_IMAGE:
-		rc = galley_node_set_url(doc, g, cmark_node_get_url(n) ? cmark_node_get_url(n) : "", (size_t)-1);
+		rc = set_string(c, g, galley_node_set_url, cmark_node_get_url(n), (size_t)-1);
 		s = cmark_node_get_title(n);
 		if (rc == 0 && s && *s)
-			rc = galley_node_set_title(doc, g, s, (size_t)-1);
+			rc = set_string(c, g, galley_node_set_title, s, (size_t)-1);
 		break;
 	case GALLEY_NODE_FOOTNOTE_DEF:
 	case GALLEY_NODE_FOOTNOTE_REF:
-		s = cmark_node_get_literal(n);
-		rc = galley_node_set_footnote_label(doc, g, s ? s : "", cstrlen(s));
+		rc = set_string(c, g, galley_node_set_footnote_label, cmark_node_get_literal(n), (size_t)-1);
 		break;
 	case GALLEY_NODE_TABLE: {
 		int cols = cmark_gfm_extensions_get_table_columns(n);
@@ -276,27 +303,65 @@ cleanup:
 	return rc;
 }
 
-static int fail_utf8(md_ctx *c, const char *data, size_t bad)
+/* The 1-based line and column (in characters) of byte `offset`. */
+static void position_of(const char *data, size_t offset, unsigned *line, unsigned *col)
 {
-	unsigned line = 1, col = 1;
-	for (size_t i = 0; i < bad; i++) {
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < offset; i++) {
 		if (data[i] == '\n') {
-			line++;
-			col = 1;
+			(*line)++;
+			*col = 1;
 		} else if (((unsigned char)data[i] & 0xC0) != 0x80) {
-			col++;
+			(*col)++;
 		}
 	}
+}
+
+static int fail_utf8(md_ctx *c, const char *data, size_t len, size_t bad)
+{
+	unsigned line, col;
+	if (len >= 2 && (!memcmp(data, "\xFF\xFE", 2) || !memcmp(data, "\xFE\xFF", 2)))
+		return galley_error_set(c->err, GALLEY_EINPUT, c->opts, 1, 1,
+		                        "the input is UTF-16 (it starts with a byte order mark), not UTF-8; convert "
+		                        "it first");
+	position_of(data, bad, &line, &col);
 	return galley_error_set(c->err, GALLEY_EINPUT, c->opts, line, col,
 	                        "the input is not valid UTF-8 (bad byte 0x%02X at offset %zu); convert it first or "
 	                        "read it as text with --encoding",
 	                        (unsigned char)data[bad], bad);
 }
 
+/*
+ * UTF-16 without a byte order mark passes as UTF-8 when its text is ASCII,
+ * but every other byte is NUL: it is refused rather than turned into a page
+ * of U+FFFD. Other NUL bytes become U+FFFD, as CommonMark says, with a warning.
+ */
+static int check_nul_bytes(md_ctx *c, const char *data, size_t len)
+{
+	const char *first = memchr(data, '\0', len);
+	size_t nul[2] = {0, 0};
+	unsigned line, col;
+	if (!first)
+		return 0;
+	for (size_t i = (size_t)(first - data); i < len; i++)
+		if (data[i] == '\0')
+			nul[i & 1]++;
+	size_t total = nul[0] + nul[1];
+	if (len >= 8 && total * 3 >= len && (nul[0] * 10 >= total * 9 || nul[1] * 10 >= total * 9))
+		return galley_error_set(c->err, GALLEY_EINPUT, c->opts, 1, 1,
+		                        "the input looks like UTF-16 (%s, no byte order mark), not UTF-8; convert it "
+		                        "first",
+		                        nul[1] > nul[0] ? "little-endian" : "big-endian");
+	position_of(data, (size_t)(first - data), &line, &col);
+	galley_report(c->opts, GALLEY_WARNING, line, col, "%zu NUL byte(s) replaced by U+FFFD", total);
+	return 0;
+}
+
 static int read_dialect(galley_doc *doc, const char *data, size_t len, const galley_options *opts,
                         galley_error *err, unsigned features)
 {
-	md_ctx c = {doc, opts, err, 0, 0};
+	md_ctx c = {doc, opts, err, 0, 0, GALLEY_BUF_INIT};
 	unsigned flags = opts ? opts->flags : 0;
 	int cmark_opts = CMARK_OPT_UNSAFE;
 	cmark_parser *parser = NULL;
@@ -305,7 +370,10 @@ static int read_dialect(galley_doc *doc, const char *data, size_t len, const gal
 
 	size_t bad = galley_utf8_check(data, len);
 	if (bad != (size_t)-1)
-		return fail_utf8(&c, data, bad);
+		return fail_utf8(&c, data, len, bad);
+	rc = check_nul_bytes(&c, data, len);
+	if (rc)
+		return rc;
 	if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) {
 		data += 3;
 		len -= 3;
@@ -314,10 +382,13 @@ static int read_dialect(galley_doc *doc, const char *data, size_t len, const gal
 		size_t ystart = 0, ylen = 0;
 		unsigned lines = 0;
 		size_t skip = frontmatter_find(data, len, &ystart, &ylen, &lines);
+		bool found = false;
 		if (skip) {
-			rc = frontmatter_parse(doc, data + ystart, ylen, 2, opts, err);
+			rc = frontmatter_parse(doc, data + ystart, ylen, 2, opts, err, &found);
 			if (rc)
 				return rc;
+		}
+		if (found) {
 			data += skip;
 			len -= skip;
 			c.line_offset = lines;
@@ -348,6 +419,7 @@ static int read_dialect(galley_doc *doc, const char *data, size_t len, const gal
 	if (rc)
 		galley_error_set(err, rc, NULL, 0, 0, "out of memory");
 cleanup:
+	galley_buf_free(&c.scratch);
 	if (root)
 		cmark_node_free(root);
 	if (parser)

@@ -1,0 +1,126 @@
+"""Shared helpers of the robustness tests: the registry as the CLI lists it,
+and checks that tell a crash or a broken output apart from a clean result."""
+import io
+import json
+import os
+import re
+import subprocess
+import zipfile
+
+XML_MEMBERS = (".xhtml", ".html", ".opf", ".ncx", ".xml")
+SANITIZER_MARKS = (b"AddressSanitizer", b"LeakSanitizer", b"runtime error:", b"UndefinedBehaviorSanitizer")
+
+
+def formats(galley):
+    """{name: {"read": bool, "write": bool}} in registry order."""
+    out = subprocess.run([galley, "--list-formats"], check=True, capture_output=True, text=True).stdout
+    result = {}
+    for line in out.splitlines()[1:]:
+        cols = line.split()
+        if len(cols) >= 3:
+            result[cols[0]] = {"read": cols[1] == "yes", "write": cols[2] == "yes"}
+    return result
+
+
+def readers(galley):
+    return [f for f, v in formats(galley).items() if v["read"]]
+
+
+def writers(galley):
+    return [f for f, v in formats(galley).items() if v["write"]]
+
+
+def crash_problem(result):
+    """Why a finished process counts as a crash, or None."""
+    if result.returncode < 0:
+        return "killed by signal %d" % -result.returncode
+    err = result.stderr if isinstance(result.stderr, bytes) else (result.stderr or "").encode()
+    for mark in SANITIZER_MARKS:
+        if mark in err:
+            return "sanitizer report (%s)" % mark.decode()
+    if result.returncode > 4:
+        return "exit code %d is none of the documented ones" % result.returncode
+    return None
+
+
+def xml_problem(data, name="output", fragment=False):
+    """xmllint's complaint about `data`, or None when it is well-formed."""
+    if fragment:
+        data = b'<galley-fragment xmlns:epub="http://www.idpf.org/2007/ops">' + data + b"</galley-fragment>"
+    r = subprocess.run(["xmllint", "--noout", "--nonet", "--huge", "-"], input=data, capture_output=True)
+    if r.returncode != 0:
+        return "%s is not well-formed XML: %s" % (name, r.stderr.decode(errors="replace")[:1000])
+    return None
+
+
+def is_xml(data):
+    head = data.lstrip()[:64]
+    return head.startswith(b"<?xml") or head.startswith(b"<!DOCTYPE") or head.startswith(b"<")
+
+
+def data_problem(data, fragment=False):
+    """What is wrong with an output's bytes, or None."""
+    if data.startswith(b"PK"):
+        try:
+            z = zipfile.ZipFile(io.BytesIO(data))
+        except zipfile.BadZipFile as e:
+            return "not a readable ZIP container: %s" % e
+        for name in z.namelist():
+            if name.endswith(XML_MEMBERS):
+                problem = xml_problem(z.read(name), name)
+                if problem:
+                    return problem
+        return None
+    if data.startswith(b"%PDF"):
+        return None if b"%%EOF" in data[-1024:] else "PDF without %%EOF at its end"
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return "text output is not UTF-8: %s" % e
+    if is_xml(data):
+        return xml_problem(data, fragment=fragment or not data.lstrip().startswith((b"<?xml", b"<!DOCTYPE")))
+    if text.lstrip().startswith(("{", "[")):
+        try:
+            json.loads(text)
+        except ValueError as e:
+            return "output is not JSON: %s" % e
+    return None
+
+
+def output_problem(writer, path, fragment=False):
+    """What is wrong with the output file at `path`, or None."""
+    if not os.path.isfile(path):
+        return "no output file"
+    with open(path, "rb") as fh:
+        return data_problem(fh.read(), fragment)
+
+
+ACTIVE = re.compile(rb"<\s*(script|iframe|frame|object|embed|applet|base|meta\s+http-equiv)\b"
+                    rb"|\son[a-z]+\s*=|(href|src|action|formaction|xlink:href)\s*=\s*[\"']?\s*(javascript|vbscript):",
+                    re.IGNORECASE)
+
+
+def markup_parts(data):
+    """(name, bytes) of each markup document in an output: itself, or its ZIP members."""
+    if data.startswith(b"PK"):
+        try:
+            z = zipfile.ZipFile(io.BytesIO(data))
+        except zipfile.BadZipFile:
+            return []
+        return [(n, z.read(n)) for n in z.namelist() if n.endswith(XML_MEMBERS)]
+    if data.startswith(b"%PDF") or not is_xml(data):
+        return []
+    return [("output", data)]
+
+
+def active_content(path):
+    """A description of active content (script, iframe, on*, javascript:) in a markup output, or None."""
+    if not os.path.isfile(path):
+        return None
+    with open(path, "rb") as fh:
+        data = fh.read()
+    for name, part in markup_parts(data):
+        m = ACTIVE.search(part)
+        if m:
+            return "%s carries active content: %r" % (name, part[max(0, m.start() - 60):m.end() + 60])
+    return None
