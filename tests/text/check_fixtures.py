@@ -51,8 +51,8 @@ def nato(g, d, sample):
 def verbose(g, d, sample):
     code, _, err = run(g, "-v", "-f", "text", "-t", "json", sample)
     equal(code, 0, "exit code")
-    for line, what in ((1, "paragraph, because"), (2, "heading, because"), (3, "list item, because"),
-                       (8, "'Humanitarian Role:' set strong, because"), (19, "heading, because")):
+    for line, what in ((1, "paragraph, because"), (2, "heading (level 1), because"), (3, "list item, because"),
+                       (8, "'Humanitarian Role:' set strong, because"), (19, "heading (level 1), because")):
         expect(f"{sample}:{line}: note: {what}" in err, f"a note for line {line} ({what}) in:\n{err}")
     expect("paragraph mode 'line'" in err, "the paragraph mode is explained")
     code, _, err = run(g, "-f", "text", "-t", "json", sample)
@@ -94,6 +94,15 @@ def gutenberg(g, d, sample):
     expect("*** START OF THE PROJECT GUTENBERG EBOOK" in body, "the start marker is kept")
     expect("PLEASE READ THIS BEFORE YOU DISTRIBUTE" in body, "the licence is kept")
     equal(kept["meta"].get("title"), "The Lantern-Keeper of Harrow Point", "title with --keep-boilerplate")
+    # an older header: no Title: or Author: lines, the book named in the first line
+    with open(path, "rb") as f:
+        older = b"".join(l for l in f.read().splitlines(True) if not l.startswith((b"Title:", b"Author:")))
+    older = older.replace(b"Harrow Point\n", b"Harrow Point, by Eliza M. Thornbury\n", 1)
+    code, out, err = run(g, "-f", "text", "-t", "json", "-", stdin=older)
+    equal(code, 0, "older header")
+    meta = json.loads(out)["meta"]
+    equal((meta.get("title"), meta.get("authors")), ("The Lantern-Keeper of Harrow Point", ["Eliza M. Thornbury"]),
+          "title and author from 'The Project Gutenberg eBook of TITLE, by AUTHOR'")
 
 
 @case
