@@ -1,4 +1,5 @@
 /* finish.c - what every reader's tree gets: footnote numbers and heading ids. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,7 +66,11 @@ char *galley_slugify(galley_doc *doc, const char *text, size_t len)
 	return out;
 }
 
-static int unique_id(galley_doc *doc, strmap *used, galley_node *h)
+/*
+ * `suffixes` remembers, per slug, the last number tried, so that n headings
+ * with the same text cost O(n) and not O(n^2) in time and memory.
+ */
+static int unique_id(galley_doc *doc, strmap *used, strmap *suffixes, galley_node *h)
 {
 	char *text = galley_node_plain_text(h);
 	if (!text)
@@ -77,12 +82,17 @@ static int unique_id(galley_doc *doc, strmap *used, galley_node *h)
 	if (!*slug)
 		slug = "section";
 	char *id = slug;
-	size_t len = strlen(slug);
-	for (unsigned i = 1; strmap_get(used, id); i++) {
-		id = arena_alloc(&doc->mem, len + 24);
+	if (strmap_get(used, slug)) {
+		size_t size = strlen(slug) + 24;
+		uintptr_t i = (uintptr_t)strmap_get(suffixes, slug);
+		id = arena_alloc(&doc->mem, size);
 		if (!id)
 			return GALLEY_ENOMEM;
-		snprintf(id, len + 24, "%s-%u", slug, i);
+		do
+			snprintf(id, size, "%s-%lu", slug, (unsigned long)++i);
+		while (strmap_get(used, id));
+		if (strmap_put(suffixes, slug, (void *)i) != 0)
+			return GALLEY_ENOMEM;
 	}
 	h->id = id;
 	return strmap_put(used, id, h) == 0 ? 0 : GALLEY_ENOMEM;
@@ -90,7 +100,7 @@ static int unique_id(galley_doc *doc, strmap *used, galley_node *h)
 
 static int assign_ids(galley_doc *doc)
 {
-	strmap used = STRMAP_INIT;
+	strmap used = STRMAP_INIT, suffixes = STRMAP_INIT;
 	galley_walk w;
 	int rc = 0;
 
@@ -106,13 +116,14 @@ static int assign_ids(galley_doc *doc)
 	while (galley_walk_next(&w) != GALLEY_EVENT_DONE) {
 		galley_node *n = w.node;
 		if (w.event == GALLEY_EVENT_ENTER && n->type == GALLEY_NODE_HEADING && (!n->id || !*n->id)) {
-			rc = unique_id(doc, &used, n);
+			rc = unique_id(doc, &used, &suffixes, n);
 			if (rc)
 				goto cleanup;
 		}
 	}
 cleanup:
 	strmap_free(&used);
+	strmap_free(&suffixes);
 	return rc;
 }
 
