@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """generate.py OUTDIR [SCALE] [CASE...]
 
-Writes the pathological inputs into OUTDIR as CASE.md, at SCALE times their
-base size (1 by default: the sizes tests/pathological runs). The base sizes:
+Writes the pathological inputs into OUTDIR as CASE.md, at SCALE (a number, may
+be fractional) times their base size (1 by default: the sizes tests/pathological runs). The base sizes:
 10,000 nesting levels, a 1 MB line, 100,000 table columns, 50,000 footnotes,
 100,000-character runs of emphasis delimiters, a 100,000-letter word.
 `generate.py --list` prints the case names.
@@ -12,15 +12,15 @@ import sys
 
 
 def nested_quotes(k):
-    return "> " * (10000 * k) + "deep\n"
+    return "> " * int(10000 * k) + "deep\n"
 
 
 def nested_lists(k):
-    return "- " * (10000 * k) + "deep\n"
+    return "- " * int(10000 * k) + "deep\n"
 
 
 def nested_ordered_lists(k):
-    return "1. " * (10000 * k) + "deep\n"
+    return "1. " * int(10000 * k) + "deep\n"
 
 
 def nested_brackets(k):
@@ -44,7 +44,7 @@ def nested_html_blocks(k):
 
 
 def long_line(k):
-    return "word " * (200000 * k) + "\n"
+    return "word " * int(200000 * k) + "\n"
 
 
 def wide_table(k):
@@ -66,15 +66,15 @@ def emphasis_runs(k):
 
 
 def long_word(k):
-    return "a" * (100000 * k) + "\n"
+    return "a" * int(100000 * k) + "\n"
 
 
 def same_headings(k):
-    return "# Section\n\n" * (50000 * k)
+    return "# Section\n\n" * int(50000 * k)
 
 
 def many_definitions(k):
-    return "Term\n: definition\n\n" * (20000 * k)
+    return "Term\n: definition\n\n" * int(20000 * k)
 
 
 def link_references(k):
@@ -93,7 +93,7 @@ def main():
         print(";".join(CASES))
         return
     outdir = sys.argv[1]
-    scale = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+    scale = float(sys.argv[2]) if len(sys.argv) > 2 else 1
     names = sys.argv[3:] or list(CASES)
     os.makedirs(outdir, exist_ok=True)
     for name in names:
