@@ -24,22 +24,22 @@ def nested_ordered_lists(k):
 
 
 def nested_brackets(k):
-    n = 10000 * k
+    n = int(10000 * k)
     return "[" * n + "x" + "]" * n + "\n\n" + "[a](" * n + "\n\n" + "![" * n + "\n"
 
 
 def nested_links(k):
-    n = 10000 * k
+    n = int(10000 * k)
     return "[" * n + "a" + "](b)" * n + "\n"
 
 
 def nested_inline_html(k):
-    n = 10000 * k
+    n = int(10000 * k)
     return "a " + "<span>" * n + "x" + "</span>" * n + "\n\n" + "<sup>" * n + "y" + "</sup>" * n + "\n"
 
 
 def nested_html_blocks(k):
-    n = 10000 * k
+    n = int(10000 * k)
     return "<div>\n" + "<div>" * n + "x" + "</div>" * n + "\n</div>\n"
 
 
@@ -48,19 +48,19 @@ def long_line(k):
 
 
 def wide_table(k):
-    n = 100000 * k
+    n = int(100000 * k)
     return "|" + "c|" * n + "\n|" + "-|" * n + "\n|" + "x|" * n + "\n"
 
 
 def many_footnotes(k):
-    n = 50000 * k
+    n = int(50000 * k)
     refs = "".join("Text[^n%d]. " % i for i in range(n))
     defs = "".join("[^n%d]: Note %d.\n" % (i, i) for i in range(n))
     return refs + "\n\n" + defs
 
 
 def emphasis_runs(k):
-    n = 100000 * k
+    n = int(100000 * k)
     return ("*" * n + "a" + "*" * n + "\n\n" + "_" * n + "b\n\n" + "*a " * (n // 3) + "\n\n"
             + "**a_" * (n // 4) + "\n\n" + "~~" * (n // 2) + "c\n")
 
@@ -78,7 +78,7 @@ def many_definitions(k):
 
 
 def link_references(k):
-    n = 20000 * k
+    n = int(20000 * k)
     return "".join("[r%d]\n" % i for i in range(n)) + "\n" + "".join("[r%d]: /u%d\n" % (i, i) for i in range(n))
 
 
