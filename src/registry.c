@@ -12,15 +12,21 @@
 extern const galley_format galley_format_markdown;
 extern const galley_format galley_format_gfm;
 extern const galley_format galley_format_commonmark;
+extern const galley_format galley_format_text;
 extern const galley_format galley_format_html;
 extern const galley_format galley_format_json;
+extern const galley_format galley_format_epub;
+extern const galley_format galley_format_pdf;
 
 static const galley_format *const formats[] = {
     &galley_format_markdown,
     &galley_format_gfm,
     &galley_format_commonmark,
+    &galley_format_text,
     &galley_format_html,
     &galley_format_json,
+    &galley_format_epub,
+    &galley_format_pdf,
     NULL,
 };
 

@@ -1,5 +1,6 @@
 /* xmlw.c - filtered, escaped XML output through libxml2. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -133,39 +134,53 @@ void xmlw_attrf(xmlw *x, const char *name, const char *fmt, ...)
 }
 
 /*
- * Text is escaped here, not by xmlTextWriterWriteString: that one escapes
- * only inside an element and writes text at the top level (a fragment, a
- * nested writer) as it is, markup included.
+ * Escapes and filters text in one pass and hands it to the writer as raw
+ * bytes. xmlTextWriterWriteString would copy every string once more, and it
+ * leaves text outside any element unescaped, which fragments rendered on
+ * their own (then parsed again) cannot afford.
  */
 void xmlw_text(xmlw *x, const char *s, size_t len)
 {
+	const unsigned char *p = (const unsigned char *)s, *end = p + len, *run = p;
+	bool copied = false;
+	size_t ok;
 	if (len == 0)
 		return;
-	const char *clean = xmlw_clean(x, s, len);
-	const char *run = clean;
 	x->escaped.len = 0;
-	for (const char *p = clean; *p; p++) {
-		const char *entity = *p == '&'    ? "&amp;"
-		                     : *p == '<'  ? "&lt;"
-		                     : *p == '>'  ? "&gt;"
-		                     : *p == '"'  ? "&quot;"
-		                     : *p == '\r' ? "&#13;"
-		                                  : NULL;
-		if (!entity)
+	while (p < end) {
+		unsigned char c = *p;
+		const char *esc = NULL;
+		size_t skip = 0;
+		if (c >= 0x20 && c < 0x80) {
+			esc = c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : NULL;
+			skip = esc ? 1 : 0;
+			ok = 1;
+		} else if ((skip = forbidden_at(p, end, &ok)) != 0) {
+			x->dropped++;
+		} else if (c == '\r') {
+			esc = "&#13;";
+			skip = 1;
+		}
+		if (!skip) {
+			p += ok;
 			continue;
+		}
 		galley_buf_put(&x->escaped, run, (size_t)(p - run));
-		galley_buf_puts(&x->escaped, entity);
-		run = p + 1;
+		if (esc)
+			galley_buf_puts(&x->escaped, esc);
+		p += skip;
+		run = p;
+		copied = true;
 	}
-	if (run == clean) {
-		check(x, xmlTextWriterWriteRaw(x->w, BAD_CAST clean));
+	if (!copied) {
+		xmlw_raw(x, s, len);
 		return;
 	}
-	galley_buf_puts(&x->escaped, run);
+	galley_buf_put(&x->escaped, run, (size_t)(end - run));
 	if (x->escaped.failed)
 		x->failed = 1;
 	else
-		check(x, xmlTextWriterWriteRawLen(x->w, x->escaped.data, (int)x->escaped.len));
+		xmlw_raw(x, (const char *)x->escaped.data, x->escaped.len);
 }
 
 void xmlw_str(xmlw *x, const char *s) { xmlw_text(x, s, strlen(s)); }

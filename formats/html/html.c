@@ -65,7 +65,8 @@ static void enter_link(html_ctx *c, const galley_node *n)
 			href = h;
 	}
 	xmlw_start(c->x, "a");
-	write_url_attr(c, "href", href);
+	if (*href || !c->hooks || !c->hooks->link_href)
+		write_url_attr(c, "href", href); /* a hook's "" means: the target is not there, no href */
 	if (n->title)
 		xmlw_attr(c->x, "title", n->title);
 }
@@ -107,10 +108,16 @@ static void write_note_ref(html_ctx *c, const galley_node *n)
 		snprintf(id, sizeof(id), "fnref-%d-%d", n->number, k);
 	snprintf(href, sizeof(href), "#fn-%d", n->number);
 	snprintf(num, sizeof(num), "%d", n->number);
+	const char *target = href;
+	if (c->hooks && c->hooks->link_href) {
+		const char *h = c->hooks->link_href(c->hooks->data, href);
+		if (h && *h)
+			target = h; /* the note may live in another file (EPUB chapters) */
+	}
 	xmlw_start(c->x, "sup");
 	xmlw_attr(c->x, "class", "footnote-ref");
 	xmlw_start(c->x, "a");
-	xmlw_attr(c->x, "href", href);
+	xmlw_attr(c->x, "href", target);
 	xmlw_attr(c->x, "id", id);
 	if (c->flags & HTML_EPUB)
 		xmlw_attr(c->x, "epub:type", "noteref");
@@ -436,37 +443,52 @@ int html_render_range(html_ctx *c, galley_node *first, galley_node *stop)
 	return rc;
 }
 
-int html_render_note(html_ctx *c, galley_node *def)
+/* The link from a note back to its first reference, labelled `label`. */
+static void write_back_link(html_ctx *c, const galley_node *def, const char *cls, const char *label)
 {
-	char id[32], back[32];
-	bool epub = (c->flags & HTML_EPUB) != 0;
-	snprintf(id, sizeof(id), "fn-%d", def->number);
-	snprintf(back, sizeof(back), "#fnref-%d", def->number);
-	xmlw_start(c->x, epub ? "aside" : "li");
-	xmlw_attr(c->x, "id", id);
-	if (epub)
-		xmlw_attr(c->x, "epub:type", "footnote");
-	xmlw_attr(c->x, "role", epub ? "doc-footnote" : "doc-endnote");
-	for (galley_node *b = def->first; b; b = b->next) {
-		int rc = html_render(c, b);
-		if (rc)
-			return rc;
-	}
-	xmlw_start(c->x, "p");
-	xmlw_attr(c->x, "class", "footnote-back");
-	xmlw_start(c->x, "a");
+	char back[32];
 	const char *href = back;
+	snprintf(back, sizeof(back), "#fnref-%d", def->number);
 	if (c->hooks && c->hooks->link_href) {
 		const char *h = c->hooks->link_href(c->hooks->data, back);
 		if (h)
 			href = h;
 	}
+	xmlw_start(c->x, "a");
+	if (cls)
+		xmlw_attr(c->x, "class", cls);
 	xmlw_attr(c->x, "href", href);
 	xmlw_attr(c->x, "role", "doc-backlink");
 	xmlw_attrf(c->x, "aria-label", "Back to reference %d", def->number);
-	xmlw_str(c->x, "\xE2\x86\xA9\xEF\xB8\x8E");
+	xmlw_str(c->x, label);
 	xmlw_end(c->x);
-	xmlw_end(c->x);
+}
+
+int html_render_note(html_ctx *c, galley_node *def)
+{
+	char id[32], num[16];
+	bool epub = (c->flags & HTML_EPUB) != 0;
+	snprintf(id, sizeof(id), "fn-%d", def->number);
+	snprintf(num, sizeof(num), "%d.", def->number);
+	xmlw_start(c->x, epub ? "aside" : "li");
+	xmlw_attr(c->x, "id", id);
+	if (epub)
+		xmlw_attr(c->x, "epub:type", "footnote");
+	xmlw_attr(c->x, "role", epub ? "doc-footnote" : "doc-endnote");
+	/* an aside has no list number: it opens with its own, which leads back (pop-ups show it too) */
+	if (epub)
+		write_back_link(c, def, "footnote-number", num);
+	for (galley_node *b = def->first; b; b = b->next) {
+		int rc = html_render(c, b);
+		if (rc)
+			return rc;
+	}
+	if (!epub) {
+		xmlw_start(c->x, "p");
+		xmlw_attr(c->x, "class", "footnote-back");
+		write_back_link(c, def, NULL, "\xE2\x86\xA9\xEF\xB8\x8E");
+		xmlw_end(c->x);
+	}
 	xmlw_end(c->x);
 	return c->x->failed ? GALLEY_ENOMEM : 0;
 }

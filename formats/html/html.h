@@ -16,7 +16,11 @@ enum {
 };
 
 typedef struct html_hooks {
-	/* The href for a link to `url` (for example "ch2.xhtml#id" for "#id"); NULL keeps it. */
+	/*
+	 * The href for a link to `url` (for example "ch2.xhtml#id" for "#id"); NULL keeps it, ""
+	 * writes the link without an href (its target is not in the output). Also asked for the
+	 * "#fn-N" of footnote references and the "#fnref-N" of the links back.
+	 */
 	const char *(*link_href)(void *data, const char *url);
 	/* The src for an image; NULL leaves the image out and writes its alt text. */
 	const char *(*image_src)(void *data, const galley_node *image);
@@ -48,7 +52,8 @@ int html_render_range(html_ctx *c, galley_node *first, galley_node *stop);
 
 /**
  * Renders one footnote definition as a list item (HTML) or an aside (EPUB),
- * with a link back to its first reference.
+ * with a link back to its first reference (an aside opens with its number
+ * as that link; a list item ends with an arrow).
  */
 int html_render_note(html_ctx *c, galley_node *def);
 

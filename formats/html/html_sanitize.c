@@ -125,10 +125,14 @@ static void write_comment(html_ctx *c, const char *text)
 static void write_pi(html_ctx *c, xmlNodePtr n)
 {
 	const char *content = n->content ? (const char *)n->content : "";
+	size_t len = strlen(content);
 	if ((c->flags & HTML_EPUB) || !valid_name(n->name, false) || strstr(content, "?>") ||
 	    !strcasecmp((const char *)n->name, "xml"))
 		return;
-	if (xmlTextWriterWritePI(c->x->w, n->name, BAD_CAST xmlw_clean(c->x, content, (size_t)-1)) < 0)
+	/* the HTML parser ends a PI at '>', so "<?php x ?>" leaves the '?' in */
+	if (len && content[len - 1] == '?')
+		len--;
+	if (xmlTextWriterWritePI(c->x->w, n->name, BAD_CAST xmlw_clean(c->x, content, len)) < 0)
 		c->x->failed = 1;
 }
 
@@ -214,21 +218,9 @@ static void write_nodes(html_ctx *c, xmlNodePtr first)
 	}
 }
 
-int html_write_sanitized(html_ctx *c, const char *src, size_t len)
+/* Writes what the parser made of the body (and any lone node outside it). */
+static void write_document(html_ctx *c, htmlDocPtr doc)
 {
-	static const char prefix[] = "<html><body>";
-	galley_buf in = GALLEY_BUF_INIT;
-	htmlDocPtr doc;
-
-	if (galley_buf_put(&in, prefix, sizeof(prefix) - 1) != 0 || galley_buf_put(&in, src, len) != 0) {
-		galley_buf_free(&in);
-		return GALLEY_ENOMEM;
-	}
-	doc = htmlReadMemory((const char *)in.data, (int)in.len, NULL, "UTF-8",
-	                     HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
-	galley_buf_free(&in);
-	if (!doc)
-		return 0; /* nothing the parser could make sense of */
 	for (xmlNodePtr top = xmlDocGetRootElement(doc) ? xmlDocGetRootElement(doc)->children : NULL; top;
 	     top = top->next) {
 		if (top->type == XML_ELEMENT_NODE && !strcasecmp((const char *)top->name, "head"))
@@ -244,6 +236,96 @@ int html_write_sanitized(html_ctx *c, const char *src, size_t len)
 		write_nodes(c, top);
 		top->next = next;
 	}
-	xmlFreeDoc(doc);
+}
+
+/* The end of the construct starting at `p` that ends with `close`, or NULL. */
+static const char *skip_past(const char *p, const char *end, const char *close)
+{
+	size_t n = strlen(close);
+	for (; p + n <= end; p++)
+		if (!memcmp(p, close, n))
+			return p + n;
+	return NULL;
+}
+
+/* The end of the tag starting at `p` ('<' then a letter or '/'), quotes honoured; NULL if unterminated. */
+static const char *tag_end(const char *p, const char *end)
+{
+	char quote = 0;
+	for (p++; p < end; p++) {
+		if (quote) {
+			if (*p == quote)
+				quote = 0;
+		} else if (*p == '"' || *p == '\'') {
+			quote = *p;
+		} else if (*p == '>') {
+			return p + 1;
+		}
+	}
+	return NULL;
+}
+
+static bool is_alpha(char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'); }
+
+/*
+ * Copies raw HTML into `out` for the parser, leaving out declarations
+ * (<!DOCTYPE ...>, <!ELEMENT ...>) and CDATA sections, which an XHTML body
+ * cannot hold and browsers do not show. A tag left unterminated at the end
+ * ("<div id=x" and no '>') is not markup: *text_at is where that text starts
+ * in `out` (out->len when there is none).
+ */
+static int prepare_source(const char *src, size_t len, galley_buf *out, size_t *text_at)
+{
+	const char *p = src, *end = src + len, *run = src, *next;
+	*text_at = (size_t)-1;
+	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+		const char *rest = p + 1;
+		if (rest < end && (is_alpha(*rest) || *rest == '/')) {
+			if (!(next = tag_end(p, end))) {
+				galley_buf_put(out, run, (size_t)(p - run));
+				*text_at = out->len;
+				run = p;
+				break;
+			}
+		} else if (end - rest >= 3 && !memcmp(rest, "!--", 3)) {
+			next = skip_past(rest + 3, end, "-->");
+		} else if (end - rest >= 8 && !memcmp(rest, "![CDATA[", 8)) {
+			next = skip_past(rest + 8, end, "]]>");
+			galley_buf_put(out, run, (size_t)(p - run));
+			run = next ? next : end;
+		} else if (end - rest >= 2 && rest[0] == '!' && is_alpha(rest[1])) {
+			next = skip_past(rest, end, ">");
+			galley_buf_put(out, run, (size_t)(p - run));
+			run = next ? next : end;
+		} else {
+			next = rest;
+		}
+		p = next ? next : end;
+	}
+	galley_buf_put(out, run, (size_t)(end - run));
+	if (*text_at == (size_t)-1)
+		*text_at = out->len;
+	return out->failed ? GALLEY_ENOMEM : 0;
+}
+
+int html_write_sanitized(html_ctx *c, const char *src, size_t len)
+{
+	static const char prefix[] = "<html><body>";
+	galley_buf in = GALLEY_BUF_INIT;
+	htmlDocPtr doc;
+	size_t text_at;
+
+	if (galley_buf_put(&in, prefix, sizeof(prefix) - 1) != 0 || prepare_source(src, len, &in, &text_at) != 0) {
+		galley_buf_free(&in);
+		return GALLEY_ENOMEM;
+	}
+	doc = htmlReadMemory((const char *)in.data, (int)text_at, NULL, "UTF-8",
+	                     HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+	if (doc) {
+		write_document(c, doc);
+		xmlFreeDoc(doc);
+	}
+	xmlw_text(c->x, (const char *)in.data + text_at, in.len - text_at);
+	galley_buf_free(&in);
 	return c->x->failed ? GALLEY_ENOMEM : 0;
 }

@@ -139,17 +139,8 @@ static int set_pair(fm_ctx *c, const char *key, yaml_node_t *v)
 	return 0;
 }
 
-static int walk_mapping(fm_ctx *c)
+static int walk_mapping(fm_ctx *c, yaml_node_t *root)
 {
-	yaml_node_t *root = yaml_document_get_root_node(c->ydoc);
-	if (!root)
-		return 0; /* empty front matter */
-	if (root->type == YAML_SCALAR_NODE && root->data.scalar.length == 0)
-		return 0;
-	if (root->type != YAML_MAPPING_NODE)
-		return galley_error_set(c->err, GALLEY_EINPUT, c->opts, c->first_line + (unsigned)root->start_mark.line,
-		                        (unsigned)root->start_mark.column + 1,
-		                        "front matter must be a mapping of keys to values");
 	for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = yaml_document_get_node(c->ydoc, p->key);
 		yaml_node_t *v = yaml_document_get_node(c->ydoc, p->value);
@@ -164,12 +155,27 @@ static int walk_mapping(fm_ctx *c)
 	return 0;
 }
 
+/*
+ * Only a mapping is front matter. Anything else between two "---" lines
+ * ("---\nSome text\n---" is a thematic break and a setext heading) is
+ * Markdown, so a document may start with a rule.
+ */
+static bool is_front_matter(yaml_node_t *root)
+{
+	if (!root)
+		return true; /* empty front matter */
+	if (root->type == YAML_SCALAR_NODE && root->data.scalar.length == 0)
+		return true;
+	return root->type == YAML_MAPPING_NODE;
+}
+
 int frontmatter_parse(galley_doc *doc, const char *yaml, size_t len, unsigned first_line,
-                      const galley_options *opts, galley_error *err)
+                      const galley_options *opts, galley_error *err, bool *found)
 {
 	yaml_parser_t parser;
 	yaml_document_t ydoc;
-	int rc;
+	yaml_node_t *root;
+	int rc = 0;
 
 	if (!yaml_parser_initialize(&parser))
 		return galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory");
@@ -184,7 +190,10 @@ int frontmatter_parse(galley_doc *doc, const char *yaml, size_t len, unsigned fi
 		return rc;
 	}
 	fm_ctx c = {doc, &ydoc, opts, err, first_line};
-	rc = walk_mapping(&c);
+	root = yaml_document_get_root_node(&ydoc);
+	*found = is_front_matter(root);
+	if (*found && root && root->type == YAML_MAPPING_NODE)
+		rc = walk_mapping(&c, root);
 	yaml_document_delete(&ydoc);
 	yaml_parser_delete(&parser);
 	return rc;

@@ -12,8 +12,12 @@
  */
 size_t frontmatter_find(const char *data, size_t len, size_t *yaml_start, size_t *yaml_len, unsigned *lines);
 
-/** Parses YAML text (starting on source line `first_line`) into the metadata. */
+/**
+ * Parses YAML text (starting on source line `first_line`) into the metadata.
+ * *found is false when the YAML is valid but not a mapping: then it is not
+ * front matter, and nothing was set. Invalid YAML is an error.
+ */
 int frontmatter_parse(galley_doc *doc, const char *yaml, size_t len, unsigned first_line,
-                      const galley_options *opts, galley_error *err);
+                      const galley_options *opts, galley_error *err, bool *found);
 
 #endif

@@ -410,10 +410,13 @@ static int read_dialect(galley_doc *doc, const char *data, size_t len, const gal
 		size_t ystart = 0, ylen = 0;
 		unsigned lines = 0;
 		size_t skip = frontmatter_find(data, len, &ystart, &ylen, &lines);
+		bool found = false;
 		if (skip) {
-			rc = frontmatter_parse(doc, data + ystart, ylen, 2, opts, err);
+			rc = frontmatter_parse(doc, data + ystart, ylen, 2, opts, err, &found);
 			if (rc)
 				return rc;
+		}
+		if (found) {
 			data += skip;
 			len -= skip;
 			c.line_offset = lines;

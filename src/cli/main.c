@@ -179,10 +179,10 @@ static int add_pair(galley_param **list, size_t *n, const char *name, const char
 static int add_metadata(cli *c, char *arg)
 {
 	char *eq = strchr(arg, '=');
+	if (eq == arg || !*arg)
+		return usage_error("-M needs KEY=VALUE, not '%s'", arg);
 	if (eq)
 		*eq = '\0';
-	if (!*arg)
-		return usage_error("-M needs KEY=VALUE, not '%s'", arg);
 	return add_pair(&c->meta, &c->nmeta, arg, eq ? eq + 1 : "true") ? EXIT_INTERNAL : 0;
 }
 

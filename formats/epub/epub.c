@@ -1,0 +1,518 @@
+/*
+ * epub.c - the "epub" format: an EPUB 3 book.
+ *
+ * The document is cut into chapters at its top-level headings of level
+ * <= split-level (1 by default); each chapter is one XHTML file rendered by
+ * the HTML renderer with hooks that point links at the file holding their
+ * target and images at their copy in the package. Footnotes become asides at
+ * the end of the chapter of their first reference.
+ *
+ * The output is reproducible: the same input and options give the same
+ * bytes. The timestamp (dcterms:modified and the zip entries' times) is
+ * SOURCE_DATE_EPOCH when set, else the document's date (YYYY[-MM[-DD]],
+ * midnight UTC), else 1980-01-01T00:00:00Z, the earliest time a zip holds.
+ * The identifier is the metadata's, else a name-based (SHA-1, version 5)
+ * UUID of the rendered title page and chapters.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uuid/uuid.h>
+
+#include "epub.h"
+
+/* Namespace of the name-based UUIDs galley gives to books. */
+static const char uuid_namespace[] = "8f0c6d4e-2b1a-4c57-9e3d-6a7b5c4d3e2f";
+
+/* When neither SOURCE_DATE_EPOCH nor the document's date gives a time. */
+#define DEFAULT_STAMP ((time_t)315532800) /* 1980-01-01T00:00:00Z */
+
+enum { FILE_MIMETYPE, FILE_CONTAINER, FILE_OPF, FILE_NAV, FILE_NCX, FILE_CSS, FILE_COVER, FILE_TITLEPAGE, FILE_FIXED };
+
+/* ---- planning ------------------------------------------------------ */
+
+static int parse_split_level(epub_book *b)
+{
+	const char *v = galley_options_param(b->opts, "split-level");
+	char *end;
+	long level;
+	b->split_level = 1;
+	if (!v)
+		return 0;
+	errno = 0;
+	level = strtol(v, &end, 10);
+	if (errno || end == v || *end || level < 0 || level > 6)
+		return galley_error_set(b->err, GALLEY_EUSAGE, NULL, 0, 0,
+		                        "--split-level takes a heading level from 1 to 6 (0: one file), not '%s'", v);
+	b->split_level = (int)level;
+	return 0;
+}
+
+static bool splits_here(const epub_book *b, const galley_node *n)
+{
+	return n->type == GALLEY_NODE_HEADING && b->split_level > 0 && n->level <= b->split_level;
+}
+
+/* True when [first, stop) holds something to show besides notes and the title heading. */
+static bool has_content(const epub_book *b, galley_node *first, galley_node *stop)
+{
+	for (galley_node *n = first; n && n != stop; n = n->next)
+		if (n->type != GALLEY_NODE_FOOTNOTE_DEF && n != galley_doc_title_heading(b->doc))
+			return true;
+	return false;
+}
+
+static int add_chapter(epub_book *b, galley_node *first, galley_node *stop)
+{
+	epub_chapter *ch, *grown;
+	if (!has_content(b, first, stop))
+		return 0;
+	grown = realloc(b->chapters, (b->chapter_count + 1) * sizeof(*grown));
+	if (!grown)
+		return GALLEY_ENOMEM;
+	b->chapters = grown;
+	ch = &grown[b->chapter_count++];
+	memset(ch, 0, sizeof(*ch));
+	ch->first = first;
+	ch->stop = stop;
+	if (splits_here(b, first) && first != galley_doc_title_heading(b->doc))
+		ch->heading = first;
+	snprintf(ch->file, sizeof(ch->file), "chapter%zu.xhtml", b->chapter_count);
+	return 0;
+}
+
+static int plan_chapters(epub_book *b)
+{
+	galley_node *start = galley_node_first_child(galley_doc_root(b->doc));
+	int rc = 0;
+	for (galley_node *n = start; n && rc == 0; n = n->next)
+		if (n != start && splits_here(b, n)) {
+			rc = add_chapter(b, start, n);
+			start = n;
+		}
+	if (rc == 0 && start)
+		rc = add_chapter(b, start, NULL);
+	return rc;
+}
+
+static int place_note(epub_book *b, galley_node **defs, size_t chapter, const galley_node *ref)
+{
+	epub_chapter *ch = &b->chapters[chapter];
+	int num = ref->number;
+	int *grown;
+	if (!ref->def || num <= 0 || num > galley_doc_footnote_count(b->doc) || b->note_chapter[num] || !defs[num])
+		return 0;
+	grown = realloc(ch->notes, (ch->note_count + 1) * sizeof(*grown));
+	if (!grown)
+		return GALLEY_ENOMEM;
+	ch->notes = grown;
+	grown[ch->note_count++] = num;
+	b->note_chapter[num] = (int)chapter + 1;
+	return 0;
+}
+
+/* Places the notes first referenced in `node`'s subtree (other notes' text left out) in `chapter`. */
+static int place_notes_in(epub_book *b, galley_node **defs, size_t chapter, galley_node *node, bool into_defs)
+{
+	galley_walk w;
+	int rc = 0;
+	galley_walk_init(&w, node);
+	while (rc == 0 && galley_walk_next(&w) != GALLEY_EVENT_DONE) {
+		galley_node *n = w.node;
+		if (w.event != GALLEY_EVENT_ENTER)
+			continue;
+		if (n->type == GALLEY_NODE_FOOTNOTE_DEF && !into_defs)
+			galley_walk_skip_children(&w);
+		else if (n->type == GALLEY_NODE_HEADING && n->id)
+			rc = strmap_put(&b->chapter_of_id, n->id, (void *)(chapter + 1)) ? GALLEY_ENOMEM : 0;
+		else if (n->type == GALLEY_NODE_FOOTNOTE_REF)
+			rc = place_note(b, defs, chapter, n);
+	}
+	return rc;
+}
+
+/* Where every heading id and every footnote lives. */
+static int map_targets(epub_book *b, galley_node **defs)
+{
+	int rc = 0;
+	for (size_t i = 0; i < b->chapter_count && rc == 0; i++) {
+		epub_chapter *ch = &b->chapters[i];
+		for (galley_node *n = ch->first; n && n != ch->stop && rc == 0; n = n->next)
+			rc = place_notes_in(b, defs, i, n, false);
+		/* notes referenced from notes join their referrer's chapter; the list grows as we go */
+		for (size_t k = 0; k < ch->note_count && rc == 0; k++)
+			rc = place_notes_in(b, defs, i, defs[ch->notes[k]], true);
+	}
+	return rc;
+}
+
+static galley_node **collect_defs(epub_book *b)
+{
+	int count = galley_doc_footnote_count(b->doc);
+	galley_node **defs = calloc((size_t)count + 1, sizeof(*defs));
+	galley_walk w;
+	if (!defs)
+		return NULL;
+	galley_walk_init(&w, galley_doc_root(b->doc));
+	while (galley_walk_next(&w) != GALLEY_EVENT_DONE) {
+		galley_node *n = w.node;
+		if (w.event == GALLEY_EVENT_ENTER && n->type == GALLEY_NODE_FOOTNOTE_DEF && n->number > 0 &&
+		    n->number <= count && !defs[n->number])
+			defs[n->number] = n;
+	}
+	return defs;
+}
+
+/* ---- hooks ----------------------------------------------------------- */
+
+/* The chapter (index + 1) holding "#fn-N" or "#fnref-N[-K]", or 0. */
+static size_t note_target(const epub_book *b, const char *id)
+{
+	const char *p = NULL;
+	char *end;
+	long num;
+	if (!strncmp(id, "fn-", 3))
+		p = id + 3;
+	else if (!strncmp(id, "fnref-", 6))
+		p = id + 6;
+	if (!p)
+		return 0;
+	num = strtol(p, &end, 10);
+	if (end == p || (*end && *end != '-') || num <= 0 || num > galley_doc_footnote_count(b->doc))
+		return 0;
+	return (size_t)b->note_chapter[num];
+}
+
+static const char *link_href(void *data, const char *url)
+{
+	epub_book *b = data;
+	size_t chapter;
+	if (url[0] != '#') {
+		if (!*url || epub_url_has_scheme(url))
+			return NULL;
+		b->dead_links++; /* a file beside the input: it is not in the book */
+		return "";
+	}
+	chapter = note_target(b, url + 1);
+	if (!chapter)
+		chapter = (size_t)strmap_get(&b->chapter_of_id, url + 1);
+	if (!chapter) {
+		b->dead_links++;
+		return "";
+	}
+	if (chapter - 1 == b->current)
+		return NULL;
+	b->href.len = 0;
+	galley_buf_printf(&b->href, "%s%s", b->chapters[chapter - 1].file, url);
+	return b->href.failed ? NULL : (const char *)b->href.data;
+}
+
+static const char *image_src(void *data, const galley_node *image)
+{
+	epub_image *img = epub_image_for(data, image);
+	return img ? img->href : NULL;
+}
+
+/* ---- rendering --------------------------------------------------------- */
+
+static int write_chapter(epub_book *b, html_ctx *c, galley_node **defs, size_t i, galley_buf *out, xmlw *total)
+{
+	epub_chapter *ch = &b->chapters[i];
+	char *title = ch->heading ? galley_node_plain_text(ch->heading) : NULL;
+	const galley_node *skip = galley_doc_title_heading(b->doc);
+	xmlw x;
+	int rc = epub_xml_open(&x, out, false);
+	if (rc) {
+		free(title);
+		return rc;
+	}
+	b->current = i;
+	c->x = &x;
+	epub_xhtml_begin(b, &x, title && *title ? title : b->title, "bodymatter");
+	xmlw_start(&x, "section");
+	xmlw_attr(&x, "epub:type", "chapter");
+	xmlw_attr(&x, "role", "doc-chapter");
+	xmlw_raw(&x, "\n", 1);
+	for (galley_node *n = ch->first; n && n != ch->stop && rc == 0; n = n->next)
+		if (n != skip)
+			rc = html_render_range(c, n, n->next);
+	for (size_t k = 0; k < ch->note_count && rc == 0; k++)
+		rc = html_render_note(c, defs[ch->notes[k]]);
+	xmlw_end(&x);
+	total->dropped += x.dropped;
+	c->x = total;
+	free(title);
+	int rc2 = epub_xml_close(&x);
+	return rc ? rc : rc2;
+}
+
+static int write_chapters(epub_book *b, galley_node **defs)
+{
+	html_hooks hooks = {link_href, image_src, b};
+	html_ctx c;
+	xmlw total; /* collects the counts of dropped characters for the report */
+	int rc;
+	memset(&total, 0, sizeof(total));
+	rc = html_ctx_init(&c, &total, b->doc, b->opts, &hooks, HTML_EPUB);
+	for (size_t i = 0; i < b->chapter_count && rc == 0; i++)
+		rc = write_chapter(b, &c, defs, i, &b->files[FILE_FIXED + i].data, &total);
+	if (rc == 0) {
+		html_report_dropped(&c);
+		if (b->dead_links)
+			galley_report(b->opts, GALLEY_WARNING, 0, 0,
+			              "%zu link(s) to targets that are not in the book were written without an href",
+			              b->dead_links);
+	}
+	html_ctx_free(&c);
+	return rc;
+}
+
+/* ---- identity and time ----------------------------------------------- */
+
+static bool parse_date_stamp(const char *date, time_t *out)
+{
+	struct tm tm = {0};
+	int y = 0, m = 1, d = 1, n = 0;
+	if (!date || sscanf(date, "%4d%n-%2d%n-%2d%n", &y, &n, &m, &n, &d, &n) < 1 || n < 4)
+		return false;
+	if (y < 1980 || m < 1 || m > 12 || d < 1 || d > 31)
+		return false;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	*out = timegm(&tm);
+	return *out != (time_t)-1;
+}
+
+static time_t book_stamp(epub_book *b)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	time_t t;
+	if (sde && *sde) {
+		char *end;
+		errno = 0;
+		long long v = strtoll(sde, &end, 10);
+		if (!errno && !*end && v >= 0)
+			return (time_t)v;
+		galley_report(b->opts, GALLEY_WARNING, 0, 0, "SOURCE_DATE_EPOCH '%s' is not a number of seconds; ignored",
+		              sde);
+	}
+	if (parse_date_stamp(galley_doc_meta(b->doc, GALLEY_META_DATE), &t))
+		return t;
+	return DEFAULT_STAMP;
+}
+
+/* The metadata's identifier, else a UUID named by the rendered content. */
+static int make_identifier(epub_book *b)
+{
+	const char *given = galley_doc_meta(b->doc, GALLEY_META_IDENTIFIER);
+	galley_buf name = GALLEY_BUF_INIT;
+	uuid_t ns, id;
+	char text[37];
+	if (given && *given) {
+		b->identifier = strdup(given);
+		return b->identifier ? 0 : GALLEY_ENOMEM;
+	}
+	galley_buf_puts(&name, b->title);
+	galley_buf_putc(&name, 0);
+	for (size_t i = FILE_TITLEPAGE; i < b->file_count; i++)
+		if (!b->files[i].borrowed)
+			galley_buf_put(&name, b->files[i].data.data, b->files[i].data.len);
+	for (size_t i = 0; i < b->image_count; i++)
+		if (b->images[i].media_type)
+			galley_buf_put(&name, b->images[i].data, b->images[i].len);
+	if (name.failed) {
+		galley_buf_free(&name);
+		return GALLEY_ENOMEM;
+	}
+	uuid_parse(uuid_namespace, ns);
+	uuid_generate_sha1(id, ns, name.data ? (const char *)name.data : "", name.len);
+	uuid_unparse_lower(id, text);
+	galley_buf_free(&name);
+	b->identifier = malloc(sizeof("urn:uuid:") + sizeof(text));
+	if (!b->identifier)
+		return GALLEY_ENOMEM;
+	snprintf(b->identifier, sizeof("urn:uuid:") + sizeof(text), "urn:uuid:%s", text);
+	return 0;
+}
+
+/* ---- the book ---------------------------------------------------------- */
+
+static int read_user_css(epub_book *b)
+{
+	const char *path = galley_options_param(b->opts, "css");
+	char chunk[8192];
+	size_t n;
+	FILE *f;
+	if (!path)
+		return 0;
+	f = fopen(path, "rb");
+	if (!f)
+		return galley_error_set(b->err, GALLEY_EINPUT, NULL, 0, 0, "cannot read stylesheet '%s': %s", path,
+		                        strerror(errno));
+	galley_buf_printf(&b->user_css, "\n/* %s */\n", path);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		galley_buf_put(&b->user_css, chunk, n);
+	bool bad = ferror(f);
+	fclose(f);
+	if (bad)
+		return galley_error_set(b->err, GALLEY_EINPUT, NULL, 0, 0, "cannot read stylesheet '%s'", path);
+	if (galley_utf8_check((const char *)b->user_css.data, b->user_css.len) != (size_t)-1)
+		return galley_error_set(b->err, GALLEY_EINPUT, NULL, 0, 0, "stylesheet '%s' is not UTF-8", path);
+	return b->user_css.failed ? GALLEY_ENOMEM : 0;
+}
+
+/* Names the container's files in the order they are zipped. */
+static int plan_files(epub_book *b)
+{
+	static const char *const fixed[FILE_FIXED] = {
+	    "mimetype",
+	    "META-INF/container.xml",
+	    EPUB_DIR "package.opf",
+	    EPUB_DIR "nav.xhtml",
+	    EPUB_DIR "toc.ncx",
+	    EPUB_DIR "css/book.css",
+	    EPUB_DIR "cover.xhtml",
+	    EPUB_DIR "titlepage.xhtml",
+	};
+	size_t n = FILE_FIXED + b->chapter_count + b->image_count;
+	b->files = calloc(n, sizeof(*b->files));
+	if (!b->files)
+		return GALLEY_ENOMEM;
+	for (size_t i = 0; i < FILE_FIXED; i++)
+		snprintf(b->files[i].name, sizeof(b->files[i].name), "%s", fixed[i]);
+	for (size_t i = 0; i < b->chapter_count; i++)
+		snprintf(b->files[FILE_FIXED + i].name, sizeof(b->files[0].name), EPUB_DIR "%s", b->chapters[i].file);
+	b->file_count = FILE_FIXED + b->chapter_count;
+	for (size_t i = 0; i < b->image_count; i++) {
+		epub_image *img = &b->images[i];
+		if (!img->media_type)
+			continue;
+		epub_file *f = &b->files[b->file_count++];
+		snprintf(f->name, sizeof(f->name), EPUB_DIR "%s", img->href);
+		f->borrowed = img->data;
+		f->borrowed_len = img->len;
+	}
+	return 0;
+}
+
+/* Leaves out the cover page's slot when there is no cover. */
+static void drop_cover_slot(epub_book *b)
+{
+	if (b->cover)
+		return;
+	galley_buf_free(&b->files[FILE_COVER].data);
+	memmove(&b->files[FILE_COVER], &b->files[FILE_COVER + 1],
+	        (b->file_count - FILE_COVER - 1) * sizeof(b->files[0]));
+	b->file_count--;
+	memset(&b->files[b->file_count], 0, sizeof(b->files[0]));
+}
+
+static int write_package(epub_book *b)
+{
+	epub_file *f = b->files;
+	int rc = galley_buf_puts(&f[FILE_MIMETYPE].data, "application/epub+zip");
+	if (rc == 0)
+		rc = epub_write_container(&f[FILE_CONTAINER].data);
+	if (rc == 0)
+		rc = epub_write_titlepage(b, &f[FILE_TITLEPAGE].data);
+	if (rc == 0 && b->cover)
+		rc = epub_write_cover(b, &f[FILE_COVER].data);
+	if (rc == 0)
+		rc = make_identifier(b);
+	if (rc == 0)
+		rc = epub_write_opf(b, &f[FILE_OPF].data);
+	if (rc == 0)
+		rc = epub_write_nav(b, &f[FILE_NAV].data);
+	if (rc == 0)
+		rc = epub_write_ncx(b, &f[FILE_NCX].data);
+	if (rc == 0) {
+		epub_default_css(&f[FILE_CSS].data);
+		galley_buf_put(&f[FILE_CSS].data, b->user_css.data, b->user_css.len);
+		rc = f[FILE_CSS].data.failed ? GALLEY_ENOMEM : 0;
+	}
+	return rc;
+}
+
+static void book_free(epub_book *b)
+{
+	for (size_t i = 0; i < b->chapter_count; i++)
+		free(b->chapters[i].notes);
+	free(b->chapters);
+	strmap_free(&b->chapter_of_id);
+	free(b->note_chapter);
+	epub_images_free(b);
+	free(b->identifier);
+	galley_buf_free(&b->user_css);
+	galley_buf_free(&b->href);
+	for (size_t i = 0; i < b->file_count; i++)
+		galley_buf_free(&b->files[i].data); /* image files borrow their bytes: nothing to free */
+	free(b->files);
+}
+
+static int epub_write(const galley_doc *doc, galley_buf *out, const galley_options *opts, galley_error *err)
+{
+	epub_book b;
+	galley_node **defs = NULL;
+	const char *title = galley_doc_meta(doc, GALLEY_META_TITLE);
+	const char *lang = galley_doc_meta(doc, GALLEY_META_LANG);
+	int rc;
+
+	memset(&b, 0, sizeof(b));
+	b.doc = doc;
+	b.opts = opts;
+	b.err = err;
+	b.title = title && *title ? title : "Untitled";
+	b.lang = lang && *lang ? lang : "en";
+	if (!lang || !*lang)
+		galley_report(opts, GALLEY_NOTE, 0, 0, "no 'lang' in the metadata; the book is marked as English (en)");
+	b.stamp = book_stamp(&b);
+	if ((rc = parse_split_level(&b)) != 0 || (rc = read_user_css(&b)) != 0)
+		goto cleanup;
+	b.note_chapter = calloc((size_t)galley_doc_footnote_count(doc) + 1, sizeof(int));
+	defs = collect_defs(&b);
+	rc = b.note_chapter && defs ? 0 : GALLEY_ENOMEM;
+	if (rc == 0)
+		rc = plan_chapters(&b);
+	if (rc == 0)
+		rc = map_targets(&b, defs);
+	if (rc == 0)
+		rc = epub_images_collect(&b);
+	if (rc == 0)
+		rc = plan_files(&b);
+	if (rc == 0)
+		rc = write_chapters(&b, defs);
+	if (rc == 0)
+		rc = write_package(&b);
+	if (rc == 0) {
+		drop_cover_slot(&b);
+		rc = epub_zip(&b, out);
+	}
+cleanup:
+	if (rc && err && err->code == 0)
+		galley_error_set(err, rc, NULL, 0, 0, "cannot write the EPUB: %s", galley_strerror(rc));
+	free(defs);
+	book_free(&b);
+	return rc;
+}
+
+static const char *const epub_exts[] = {"epub", NULL};
+
+static const galley_param_spec epub_params[] = {
+    {"split-level", "N", "EPUB: start a new chapter file at headings of level <= N (default 1; 0: one file)"},
+    {"css", "FILE", "EPUB: a stylesheet appended to the default one"},
+    {NULL, NULL, NULL},
+};
+
+const galley_format galley_format_epub = {
+    .name = "epub",
+    .description = "EPUB 3 book (reproducible; chapters split at headings)",
+    .read_extensions = NULL,
+    .write_extensions = epub_exts,
+    .mime_type = "application/epub+zip",
+    .features = GALLEY_FORMAT_BINARY,
+    .params = epub_params,
+    .read = NULL,
+    .write = epub_write,
+};

@@ -1,0 +1,119 @@
+/*
+ * epub.h - the EPUB 3 writer's shared state.
+ *
+ * The writer plans the book first (chapters, images, where every id lives),
+ * then renders each file into its own buffer, and finally packs the buffers
+ * into a zip held in memory (epub_zip.c). Everything a book owns is released
+ * by epub_book_free().
+ *
+ * Layout of the container:
+ *   mimetype, META-INF/container.xml,
+ *   EPUB/package.opf, EPUB/nav.xhtml, EPUB/toc.ncx, EPUB/css/book.css,
+ *   EPUB/cover.xhtml, EPUB/titlepage.xhtml, EPUB/chapterN.xhtml,
+ *   EPUB/images/image-N.EXT
+ */
+#ifndef GALLEY_EPUB_H
+#define GALLEY_EPUB_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "../../src/strmap.h"
+#include "../html/html.h"
+
+#define EPUB_DIR "EPUB/"
+
+typedef struct epub_image {
+	const char *url;        /* as written in the input; the key of book->images_by_url */
+	char href[48];          /* inside EPUB/, "images/image-3.png" */
+	char id[24];            /* manifest id */
+	const char *media_type; /* NULL when the image could not be embedded */
+	unsigned char *data;
+	size_t len;
+	bool cover;
+} epub_image;
+
+typedef struct epub_chapter {
+	galley_node *first; /* first block */
+	galley_node *stop;  /* the block after the last, or NULL */
+	galley_node *heading; /* the heading that opens it, or NULL */
+	char file[32];        /* "chapter3.xhtml" */
+	int *notes;           /* footnote numbers whose asides end this chapter */
+	size_t note_count;
+} epub_chapter;
+
+/* A file of the container, in the order it is written. */
+typedef struct epub_file {
+	char name[64];
+	galley_buf data;
+	const unsigned char *borrowed; /* image bytes owned by an epub_image, or NULL */
+	size_t borrowed_len;
+} epub_file;
+
+typedef struct epub_book {
+	const galley_doc *doc;
+	const galley_options *opts;
+	galley_error *err;
+	const char *lang;
+	const char *title;
+	int split_level;
+
+	epub_chapter *chapters;
+	size_t chapter_count;
+	strmap chapter_of_id; /* heading ids, "fn-N", "fnref-N" -> chapter index + 1 (as a pointer) */
+	int *note_chapter;    /* per footnote number: its chapter index + 1, 0 when unplaced */
+
+	epub_image *images;
+	size_t image_count;
+	strmap images_by_url;
+	epub_image *cover;
+	size_t images_in_text;   /* IMAGE nodes embedded in the chapters */
+	size_t images_without_alt;
+
+	char *identifier; /* dc:identifier */
+	time_t stamp;     /* dcterms:modified and the zip entries' times */
+	galley_buf user_css;
+
+	epub_file *files;
+	size_t file_count;
+
+	/* state while rendering */
+	size_t current;     /* index of the chapter being written */
+	galley_buf href;    /* the link_href hook's answer */
+	size_t dead_links;  /* links to ids that are nowhere in the book */
+} epub_book;
+
+/* epub_media.c */
+/** True for "scheme:..." and "//host" URLs: not a file of the book. */
+bool epub_url_has_scheme(const char *url);
+/** Finds every image (and the cover) and reads the ones that may be embedded. */
+int epub_images_collect(epub_book *b);
+/** The embedded image for an IMAGE node, or NULL. */
+epub_image *epub_image_for(epub_book *b, const galley_node *image);
+void epub_images_free(epub_book *b);
+
+/* epub_package.c */
+/** Opens a writer on `out` and writes the XML declaration. */
+int epub_xml_open(xmlw *x, galley_buf *out, bool indent);
+/** Closes what is open, ends the document and frees the writer. */
+int epub_xml_close(xmlw *x);
+int epub_write_container(galley_buf *out);
+int epub_write_opf(epub_book *b, galley_buf *out);
+int epub_write_nav(epub_book *b, galley_buf *out);
+int epub_write_ncx(epub_book *b, galley_buf *out);
+int epub_write_titlepage(epub_book *b, galley_buf *out);
+int epub_write_cover(epub_book *b, galley_buf *out);
+/** Starts an XHTML content document up to and including <body>. */
+void epub_xhtml_begin(epub_book *b, xmlw *x, const char *title, const char *body_type);
+/** True when the book has a nav entry to list: a top-level heading with text. */
+bool epub_heading_listed(const epub_book *b, const galley_node *n);
+
+/* epub_zip.c */
+/** Packs b->files into a zip appended to `out`. */
+int epub_zip(epub_book *b, galley_buf *out);
+
+/* epub_css.c */
+/** Appends the default stylesheet. */
+int epub_default_css(galley_buf *out);
+
+#endif

@@ -1,0 +1,150 @@
+/*
+ * hyphenate.c - hyphenation points from libhyphen with Debian's hyphen-*
+ * patterns, chosen by the document's language.
+ */
+#include <ctype.h>
+#include <glob.h>
+#include <hyphen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicase.h>
+
+#include "pdf.h"
+
+#define HYPHEN_DIR "/usr/share/hyphen"
+#define MAX_WORD 64
+
+struct pdf_hyphenator {
+	HyphenDict *dict;
+	int left_min, right_min;
+};
+
+/* "en-US" -> language "en" and region "US"; false when the tag is unusable. */
+static bool split_tag(const char *tag, char *lang, size_t lsz, char *region, size_t rsz)
+{
+	size_t i = 0;
+	for (; tag[i] && tag[i] != '-' && tag[i] != '_'; i++) {
+		if (i + 1 >= lsz || !isalpha((unsigned char)tag[i]))
+			return false;
+		lang[i] = (char)tolower((unsigned char)tag[i]);
+	}
+	lang[i] = '\0';
+	region[0] = '\0';
+	if (tag[i]) {
+		const char *r = tag + i + 1;
+		size_t j = 0;
+		for (; r[j] && r[j] != '-' && r[j] != '_' && j + 1 < rsz; j++)
+			region[j] = (char)toupper((unsigned char)r[j]);
+		region[j] = '\0';
+		if (j != 2)
+			region[0] = '\0';
+	}
+	return i > 0;
+}
+
+static HyphenDict *load_patterns(const char *tag)
+{
+	char lang[16], region[8], path[256];
+	if (!split_tag(tag, lang, sizeof(lang), region, sizeof(region)))
+		return NULL;
+	HyphenDict *d = NULL;
+	if (region[0]) {
+		snprintf(path, sizeof(path), HYPHEN_DIR "/hyph_%s_%s.dic", lang, region);
+		d = hnj_hyphen_load(path);
+	}
+	if (!d) {
+		snprintf(path, sizeof(path), HYPHEN_DIR "/hyph_%s.dic", lang);
+		d = hnj_hyphen_load(path);
+	}
+	if (!d) {
+		/* any regional variant of the language, first in name order */
+		glob_t g;
+		snprintf(path, sizeof(path), HYPHEN_DIR "/hyph_%s_*.dic", lang);
+		if (glob(path, 0, NULL, &g) == 0 && g.gl_pathc > 0)
+			d = hnj_hyphen_load(g.gl_pathv[0]);
+		globfree(&g);
+	}
+	return d;
+}
+
+pdf_hyphenator *pdf_hyphenator_new(const char *lang, const galley_options *opts)
+{
+	HyphenDict *d = load_patterns(lang);
+	if (!d) {
+		galley_report(opts, GALLEY_WARNING, 0, 0,
+		              "no hyphenation patterns for language '%s' in " HYPHEN_DIR "; words are not hyphenated",
+		              lang);
+		return NULL;
+	}
+	pdf_hyphenator *h = calloc(1, sizeof(*h));
+	if (!h) {
+		hnj_hyphen_free(d);
+		return NULL;
+	}
+	h->dict = d;
+	/* TeX's minimums where the patterns do not say */
+	h->left_min = d->lhmin > 0 ? d->lhmin : 2;
+	h->right_min = d->rhmin > 0 ? d->rhmin : 3;
+	return h;
+}
+
+void pdf_hyphenator_free(pdf_hyphenator *h)
+{
+	if (!h)
+		return;
+	hnj_hyphen_free(h->dict);
+	free(h);
+}
+
+/* Maps a character index of the word to its byte offset. */
+static size_t char_offset(const char *word, size_t len, int chars)
+{
+	size_t i = 0;
+	while (chars > 0 && i < len) {
+		i++;
+		while (i < len && ((unsigned char)word[i] & 0xC0) == 0x80)
+			i++;
+		chars--;
+	}
+	return i;
+}
+
+int pdf_hyphenate(pdf_hyphenator *h, const char *word, size_t len, uint8_t *points)
+{
+	if (!h || len < 5 || len > MAX_WORD)
+		return 0;
+	/* the patterns are lower case */
+	uint8_t lower[MAX_WORD * 2 + 8];
+	size_t llen = sizeof(lower) - 1;
+	if (!u8_tolower((const uint8_t *)word, len, NULL, NULL, lower, &llen) || llen != len)
+		return 0;
+	lower[llen] = '\0';
+	char hyphens[MAX_WORD * 2 + 8];
+	char **rep = NULL;
+	int *pos = NULL, *cut = NULL;
+	int found = 0;
+	memset(hyphens, 0, sizeof(hyphens));
+	if (hnj_hyphen_hyphenate3(h->dict, (const char *)lower, (int)len, hyphens, NULL, &rep, &pos, &cut,
+	                          h->left_min, h->right_min, 2, 2) == 0 && !rep) {
+		/* hyphens[] is indexed by character: odd means a break after it */
+		int chars = 0;
+		for (size_t i = 0; i < len; i++)
+			if (((unsigned char)word[i] & 0xC0) != 0x80)
+				chars++;
+		for (int c = 0; c < chars - 1; c++)
+			if (hyphens[c] & 1) {
+				points[char_offset(word, len, c + 1)] = 1;
+				found++;
+			}
+	}
+	if (rep) {
+		/* non-standard hyphenation (changed spellings) is not used */
+		for (int i = 0; i < (int)len; i++)
+			free(rep[i]);
+		free(rep);
+		free(pos);
+		free(cut);
+	}
+	return found;
+}

@@ -1,0 +1,1089 @@
+/*
+ * layout.c - the model as a vertical list of lines and spaces, and that
+ * list cut into pages.
+ *
+ * Blocks are walked with the shared iterator; containers (quotes, lists,
+ * items, definitions) push an indentation on a small stack. Each paragraph
+ * is broken into lines by linebreak.c; the lines carry what pagination
+ * needs: their height, whether a page may break before them (widows,
+ * orphans, headings kept with what follows), and anchors for links and the
+ * outline.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/text.h"
+#include "pdf.h"
+
+#define MAX_NEST 32
+#define MAX_INLINE_DEPTH 64
+#define ASCENT 0.78f /* baseline position inside a line box, as a share of its height */
+
+static const float heading_scale[6] = {1.9f, 1.5f, 1.25f, 1.1f, 1.0f, 1.0f};
+static const float heading_space_before[6] = {2.4f, 1.8f, 1.4f, 1.2f, 1.0f, 1.0f};
+static const float heading_space_after[6] = {1.0f, 0.6f, 0.5f, 0.4f, 0.3f, 0.3f};
+
+typedef struct container {
+	galley_node_type type;
+	float x, width;
+	int counter; /* next ordered list number */
+	bool tight;
+} container;
+
+typedef struct layout {
+	pdf_engine *e;
+	container stack[MAX_NEST];
+	int depth;
+	int overflow; /* containers nested deeper than the stack, laid out flat */
+	float pending_space;
+	int keep; /* lines still to be kept with a heading above */
+	int section[6];
+	int base_level;
+	int *note_anchor; /* per footnote number */
+	int body_style;
+} layout;
+
+int pdf_style_get(pdf_engine *e, const pdf_style *s)
+{
+	/* documents use few distinct styles: a short scan from the end finds most */
+	for (size_t i = e->nstyles; i-- > 0;)
+		if (memcmp(&e->styles[i], s, sizeof(*s)) == 0)
+			return (int)i;
+	if (e->nstyles >= UINT16_MAX)
+		return 0;
+	if (e->nstyles == e->stylecap) {
+		size_t cap = e->stylecap ? e->stylecap * 2 : 32;
+		pdf_style *n = realloc(e->styles, cap * sizeof(*n));
+		if (!n)
+			return -1;
+		e->styles = n;
+		e->stylecap = cap;
+	}
+	e->styles[e->nstyles] = *s;
+	return (int)e->nstyles++;
+}
+
+int pdf_link_add(pdf_engine *e, const char *uri, int anchor)
+{
+	if (e->nlinks >= UINT16_MAX - 1)
+		return 0;
+	if (e->nlinks == e->linkcap) {
+		size_t cap = e->linkcap ? e->linkcap * 2 : 32;
+		pdf_link *n = realloc(e->links, cap * sizeof(*n));
+		if (!n)
+			return -1;
+		e->links = n;
+		e->linkcap = cap;
+	}
+	e->links[e->nlinks] = (pdf_link){uri, anchor};
+	return (int)++e->nlinks;
+}
+
+pdf_vitem *pdf_vlist_push(pdf_engine *e, uint8_t kind)
+{
+	if (e->nitems == e->itemcap) {
+		size_t cap = e->itemcap ? e->itemcap * 2 : 256;
+		pdf_vitem *n = realloc(e->items, cap * sizeof(*n));
+		if (!n)
+			return NULL;
+		e->items = n;
+		e->itemcap = cap;
+	}
+	pdf_vitem *v = &e->items[e->nitems++];
+	memset(v, 0, sizeof(*v));
+	v->kind = kind;
+	v->anchor = -1;
+	return v;
+}
+
+static pdf_style make_style(int role, int face_style, float size)
+{
+	pdf_style s;
+	memset(&s, 0, sizeof(s));
+	s.face = (uint8_t)PDF_FACE(role, face_style);
+	s.size = size;
+	return s;
+}
+
+static int style_id(pdf_engine *e, int role, int face_style, float size, uint8_t flags)
+{
+	pdf_style s = make_style(role, face_style, size);
+	s.flags = flags;
+	return pdf_style_get(e, &s);
+}
+
+/* ---- vertical spacing ----------------------------------------------- */
+
+static void want_space(layout *l, float amount)
+{
+	if (amount > l->pending_space)
+		l->pending_space = amount;
+}
+
+static int flush_space(layout *l)
+{
+	pdf_engine *e = l->e;
+	if (l->pending_space > 0 && e->nitems > 0 && e->items[e->nitems - 1].kind == PDF_V_LINE) {
+		pdf_vitem *v = pdf_vlist_push(e, PDF_V_SPACE);
+		if (!v)
+			return GALLEY_ENOMEM;
+		v->height = l->pending_space;
+	}
+	l->pending_space = 0;
+	return 0;
+}
+
+static container *top(layout *l) { return &l->stack[l->depth - 1]; }
+
+static void push_container(layout *l, galley_node_type type, float indent_left, float indent_right)
+{
+	if (l->depth >= MAX_NEST) {
+		l->overflow++;
+		return;
+	}
+	container *parent = top(l);
+	container *c = &l->stack[l->depth++];
+	memset(c, 0, sizeof(*c));
+	c->type = type;
+	c->x = parent->x + indent_left;
+	c->width = parent->width - indent_left - indent_right;
+	if (c->width < parent->width / 3) {
+		/* deep nesting stops indenting before the measure gets too narrow */
+		c->x = parent->x;
+		c->width = parent->width;
+	}
+}
+
+static void pop_container(layout *l)
+{
+	if (l->overflow > 0)
+		l->overflow--;
+	else if (l->depth > 1)
+		l->depth--;
+}
+
+/* Widow, orphan and heading-keep marks on the lines [first, e->nitems). */
+static void mark_keeps(layout *l, size_t first)
+{
+	pdf_engine *e = l->e;
+	size_t n = e->nitems - first;
+	for (size_t k = 0; k < n; k++) {
+		pdf_vitem *v = &e->items[first + k];
+		if (k == 1 || (n >= 2 && k == n - 1))
+			v->nobreak = true;
+		if (l->keep > 0) {
+			v->nobreak = true;
+			l->keep--;
+		}
+	}
+	if (n > 0 && l->keep == 0 && first > 0 && e->items[first - 1].kind == PDF_V_SPACE &&
+	    e->items[first].nobreak)
+		e->items[first - 1].nobreak = true;
+}
+
+/* ---- inlines -------------------------------------------------------- */
+
+typedef struct inline_state {
+	int role, face_style;
+	float size, rise;
+	uint8_t flags;
+	uint16_t link;
+} inline_state;
+
+static int add_text(pdf_engine *e, pdf_para *p, const inline_state *s, const char *text, size_t len)
+{
+	pdf_style st = make_style(s->role, s->face_style, s->size);
+	st.rise = s->rise;
+	st.flags = s->flags;
+	st.link = s->link;
+	int id = pdf_style_get(e, &st);
+	if (id < 0)
+		return GALLEY_ENOMEM;
+	return pdf_para_add(e, p, text, len, (uint16_t)id);
+}
+
+static int link_for(layout *l, const galley_node *n)
+{
+	pdf_engine *e = l->e;
+	const char *url = galley_node_url(n);
+	if (!url || galley_url_is_active(url))
+		return 0;
+	if (url[0] == '#') {
+		void *a = strmap_get(&e->anchors, url + 1);
+		return a ? pdf_link_add(e, NULL, (int)(intptr_t)a - 1) : 0;
+	}
+	return pdf_link_add(e, url, -1);
+}
+
+static bool looks_like_url(const char *s, size_t len)
+{
+	return (len > 7 && (strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0)) ||
+	       (len > 4 && strncmp(s, "www.", 4) == 0) || memchr(s, '@', len) != NULL;
+}
+
+static int add_leaf(layout *l, pdf_para *p, const galley_node *n, inline_state *s)
+{
+	pdf_engine *e = l->e;
+	size_t len;
+	const char *lit = galley_node_literal(n, &len);
+	switch (galley_node_get_type(n)) {
+	case GALLEY_NODE_TEXT: {
+		inline_state t = *s;
+		if (s->link && looks_like_url(lit, len))
+			t.flags |= PDF_ST_NOHYPH;
+		return add_text(e, p, &t, lit, len);
+	}
+	case GALLEY_NODE_CODE: {
+		inline_state t = *s;
+		t.role = PDF_ROLE_MONO;
+		t.size = s->size * 0.88f;
+		t.flags |= PDF_ST_NOHYPH | PDF_ST_CODE;
+		return add_text(e, p, &t, lit, len);
+	}
+	case GALLEY_NODE_SOFT_BREAK:
+		return add_text(e, p, s, " ", 1);
+	case GALLEY_NODE_HARD_BREAK:
+		return add_text(e, p, s, "\n", 1);
+	case GALLEY_NODE_FOOTNOTE_REF: {
+		int num = galley_node_footnote_number(n);
+		char buf[16];
+		inline_state t = *s;
+		t.size = s->size * 0.68f;
+		t.rise = s->rise + s->size * 0.36f;
+		t.flags |= PDF_ST_NOHYPH;
+		if (num > 0 && l->note_anchor && l->note_anchor[num] >= 0) {
+			int link = pdf_link_add(e, NULL, l->note_anchor[num]);
+			if (link < 0)
+				return GALLEY_ENOMEM;
+			t.link = (uint16_t)link;
+		}
+		snprintf(buf, sizeof(buf), "%d", num);
+		return add_text(e, p, &t, buf, strlen(buf));
+	}
+	case GALLEY_NODE_RAW_INLINE:
+		e->raw_dropped++;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static void enter_inline(layout *l, const galley_node *n, inline_state *s)
+{
+	switch (galley_node_get_type(n)) {
+	case GALLEY_NODE_EMPH:
+	case GALLEY_NODE_IMAGE:
+		s->face_style ^= PDF_ITALIC;
+		break;
+	case GALLEY_NODE_STRONG:
+		s->face_style |= PDF_BOLD;
+		break;
+	case GALLEY_NODE_STRIKETHROUGH:
+		s->flags |= PDF_ST_STRIKE;
+		break;
+	case GALLEY_NODE_LINK: {
+		int link = link_for(l, n);
+		if (link > 0) {
+			s->link = (uint16_t)link;
+			s->flags |= PDF_ST_LINK;
+		}
+		break;
+	}
+	case GALLEY_NODE_SUPERSCRIPT:
+		s->rise += s->size * 0.36f;
+		s->size *= 0.7f;
+		break;
+	case GALLEY_NODE_SUBSCRIPT:
+		s->rise -= s->size * 0.16f;
+		s->size *= 0.7f;
+		break;
+	default:
+		break;
+	}
+}
+
+/* The inline content of `block` into `p`, starting from style `base`. */
+static int collect_inlines(layout *l, pdf_para *p, galley_node *block, inline_state base)
+{
+	inline_state stack[MAX_INLINE_DEPTH];
+	int depth = 0, deep = 0;
+	inline_state cur = base;
+	galley_walk w;
+	galley_walk_init(&w, block);
+	galley_event ev;
+	int rc = 0;
+	while (rc == 0 && (ev = galley_walk_next(&w)) != GALLEY_EVENT_DONE) {
+		galley_node *n = w.node;
+		if (n == block)
+			continue;
+		galley_node_type t = galley_node_get_type(n);
+		if (galley_node_type_is_leaf(t)) {
+			rc = add_leaf(l, p, n, &cur);
+		} else if (ev == GALLEY_EVENT_ENTER) {
+			if (depth < MAX_INLINE_DEPTH)
+				stack[depth++] = cur;
+			else
+				deep++;
+			enter_inline(l, n, &cur);
+		} else if (deep > 0) {
+			deep--;
+		} else if (depth > 0) {
+			cur = stack[--depth];
+		}
+	}
+	return rc;
+}
+
+static void para_free(pdf_para *p)
+{
+	free(p->text);
+	free(p->runs);
+	free(p->atoms);
+}
+
+/*
+ * Paragraph memory lives until rendering: the lines point into it. Each
+ * paragraph struct is allocated in the engine's arena; its growable arrays
+ * are registered so they can be freed at the end.
+ */
+static pdf_para *new_para(pdf_engine *e)
+{
+	pdf_para *p = arena_alloc(&e->mem, sizeof(*p));
+	if (!p)
+		return NULL;
+	if (e->nparas == e->paracap) {
+		size_t cap = e->paracap ? e->paracap * 2 : 256;
+		pdf_para **n = realloc(e->paras, cap * sizeof(*n));
+		if (!n)
+			return NULL;
+		e->paras = n;
+		e->paracap = cap;
+	}
+	e->paras[e->nparas++] = p;
+	return p;
+}
+
+void pdf_paras_free(pdf_engine *e)
+{
+	for (size_t i = 0; i < e->nparas; i++)
+		para_free(e->paras[i]);
+	free(e->paras);
+	e->paras = NULL;
+	e->nparas = e->paracap = 0;
+}
+
+/* Breaks a filled paragraph into lines of the given height, with keeps. */
+static int set_paragraph(layout *l, pdf_para *p, float x, float width, float height)
+{
+	pdf_engine *e = l->e;
+	int rc = flush_space(l);
+	if (rc)
+		return rc;
+	e->proto.kind = PDF_V_LINE;
+	e->proto.height = height;
+	e->proto.ascent = height * ASCENT;
+	size_t first = e->nitems;
+	if (p->len == 0 && e->proto.deco == PDF_DECO_NONE && e->proto.anchor < 0)
+		return 0;
+	rc = pdf_para_break(e, p, width, x);
+	if (rc == 0)
+		mark_keeps(l, first);
+	return rc;
+}
+
+static inline_state body_state(layout *l)
+{
+	inline_state s = {PDF_ROLE_BODY, 0, l->e->set.size, 0, 0, 0};
+	return s;
+}
+
+static int layout_paragraph(layout *l, galley_node *n, bool after_paragraph)
+{
+	pdf_engine *e = l->e;
+	container *c = top(l);
+	pdf_para *p = new_para(e);
+	if (!p)
+		return GALLEY_ENOMEM;
+	p->align = e->set.ragged ? PDF_ALIGN_LEFT : PDF_ALIGN_JUSTIFY;
+	p->hyphenate = true;
+	if (after_paragraph)
+		p->indent = e->set.size * 1.5f;
+	else
+		want_space(l, c->tight ? 0 : e->set.leading * 0.5f);
+	inline_state s = body_state(l);
+	if (galley_node_get_type(n) == GALLEY_NODE_DEF_TERM)
+		s.face_style = PDF_BOLD;
+	int rc = collect_inlines(l, p, n, s);
+	if (rc == 0)
+		rc = set_paragraph(l, p, c->x, c->width, e->set.leading);
+	if (!(c->type == GALLEY_NODE_LIST_ITEM && c->tight))
+		want_space(l, 0);
+	return rc;
+}
+
+/* ---- headings ------------------------------------------------------- */
+
+static int section_number(layout *l, int level, char *buf, size_t size)
+{
+	int rel = level - l->base_level;
+	if (rel < 0)
+		rel = 0;
+	l->section[rel]++;
+	for (int i = rel + 1; i < 6; i++)
+		l->section[i] = 0;
+	size_t used = 0;
+	buf[0] = '\0';
+	for (int i = 0; i <= rel && used < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, i ? ".%d" : "%d", l->section[i]);
+	if (used + 2 < size) {
+		buf[used++] = ' ';
+		buf[used++] = ' ';
+		buf[used] = '\0';
+	}
+	return (int)used;
+}
+
+static int layout_heading(layout *l, galley_node *n)
+{
+	pdf_engine *e = l->e;
+	int level = galley_node_heading_level(n);
+	if (level < 1 || level > 6)
+		level = 6;
+	if (level == 1 && e->set.chapter_breaks && e->nitems > 0 &&
+	    e->items[e->nitems - 1].kind != PDF_V_PAGEBREAK) {
+		if (!pdf_vlist_push(e, PDF_V_PAGEBREAK))
+			return GALLEY_ENOMEM;
+		l->pending_space = 0;
+	}
+	container *c = top(l);
+	pdf_para *p = new_para(e);
+	if (!p)
+		return GALLEY_ENOMEM;
+	p->align = PDF_ALIGN_LEFT;
+	p->hyphenate = false;
+	float size = e->set.size * heading_scale[level - 1];
+	inline_state s = {PDF_ROLE_HEAD, level == 6 ? PDF_BOLD | PDF_ITALIC : PDF_BOLD, size, 0, PDF_ST_NOHYPH, 0};
+	char num[64];
+	int rc = 0;
+	char *plain = galley_node_plain_text(n);
+	if (!plain)
+		return GALLEY_ENOMEM;
+	char *title = plain;
+	if (e->set.number_sections) {
+		section_number(l, level, num, sizeof(num));
+		rc = add_text(e, p, &s, num, strlen(num));
+		title = arena_alloc(&e->mem, strlen(num) + strlen(plain) + 1);
+		if (title)
+			sprintf(title, "%s%s", num, plain);
+	} else
+		title = arena_strndup(&e->mem, plain, strlen(plain));
+	free(plain);
+	if (!title)
+		return GALLEY_ENOMEM;
+	if (rc == 0)
+		rc = collect_inlines(l, p, n, s);
+	want_space(l, e->set.leading * heading_space_before[level - 1]);
+	const char *id = galley_node_id(n);
+	void *anchor = id ? strmap_get(&e->anchors, id) : NULL;
+	e->proto.anchor = anchor ? (int)(intptr_t)anchor - 1 : -1;
+	e->proto.heading = (uint8_t)level;
+	e->proto.title = title;
+	l->keep = 0;
+	size_t first = e->nitems;
+	if (rc == 0)
+		rc = set_paragraph(l, p, c->x, c->width, size * 1.2f);
+	for (size_t i = first + 1; i < e->nitems; i++)
+		e->items[i].nobreak = true;
+	l->keep = 2;
+	want_space(l, e->set.leading * heading_space_after[level - 1]);
+	return rc;
+}
+
+/* ---- code blocks ---------------------------------------------------- */
+
+static pdf_atom *code_box(pdf_para *p)
+{
+	if (p->natoms == p->atomcap) {
+		size_t cap = p->atomcap ? p->atomcap * 2 : 16;
+		pdf_atom *n = realloc(p->atoms, cap * sizeof(*n));
+		if (!n)
+			return NULL;
+		p->atoms = n;
+		p->atomcap = cap;
+	}
+	pdf_atom *a = &p->atoms[p->natoms++];
+	memset(a, 0, sizeof(*a));
+	a->type = PDF_BOX;
+	a->style = p->runs[0].style;
+	return a;
+}
+
+static int code_line(layout *l, pdf_para *p, size_t from, size_t to, float x, float width, bool continued,
+                     int mark_style)
+{
+	pdf_engine *e = l->e;
+	size_t first = p->natoms;
+	uint16_t st = p->runs[0].style;
+	int main_face = e->styles[st].face;
+	pdf_atom *a = NULL;
+	/* one box per face: characters the code font lacks come from a fallback */
+	for (size_t i = from; i < to;) {
+		size_t at = i;
+		uint32_t c = pdf_utf8_next(p->text, to, &i);
+		int face = pdf_fonts_resolve(&e->fonts, main_face, c);
+		if (!a || a->face != face) {
+			if (!(a = code_box(p)))
+				return GALLEY_ENOMEM;
+			a->face = (uint8_t)face;
+			a->off = (uint32_t)at;
+		}
+		a->len = (uint32_t)(i - a->off);
+		a->width += (float)pdf_fonts_width(&e->fonts, face, c) * e->styles[st].size / 1000.0f;
+	}
+	if (p->natoms == first && !code_box(p))
+		return GALLEY_ENOMEM;
+	pdf_vitem *v = pdf_vlist_push(e, PDF_V_LINE);
+	if (!v)
+		return GALLEY_ENOMEM;
+	*v = e->proto;
+	v->kind = PDF_V_LINE;
+	v->codebg = true;
+	v->bg_x = top(l)->x;
+	v->bg_w = top(l)->width;
+	v->line = (pdf_line){p, (uint32_t)first, (uint32_t)p->natoms, 0, x, width, 0, false, false};
+	if (continued) {
+		v->deco = PDF_DECO_LABEL;
+		v->label = "\xE2\x86\xAA"; /* ↪ */
+		v->label_style = (uint16_t)mark_style;
+		v->deco_x = x - e->set.size * 0.3f;
+	}
+	e->proto.deco = PDF_DECO_NONE;
+	e->proto.anchor = -1;
+	return 0;
+}
+
+/*
+ * Code keeps its lines; a line longer than the measure wraps at its last
+ * space (or anywhere when it has none late enough), and the rest goes on
+ * the next line after a continuation mark.
+ */
+static int layout_code(layout *l, galley_node *n)
+{
+	pdf_engine *e = l->e;
+	container *c = top(l);
+	size_t len;
+	const char *lit = galley_node_literal(n, &len);
+	if (len && lit[len - 1] == '\n')
+		len--;
+	pdf_para *p = new_para(e);
+	if (!p)
+		return GALLEY_ENOMEM;
+	float size = e->set.size * 0.88f;
+	int st = style_id(e, PDF_ROLE_MONO, 0, size, PDF_ST_NOHYPH | PDF_ST_CODE);
+	int mark = style_id(e, PDF_ROLE_MONO, 0, size, PDF_ST_GRAY);
+	if (st < 0 || mark < 0 || pdf_para_add(e, p, lit, len, (uint16_t)st))
+		return GALLEY_ENOMEM;
+	want_space(l, e->set.leading * 0.6f);
+	int rc = flush_space(l);
+	float pad = e->set.size * 0.5f;
+	float x = c->x + pad, width = c->width - 2 * pad;
+	float cont_indent = e->set.size * 1.5f;
+	e->proto.height = e->set.leading * 0.95f;
+	e->proto.ascent = e->proto.height * ASCENT;
+	size_t first = e->nitems;
+	size_t i = 0;
+	while (rc == 0 && i <= p->len) {
+		size_t eol = i;
+		while (eol < p->len && p->text[eol] != '\n')
+			eol++;
+		bool continued = false;
+		size_t s = i;
+		do {
+			float room = continued ? width - cont_indent : width, w = 0;
+			size_t t = s, last_space = 0;
+			while (t < eol) {
+				size_t nt = t;
+				uint32_t ch = pdf_utf8_next(p->text, eol, &nt);
+				float cw = pdf_text_width(e, p->text + t, nt - t, (uint16_t)st);
+				if (w + cw > room && t > s)
+					break;
+				w += cw;
+				if (ch == ' ')
+					last_space = nt;
+				t = nt;
+			}
+			if (t < eol && last_space > s + (t - s) / 2)
+				t = last_space;
+			rc = code_line(l, p, s, t, continued ? x + cont_indent : x, room, continued, mark);
+			continued = true;
+			s = t;
+		} while (rc == 0 && s < eol);
+		i = eol + 1;
+	}
+	if (rc == 0)
+		mark_keeps(l, first);
+	want_space(l, e->set.leading * 0.6f);
+	return rc;
+}
+
+/* ---- other blocks --------------------------------------------------- */
+
+static int layout_centered(layout *l, const char *text, int role, int face_style, float size, float height)
+{
+	pdf_engine *e = l->e;
+	container *c = top(l);
+	pdf_para *p = new_para(e);
+	if (!p)
+		return GALLEY_ENOMEM;
+	p->align = PDF_ALIGN_CENTER;
+	inline_state s = {role, face_style, size, 0, PDF_ST_NOHYPH, 0};
+	int rc = add_text(e, p, &s, text, strlen(text));
+	if (rc == 0)
+		rc = set_paragraph(l, p, c->x, c->width, height);
+	return rc;
+}
+
+static int layout_rule(layout *l)
+{
+	want_space(l, l->e->set.leading);
+	int rc = layout_centered(l, "*\xE2\x80\x83*\xE2\x80\x83*", PDF_ROLE_BODY, 0, l->e->set.size,
+	                         l->e->set.leading);
+	want_space(l, l->e->set.leading);
+	return rc;
+}
+
+/* A table as rows of cells set apart by wide spaces (header row bold). */
+static int layout_table(layout *l, galley_node *table)
+{
+	pdf_engine *e = l->e;
+	container *c = top(l);
+	want_space(l, e->set.leading * 0.6f);
+	int rc = 0;
+	for (galley_node *row = galley_node_first_child(table); row && rc == 0; row = galley_node_next(row)) {
+		pdf_para *p = new_para(e);
+		if (!p)
+			return GALLEY_ENOMEM;
+		p->align = PDF_ALIGN_LEFT;
+		inline_state s = body_state(l);
+		if (galley_node_row_is_header(row))
+			s.face_style = PDF_BOLD;
+		for (galley_node *cell = galley_node_first_child(row); cell && rc == 0; cell = galley_node_next(cell)) {
+			if (cell != galley_node_first_child(row))
+				rc = add_text(e, p, &s, "\xE2\x80\x83\xE2\x80\x83", 6);
+			if (rc == 0)
+				rc = collect_inlines(l, p, cell, s);
+		}
+		if (rc == 0)
+			rc = set_paragraph(l, p, c->x, c->width, e->set.leading);
+	}
+	want_space(l, e->set.leading * 0.6f);
+	return rc;
+}
+
+static int layout_figure(layout *l, galley_node *fig)
+{
+	pdf_engine *e = l->e;
+	container *c = top(l);
+	pdf_para *p = new_para(e);
+	if (!p)
+		return GALLEY_ENOMEM;
+	p->align = PDF_ALIGN_CENTER;
+	p->hyphenate = true;
+	want_space(l, e->set.leading * 0.6f);
+	inline_state s = body_state(l);
+	s.face_style = PDF_ITALIC;
+	int rc = collect_inlines(l, p, fig, s);
+	if (rc == 0)
+		rc = set_paragraph(l, p, c->x, c->width, e->set.leading);
+	want_space(l, e->set.leading * 0.6f);
+	return rc;
+}
+
+/* Sets the label (or task box) the item's first line will carry. */
+static int enter_list_item(layout *l, galley_node *item)
+{
+	pdf_engine *e = l->e;
+	container *list = top(l);
+	bool ordered = list->type == GALLEY_NODE_ORDERED_LIST;
+	galley_task task = galley_node_task(item);
+	float indent = e->set.size * (ordered ? 2.0f : 1.5f);
+	if (task != GALLEY_TASK_NONE)
+		indent = e->set.size * 1.6f;
+	if (!list->tight && galley_node_prev(item))
+		want_space(l, e->set.leading * 0.5f);
+	push_container(l, GALLEY_NODE_LIST_ITEM, indent, 0);
+	container *c = top(l);
+	c->tight = list->tight;
+	e->proto.deco_x = c->x - e->set.size * 0.5f;
+	if (task != GALLEY_TASK_NONE) {
+		e->proto.deco = task == GALLEY_TASK_CHECKED ? PDF_DECO_TASK_DONE : PDF_DECO_TASK_OPEN;
+		e->proto.deco_x = c->x - e->set.size * 1.3f;
+		return 0;
+	}
+	char buf[24];
+	if (ordered)
+		snprintf(buf, sizeof(buf), "%d%c", list->counter++, galley_node_list_delimiter(galley_node_parent(item)));
+	else {
+		/* bullet, then dash, then small bullet with depth */
+		static const char *const bullets[] = {"\xE2\x80\xA2", "\xE2\x80\x93", "\xE2\x88\x98"};
+		int level = 0;
+		for (int i = 0; i < l->depth; i++)
+			level += l->stack[i].type == GALLEY_NODE_BULLET_LIST;
+		snprintf(buf, sizeof(buf), "%s", bullets[(level + 2) % 3]);
+	}
+	e->proto.label = arena_strndup(&e->mem, buf, strlen(buf));
+	int st = style_id(e, PDF_ROLE_BODY, 0, e->set.size, 0);
+	if (!e->proto.label || st < 0)
+		return GALLEY_ENOMEM;
+	e->proto.label_style = (uint16_t)st;
+	e->proto.deco = PDF_DECO_LABEL;
+	return 0;
+}
+
+static int exit_list_item(layout *l)
+{
+	pdf_engine *e = l->e;
+	int rc = 0;
+	if (e->proto.deco != PDF_DECO_NONE) {
+		/* an empty item still shows its label */
+		pdf_para *p = new_para(e);
+		if (!p)
+			return GALLEY_ENOMEM;
+		rc = set_paragraph(l, p, top(l)->x, top(l)->width, e->set.leading);
+		if (rc == 0 && e->proto.deco != PDF_DECO_NONE) {
+			pdf_vitem *v = pdf_vlist_push(e, PDF_V_LINE);
+			if (!v)
+				return GALLEY_ENOMEM;
+			*v = e->proto;
+			v->line.para = p;
+			e->proto.deco = PDF_DECO_NONE;
+		}
+	}
+	pop_container(l);
+	return rc;
+}
+
+static int enter_block(layout *l, galley_walk *w, galley_node *n, bool *skip)
+{
+	pdf_engine *e = l->e;
+	float em = e->set.size;
+	galley_node *prev = galley_node_prev(n);
+	*skip = true;
+	switch (galley_node_get_type(n)) {
+	case GALLEY_NODE_HEADING:
+		if (n == galley_doc_title_heading(e->doc))
+			return 0;
+		return layout_heading(l, n);
+	case GALLEY_NODE_PARAGRAPH:
+	case GALLEY_NODE_DEF_TERM:
+		return layout_paragraph(l, n, prev && galley_node_get_type(prev) == GALLEY_NODE_PARAGRAPH &&
+		                                  galley_node_get_type(n) == GALLEY_NODE_PARAGRAPH);
+	case GALLEY_NODE_CODE_BLOCK:
+		return layout_code(l, n);
+	case GALLEY_NODE_THEMATIC_BREAK:
+		return layout_rule(l);
+	case GALLEY_NODE_TABLE:
+		return layout_table(l, n);
+	case GALLEY_NODE_FIGURE:
+		return layout_figure(l, n);
+	case GALLEY_NODE_FOOTNOTE_DEF:
+		return 0;
+	case GALLEY_NODE_RAW_BLOCK:
+		e->raw_dropped++;
+		return 0;
+	default:
+		break;
+	}
+	*skip = false;
+	(void)w;
+	switch (galley_node_get_type(n)) {
+	case GALLEY_NODE_BLOCK_QUOTE:
+		want_space(l, e->set.leading * 0.5f);
+		push_container(l, GALLEY_NODE_BLOCK_QUOTE, 1.5f * em, 1.5f * em);
+		break;
+	case GALLEY_NODE_BULLET_LIST:
+	case GALLEY_NODE_ORDERED_LIST:
+		want_space(l, e->set.leading * 0.5f);
+		push_container(l, galley_node_get_type(n), 0, 0);
+		top(l)->tight = galley_node_list_tight(n);
+		top(l)->counter = galley_node_list_start(n);
+		break;
+	case GALLEY_NODE_LIST_ITEM:
+		return enter_list_item(l, n);
+	case GALLEY_NODE_DEF_LIST:
+		want_space(l, e->set.leading * 0.5f);
+		break;
+	case GALLEY_NODE_DEF_DESC:
+		push_container(l, GALLEY_NODE_DEF_DESC, 1.5f * em, 0);
+		top(l)->tight = true;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static int exit_block(layout *l, galley_node *n)
+{
+	pdf_engine *e = l->e;
+	switch (galley_node_get_type(n)) {
+	case GALLEY_NODE_BLOCK_QUOTE:
+	case GALLEY_NODE_BULLET_LIST:
+	case GALLEY_NODE_ORDERED_LIST:
+	case GALLEY_NODE_DEF_DESC:
+		pop_container(l);
+		want_space(l, e->set.leading * 0.5f);
+		break;
+	case GALLEY_NODE_LIST_ITEM:
+		return exit_list_item(l);
+	case GALLEY_NODE_DEF_LIST:
+		want_space(l, e->set.leading * 0.5f);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static int layout_blocks(layout *l, galley_node *root)
+{
+	galley_walk w;
+	galley_walk_init(&w, root);
+	galley_event ev;
+	int rc = 0;
+	while (rc == 0 && (ev = galley_walk_next(&w)) != GALLEY_EVENT_DONE) {
+		galley_node *n = w.node;
+		if (n == root)
+			continue;
+		if (ev == GALLEY_EVENT_ENTER) {
+			bool skip = false;
+			rc = enter_block(l, &w, n, &skip);
+			if (skip && !galley_node_type_is_leaf(galley_node_get_type(n)))
+				galley_walk_skip_children(&w);
+		} else
+			rc = exit_block(l, n);
+	}
+	return rc;
+}
+
+/* ---- the document --------------------------------------------------- */
+
+static int layout_title_block(layout *l)
+{
+	pdf_engine *e = l->e;
+	const galley_doc *doc = e->doc;
+	const char *title = galley_doc_meta(doc, GALLEY_META_TITLE);
+	if (!title)
+		return 0;
+	float s = e->set.size;
+	int rc = layout_centered(l, title, PDF_ROLE_HEAD, PDF_BOLD, s * 2.1f, s * 2.6f);
+	const char *sub = galley_doc_meta(doc, GALLEY_META_SUBTITLE);
+	if (rc == 0 && sub)
+		rc = layout_centered(l, sub, PDF_ROLE_HEAD, 0, s * 1.35f, s * 1.9f);
+	want_space(l, e->set.leading * 0.8f);
+	for (size_t i = 0; rc == 0 && i < galley_doc_author_count(doc); i++)
+		rc = layout_centered(l, galley_doc_author(doc, i), PDF_ROLE_BODY, 0, s * 1.1f, e->set.leading * 1.15f);
+	const char *date = galley_doc_meta(doc, GALLEY_META_DATE);
+	if (rc == 0 && date)
+		rc = layout_centered(l, date, PDF_ROLE_BODY, PDF_ITALIC, s, e->set.leading);
+	want_space(l, e->set.leading * 2);
+	return rc;
+}
+
+/* Anchors for every heading (so links may point forward) and every note. */
+static int assign_anchors(layout *l)
+{
+	pdf_engine *e = l->e;
+	galley_walk w;
+	galley_walk_init(&w, galley_doc_root(e->doc));
+	galley_event ev;
+	l->base_level = 6;
+	while ((ev = galley_walk_next(&w)) != GALLEY_EVENT_DONE) {
+		galley_node *n = w.node;
+		if (ev != GALLEY_EVENT_ENTER || galley_node_get_type(n) != GALLEY_NODE_HEADING)
+			continue;
+		if (n != galley_doc_title_heading(e->doc) && galley_node_heading_level(n) < l->base_level)
+			l->base_level = galley_node_heading_level(n);
+		const char *id = galley_node_id(n);
+		if (id && !strmap_get(&e->anchors, id) &&
+		    strmap_put(&e->anchors, id, (void *)(intptr_t)(++e->nanchors)))
+			return GALLEY_ENOMEM;
+		galley_walk_skip_children(&w);
+	}
+	int notes = galley_doc_footnote_count(e->doc);
+	l->note_anchor = calloc((size_t)notes + 2, sizeof(int));
+	if (!l->note_anchor)
+		return GALLEY_ENOMEM;
+	l->note_anchor[0] = -1;
+	for (int i = 1; i <= notes; i++)
+		l->note_anchor[i] = e->nanchors++;
+	return 0;
+}
+
+/* Notes at the end of the document, each labelled with its number. */
+static int layout_notes(layout *l)
+{
+	pdf_engine *e = l->e;
+	int notes = galley_doc_footnote_count(e->doc);
+	if (notes == 0)
+		return 0;
+	galley_node **defs = calloc((size_t)notes + 1, sizeof(*defs));
+	if (!defs)
+		return GALLEY_ENOMEM;
+	for (galley_node *n = galley_node_first_child(galley_doc_root(e->doc)); n; n = galley_node_next(n))
+		if (galley_node_get_type(n) == GALLEY_NODE_FOOTNOTE_DEF) {
+			int num = galley_node_footnote_number(n);
+			if (num >= 1 && num <= notes && !defs[num])
+				defs[num] = n;
+		}
+	want_space(l, e->set.leading * 2);
+	int rc = layout_centered(l, "Notes", PDF_ROLE_HEAD, PDF_BOLD, e->set.size * 1.25f, e->set.size * 1.6f);
+	want_space(l, e->set.leading * 0.5f);
+	l->keep = 2;
+	for (int i = 1; i <= notes && rc == 0; i++) {
+		if (!defs[i])
+			continue;
+		push_container(l, GALLEY_NODE_LIST_ITEM, e->set.size * 2, 0);
+		top(l)->tight = true;
+		char buf[16];
+		snprintf(buf, sizeof(buf), "%d.", i);
+		e->proto.label = arena_strndup(&e->mem, buf, strlen(buf));
+		e->proto.label_style = (uint16_t)l->body_style;
+		e->proto.deco = PDF_DECO_LABEL;
+		e->proto.deco_x = top(l)->x - e->set.size * 0.5f;
+		e->proto.anchor = l->note_anchor[i];
+		rc = layout_blocks(l, defs[i]);
+		if (rc == 0)
+			rc = exit_list_item(l);
+	}
+	free(defs);
+	return rc;
+}
+
+int pdf_layout_document(pdf_engine *e, galley_error *err)
+{
+	layout l;
+	memset(&l, 0, sizeof(l));
+	l.e = e;
+	l.depth = 1;
+	l.stack[0].type = GALLEY_NODE_DOCUMENT;
+	l.stack[0].x = 0;
+	l.stack[0].width = e->set.page_w - e->set.margin_inner - e->set.margin_outer;
+	e->proto.anchor = -1;
+	l.body_style = style_id(e, PDF_ROLE_BODY, 0, e->set.size, 0);
+	int rc = l.body_style < 0 ? GALLEY_ENOMEM : assign_anchors(&l);
+	if (rc == 0)
+		rc = layout_title_block(&l);
+	if (rc == 0)
+		rc = layout_blocks(&l, galley_doc_root(e->doc));
+	if (rc == 0)
+		rc = layout_notes(&l);
+	free(l.note_anchor);
+	if (rc)
+		return galley_error_set(err, rc, e->opts, 0, 0, "cannot lay the document out: %s", galley_strerror(rc));
+	if (e->raw_dropped)
+		galley_report(e->opts, GALLEY_WARNING, 0, 0, "%d raw HTML fragment%s left out of the PDF", e->raw_dropped,
+		              e->raw_dropped == 1 ? "" : "s");
+	return 0;
+}
+
+/* ---- pagination ----------------------------------------------------- */
+
+static bool break_allowed(const pdf_engine *e, size_t j)
+{
+	const pdf_vitem *it = e->items;
+	if (j == 0 || it[j - 1].kind != PDF_V_LINE)
+		return false;
+	if (it[j].kind == PDF_V_LINE)
+		return !it[j].nobreak;
+	/* before a space: as before the line that follows it */
+	if (it[j].nobreak)
+		return false;
+	for (size_t k = j + 1; k < e->nitems; k++)
+		if (it[k].kind != PDF_V_SPACE)
+			return it[k].kind != PDF_V_LINE || !it[k].nobreak;
+	return true;
+}
+
+static int add_page(pdf_engine *e, size_t first, size_t last)
+{
+	if (e->npages == e->pagecap) {
+		size_t cap = e->pagecap ? e->pagecap * 2 : 64;
+		pdf_page *n = realloc(e->pages, cap * sizeof(*n));
+		if (!n)
+			return GALLEY_ENOMEM;
+		e->pages = n;
+		e->pagecap = cap;
+	}
+	e->pages[e->npages++] = (pdf_page){first, last, 0, NULL};
+	return 0;
+}
+
+/*
+ * Fills each page up to its last allowed break before the text height runs
+ * out; a page that has no allowed break at all is cut where it is full.
+ * Spaces at the top of a page are dropped.
+ */
+static int cut_pages(pdf_engine *e)
+{
+	float text_h = e->set.page_h - e->set.margin_top - e->set.margin_bottom;
+	size_t i = 0, n = e->nitems;
+	while (i < n) {
+		while (i < n && e->items[i].kind != PDF_V_LINE)
+			i++;
+		if (i >= n)
+			break;
+		size_t start = i, end = n, best = 0, j;
+		float h = 0;
+		for (j = start; j < n; j++) {
+			const pdf_vitem *it = &e->items[j];
+			if (it->kind == PDF_V_PAGEBREAK) {
+				end = j;
+				break;
+			}
+			if (j > start && break_allowed(e, j))
+				best = j;
+			if (h + it->height > text_h + 0.01f && j > start) {
+				end = best > start ? best : j;
+				break;
+			}
+			h += it->height;
+		}
+		int rc = add_page(e, start, end);
+		if (rc)
+			return rc;
+		i = end;
+	}
+	if (e->npages == 0)
+		return add_page(e, 0, 0);
+	return 0;
+}
+
+/* Running heads: the current chapter (or the title), left off pages that open a chapter. */
+static void running_heads(pdf_engine *e)
+{
+	const char *title = galley_doc_meta(e->doc, GALLEY_META_TITLE);
+	const char *chapter = NULL;
+	for (size_t p = 0; p < e->npages; p++) {
+		pdf_page *pg = &e->pages[p];
+		const char *at_top = chapter;
+		for (size_t i = pg->first; i < pg->last; i++)
+			if (e->items[i].heading == 1) {
+				pg->chapter_opening = 1;
+				chapter = e->items[i].title;
+			}
+		if (p == 0 || pg->chapter_opening)
+			pg->running = NULL;
+		else
+			pg->running = at_top ? at_top : title;
+	}
+}
+
+int pdf_paginate(pdf_engine *e)
+{
+	int rc = cut_pages(e);
+	if (rc == 0)
+		running_heads(e);
+	return rc;
+}

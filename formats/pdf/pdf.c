@@ -1,0 +1,308 @@
+/*
+ * pdf.c - the PDF format: parameters, the libharu document, metadata, and
+ * the run of the engine (layout, pagination, rendering).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <linebreak.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "pdf.h"
+
+#define MM (72.0 / 25.4)
+
+static const galley_param_spec pdf_params[] = {
+    {"paper", "SIZE", "PDF: a4, letter, a5, b5, 6x9in or WxH with units (150mmx220mm); default a4"},
+    {"margin", "LENGTH", "PDF: page margin (20mm, 0.75in, 54pt); default an eighth of the paper width"},
+    {"font-size", "PT", "PDF: body text size in points; default 11 (10 on small paper)"},
+    {"leading", "N|LENGTH", "PDF: baseline distance, as a factor of the size (1.25) or a length (14pt)"},
+    {"font", "FAMILY", "PDF: body font family (fontconfig name); default DejaVu Serif"},
+    {"heading-font", "FAMILY", "PDF: heading font family; default DejaVu Sans"},
+    {"mono-font", "FAMILY", "PDF: code font family; default DejaVu Sans Mono"},
+    {"lang", "TAG", "PDF: language for hyphenation (en-US, de, fr); default the document's, else en-US"},
+    {"ragged", NULL, "PDF: ragged-right text instead of justified"},
+    {"number-sections", NULL, "PDF: number the headings (1, 1.1, 1.1.1)"},
+    {"chapter-breaks", NULL, "PDF: start each level-1 heading on a new page"},
+    {NULL, NULL, NULL},
+};
+
+/* A length such as "20mm", "0.75in", "54pt", "2cm" or "1pc"; a bare number is points. */
+static bool parse_length(const char *s, double *out, const char **end)
+{
+	char *e;
+	errno = 0;
+	double v = strtod(s, &e);
+	if (e == s || errno || v < 0)
+		return false;
+	double unit = 1;
+	if (strncasecmp(e, "mm", 2) == 0)
+		unit = MM, e += 2;
+	else if (strncasecmp(e, "cm", 2) == 0)
+		unit = 10 * MM, e += 2;
+	else if (strncasecmp(e, "in", 2) == 0)
+		unit = 72, e += 2;
+	else if (strncasecmp(e, "pt", 2) == 0)
+		e += 2;
+	else if (strncasecmp(e, "pc", 2) == 0)
+		unit = 12, e += 2;
+	*out = v * unit;
+	if (end)
+		*end = e;
+	else if (*e)
+		return false;
+	return true;
+}
+
+static int parse_paper(const char *s, pdf_settings *set)
+{
+	static const struct {
+		const char *name;
+		double w, h;
+	} papers[] = {{"a4", 210 * MM, 297 * MM}, {"letter", 612, 792}, {"a5", 148 * MM, 210 * MM},
+	              {"b5", 176 * MM, 250 * MM}, {"6x9in", 432, 648},  {"legal", 612, 1008},
+	              {"a3", 297 * MM, 420 * MM}};
+	for (size_t i = 0; i < sizeof(papers) / sizeof(papers[0]); i++)
+		if (strcasecmp(s, papers[i].name) == 0) {
+			set->page_w = (float)papers[i].w;
+			set->page_h = (float)papers[i].h;
+			return 0;
+		}
+	/* WxH: a unit written once at the end applies to both ("6x9in") */
+	const char *x = strpbrk(s, "xX");
+	if (!x)
+		return -1;
+	char wbuf[32];
+	size_t wl = (size_t)(x - s);
+	if (wl == 0 || wl >= sizeof(wbuf))
+		return -1;
+	memcpy(wbuf, s, wl);
+	wbuf[wl] = '\0';
+	double w, h;
+	const char *hend;
+	if (!parse_length(x + 1, &h, &hend) || *hend)
+		return -1;
+	const char *wend;
+	if (!parse_length(wbuf, &w, &wend))
+		return -1;
+	if (*wend == '\0' && isalpha((unsigned char)x[strlen(x) - 1])) {
+		/* the width had no unit of its own: take the height's */
+		double h1;
+		const char *unit = x + 1;
+		while (*unit && (isdigit((unsigned char)*unit) || *unit == '.'))
+			unit++;
+		parse_length("1", &h1, NULL);
+		char one[16];
+		snprintf(one, sizeof(one), "1%s", unit);
+		if (!parse_length(one, &h1, NULL))
+			return -1;
+		w *= h1;
+	} else if (*wend)
+		return -1;
+	if (w < 72 || h < 72 || w > 14400 || h > 14400)
+		return -1;
+	set->page_w = (float)w;
+	set->page_h = (float)h;
+	return 0;
+}
+
+static bool flag(const galley_options *opts, const char *name)
+{
+	const char *v = galley_options_param(opts, name);
+	return v && strcmp(v, "false") != 0 && strcmp(v, "0") != 0 && strcmp(v, "no") != 0;
+}
+
+static int read_settings(pdf_settings *set, const galley_doc *doc, const galley_options *opts, galley_error *err)
+{
+	memset(set, 0, sizeof(*set));
+	const char *paper = galley_options_param(opts, "paper");
+	if (parse_paper(paper ? paper : "a4", set))
+		return galley_error_set(err, GALLEY_EUSAGE, opts, 0, 0,
+		                        "--paper '%s': expected a4, letter, a5, b5, 6x9in or WxH such as 150mmx220mm",
+		                        paper);
+	double margin = set->page_w / 8;
+	const char *m = galley_options_param(opts, "margin");
+	if (m && (!parse_length(m, &margin, NULL) || margin * 2 > set->page_w * 0.8))
+		return galley_error_set(err, GALLEY_EUSAGE, opts, 0, 0, "--margin '%s': expected a length such as 20mm", m);
+	set->margin_inner = set->margin_outer = (float)margin;
+	set->margin_top = (float)margin;
+	set->margin_bottom = (float)(margin * 1.15);
+	double size = set->page_w < 160 * MM ? 10 : 11;
+	const char *fs = galley_options_param(opts, "font-size");
+	if (fs && (!parse_length(fs, &size, NULL) || size < 4 || size > 72))
+		return galley_error_set(err, GALLEY_EUSAGE, opts, 0, 0, "--font-size '%s': expected points from 4 to 72",
+		                        fs);
+	set->size = (float)size;
+	set->leading = set->size * 1.25f;
+	const char *ld = galley_options_param(opts, "leading");
+	if (ld) {
+		char *end;
+		double v = strtod(ld, &end);
+		double len;
+		if (end != ld && *end == '\0' && v >= 0.8 && v <= 4)
+			set->leading = (float)(v * size);
+		else if (parse_length(ld, &len, NULL) && len >= size * 0.8 && len <= size * 4)
+			set->leading = (float)len;
+		else
+			return galley_error_set(err, GALLEY_EUSAGE, opts, 0, 0,
+			                        "--leading '%s': expected a factor (1.25) or a length (14pt)", ld);
+	}
+	set->families[PDF_ROLE_BODY] = galley_options_param(opts, "font");
+	set->families[PDF_ROLE_HEAD] = galley_options_param(opts, "heading-font");
+	set->families[PDF_ROLE_MONO] = galley_options_param(opts, "mono-font");
+	set->lang = galley_options_param(opts, "lang");
+	if (!set->lang)
+		set->lang = galley_doc_meta(doc, GALLEY_META_LANG);
+	if (!set->lang || !*set->lang)
+		set->lang = "en-US";
+	set->ragged = flag(opts, "ragged");
+	set->number_sections = flag(opts, "number-sections");
+	set->chapter_breaks = flag(opts, "chapter-breaks");
+	set->epoch = -1;
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	if (sde && *sde) {
+		char *end;
+		long long v = strtoll(sde, &end, 10);
+		if (*end == '\0' && v >= 0)
+			set->epoch = v;
+	}
+	return 0;
+}
+
+static void on_hpdf_error(HPDF_STATUS error, HPDF_STATUS detail, void *data)
+{
+	pdf_engine *e = data;
+	if (!e->hpdf_error) {
+		e->hpdf_error = (int)error;
+		e->hpdf_detail = (unsigned long)detail;
+	}
+}
+
+static void set_info(pdf_engine *e)
+{
+	const galley_doc *doc = e->doc;
+	static const struct {
+		galley_meta_field field;
+		HPDF_InfoType info;
+	} fields[] = {{GALLEY_META_TITLE, HPDF_INFO_TITLE}, {GALLEY_META_DESCRIPTION, HPDF_INFO_SUBJECT}};
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		const char *v = galley_doc_meta(doc, fields[i].field);
+		if (v && *v)
+			HPDF_SetInfoAttr(e->pdf, fields[i].info, v);
+	}
+	galley_buf list = GALLEY_BUF_INIT;
+	for (size_t i = 0; i < galley_doc_author_count(doc); i++)
+		galley_buf_printf(&list, "%s%s", i ? ", " : "", galley_doc_author(doc, i));
+	if (list.len && !list.failed)
+		HPDF_SetInfoAttr(e->pdf, HPDF_INFO_AUTHOR, (const char *)list.data);
+	list.len = 0;
+	for (size_t i = 0; i < galley_doc_keyword_count(doc); i++)
+		galley_buf_printf(&list, "%s%s", i ? ", " : "", galley_doc_keyword(doc, i));
+	if (list.len && !list.failed)
+		HPDF_SetInfoAttr(e->pdf, HPDF_INFO_KEYWORDS, (const char *)list.data);
+	galley_buf_free(&list);
+	HPDF_SetInfoAttr(e->pdf, HPDF_INFO_CREATOR, "galley " GALLEY_VERSION);
+	HPDF_SetInfoAttr(e->pdf, HPDF_INFO_PRODUCER, "galley " GALLEY_VERSION " with libharu");
+	time_t t = e->set.epoch >= 0 ? (time_t)e->set.epoch : time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	HPDF_Date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, 'Z', 0, 0};
+	HPDF_SetInfoDateAttr(e->pdf, HPDF_INFO_CREATION_DATE, d);
+	HPDF_SetInfoDateAttr(e->pdf, HPDF_INFO_MOD_DATE, d);
+}
+
+static int save(pdf_engine *e, galley_buf *out)
+{
+	if (HPDF_SaveToStream(e->pdf) != HPDF_OK)
+		return GALLEY_EINTERNAL;
+	HPDF_UINT32 size = HPDF_GetStreamSize(e->pdf);
+	if (galley_buf_grow(out, size))
+		return GALLEY_ENOMEM;
+	HPDF_UINT32 got = size;
+	HPDF_ResetStream(e->pdf);
+	if (HPDF_ReadFromStream(e->pdf, out->data + out->len, &got) != HPDF_OK && got != size)
+		return GALLEY_EINTERNAL;
+	out->len += got;
+	return 0;
+}
+
+static int open_document(pdf_engine *e, galley_error *err)
+{
+	e->pdf = HPDF_New(on_hpdf_error, e);
+	if (!e->pdf)
+		return galley_error_set(err, GALLEY_ENOMEM, e->opts, 0, 0, "cannot create the PDF document");
+	HPDF_UseUTFEncodings(e->pdf);
+	HPDF_SetCurrentEncoder(e->pdf, "UTF-8");
+	HPDF_SetCompressionMode(e->pdf, HPDF_COMP_ALL);
+	HPDF_SetPageMode(e->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
+	return pdf_fonts_init(&e->fonts, e->pdf, e->set.families, e->opts, err);
+}
+
+static void engine_free(pdf_engine *e)
+{
+	pdf_paras_free(e);
+	pdf_fonts_free(&e->fonts);
+	pdf_hyphenator_free(e->hyph);
+	if (e->pdf)
+		HPDF_Free(e->pdf);
+	free(e->styles);
+	free(e->links);
+	free(e->items);
+	free(e->pages);
+	free(e->scratch);
+	strmap_free(&e->anchors);
+	arena_free(&e->mem);
+}
+
+static int pdf_write(const galley_doc *doc, galley_buf *out, const galley_options *opts, galley_error *err)
+{
+	pdf_engine *e = calloc(1, sizeof(*e));
+	if (!e)
+		return galley_error_set(err, GALLEY_ENOMEM, opts, 0, 0, "out of memory");
+	arena_init(&e->mem);
+	e->doc = doc;
+	e->opts = opts;
+	int rc = read_settings(&e->set, doc, opts, err);
+	if (rc == 0)
+		rc = open_document(e, err);
+	if (rc)
+		goto cleanup;
+	init_linebreak();
+	e->hyph = pdf_hyphenator_new(e->set.lang, opts);
+	if ((rc = pdf_layout_document(e, err)))
+		goto cleanup;
+	if ((rc = pdf_paginate(e)) || (rc = pdf_render(e)))
+		goto fail;
+	set_info(e);
+	if ((rc = pdf_fonts_fix_tounicode(&e->fonts)) || e->hpdf_error || (rc = save(e, out)) || e->hpdf_error)
+		goto fail;
+	goto cleanup;
+fail:
+	if (e->hpdf_error)
+		rc = galley_error_set(err, GALLEY_EINTERNAL, opts, 0, 0, "libharu failed: error 0x%04X (detail %lu)",
+		                      (unsigned)e->hpdf_error, e->hpdf_detail);
+	else
+		rc = galley_error_set(err, rc ? rc : GALLEY_EINTERNAL, opts, 0, 0, "cannot write the PDF: %s",
+		                      galley_strerror(rc));
+cleanup:
+	engine_free(e);
+	free(e);
+	return rc;
+}
+
+static const char *const pdf_exts[] = {"pdf", NULL};
+
+const galley_format galley_format_pdf = {
+    .name = "pdf",
+    .description = "PDF, typeset (Knuth-Plass lines, hyphenation, pagination) with embedded TrueType fonts",
+    .read_extensions = NULL,
+    .write_extensions = pdf_exts,
+    .mime_type = "application/pdf",
+    .features = GALLEY_FORMAT_BINARY,
+    .params = pdf_params,
+    .read = NULL,
+    .write = pdf_write,
+};

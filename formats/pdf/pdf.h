@@ -1,0 +1,257 @@
+/*
+ * pdf.h - the PDF writer's typesetting engine, shared by its files.
+ *
+ * The pipeline: fonts.c finds and measures faces; linebreak.c turns a
+ * paragraph's styled text into boxes, glue and penalties and breaks it into
+ * lines (Knuth-Plass); layout.c walks the model into a vertical list of
+ * lines and spaces and cuts it into pages; render.c draws the pages with
+ * libharu; pdf.c reads the parameters and runs it all.
+ *
+ * Lengths are PostScript points throughout. Everything the engine allocates
+ * for a document lives in one arena freed at the end.
+ */
+#ifndef GALLEY_PDF_H
+#define GALLEY_PDF_H
+
+#include <fontconfig/fontconfig.h>
+#include <hpdf.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../../src/internal.h"
+#include "../../src/strmap.h"
+
+/* ---- fonts (fonts.c) ----------------------------------------------- */
+
+/** What a family is used for; each role has four faces (regular, bold, italic, bold italic). */
+enum { PDF_ROLE_BODY, PDF_ROLE_HEAD, PDF_ROLE_MONO, PDF_ROLE_COUNT };
+enum { PDF_BOLD = 1, PDF_ITALIC = 2 };
+#define PDF_MAIN_FACES (PDF_ROLE_COUNT * 4)
+#define PDF_MAX_FACES 32
+#define PDF_FACE(role, style) ((role) * 4 + (style))
+
+typedef struct pdf_face {
+	char *path;
+	int index; /* face inside a collection */
+	FcCharSet *charset;
+	HPDF_Font font;  /* loaded on first use */
+	int16_t *widths; /* per BMP code point, 1/1000 em; INT16_MIN when not read yet */
+	bool failed;
+} pdf_face;
+
+typedef struct pdf_fonts {
+	HPDF_Doc pdf;
+	FcConfig *config;
+	const galley_options *opts;
+	pdf_face faces[PDF_MAX_FACES];
+	uint8_t alias[PDF_MAX_FACES]; /* the slot that owns a shared file */
+	int count;
+	uint8_t *fallback;  /* per BMP code point: face + 1, 0 = not looked up, 255 = none */
+	uint8_t *reported;  /* bit set of code points already reported as missing */
+	int load_error;     /* a face libharu could not load */
+} pdf_fonts;
+
+/** Looks the three families up (NULL: defaults). Fails naming a family that is not installed. */
+int pdf_fonts_init(pdf_fonts *f, HPDF_Doc pdf, const char *families[PDF_ROLE_COUNT],
+                   const galley_options *opts, galley_error *err);
+void pdf_fonts_free(pdf_fonts *f);
+/** The face that draws `cp` in place of `face` (itself when it has the glyph). */
+int pdf_fonts_resolve(pdf_fonts *f, int face, uint32_t cp);
+/** Advance width of `cp` in `face`, 1/1000 em. */
+int pdf_fonts_width(pdf_fonts *f, int face, uint32_t cp);
+/** The libharu font of a face (loaded on demand), or NULL. */
+HPDF_Font pdf_fonts_handle(pdf_fonts *f, int face);
+/** Replaces libharu's malformed ToUnicode CMaps of the loaded faces with correct ones. */
+int pdf_fonts_fix_tounicode(pdf_fonts *f);
+
+/* ---- hyphenation (hyphenate.c) ------------------------------------- */
+
+typedef struct pdf_hyphenator pdf_hyphenator;
+
+/** Patterns for a BCP 47 tag, or NULL (with a warning) when none are installed. */
+pdf_hyphenator *pdf_hyphenator_new(const char *lang, const galley_options *opts);
+void pdf_hyphenator_free(pdf_hyphenator *h);
+/**
+ * Hyphenation points of a word of `len` bytes: for each byte offset i where
+ * the word may be broken before byte i, points[i] = 1. Returns how many.
+ */
+int pdf_hyphenate(pdf_hyphenator *h, const char *word, size_t len, uint8_t *points);
+
+/* ---- styled text and line breaking (linebreak.c) -------------------- */
+
+enum {
+	PDF_ST_STRIKE = 1 << 0,
+	PDF_ST_NOHYPH = 1 << 1, /* code, URLs */
+	PDF_ST_LINK = 1 << 2,
+	PDF_ST_CODE = 1 << 3,
+	PDF_ST_GRAY = 1 << 4
+};
+
+typedef struct pdf_style {
+	float size;
+	float rise;
+	uint16_t link; /* index + 1 into the link table, 0 = none */
+	uint8_t face;  /* main face */
+	uint8_t flags;
+} pdf_style;
+
+typedef struct pdf_link {
+	const char *uri;    /* external, or NULL */
+	int anchor;         /* internal target, -1 = none */
+} pdf_link;
+
+enum { PDF_BOX, PDF_GLUE, PDF_PENALTY };
+#define PDF_INF_PENALTY 10000
+
+typedef struct pdf_atom {
+	uint8_t type;
+	uint8_t flagged; /* a hyphen break */
+	uint8_t face;    /* resolved face for a box */
+	uint16_t style;
+	uint32_t off, len; /* a box's bytes in the paragraph text */
+	float width, stretch, shrink;
+	int penalty;
+	bool fil; /* infinite stretch */
+} pdf_atom;
+
+typedef struct pdf_run {
+	uint32_t off;
+	uint16_t style;
+} pdf_run;
+
+enum { PDF_ALIGN_JUSTIFY, PDF_ALIGN_LEFT, PDF_ALIGN_CENTER, PDF_ALIGN_RIGHT };
+
+/** A paragraph's text, its style runs, and after breaking its atoms. */
+typedef struct pdf_para {
+	char *text;
+	size_t len, cap;
+	pdf_run *runs;
+	size_t nruns, runcap;
+	pdf_atom *atoms;
+	size_t natoms, atomcap;
+	float indent; /* first-line indent */
+	uint8_t align;
+	bool hyphenate; /* allowed at all (not a heading) */
+} pdf_para;
+
+typedef struct pdf_line {
+	const pdf_para *para;
+	uint32_t first, last; /* atoms [first, last) */
+	float ratio;
+	float x;     /* left edge from the left margin */
+	float width; /* measure */
+	float natural;
+	bool hyphen; /* ends at a flagged break: draw a hyphen */
+	bool shrinkonly;
+} pdf_line;
+
+typedef struct pdf_engine pdf_engine;
+
+/** Appends text in a style to a paragraph. */
+int pdf_para_add(pdf_engine *e, pdf_para *p, const char *text, size_t len, uint16_t style);
+/** Breaks a paragraph into lines of `width`, appended through pdf_engine's line callback. */
+int pdf_para_break(pdf_engine *e, pdf_para *p, float width, float x);
+
+/* ---- the engine (layout.c) ----------------------------------------- */
+
+enum { PDF_V_LINE, PDF_V_SPACE, PDF_V_PAGEBREAK };
+
+enum {
+	PDF_DECO_NONE,
+	PDF_DECO_LABEL,     /* list label text right-aligned before the line */
+	PDF_DECO_TASK_OPEN, /* an empty task box */
+	PDF_DECO_TASK_DONE  /* a ticked task box */
+};
+
+typedef struct pdf_vitem {
+	uint8_t kind;
+	bool nobreak;  /* no page break right before this item */
+	bool codebg;   /* code block line: shaded from bg_x over bg_w */
+	uint8_t deco;
+	uint8_t heading; /* level of a heading's first line, 0 otherwise */
+	float height;  /* line box height or space */
+	float ascent;  /* baseline below the line box's top */
+	pdf_line line;
+	const char *label; /* PDF_DECO_LABEL */
+	uint16_t label_style;
+	float bg_x, bg_w;
+	float deco_x;      /* right edge of the label / left of the task box */
+	int anchor;        /* destination placed here, -1 = none */
+	const char *title; /* a heading's plain text (outline, running head) */
+} pdf_vitem;
+
+typedef struct pdf_page {
+	size_t first, last; /* vitems [first, last) */
+	int chapter_opening;
+	const char *running; /* header text or NULL */
+} pdf_page;
+
+typedef struct pdf_settings {
+	float page_w, page_h;
+	float margin_top, margin_bottom, margin_inner, margin_outer;
+	float size;
+	float leading; /* baseline distance for body text */
+	const char *families[PDF_ROLE_COUNT];
+	const char *lang;
+	bool ragged;
+	bool number_sections;
+	bool chapter_breaks;
+	long long epoch; /* SOURCE_DATE_EPOCH, or -1 */
+} pdf_settings;
+
+struct pdf_engine {
+	arena mem;
+	const galley_doc *doc;
+	const galley_options *opts;
+	pdf_settings set;
+	pdf_fonts fonts;
+	pdf_hyphenator *hyph;
+	HPDF_Doc pdf;
+	int hpdf_error;
+	unsigned long hpdf_detail;
+
+	pdf_style *styles;
+	size_t nstyles, stylecap;
+	pdf_link *links;
+	size_t nlinks, linkcap;
+	pdf_vitem *items;
+	size_t nitems, itemcap;
+	pdf_page *pages;
+	size_t npages, pagecap;
+	pdf_para **paras; /* every paragraph, for freeing */
+	size_t nparas, paracap;
+	int nanchors;
+	strmap anchors; /* heading id -> anchor + 1 */
+
+	/* line breaking scratch */
+	uint8_t *scratch;
+	size_t scratchcap;
+
+	/* state of the block being laid out, used by pdf_para_break's lines */
+	float cur_ascent_ratio;
+	pdf_vitem proto; /* fields copied into each new line */
+	int lines_emitted;
+
+	int nonbmp_reported;
+	int raw_dropped;
+};
+
+int pdf_style_get(pdf_engine *e, const pdf_style *s);
+int pdf_link_add(pdf_engine *e, const char *uri, int anchor);
+/** Appends a vertical item; returns it or NULL when out of memory. */
+pdf_vitem *pdf_vlist_push(pdf_engine *e, uint8_t kind);
+/** Lays the document out into e->items. */
+int pdf_layout_document(pdf_engine *e, galley_error *err);
+/** Frees the paragraphs the layout made. */
+void pdf_paras_free(pdf_engine *e);
+/** Cuts e->items into pages. */
+int pdf_paginate(pdf_engine *e);
+/** Draws every page into e->pdf. */
+int pdf_render(pdf_engine *e);
+/** Width of `len` bytes drawn in a style (fallback faces included). */
+float pdf_text_width(pdf_engine *e, const char *text, size_t len, uint16_t style);
+
+/** Decodes one UTF-8 character at s[*i] (advancing *i); invalid bytes give U+FFFD. */
+uint32_t pdf_utf8_next(const char *s, size_t len, size_t *i);
+
+#endif

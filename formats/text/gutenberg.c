@@ -1,0 +1,209 @@
+/*
+ * gutenberg.c - Project Gutenberg's header and licence.
+ *
+ * An e-text from Project Gutenberg opens with a header ("Title:",
+ * "Author:", "Release date:", "Language:") and a "*** START OF ..." line,
+ * and ends with "*** END OF ..." and the licence. The header fills the
+ * metadata; the text outside the markers is left out of the body unless the
+ * `keep-boilerplate` parameter is given.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "text.h"
+
+static bool starts_with_ci(const char *s, size_t n, const char *prefix)
+{
+	size_t k = strlen(prefix);
+	return n >= k && strncasecmp(s, prefix, k) == 0;
+}
+
+static bool contains_ci(const char *s, size_t n, const char *needle)
+{
+	size_t k = strlen(needle);
+	for (size_t i = 0; i + k <= n; i++)
+		if (strncasecmp(s + i, needle, k) == 0)
+			return true;
+	return false;
+}
+
+/* "*** START OF THE PROJECT GUTENBERG EBOOK ..." (and END), with or without the blank after the stars. */
+static bool is_marker(const tx_line *l, const char *word)
+{
+	const char *s = l->s;
+	size_t n = l->len;
+	if (l->blank || !starts_with_ci(s, n, "***"))
+		return false;
+	while (n > 0 && (*s == '*' || *s == ' '))
+		s++, n--;
+	return starts_with_ci(s, n, word) && contains_ci(s, n, "PROJECT GUTENBERG");
+}
+
+static const char *language_code(const char *name, size_t n)
+{
+	static const char *const table[][2] = {
+	    {"English", "en"}, {"French", "fr"},     {"German", "de"},   {"Spanish", "es"},   {"Italian", "it"},
+	    {"Portuguese", "pt"}, {"Dutch", "nl"},   {"Latin", "la"},    {"Finnish", "fi"},   {"Swedish", "sv"},
+	    {"Danish", "da"},  {"Norwegian", "no"},  {"Russian", "ru"},  {"Chinese", "zh"},   {"Japanese", "ja"},
+	    {"Greek", "el"},   {"Polish", "pl"},     {"Hungarian", "hu"}, {"Czech", "cs"},    {"Esperanto", "eo"},
+	    {"Catalan", "ca"}, {"Welsh", "cy"},      {"Irish", "ga"},    {"Icelandic", "is"}, {"Tagalog", "tl"},
+	};
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (strlen(table[i][0]) == n && strncasecmp(name, table[i][0], n) == 0)
+			return table[i][1];
+	return NULL;
+}
+
+/* "June 25, 2008" or "25 June 2008" into 2008-06-25; a bare year stays a year. */
+static bool iso_date(const char *s, size_t n, char out[static 48])
+{
+	static const char *const months[] = {"jan", "feb", "mar", "apr", "may", "jun",
+	                                     "jul", "aug", "sep", "oct", "nov", "dec"};
+	char buf[64];
+	int day = 0, year = 0, month = 0;
+	char word[16] = "";
+	if (n >= sizeof(buf))
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (sscanf(buf, "%15[A-Za-z] %d, %d", word, &day, &year) != 3 &&
+	    sscanf(buf, "%d %15[A-Za-z] %d", &day, word, &year) != 3) {
+		if (n == 4 && sscanf(buf, "%d", &year) == 1 && year > 999) {
+			snprintf(out, 48, "%04d", year);
+			return true;
+		}
+		return false;
+	}
+	for (int m = 0; m < 12; m++)
+		if (strncasecmp(word, months[m], 3) == 0)
+			month = m + 1;
+	if (!month || day < 1 || day > 31 || year < 1000 || year > 9999)
+		return false;
+	snprintf(out, 48, "%04d-%02d-%02d", year, month, day);
+	return true;
+}
+
+typedef struct field {
+	const char *key;
+	int meta; /* galley_meta_field, or -1 for the author, -2 for extras */
+} field;
+
+static const field fields[] = {
+    {"Title", GALLEY_META_TITLE}, {"Author", -1},        {"Language", GALLEY_META_LANG},
+    {"Release date", GALLEY_META_DATE}, {"Release Date", GALLEY_META_DATE}, {"Translator", -2},
+    {"Editor", -2},               {"Illustrator", -2},
+};
+
+static int set_field(tx_ctx *ctx, const field *f, const char *v, size_t n, unsigned line)
+{
+	char date[48];
+	const char *bracket = memchr(v, '[', n);
+	if (f->meta == GALLEY_META_DATE && bracket) /* "June 25, 2008 [eBook #11]" */
+		n = (size_t)(bracket - v);
+	while (n > 0 && v[n - 1] == ' ')
+		n--;
+	if (n == 0)
+		return 0;
+	tx_note(ctx, line, "metadata %s, because the Project Gutenberg header has '%s:'",
+	        f->meta >= 0 ? galley_meta_field_name((galley_meta_field)f->meta) : f->meta == -1 ? "author" : f->key,
+	        f->key);
+	if (f->meta == -1)
+		return galley_doc_add_author(ctx->doc, v, n);
+	if (f->meta == -2) {
+		char *key = galley_doc_strdup(ctx->doc, f->key, strlen(f->key));
+		char *value = galley_doc_strdup(ctx->doc, v, n);
+		if (!key || !value)
+			return GALLEY_ENOMEM;
+		key[0] = (char)tolower((unsigned char)key[0]);
+		return galley_doc_set_extra(ctx->doc, key, value);
+	}
+	if (f->meta == GALLEY_META_LANG) {
+		const char *code = language_code(v, n);
+		if (code)
+			return galley_doc_set_meta(ctx->doc, GALLEY_META_LANG, code, (size_t)-1);
+		return n <= 3 ? galley_doc_set_meta(ctx->doc, GALLEY_META_LANG, v, n) : 0;
+	}
+	if (f->meta == GALLEY_META_DATE)
+		return iso_date(v, n, date) ? galley_doc_set_meta(ctx->doc, GALLEY_META_DATE, date, (size_t)-1) : 0;
+	return galley_doc_set_meta(ctx->doc, (galley_meta_field)f->meta, v, n);
+}
+
+/* A value may go on over indented lines ("Title: A Long\n       Title"). */
+static size_t field_value(tx_ctx *ctx, size_t i, size_t stop, size_t col, galley_buf *v)
+{
+	galley_buf_put(v, ctx->lines[i].s + col, ctx->lines[i].len - col);
+	while (i + 1 < stop && !ctx->lines[i + 1].blank && ctx->lines[i + 1].indent > 0 &&
+	       !memchr(ctx->lines[i + 1].s, ':', ctx->lines[i + 1].len)) {
+		i++;
+		galley_buf_putc(v, ' ');
+		galley_buf_put(v, ctx->lines[i].s, ctx->lines[i].len);
+	}
+	return i;
+}
+
+static int read_header(tx_ctx *ctx, size_t stop)
+{
+	galley_buf v = GALLEY_BUF_INIT;
+	int rc = 0;
+	for (size_t i = 0; i < stop && rc == 0; i++) {
+		const tx_line *l = &ctx->lines[i];
+		for (size_t k = 0; k < sizeof(fields) / sizeof(fields[0]); k++) {
+			size_t kl = strlen(fields[k].key);
+			if (l->len > kl + 1 && !strncmp(l->s, fields[k].key, kl) && l->s[kl] == ':') {
+				size_t col = kl + 1;
+				while (col < l->len && l->s[col] == ' ')
+					col++;
+				v.len = 0;
+				i = field_value(ctx, i, stop, col, &v);
+				if (v.failed)
+					rc = GALLEY_ENOMEM;
+				else if (fields[k].meta == GALLEY_META_TITLE && galley_doc_meta(ctx->doc, GALLEY_META_TITLE))
+					break; /* the first Title: wins */
+				else
+					rc = set_field(ctx, &fields[k], (const char *)v.data, v.len, l->no);
+				break;
+			}
+		}
+	}
+	galley_buf_free(&v);
+	return rc;
+}
+
+int tx_gutenberg(tx_ctx *ctx)
+{
+	size_t start = (size_t)-1, end = (size_t)-1;
+	bool keep = galley_options_param(ctx->opts, "keep-boilerplate") != NULL;
+	for (size_t i = 0; i < ctx->nlines; i++) {
+		if (start == (size_t)-1 && is_marker(&ctx->lines[i], "START OF"))
+			start = i;
+		else if (start != (size_t)-1 && is_marker(&ctx->lines[i], "END OF")) {
+			end = i;
+			break;
+		}
+	}
+	if (start == (size_t)-1)
+		return 0;
+	int rc = read_header(ctx, start);
+	if (rc)
+		return galley_error_set(ctx->err, rc, NULL, 0, 0, "out of memory");
+	if (keep) {
+		tx_note(ctx, ctx->lines[start].no,
+		        "Project Gutenberg header and licence kept in the body, because --keep-boilerplate asks for it");
+		return 0;
+	}
+	for (size_t i = 0; i <= start; i++)
+		ctx->lines[i].skip = 1;
+	tx_note(ctx, ctx->lines[start].no, "lines 1-%u left out, because they are the Project Gutenberg header",
+	        ctx->lines[start].no);
+	if (end != (size_t)-1) {
+		for (size_t i = end; i < ctx->nlines; i++)
+			ctx->lines[i].skip = 1;
+		tx_note(ctx, ctx->lines[end].no,
+		        "lines %u-%u left out, because they are the Project Gutenberg licence after '*** END OF'",
+		        ctx->lines[end].no, ctx->lines[ctx->nlines - 1].no);
+	}
+	return 0;
+}
