@@ -1,4 +1,5 @@
 /* finish.c - what every reader's tree gets: footnote numbers and heading ids. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,7 +103,11 @@ char *galley_slugify(galley_doc *doc, const char *text, size_t len)
 	return out;
 }
 
-static int unique_id(galley_doc *doc, strmap *used, galley_node *h)
+/*
+ * `suffixes` remembers, per slug, the last number tried, so that n headings
+ * with the same text cost O(n) and not O(n^2) in time and memory.
+ */
+static int unique_id(galley_doc *doc, strmap *used, strmap *suffixes, galley_node *h)
 {
 	char *text = galley_node_plain_text(h);
 	if (!text)
@@ -114,12 +119,17 @@ static int unique_id(galley_doc *doc, strmap *used, galley_node *h)
 	if (!*slug)
 		slug = "section";
 	char *id = slug;
-	size_t len = strlen(slug);
-	for (unsigned i = 1; strmap_get(used, id); i++) {
-		id = arena_alloc(&doc->mem, len + 24);
+	if (strmap_get(used, slug)) {
+		size_t size = strlen(slug) + 24;
+		uintptr_t i = (uintptr_t)strmap_get(suffixes, slug);
+		id = arena_alloc(&doc->mem, size);
 		if (!id)
 			return GALLEY_ENOMEM;
-		snprintf(id, len + 24, "%s-%u", slug, i);
+		do
+			snprintf(id, size, "%s-%lu", slug, (unsigned long)++i);
+		while (strmap_get(used, id));
+		if (strmap_put(suffixes, slug, (void *)i) != 0)
+			return GALLEY_ENOMEM;
 	}
 	h->id = id;
 	return strmap_put(used, id, h) == 0 ? 0 : GALLEY_ENOMEM;
@@ -127,7 +137,7 @@ static int unique_id(galley_doc *doc, strmap *used, galley_node *h)
 
 static int assign_ids(galley_doc *doc, const finish_nodes *f)
 {
-	strmap used = STRMAP_INIT;
+	strmap used = STRMAP_INIT, suffixes = STRMAP_INIT;
 	int rc = 0;
 
 	/* explicit ids are claimed first, so a slug never takes one */
@@ -141,10 +151,11 @@ static int assign_ids(galley_doc *doc, const finish_nodes *f)
 	for (size_t i = 0; i < f->headings.count && rc == 0; i++) {
 		galley_node *n = f->headings.items[i];
 		if (!n->id || !*n->id)
-			rc = unique_id(doc, &used, n);
+			rc = unique_id(doc, &used, &suffixes, n);
 	}
 cleanup:
 	strmap_free(&used);
+	strmap_free(&suffixes);
 	return rc;
 }
 

@@ -22,6 +22,15 @@
 #include "../../src/text.h"
 #include "html.h"
 
+/*
+ * Raw HTML nested deeper than this keeps its content but loses the elements
+ * past that depth, so that the output stays within what XML parsers accept.
+ */
+#define MAX_RAW_DEPTH 64
+
+/* Marks (in _private) an element of the parsed tree that was left unwritten for its depth. */
+static char unwrapped_for_depth;
+
 static bool in_list(const char *name, const char *const *list)
 {
 	for (; *list; list++)
@@ -173,8 +182,8 @@ static void write_pi(html_ctx *c, xmlNodePtr n)
 		c->x->failed = 1;
 }
 
-/* Writes the start of `n`; true when its children are to be written next. */
-static bool open_node(html_ctx *c, xmlNodePtr n, bool *opened)
+/* Writes the start of `n` (at `depth` open elements); true when its children are to be written next. */
+static bool open_node(html_ctx *c, xmlNodePtr n, unsigned depth, bool *opened)
 {
 	*opened = false;
 	switch (n->type) {
@@ -183,6 +192,10 @@ static bool open_node(html_ctx *c, xmlNodePtr n, bool *opened)
 		if (act == EL_DROP) {
 			c->raw_dropped++;
 			return false;
+		}
+		if (act == EL_WRITE && depth >= MAX_RAW_DEPTH) {
+			n->_private = &unwrapped_for_depth;
+			act = EL_UNWRAP;
 		}
 		if (act == EL_WRITE) {
 			bool hooked = false;
@@ -225,7 +238,8 @@ static void close_node(html_ctx *c, xmlNodePtr n)
 
 static bool was_opened(html_ctx *c, xmlNodePtr n)
 {
-	return n->type == XML_ELEMENT_NODE && element_action(c, (const char *)n->name) == EL_WRITE;
+	return n->type == XML_ELEMENT_NODE && n->_private != &unwrapped_for_depth &&
+	       element_action(c, (const char *)n->name) == EL_WRITE;
 }
 
 /* Writes the siblings from `first` on and their subtrees, without recursion. */
@@ -233,9 +247,11 @@ static void write_nodes(html_ctx *c, xmlNodePtr first)
 {
 	xmlNodePtr top = first ? first->parent : NULL;
 	xmlNodePtr n = first;
+	unsigned depth = 0; /* elements open */
 	while (n) {
 		bool opened;
-		if (open_node(c, n, &opened)) {
+		if (open_node(c, n, depth, &opened)) {
+			depth += opened;
 			n = n->children;
 			continue;
 		}
@@ -245,8 +261,10 @@ static void write_nodes(html_ctx *c, xmlNodePtr first)
 			n = n->parent;
 			if (!n || n == top)
 				return;
-			if (was_opened(c, n))
+			if (was_opened(c, n)) {
 				close_node(c, n);
+				depth--;
+			}
 		}
 		if (n)
 			n = n->next;

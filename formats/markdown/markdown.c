@@ -37,11 +37,39 @@ typedef struct md_ctx {
 	galley_buf scratch; /* repaired strings */
 } md_ctx;
 
-static int attach_extensions(cmark_parser *p)
+/*
+ * cmark-gfm's table extension takes time quadratic in the cells of a line
+ * (100,000 columns: half a minute); past this many on one line the document
+ * is read without tables.
+ */
+#define MAX_TABLE_CELLS 256
+
+/* The first line (1-based) with more than MAX_TABLE_CELLS pipes, or 0. */
+static unsigned overwide_table_line(const char *data, size_t len)
+{
+	unsigned line = 1;
+	size_t pipes = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (data[i] == '\n') {
+			line++;
+			pipes = 0;
+		} else if (data[i] == '|' && ++pipes > MAX_TABLE_CELLS) {
+			return line;
+		}
+	}
+	return 0;
+}
+
+static int attach_extensions(md_ctx *c, cmark_parser *p, const char *data, size_t len)
 {
 	static const char *const names[] = {"table", "strikethrough", "autolink", "tasklist"};
+	unsigned wide = overwide_table_line(data, len);
 	cmark_gfm_core_extensions_ensure_registered();
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	if (wide)
+		galley_report(c->opts, GALLEY_WARNING, wide + c->line_offset, 1,
+		              "more than %d table cells on one line; tables are read as text in this document",
+		              MAX_TABLE_CELLS);
+	for (size_t i = wide ? 1 : 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		cmark_syntax_extension *ext = cmark_find_syntax_extension(names[i]);
 		if (!ext || !cmark_parser_attach_syntax_extension(p, ext))
 			return -1;
@@ -425,7 +453,7 @@ static int read_dialect(galley_doc *doc, const char *data, size_t len, const gal
 	if ((features & MD_EXTENSIONS) && may_have_footnotes(data, len))
 		cmark_opts |= CMARK_OPT_FOOTNOTES;
 	parser = cmark_parser_new(cmark_opts);
-	if (!parser || ((features & MD_EXTENSIONS) && attach_extensions(parser) != 0)) {
+	if (!parser || ((features & MD_EXTENSIONS) && attach_extensions(&c, parser, data, len) != 0)) {
 		rc = galley_error_set(err, GALLEY_EINTERNAL, NULL, 0, 0, "cannot set up the Markdown parser");
 		goto cleanup;
 	}
