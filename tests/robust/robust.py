@@ -328,8 +328,8 @@ def front_matter_cases():
          r"in\.md:2:7: error: front matter key 'date' must be a string"),
         ("author a nested list", b"---\nauthor: [[a, b]]\n---\n\nText\n", INPUT,
          r"in\.md:2:\d+: error: front matter key 'author' must be a string or a list of strings"),
-        ("front matter a list", b"---\n- a\n- b\n---\n\nText\n", INPUT,
-         r"in\.md:2:1: error: front matter must be a mapping"),
+        # YAML that is not a mapping is no front matter: the lines are read as Markdown
+        ("front matter a list", b"---\n- a\n- b\n---\n\nText\n", OK, None),
         ("unknown key a mapping", b"---\ntitle: T\nextra: {a: 1}\n---\n\nText\n", OK,
          r"in\.md:3:8: warning: front matter key 'extra' is not a string; left out"),
         ("binary tag", b"---\ntitle: !!binary aGVsbG8=\n---\n\nText\n", OK, None),
