@@ -18,7 +18,8 @@ static const char default_css[] =
     "a { color: #1a4f8b; } a:visited { color: #5a3b8b; }\n"
     "blockquote { margin: 1em 0; padding: 0 1.2em; border-left: 3px solid #ccc; color: #444; }\n"
     "code, pre { font-family: 'DejaVu Sans Mono', Menlo, Consolas, monospace; font-size: 0.88em; }\n"
-    "pre { background: #f3f3f0; padding: 0.8em 1em; overflow-x: auto; line-height: 1.4; hyphens: none; }\n"
+    "pre { background: #f3f3f0; padding: 0.8em 1em; overflow-x: auto; line-height: 1.4; hyphens: none;\n"
+    "  tab-size: 4; }\n"
     "code { background: #f3f3f0; padding: 0.05em 0.25em; border-radius: 3px; } pre code { padding: 0; background: none; }\n"
     "table { border-collapse: collapse; margin: 1.2em 0; font-size: 0.95em; }\n"
     "th, td { padding: 0.3em 0.8em; border-bottom: 1px solid #ddd; vertical-align: top; }\n"
@@ -28,9 +29,14 @@ static const char default_css[] =
     "hr { border: 0; text-align: center; margin: 2em 0; } hr::after { content: '\\2042'; color: #777; }\n"
     "dt { font-weight: bold; } dd { margin: 0 0 0.6em 1.6em; }\n"
     "li.task-list-item { list-style: none; } li.task-list-item input { margin: 0 0.4em 0 -1.3em; }\n"
-    "sup.footnote-ref a { text-decoration: none; }\n"
-    "section.footnotes { font-size: 0.9em; margin-top: 3em; border-top: 1px solid #ccc; }\n"
-    "p.footnote-back { margin: 0; } p.footnote-back a { text-decoration: none; }\n"
+    "sup, sub { line-height: 0; } sup.footnote-ref a { text-decoration: none; padding: 0 0.1em; }\n"
+    "kbd { font-family: 'DejaVu Sans Mono', Menlo, Consolas, monospace; font-size: 0.85em; padding: 0.05em 0.35em;\n"
+    "  border: 1px solid #bbb; border-bottom-width: 2px; border-radius: 3px; background: #fff; }\n"
+    "section.footnotes { font-size: 0.9em; margin-top: 3em; border-top: 1px solid #ccc; padding-top: 0.5em; }\n"
+    "section.footnotes li { margin-bottom: 0.5em; }\n"
+    /* the back link ends the note's last paragraph instead of taking a line of its own */
+    "section.footnotes li > p:nth-last-child(2), p.footnote-back { display: inline; }\n"
+    "p.footnote-back { margin-left: 0.3em; } p.footnote-back a { text-decoration: none; }\n"
     "del { color: #777; }\n";
 
 const char *html_default_css(void) { return default_css; }
@@ -91,7 +97,11 @@ static void write_head(xmlw *x, const galley_doc *doc)
 	write_line(x, "title", NULL, title && *title ? title : "Untitled");
 	xmlw_start(x, "style");
 	newline(x);
-	xmlw_str(x, default_css);
+	/*
+	 * Raw: an HTML parser reads <style> as plain text, so "&gt;" would reach
+	 * the CSS as it is. The stylesheet holds no '<' or '&', so it is XML too.
+	 */
+	xmlw_raw(x, default_css, sizeof(default_css) - 1);
 	xmlw_end(x);
 	newline(x);
 	xmlw_end(x);

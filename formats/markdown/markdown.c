@@ -464,7 +464,7 @@ static int read_dialect(galley_doc *doc, const char *data, size_t len, const gal
 		goto cleanup;
 	}
 	rc = convert_tree(&c, root);
-	if (rc == 0 && (features & MD_EXTENSIONS))
+	if (rc == 0 && (cmark_opts & CMARK_OPT_FOOTNOTES))
 		rc = label_footnotes(doc);
 	if (rc == 0 && (features & MD_RICH))
 		rc = md_enrich(doc, opts);
