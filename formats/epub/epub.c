@@ -463,8 +463,31 @@ static int write_package(epub_book *b)
 	return rc;
 }
 
+/* A book needs a title: the input's file name without its extension, else "Untitled". */
+static int fallback_title(epub_book *b)
+{
+	const char *src = b->opts ? b->opts->source_name : NULL;
+	const char *base = src ? strrchr(src, '/') : NULL;
+	base = base ? base + 1 : src;
+	if (base && *base && strcmp(base, "-") != 0) {
+		const char *dot = strrchr(base, '.');
+		size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+		b->title_buf = strndup(base, n);
+		if (!b->title_buf)
+			return GALLEY_ENOMEM;
+		b->title = b->title_buf;
+	} else {
+		b->title = "Untitled";
+	}
+	galley_report(b->opts, GALLEY_WARNING, 0, 0,
+	              "no title in the metadata; the book is called '%s' (set one with -M title=...)",
+	              b->title);
+	return 0;
+}
+
 static void book_free(epub_book *b)
 {
+	free(b->title_buf);
 	for (size_t i = 0; i < b->chapter_count; i++) {
 		free(b->chapters[i].notes);
 		galley_buf_free(&b->chapters[i].xhtml);
@@ -493,7 +516,10 @@ static int epub_write(const galley_doc *doc, galley_buf *out, const galley_optio
 	b.doc = doc;
 	b.opts = opts;
 	b.err = err;
-	b.title = title && *title ? title : "Untitled";
+	if (title && *title)
+		b.title = title;
+	else if ((rc = fallback_title(&b)) != 0)
+		goto cleanup;
 	b.lang = lang && *lang ? lang : "en";
 	if (!lang || !*lang)
 		galley_report(opts, GALLEY_NOTE, 0, 0,

@@ -70,6 +70,7 @@ typedef struct epub_book {
 	galley_error *err;
 	const char *lang;
 	const char *title;
+	char *title_buf; /* owns the title when it is not the metadata's */
 	int split_level;
 
 	epub_chapter *chapters;

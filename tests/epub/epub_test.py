@@ -515,7 +515,7 @@ def case_edges(galley):
         book = Book(out)
         check(book.chapters() == [] and [i.get("href") for i in book.spine] == ["titlepage.xhtml", "nav.xhtml"],
               "spine of an empty book")
-        check(book.opf.find("opf:metadata/dc:title", NS).text == "Untitled", "title of an empty book")
+        check(book.opf.find("opf:metadata/dc:title", NS).text == "empty", "title of an untitled book")
         # a title taken from the first heading is set once, on the title page; a free-form date is left out
         titled = os.path.join(tmp, "titled.md")
         with open(titled, "w") as f:
