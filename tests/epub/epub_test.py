@@ -440,7 +440,7 @@ def case_images(galley):
         err = p.stderr
         expect = [("3:1", "nothere.png", "no such file"), ("5:1", "../outside/plate.png", "outside"),
                   ("7:1", "outside/plate.png", "outside"), ("9:1", "link.png", "outside"),
-                  ("11:1", "fake.png", "not PNG"), ("13:1", "x.png", "fetch"), ("18:1", "../outside/./plate.png", "outside")]
+                  ("11:1", "fake.png", "not PNG"), ("13:1", "x.png", "not a local file"), ("18:1", "../outside/./plate.png", "outside")]
         for loc, name, why in expect:
             check(re.search(r"images\.md:%s: warning: image '[^']*%s' not embedded: [^\n]*%s" %
                             (loc, re.escape(name), why), err), "no warning for %s at %s:\n%s" % (name, loc, err))
