@@ -529,6 +529,12 @@ def case_edges(galley):
         first = book.read(book.chapters()[0]).decode()
         check("Opening words" in first and "<h1" not in first, "the title heading is repeated in the text")
         check(len(book.chapters()) == 2, "chapters of a titled book")
+        # language tags: en_US mended, a phrase refused
+        for given, want in [("en_US", "en-US"), ("English language", "en"), ("x-klingon", "x-klingon")]:
+            build(galley, titled, out, "-M", "lang=" + given)
+            book = Book(out)
+            check(book.opf.find("opf:metadata/dc:language", NS).text == want, "lang %s" % given)
+            check(book.xhtml(book.chapters()[0]).get("lang") == want, "chapter lang %s" % given)
     return 0
 
 
