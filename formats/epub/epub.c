@@ -195,6 +195,9 @@ static const char *link_href(void *data, const char *url)
 		b->dead_links++; /* a file beside the input: it is not in the book */
 		return "";
 	}
+	const galley_node *title = galley_doc_title_heading(b->doc);
+	if (title && title->id && !strcmp(title->id, url + 1))
+		return "titlepage.xhtml"; /* the heading became the title page */
 	chapter = note_target(b, url + 1);
 	if (!chapter)
 		chapter = (size_t)strmap_get(&b->chapter_of_id, url + 1);

@@ -519,7 +519,8 @@ def case_edges(galley):
         # a title taken from the first heading is set once, on the title page; a free-form date is left out
         titled = os.path.join(tmp, "titled.md")
         with open(titled, "w") as f:
-            f.write("---\ndate: spring 2024\n---\n\n# The Real Title\n\nOpening words.\n\n# Part Two\n\nMore.\n")
+            f.write("---\ndate: spring 2024\n---\n\n# The Real Title\n\nOpening words.\n\n# Part Two\n\n"
+                    "[Back to the title](#the-real-title).\n")
         p = build(galley, titled, out)
         check(re.search(r"date 'spring 2024' is not of the form YYYY-MM-DD", p.stderr), "no warning for the date")
         book = Book(out)
@@ -528,6 +529,8 @@ def case_edges(galley):
         check("The Real Title" in book.read("titlepage.xhtml").decode(), "title page")
         first = book.read(book.chapters()[0]).decode()
         check("Opening words" in first and "<h1" not in first, "the title heading is repeated in the text")
+        check('href="titlepage.xhtml"' in book.read(book.chapters()[1]).decode(), "link to the title heading")
+        epubcheck(out)
         check(len(book.chapters()) == 2, "chapters of a titled book")
         # language tags: en_US mended, a phrase refused
         for given, want in [("en_US", "en-US"), ("English language", "en"), ("x-klingon", "x-klingon")]:
