@@ -73,4 +73,11 @@ void html_report_dropped(html_ctx *c);
 /* html_sanitize.c: parses raw HTML `src` and writes it as sanitized XHTML. */
 int html_write_sanitized(html_ctx *c, const char *src, size_t len);
 
+/*
+ * True when raw HTML closes every element it opens and closes none it did
+ * not open, so it can be sanitized on its own; false when it has to be
+ * parsed together with its siblings ("<div>" ... markdown ... "</div>").
+ */
+bool html_is_self_contained(const char *src, size_t len);
+
 #endif
