@@ -109,8 +109,7 @@ class ActiveFinder(html.parser.HTMLParser):
         self.found = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in ACTIVE_ELEMENTS and not (tag == "meta" and all(k in ("charset", "name", "content")
-                                                                  for k, _ in attrs)):
+        if tag in ACTIVE_ELEMENTS and not self.inert(tag, attrs):
             self.found.append("<%s>" % tag)
         for name, value in attrs:
             value = re.sub(r"[\x00-\x20]", "", value or "").lower()
@@ -122,6 +121,21 @@ class ActiveFinder(html.parser.HTMLParser):
                 self.found.append("%s=%r on <%s>" % (name, value[:40], tag))
 
     handle_startendtag = handle_starttag
+
+    @staticmethod
+    def inert(tag, attrs):
+        """A <meta> that only states metadata (HTML, or an EPUB package's), a <link> to a stylesheet inside,
+        or DocBook's <link> (no rel: a cross-reference, whose URL the attribute checks still see)."""
+        keys = {k for k, _ in attrs}
+        if tag == "meta":
+            return keys <= {"charset", "name", "content", "property", "refines", "scheme", "id"}
+        if tag == "link":
+            a = dict(attrs)
+            href = a.get("href") or ""
+            if "rel" not in a and "href" not in a:
+                return True
+            return a.get("rel") == "stylesheet" and not re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//", href)
+        return False
 
 
 def markup_parts(data):
