@@ -14,6 +14,7 @@
  * The identifier is the metadata's, else a name-based (SHA-1, version 5)
  * UUID of the rendered title page and chapters.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,6 +195,9 @@ static const char *link_href(void *data, const char *url)
 		b->dead_links++; /* a file beside the input: it is not in the book */
 		return "";
 	}
+	const galley_node *title = galley_doc_title_heading(b->doc);
+	if (title && title->id && !strcmp(title->id, url + 1))
+		return "titlepage.xhtml"; /* the heading became the title page */
 	chapter = note_target(b, url + 1);
 	if (!chapter)
 		chapter = (size_t)strmap_get(&b->chapter_of_id, url + 1);
@@ -463,8 +467,77 @@ static int write_package(epub_book *b)
 	return rc;
 }
 
+/* RFC 3066 / BCP 47 in shape: 1-8 letters, then "-" and 1-8 letters or digits, any number of times. */
+static bool is_language_tag(const char *tag)
+{
+	size_t run = 0;
+	bool first = true;
+	for (const char *p = tag;; p++) {
+		if (*p == '-' || !*p) {
+			if (run == 0 || run > 8)
+				return false;
+			if (!*p)
+				return true;
+			run = 0;
+			first = false;
+		} else if (isalpha((unsigned char)*p) || (!first && isdigit((unsigned char)*p))) {
+			run++;
+		} else {
+			return false;
+		}
+	}
+}
+
+/* The book's language: the metadata's ("en_US" read as "en-US"), else English. */
+static int pick_language(epub_book *b, const char *lang)
+{
+	b->lang = "en";
+	if (!lang || !*lang) {
+		galley_report(b->opts, GALLEY_NOTE, 0, 0,
+		              "no 'lang' in the metadata; the book is marked as English (en)");
+		return 0;
+	}
+	if (!(b->lang_buf = strdup(lang)))
+		return GALLEY_ENOMEM;
+	for (char *p = b->lang_buf; *p; p++)
+		if (*p == '_')
+			*p = '-';
+	if (is_language_tag(b->lang_buf))
+		b->lang = b->lang_buf;
+	else
+		galley_report(b->opts, GALLEY_WARNING, 0, 0,
+		              "lang '%s' is not a language tag (such as en or pt-BR); the book is marked as "
+		              "English (en)",
+		              lang);
+	return 0;
+}
+
+/* A book needs a title: the input's file name without its extension, else "Untitled". */
+static int fallback_title(epub_book *b)
+{
+	const char *src = b->opts ? b->opts->source_name : NULL;
+	const char *base = src ? strrchr(src, '/') : NULL;
+	base = base ? base + 1 : src;
+	if (base && *base && strcmp(base, "-") != 0) {
+		const char *dot = strrchr(base, '.');
+		size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+		b->title_buf = strndup(base, n);
+		if (!b->title_buf)
+			return GALLEY_ENOMEM;
+		b->title = b->title_buf;
+	} else {
+		b->title = "Untitled";
+	}
+	galley_report(b->opts, GALLEY_WARNING, 0, 0,
+	              "no title in the metadata; the book is called '%s' (set one with -M title=...)",
+	              b->title);
+	return 0;
+}
+
 static void book_free(epub_book *b)
 {
+	free(b->title_buf);
+	free(b->lang_buf);
 	for (size_t i = 0; i < b->chapter_count; i++) {
 		free(b->chapters[i].notes);
 		galley_buf_free(&b->chapters[i].xhtml);
@@ -493,11 +566,12 @@ static int epub_write(const galley_doc *doc, galley_buf *out, const galley_optio
 	b.doc = doc;
 	b.opts = opts;
 	b.err = err;
-	b.title = title && *title ? title : "Untitled";
-	b.lang = lang && *lang ? lang : "en";
-	if (!lang || !*lang)
-		galley_report(opts, GALLEY_NOTE, 0, 0,
-		              "no 'lang' in the metadata; the book is marked as English (en)");
+	if (title && *title)
+		b.title = title;
+	else if ((rc = fallback_title(&b)) != 0)
+		goto cleanup;
+	if ((rc = pick_language(&b, lang)) != 0)
+		goto cleanup;
 	b.stamp = book_stamp(&b);
 	if ((rc = parse_split_level(&b)) != 0 || (rc = read_user_css(&b)) != 0)
 		goto cleanup;

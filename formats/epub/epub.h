@@ -69,7 +69,9 @@ typedef struct epub_book {
 	const galley_options *opts;
 	galley_error *err;
 	const char *lang;
+	char *lang_buf; /* owns the language tag when it had to be mended */
 	const char *title;
+	char *title_buf; /* owns the title when it is not the metadata's */
 	int split_level;
 
 	epub_chapter *chapters;

@@ -27,11 +27,13 @@ typedef enum { IMG_OK, IMG_MISSING, IMG_REFUSED, IMG_UNREADABLE, IMG_TOO_BIG } i
 bool epub_url_has_scheme(const char *url)
 {
 	const char *p = url;
+	if (url[0] == '/' && url[1] == '/')
+		return true; /* network-path reference */
 	if (!isalpha((unsigned char)*p))
 		return false;
 	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
 		p++;
-	return *p == ':' || (url[0] == '/' && url[1] == '/');
+	return *p == ':';
 }
 
 static int hex_value(int c)
@@ -265,8 +267,8 @@ static epub_image *add_image(epub_book *b, const char *url, bool cover, unsigned
 	if (epub_url_has_scheme(url)) {
 		galley_report(
 		    b->opts, GALLEY_WARNING, line, col,
-		    "image '%s' not embedded: an EPUB holds its images, it does not fetch them; its alt text "
-		    "is kept",
+		    "image '%s' not embedded: it is not a local file (a book packs its images, it does not "
+		    "fetch them); its alt text is kept",
 		    url);
 		return img;
 	}

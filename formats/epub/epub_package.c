@@ -86,12 +86,12 @@ void epub_xhtml_begin(epub_book *b, xmlw *x, const char *title, const char *body
 typedef struct toc_entry {
 	int level;
 	char *label;
-	char href[160];
+	char *href;
 } toc_entry;
 
 typedef struct toc {
 	toc_entry *entries;
-	size_t count;
+	size_t count, cap;
 	int depth; /* deepest nesting */
 } toc;
 
@@ -108,25 +108,29 @@ bool epub_heading_listed(const epub_book *b, const galley_node *n)
 static void toc_free(toc *t)
 {
 	for (size_t i = 0; i < t->count; i++)
-		free(t->entries[i].label);
+		free(t->entries[i].label), free(t->entries[i].href);
 	free(t->entries);
 }
 
 static int toc_add(toc *t, int level, char *label, const char *file, const char *id)
 {
-	toc_entry *grown = realloc(t->entries, (t->count + 1) * sizeof(*grown));
-	if (!grown || !label) {
-		free(label);
-		if (grown)
+	size_t n = strlen(file) + (id ? strlen(id) + 1 : 0) + 1;
+	char *href = malloc(n);
+	if (t->count == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 64;
+		toc_entry *grown = realloc(t->entries, cap * sizeof(*grown));
+		if (grown) {
 			t->entries = grown;
+			t->cap = cap;
+		}
+	}
+	if (!href || !label || t->count == t->cap) {
+		free(href);
+		free(label);
 		return GALLEY_ENOMEM;
 	}
-	t->entries = grown;
-	grown[t->count].level = level;
-	grown[t->count].label = label;
-	snprintf(grown[t->count].href, sizeof(grown[t->count].href), "%s%s%s", file, id ? "#" : "",
-	         id ? id : "");
-	t->count++;
+	snprintf(href, n, "%s%s%s", file, id ? "#" : "", id ? id : "");
+	t->entries[t->count++] = (toc_entry){level, label, href};
 	return 0;
 }
 

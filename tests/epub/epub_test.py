@@ -440,7 +440,7 @@ def case_images(galley):
         err = p.stderr
         expect = [("3:1", "nothere.png", "no such file"), ("5:1", "../outside/plate.png", "outside"),
                   ("7:1", "outside/plate.png", "outside"), ("9:1", "link.png", "outside"),
-                  ("11:1", "fake.png", "not PNG"), ("13:1", "x.png", "fetch"), ("18:1", "../outside/./plate.png", "outside")]
+                  ("11:1", "fake.png", "not PNG"), ("13:1", "x.png", "not a local file"), ("18:1", "../outside/./plate.png", "outside")]
         for loc, name, why in expect:
             check(re.search(r"images\.md:%s: warning: image '[^']*%s' not embedded: [^\n]*%s" %
                             (loc, re.escape(name), why), err), "no warning for %s at %s:\n%s" % (name, loc, err))
@@ -515,11 +515,12 @@ def case_edges(galley):
         book = Book(out)
         check(book.chapters() == [] and [i.get("href") for i in book.spine] == ["titlepage.xhtml", "nav.xhtml"],
               "spine of an empty book")
-        check(book.opf.find("opf:metadata/dc:title", NS).text == "Untitled", "title of an empty book")
+        check(book.opf.find("opf:metadata/dc:title", NS).text == "empty", "title of an untitled book")
         # a title taken from the first heading is set once, on the title page; a free-form date is left out
         titled = os.path.join(tmp, "titled.md")
         with open(titled, "w") as f:
-            f.write("---\ndate: spring 2024\n---\n\n# The Real Title\n\nOpening words.\n\n# Part Two\n\nMore.\n")
+            f.write("---\ndate: spring 2024\n---\n\n# The Real Title\n\nOpening words.\n\n# Part Two\n\n"
+                    "[Back to the title](#the-real-title).\n")
         p = build(galley, titled, out)
         check(re.search(r"date 'spring 2024' is not of the form YYYY-MM-DD", p.stderr), "no warning for the date")
         book = Book(out)
@@ -528,7 +529,15 @@ def case_edges(galley):
         check("The Real Title" in book.read("titlepage.xhtml").decode(), "title page")
         first = book.read(book.chapters()[0]).decode()
         check("Opening words" in first and "<h1" not in first, "the title heading is repeated in the text")
+        check('href="titlepage.xhtml"' in book.read(book.chapters()[1]).decode(), "link to the title heading")
+        epubcheck(out)
         check(len(book.chapters()) == 2, "chapters of a titled book")
+        # language tags: en_US mended, a phrase refused
+        for given, want in [("en_US", "en-US"), ("English language", "en"), ("x-klingon", "x-klingon")]:
+            build(galley, titled, out, "-M", "lang=" + given)
+            book = Book(out)
+            check(book.opf.find("opf:metadata/dc:language", NS).text == want, "lang %s" % given)
+            check(book.xhtml(book.chapters()[0]).get("lang") == want, "chapter lang %s" % given)
     return 0
 
 
