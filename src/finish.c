@@ -65,7 +65,12 @@ char *galley_slugify(galley_doc *doc, const char *text, size_t len)
 	return out;
 }
 
-static int unique_id(galley_doc *doc, strmap *used, galley_node *h)
+/*
+ * `next` remembers, for each slug, the first suffix not yet tried, so that
+ * many headings with the same text (every chapter's "Notes") cost linear
+ * time, not quadratic.
+ */
+static int unique_id(galley_doc *doc, strmap *used, strmap *next, galley_node *h)
 {
 	char *text = galley_node_plain_text(h);
 	if (!text)
@@ -78,19 +83,22 @@ static int unique_id(galley_doc *doc, strmap *used, galley_node *h)
 		slug = "section";
 	char *id = slug;
 	size_t len = strlen(slug);
-	for (unsigned i = 1; strmap_get(used, id); i++) {
+	uintptr_t i = (uintptr_t)strmap_get(next, slug);
+	for (i = i ? i : 1; strmap_get(used, id); i++) {
 		id = arena_alloc(&doc->mem, len + 24);
 		if (!id)
 			return GALLEY_ENOMEM;
-		snprintf(id, len + 24, "%s-%u", slug, i);
+		snprintf(id, len + 24, "%s-%lu", slug, (unsigned long)i);
 	}
 	h->id = id;
+	if (id != slug && strmap_put(next, slug, (void *)i) != 0)
+		return GALLEY_ENOMEM;
 	return strmap_put(used, id, h) == 0 ? 0 : GALLEY_ENOMEM;
 }
 
 static int assign_ids(galley_doc *doc)
 {
-	strmap used = STRMAP_INIT;
+	strmap used = STRMAP_INIT, next = STRMAP_INIT;
 	galley_walk w;
 	int rc = 0;
 
@@ -106,13 +114,14 @@ static int assign_ids(galley_doc *doc)
 	while (galley_walk_next(&w) != GALLEY_EVENT_DONE) {
 		galley_node *n = w.node;
 		if (w.event == GALLEY_EVENT_ENTER && n->type == GALLEY_NODE_HEADING && (!n->id || !*n->id)) {
-			rc = unique_id(doc, &used, n);
+			rc = unique_id(doc, &used, &next, n);
 			if (rc)
 				goto cleanup;
 		}
 	}
 cleanup:
 	strmap_free(&used);
+	strmap_free(&next);
 	return rc;
 }
 

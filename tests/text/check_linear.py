@@ -23,6 +23,7 @@ SHAPES = {
     "one long line": lambda n: ("word " * n + "\n").encode(),
     "wrapped prose": lambda n: ("A line of wrapped prose that goes on to the margin and\n" * n).encode(),
     "ordered items": lambda n: "".join(f"{i % 999 + 1}. item\n" for i in range(n)).encode(),
+    "same heading": lambda n: ("Notes\n\nA paragraph of text under the heading.\n\n" * n).encode(),
     "indented code": lambda n: "".join(f"    x = f({i});\n\n" for i in range(n)).encode(),
 }
 
