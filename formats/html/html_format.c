@@ -35,6 +35,8 @@ static const char default_css[] =
 
 const char *html_default_css(void) { return default_css; }
 
+static void newline(xmlw *x) { xmlw_raw(x, "\n", 1); }
+
 static void write_meta_tag(xmlw *x, const char *name, const char *content)
 {
 	if (!content || !*content)
@@ -43,6 +45,18 @@ static void write_meta_tag(xmlw *x, const char *name, const char *content)
 	xmlw_attr(x, "name", name);
 	xmlw_attr(x, "content", content);
 	xmlw_end_empty(x);
+	newline(x);
+}
+
+/* <name class="cls">text</name> on a line of its own. */
+static void write_line(xmlw *x, const char *name, const char *cls, const char *text)
+{
+	xmlw_start(x, name);
+	if (cls)
+		xmlw_attr(x, "class", cls);
+	xmlw_str(x, text);
+	xmlw_end(x);
+	newline(x);
 }
 
 static void write_list_meta(xmlw *x, const char *name, const galley_doc *doc, bool authors)
@@ -63,21 +77,25 @@ static void write_head(xmlw *x, const galley_doc *doc)
 {
 	const char *title = galley_doc_meta(doc, GALLEY_META_TITLE);
 	xmlw_start(x, "head");
+	newline(x);
 	xmlw_start(x, "meta");
 	xmlw_attr(x, "charset", "utf-8");
 	xmlw_end_empty(x);
-	xmlw_start(x, "meta");
-	xmlw_attr(x, "name", "viewport");
-	xmlw_attr(x, "content", "width=device-width, initial-scale=1");
-	xmlw_end_empty(x);
+	newline(x);
+	write_meta_tag(x, "viewport", "width=device-width, initial-scale=1");
 	write_meta_tag(x, "generator", "galley " GALLEY_VERSION);
 	write_list_meta(x, "author", doc, true);
 	write_meta_tag(x, "description", galley_doc_meta(doc, GALLEY_META_DESCRIPTION));
 	write_list_meta(x, "keywords", doc, false);
 	write_meta_tag(x, "dcterms.date", galley_doc_meta(doc, GALLEY_META_DATE));
-	xmlw_elem(x, "title", title && *title ? title : "Untitled");
-	xmlw_elem(x, "style", default_css);
+	write_line(x, "title", NULL, title && *title ? title : "Untitled");
+	xmlw_start(x, "style");
+	newline(x);
+	xmlw_str(x, default_css);
 	xmlw_end(x);
+	newline(x);
+	xmlw_end(x);
+	newline(x);
 }
 
 /* A title block, unless the title is the document's own first heading. */
@@ -91,35 +109,24 @@ static void write_title_block(xmlw *x, const galley_doc *doc)
 		return;
 	xmlw_start(x, "header");
 	xmlw_attr(x, "class", "title-block");
-	xmlw_start(x, "h1");
-	xmlw_attr(x, "class", "title");
-	xmlw_str(x, title);
-	xmlw_end(x);
-	if (sub) {
-		xmlw_start(x, "p");
-		xmlw_attr(x, "class", "subtitle");
-		xmlw_str(x, sub);
-		xmlw_end(x);
-	}
-	for (size_t i = 0; i < galley_doc_author_count(doc); i++) {
-		xmlw_start(x, "p");
-		xmlw_attr(x, "class", "author");
-		xmlw_str(x, galley_doc_author(doc, i));
-		xmlw_end(x);
-	}
-	if (date) {
-		xmlw_start(x, "p");
-		xmlw_attr(x, "class", "date");
-		xmlw_str(x, date);
-		xmlw_end(x);
-	}
+	newline(x);
+	write_line(x, "h1", "title", title);
+	if (sub)
+		write_line(x, "p", "subtitle", sub);
+	for (size_t i = 0; i < galley_doc_author_count(doc); i++)
+		write_line(x, "p", "author", galley_doc_author(doc, i));
+	if (date)
+		write_line(x, "p", "date", date);
 	if (abstract) {
 		xmlw_start(x, "div");
 		xmlw_attr(x, "class", "abstract");
-		xmlw_elem(x, "p", abstract);
+		newline(x);
+		write_line(x, "p", NULL, abstract);
 		xmlw_end(x);
+		newline(x);
 	}
 	xmlw_end(x);
+	newline(x);
 }
 
 static int write_notes(html_ctx *c)
@@ -144,12 +151,16 @@ static int write_notes(html_ctx *c)
 	xmlw_start(c->x, "section");
 	xmlw_attr(c->x, "class", "footnotes");
 	xmlw_attr(c->x, "role", "doc-endnotes");
+	newline(c->x);
 	xmlw_start(c->x, "ol");
+	newline(c->x);
 	for (int i = 1; i <= count && rc == 0; i++)
 		if (defs[i])
 			rc = html_render_note(c, defs[i]);
 	xmlw_end(c->x);
+	newline(c->x);
 	xmlw_end(c->x);
+	newline(c->x);
 	free(defs);
 	return rc;
 }
@@ -170,8 +181,10 @@ static int html_write(const galley_doc *doc, galley_buf *out, const galley_optio
 		xmlw_attr(&x, "xmlns", "http://www.w3.org/1999/xhtml");
 		xmlw_attr(&x, "lang", lang ? lang : "en");
 		xmlw_attr(&x, "xml:lang", lang ? lang : "en");
+		newline(&x);
 		write_head(&x, doc);
 		xmlw_start(&x, "body");
+		newline(&x);
 		write_title_block(&x, doc);
 	}
 	if (rc == 0)
@@ -180,6 +193,7 @@ static int html_write(const galley_doc *doc, galley_buf *out, const galley_optio
 		rc = write_notes(&c);
 	if (rc == 0 && !fragment) {
 		xmlw_end(&x);
+		newline(&x);
 		xmlw_end(&x);
 	}
 	if (rc == 0)

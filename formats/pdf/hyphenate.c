@@ -97,19 +97,6 @@ void pdf_hyphenator_free(pdf_hyphenator *h)
 	free(h);
 }
 
-/* Maps a character index of the word to its byte offset. */
-static size_t char_offset(const char *word, size_t len, int chars)
-{
-	size_t i = 0;
-	while (chars > 0 && i < len) {
-		i++;
-		while (i < len && ((unsigned char)word[i] & 0xC0) == 0x80)
-			i++;
-		chars--;
-	}
-	return i;
-}
-
 int pdf_hyphenate(pdf_hyphenator *h, const char *word, size_t len, uint8_t *points)
 {
 	if (!h || len < 5 || len > MAX_WORD)
@@ -125,18 +112,24 @@ int pdf_hyphenate(pdf_hyphenator *h, const char *word, size_t len, uint8_t *poin
 	int *pos = NULL, *cut = NULL;
 	int found = 0;
 	memset(hyphens, 0, sizeof(hyphens));
-	if (hnj_hyphen_hyphenate3(h->dict, (const char *)lower, (int)len, hyphens, NULL, &rep, &pos, &cut,
-	                          h->left_min, h->right_min, 2, 2) == 0 && !rep) {
-		/* hyphens[] is indexed by character: odd means a break after it */
-		int chars = 0;
+	if (hnj_hyphen_hyphenate2(h->dict, (const char *)lower, (int)len, hyphens, NULL, &rep, &pos, &cut) == 0 &&
+	    !rep) {
+		/*
+		 * hyphens[i] odd: a break after byte i (libhyphen counts bytes even
+		 * for UTF-8 patterns). The minimums count characters, and are
+		 * applied here: libhyphen's own pass for them is hyphenate3's.
+		 */
+		int chars = 0, total = 0;
 		for (size_t i = 0; i < len; i++)
-			if (((unsigned char)word[i] & 0xC0) != 0x80)
-				chars++;
-		for (int c = 0; c < chars - 1; c++)
-			if (hyphens[c] & 1) {
-				points[char_offset(word, len, c + 1)] = 1;
+			total += ((unsigned char)word[i] & 0xC0) != 0x80;
+		for (size_t i = 0; i + 1 < len; i++) {
+			chars += ((unsigned char)word[i] & 0xC0) != 0x80;
+			bool boundary = ((unsigned char)word[i + 1] & 0xC0) != 0x80;
+			if ((hyphens[i] & 1) && boundary && chars >= h->left_min && total - chars >= h->right_min) {
+				points[i + 1] = 1;
 				found++;
 			}
+		}
 	}
 	if (rep) {
 		/* non-standard hyphenation (changed spellings) is not used */

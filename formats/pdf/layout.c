@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../../src/text.h"
 #include "pdf.h"
@@ -28,6 +29,7 @@ typedef struct container {
 	galley_node_type type;
 	float x, width;
 	int counter; /* next ordered list number */
+	float label_indent; /* room for the widest label */
 	bool tight;
 } container;
 
@@ -94,6 +96,7 @@ pdf_vitem *pdf_vlist_push(pdf_engine *e, uint8_t kind)
 	memset(v, 0, sizeof(*v));
 	v->kind = kind;
 	v->anchor = -1;
+	v->toc_anchor = -1;
 	return v;
 }
 
@@ -124,7 +127,8 @@ static void want_space(layout *l, float amount)
 static int flush_space(layout *l)
 {
 	pdf_engine *e = l->e;
-	if (l->pending_space > 0 && e->nitems > 0 && e->items[e->nitems - 1].kind == PDF_V_LINE) {
+	if (l->pending_space > 0 && e->nitems > 0 && e->items[e->nitems - 1].kind != PDF_V_SPACE &&
+	    e->items[e->nitems - 1].kind != PDF_V_PAGEBREAK) {
 		pdf_vitem *v = pdf_vlist_push(e, PDF_V_SPACE);
 		if (!v)
 			return GALLEY_ENOMEM;
@@ -189,6 +193,7 @@ typedef struct inline_state {
 	float size, rise;
 	uint8_t flags;
 	uint16_t link;
+	uint16_t note;
 } inline_state;
 
 static int add_text(pdf_engine *e, pdf_para *p, const inline_state *s, const char *text, size_t len)
@@ -197,6 +202,7 @@ static int add_text(pdf_engine *e, pdf_para *p, const inline_state *s, const cha
 	st.rise = s->rise;
 	st.flags = s->flags;
 	st.link = s->link;
+	st.note = s->note;
 	int id = pdf_style_get(e, &st);
 	if (id < 0)
 		return GALLEY_ENOMEM;
@@ -252,6 +258,7 @@ static int add_leaf(layout *l, pdf_para *p, const galley_node *n, inline_state *
 		t.size = s->size * 0.68f;
 		t.rise = s->rise + s->size * 0.36f;
 		t.flags |= PDF_ST_NOHYPH;
+		t.note = (uint16_t)(num > 0 && num < UINT16_MAX ? num : 0);
 		if (num > 0 && l->note_anchor && l->note_anchor[num] >= 0) {
 			int link = pdf_link_add(e, NULL, l->note_anchor[num]);
 			if (link < 0)
@@ -394,7 +401,7 @@ static int set_paragraph(layout *l, pdf_para *p, float x, float width, float hei
 
 static inline_state body_state(layout *l)
 {
-	inline_state s = {PDF_ROLE_BODY, 0, l->e->set.size, 0, 0, 0};
+	inline_state s = {PDF_ROLE_BODY, 0, l->e->set.size, 0, 0, 0, 0};
 	return s;
 }
 
@@ -463,7 +470,7 @@ static int layout_heading(layout *l, galley_node *n)
 	p->align = PDF_ALIGN_LEFT;
 	p->hyphenate = false;
 	float size = e->set.size * heading_scale[level - 1];
-	inline_state s = {PDF_ROLE_HEAD, level == 6 ? PDF_BOLD | PDF_ITALIC : PDF_BOLD, size, 0, PDF_ST_NOHYPH, 0};
+	inline_state s = {PDF_ROLE_HEAD, level == 6 ? PDF_BOLD | PDF_ITALIC : PDF_BOLD, size, 0, PDF_ST_NOHYPH, 0, 0};
 	char num[64];
 	int rc = 0;
 	char *plain = galley_node_plain_text(n);
@@ -490,6 +497,8 @@ static int layout_heading(layout *l, galley_node *n)
 	e->proto.heading = (uint8_t)level;
 	e->proto.title = title;
 	l->keep = 0;
+	if (rc == 0)
+		rc = flush_space(l);
 	size_t first = e->nitems;
 	if (rc == 0)
 		rc = set_paragraph(l, p, c->x, c->width, size * 1.2f);
@@ -563,6 +572,30 @@ static int code_line(layout *l, pdf_para *p, size_t from, size_t to, float x, fl
 	return 0;
 }
 
+/* Code text with tabs expanded to stops every four columns. */
+static int add_code_text(pdf_engine *e, pdf_para *p, const char *lit, size_t len, uint16_t style)
+{
+	size_t col = 0, run = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (lit[i] == '\n') {
+			col = 0;
+			continue;
+		}
+		if (lit[i] != '\t') {
+			if (((unsigned char)lit[i] & 0xC0) != 0x80)
+				col++;
+			continue;
+		}
+		static const char spaces[] = "    ";
+		size_t n = 4 - col % 4;
+		if (pdf_para_add(e, p, lit + run, i - run, style) || pdf_para_add(e, p, spaces, n, style))
+			return GALLEY_ENOMEM;
+		col += n;
+		run = i + 1;
+	}
+	return pdf_para_add(e, p, lit + run, len - run, style);
+}
+
 /*
  * Code keeps its lines; a line longer than the measure wraps at its last
  * space (or anywhere when it has none late enough), and the rest goes on
@@ -582,7 +615,7 @@ static int layout_code(layout *l, galley_node *n)
 	float size = e->set.size * 0.88f;
 	int st = style_id(e, PDF_ROLE_MONO, 0, size, PDF_ST_NOHYPH | PDF_ST_CODE);
 	int mark = style_id(e, PDF_ROLE_MONO, 0, size, PDF_ST_GRAY);
-	if (st < 0 || mark < 0 || pdf_para_add(e, p, lit, len, (uint16_t)st))
+	if (st < 0 || mark < 0 || add_code_text(e, p, lit, len, (uint16_t)st))
 		return GALLEY_ENOMEM;
 	want_space(l, e->set.leading * 0.6f);
 	int rc = flush_space(l);
@@ -637,7 +670,7 @@ static int layout_centered(layout *l, const char *text, int role, int face_style
 	if (!p)
 		return GALLEY_ENOMEM;
 	p->align = PDF_ALIGN_CENTER;
-	inline_state s = {role, face_style, size, 0, PDF_ST_NOHYPH, 0};
+	inline_state s = {role, face_style, size, 0, PDF_ST_NOHYPH, 0, 0};
 	int rc = add_text(e, p, &s, text, strlen(text));
 	if (rc == 0)
 		rc = set_paragraph(l, p, c->x, c->width, height);
@@ -653,49 +686,350 @@ static int layout_rule(layout *l)
 	return rc;
 }
 
-/* A table as rows of cells set apart by wide spaces (header row bold). */
-static int layout_table(layout *l, galley_node *table)
+/* ---- tables ---------------------------------------------------------- */
+
+#define MAX_COLUMNS 64
+
+static pdf_vitem *push_rule(layout *l, float x, float width, float thickness, float height, uint16_t table)
+{
+	pdf_vitem *v = pdf_vlist_push(l->e, PDF_V_RULE);
+	if (!v)
+		return NULL;
+	v->line.x = x;
+	v->line.width = width;
+	v->ascent = thickness; /* a rule's line width */
+	v->height = height;
+	v->nobreak = true;
+	v->table = table;
+	return v;
+}
+
+/*
+ * Column widths from content: each column's narrowest (its widest word) and
+ * natural width; natural widths when they fit, otherwise the room beyond the
+ * minimums shared in proportion, and when even the minimums do not fit,
+ * widths in proportion to them (cells then break inside words).
+ */
+static void column_widths(const float *min, const float *nat, int n, float avail, float *w)
+{
+	float smin = 0, snat = 0;
+	for (int i = 0; i < n; i++) {
+		smin += min[i];
+		snat += nat[i];
+	}
+	for (int i = 0; i < n; i++) {
+		if (snat <= avail)
+			w[i] = nat[i];
+		else if (smin <= avail && snat > smin)
+			w[i] = min[i] + (nat[i] - min[i]) * (avail - smin) / (snat - smin);
+		else
+			w[i] = smin > 0 ? avail * min[i] / smin : avail / (float)n;
+		if (w[i] < 1)
+			w[i] = 1;
+	}
+}
+
+/* The lines of one cell, broken at its width, taken off the vertical list into `out`. */
+static int cell_lines(layout *l, pdf_para *p, float x, float width, pdf_vitem **out, size_t *count)
 {
 	pdf_engine *e = l->e;
-	container *c = top(l);
-	want_space(l, e->set.leading * 0.6f);
-	int rc = 0;
-	for (galley_node *row = galley_node_first_child(table); row && rc == 0; row = galley_node_next(row)) {
-		pdf_para *p = new_para(e);
-		if (!p)
-			return GALLEY_ENOMEM;
-		p->align = PDF_ALIGN_LEFT;
-		inline_state s = body_state(l);
-		if (galley_node_row_is_header(row))
-			s.face_style = PDF_BOLD;
-		for (galley_node *cell = galley_node_first_child(row); cell && rc == 0; cell = galley_node_next(cell)) {
-			if (cell != galley_node_first_child(row))
-				rc = add_text(e, p, &s, "\xE2\x80\x83\xE2\x80\x83", 6);
-			if (rc == 0)
-				rc = collect_inlines(l, p, cell, s);
-		}
-		if (rc == 0)
-			rc = set_paragraph(l, p, c->x, c->width, e->set.leading);
+	size_t first = e->nitems;
+	e->proto.kind = PDF_V_LINE;
+	e->proto.height = 0;
+	e->proto.ascent = e->set.leading * ASCENT;
+	int rc = p->len ? pdf_para_break(e, p, width, x) : 0;
+	*count = e->nitems - first;
+	*out = NULL;
+	if (rc == 0 && *count) {
+		*out = malloc(*count * sizeof(pdf_vitem));
+		if (!*out)
+			rc = GALLEY_ENOMEM;
+		else
+			memcpy(*out, e->items + first, *count * sizeof(pdf_vitem));
 	}
-	want_space(l, e->set.leading * 0.6f);
+	e->nitems = first;
 	return rc;
 }
 
+static int table_row(layout *l, galley_node *row, pdf_para **cells, int n, const float *x, const float *w,
+                     uint16_t table, bool header)
+{
+	pdf_engine *e = l->e;
+	pdf_vitem *lines[MAX_COLUMNS] = {NULL};
+	size_t counts[MAX_COLUMNS] = {0}, rows = 0;
+	int rc = 0;
+	for (int c = 0; c < n && rc == 0; c++) {
+		rc = cell_lines(l, cells[c], x[c], w[c], &lines[c], &counts[c]);
+		if (counts[c] > rows)
+			rows = counts[c];
+	}
+	if (rows == 0)
+		rows = 1;
+	/*
+	 * Each cell's lines in turn (so text is read cell by cell), at no
+	 * height and each at its offset below the row's top; then one empty
+	 * item per visual line carries the row's height.
+	 */
+	for (int c = 0; c < n && rc == 0; c++) {
+		for (size_t k = 0; k < counts[c]; k++) {
+			pdf_vitem *v = pdf_vlist_push(e, PDF_V_LINE);
+			if (!v) {
+				rc = GALLEY_ENOMEM;
+				break;
+			}
+			*v = lines[c][k];
+			v->height = 0;
+			v->dy = (float)k * e->set.leading;
+			v->nobreak = true;
+			v->table = table;
+			v->header_row = header;
+		}
+	}
+	for (size_t k = 0; k < rows && rc == 0; k++) {
+		pdf_vitem *carrier = pdf_vlist_push(e, PDF_V_LINE);
+		if (!carrier) {
+			rc = GALLEY_ENOMEM;
+			break;
+		}
+		carrier->height = e->set.leading;
+		carrier->ascent = e->set.leading * ASCENT;
+		carrier->nobreak = true;
+		carrier->table = table;
+		carrier->header_row = header;
+	}
+	for (int c = 0; c < n; c++)
+		free(lines[c]);
+	(void)row;
+	return rc;
+}
+
+static int table_cells(layout *l, galley_node *row, pdf_para **cells, int n, bool header, galley_node *table)
+{
+	pdf_engine *e = l->e;
+	int c = 0;
+	for (galley_node *cell = galley_node_first_child(row); cell && c < n; cell = galley_node_next(cell), c++) {
+		pdf_para *p = new_para(e);
+		if (!p)
+			return GALLEY_ENOMEM;
+		galley_align a = galley_node_table_align(table, c);
+		p->align = a == GALLEY_ALIGN_CENTER  ? PDF_ALIGN_CENTER
+		           : a == GALLEY_ALIGN_RIGHT ? PDF_ALIGN_RIGHT
+		                                     : PDF_ALIGN_LEFT;
+		p->hyphenate = true;
+		inline_state s = body_state(l);
+		if (header)
+			s.face_style = PDF_BOLD;
+		int rc = collect_inlines(l, p, cell, s);
+		if (rc)
+			return rc;
+		cells[c] = p;
+	}
+	for (; c < n; c++) {
+		if (!(cells[c] = new_para(e)))
+			return GALLEY_ENOMEM;
+	}
+	return 0;
+}
+
+static int add_table(pdf_engine *e)
+{
+	if (e->ntables == e->tablecap) {
+		size_t cap = e->tablecap ? e->tablecap * 2 : 8;
+		pdf_table *t = realloc(e->tables, cap * sizeof(*t));
+		if (!t)
+			return GALLEY_ENOMEM;
+		e->tables = t;
+		e->tablecap = cap;
+	}
+	memset(&e->tables[e->ntables], 0, sizeof(pdf_table));
+	e->ntables++;
+	return 0;
+}
+
+/* A table with booktabs rules; its header row repeats on every page it continues on. */
+static int layout_table(layout *l, galley_node *table)
+{
+	pdf_engine *e = l->e;
+	container *box = top(l);
+	int n = galley_node_table_columns(table);
+	size_t nrows = 0;
+	for (galley_node *r = galley_node_first_child(table); r; r = galley_node_next(r))
+		nrows++;
+	if (n <= 0 || nrows == 0)
+		return 0;
+	if (n > MAX_COLUMNS)
+		n = MAX_COLUMNS;
+	if (e->ntables >= UINT16_MAX - 1)
+		return 0;
+	pdf_para **cells = calloc(nrows * (size_t)n, sizeof(*cells));
+	if (!cells)
+		return GALLEY_ENOMEM;
+	float min[MAX_COLUMNS] = {0}, nat[MAX_COLUMNS] = {0}, w[MAX_COLUMNS], x[MAX_COLUMNS];
+	int rc = 0;
+	size_t r = 0;
+	for (galley_node *row = galley_node_first_child(table); row && rc == 0; row = galley_node_next(row), r++) {
+		rc = table_cells(l, row, cells + r * (size_t)n, n, galley_node_row_is_header(row), table);
+		for (int c = 0; c < n && rc == 0; c++) {
+			float mn, nt;
+			rc = pdf_para_measure(e, cells[r * (size_t)n + c], &mn, &nt);
+			if (mn > min[c])
+				min[c] = mn;
+			if (nt > nat[c])
+				nat[c] = nt;
+		}
+	}
+	float gap = e->set.size;
+	float avail = box->width - gap * (float)(n - 1);
+	if (rc == 0 && (rc = add_table(e)) == 0) {
+		uint16_t id = (uint16_t)e->ntables;
+		/* a little slack, so a cell set at its natural width is not broken by rounding */
+		for (int c = 0; c < n; c++)
+			nat[c] += 0.5f;
+		column_widths(min, nat, n, avail, w);
+		float total = gap * (float)(n - 1);
+		for (int c = 0; c < n; c++)
+			total += w[c];
+		float left = box->x + (box->width - total) / 2;
+		for (int c = 0; c < n; c++) {
+			x[c] = left;
+			left += w[c] + gap;
+		}
+		float tx = x[0], tw = total;
+		want_space(l, e->set.leading * 0.6f);
+		rc = flush_space(l);
+		size_t header_first = e->nitems;
+		if (rc == 0 && !push_rule(l, tx, tw, 0.8f, e->set.leading * 0.4f, id))
+			rc = GALLEY_ENOMEM;
+		if (rc == 0) {
+			e->items[e->nitems - 1].nobreak = false;
+			e->items[e->nitems - 1].header_row = true;
+		}
+		bool in_header = true;
+		r = 0;
+		for (galley_node *row = galley_node_first_child(table); row && rc == 0;
+		     row = galley_node_next(row), r++) {
+			bool header = galley_node_row_is_header(row);
+			if (in_header && !header) {
+				in_header = false;
+				pdf_table *t = &e->tables[id - 1];
+				if (e->nitems > header_first + 1) {
+					if (!push_rule(l, tx, tw, 0.5f, e->set.leading * 0.4f, id)) {
+						rc = GALLEY_ENOMEM;
+						break;
+					}
+					e->items[e->nitems - 1].header_row = true;
+					t->header_first = header_first;
+					t->header_last = e->nitems;
+					for (size_t i = header_first; i < e->nitems; i++)
+						t->header_height += e->items[i].height;
+				}
+			}
+			size_t first = e->nitems;
+			rc = table_row(l, row, cells + r * (size_t)n, n, x, w, id, header);
+			/* a body row may start a page, unless it is the first under the header */
+			if (rc == 0 && !header && first < e->nitems &&
+			    !(first > 0 && e->items[first - 1].kind == PDF_V_RULE))
+				e->items[first].nobreak = false;
+		}
+		if (rc == 0 && !push_rule(l, tx, tw, 0.8f, e->set.leading * 0.4f, id))
+			rc = GALLEY_ENOMEM;
+		want_space(l, e->set.leading * 0.6f);
+	}
+	free(cells);
+	return rc;
+}
+
+/* Loads a PNG or JPEG the document refers to; NULL (with a warning) when it cannot. */
+static HPDF_Image load_image(pdf_engine *e, const galley_node *img)
+{
+	const char *url = galley_node_url(img);
+	if (!url || !*url || strstr(url, "://") || strncmp(url, "data:", 5) == 0) {
+		galley_report(e->opts, GALLEY_WARNING, galley_node_line(img), galley_node_column(img),
+		              "image '%s' is not a local file; its caption stands in for it", url ? url : "");
+		return NULL;
+	}
+	const char *dir = e->opts && e->opts->resource_path ? e->opts->resource_path : galley_doc_base_dir(e->doc);
+	char path[4096];
+	if (url[0] == '/' || !dir || !*dir)
+		snprintf(path, sizeof(path), "%s", url);
+	else
+		snprintf(path, sizeof(path), "%s/%s", dir, url);
+	const char *dot = strrchr(path, '.');
+	bool jpeg = dot && (strcasecmp(dot, ".jpg") == 0 || strcasecmp(dot, ".jpeg") == 0);
+	bool png = dot && strcasecmp(dot, ".png") == 0;
+	FILE *f = (jpeg || png) ? fopen(path, "rb") : NULL;
+	if (!f) {
+		galley_report(e->opts, GALLEY_WARNING, galley_node_line(img), galley_node_column(img),
+		              (jpeg || png) ? "cannot open image '%s'; its caption stands in for it"
+		                            : "image '%s' is neither PNG nor JPEG; its caption stands in for it",
+		              path);
+		return NULL;
+	}
+	fclose(f);
+	/* a broken image is reported and left out, not fatal: undo libharu's error */
+	int saved = e->hpdf_error;
+	HPDF_Image im = png ? HPDF_LoadPngImageFromFile(e->pdf, path) : HPDF_LoadJpegImageFromFile(e->pdf, path);
+	if (!im) {
+		HPDF_ResetError(e->pdf);
+		e->hpdf_error = saved;
+		galley_report(e->opts, GALLEY_WARNING, galley_node_line(img), galley_node_column(img),
+		              "cannot read image '%s'; its caption stands in for it", path);
+	}
+	return im;
+}
+
+/*
+ * A figure: the image at its natural size (pixels at 96 per inch, the CSS
+ * reference), scaled down to the measure and to a page, never up; then its
+ * caption, kept with it.
+ */
 static int layout_figure(layout *l, galley_node *fig)
 {
 	pdf_engine *e = l->e;
 	container *c = top(l);
+	galley_node *img = galley_node_first_child(fig);
+	want_space(l, e->set.leading * 0.6f);
+	int rc = flush_space(l);
+	HPDF_Image im = img && galley_node_get_type(img) == GALLEY_NODE_IMAGE ? load_image(e, img) : NULL;
+	if (rc == 0 && im) {
+		float pw = (float)HPDF_Image_GetWidth(im), ph = (float)HPDF_Image_GetHeight(im);
+		float w = pw * 72.0f / 96.0f, h = ph * 72.0f / 96.0f;
+		float max_h = (e->set.page_h - e->set.margin_top - e->set.margin_bottom) * 0.8f;
+		float scale = 1;
+		if (w > c->width)
+			scale = c->width / w;
+		if (h * scale > max_h)
+			scale = max_h / h;
+		w *= scale;
+		h *= scale;
+		pdf_vitem *v = pdf_vlist_push(e, PDF_V_IMAGE);
+		if (!v)
+			return GALLEY_ENOMEM;
+		v->image = im;
+		v->line.x = c->x + (c->width - w) / 2;
+		v->line.width = w;
+		v->height = h + e->set.leading * 0.4f;
+		if (e->set.print && pw * 72.0f / w < 299.5f)
+			galley_report(e->opts, GALLEY_WARNING, galley_node_line(img), galley_node_column(img),
+			              "image '%s' is %.0f dpi at its placed size; print wants 300", galley_node_url(img),
+			              (double)(pw * 72.0f / w));
+	}
 	pdf_para *p = new_para(e);
 	if (!p)
 		return GALLEY_ENOMEM;
 	p->align = PDF_ALIGN_CENTER;
 	p->hyphenate = true;
-	want_space(l, e->set.leading * 0.6f);
 	inline_state s = body_state(l);
 	s.face_style = PDF_ITALIC;
-	int rc = collect_inlines(l, p, fig, s);
+	s.size = e->set.size * 0.92f;
 	if (rc == 0)
-		rc = set_paragraph(l, p, c->x, c->width, e->set.leading);
+		rc = collect_inlines(l, p, fig, s);
+	size_t first = e->nitems;
+	if (rc == 0)
+		rc = set_paragraph(l, p, c->x, c->width, e->set.leading * 0.95f);
+	if (im)
+		for (size_t i = first; i < e->nitems; i++)
+			e->items[i].nobreak = true;
 	want_space(l, e->set.leading * 0.6f);
 	return rc;
 }
@@ -707,7 +1041,7 @@ static int enter_list_item(layout *l, galley_node *item)
 	container *list = top(l);
 	bool ordered = list->type == GALLEY_NODE_ORDERED_LIST;
 	galley_task task = galley_node_task(item);
-	float indent = e->set.size * (ordered ? 2.0f : 1.5f);
+	float indent = ordered ? list->label_indent : e->set.size * 1.5f;
 	if (task != GALLEY_TASK_NONE)
 		indent = e->set.size * 1.6f;
 	if (!list->tight && galley_node_prev(item))
@@ -808,6 +1142,17 @@ static int enter_block(layout *l, galley_walk *w, galley_node *n, bool *skip)
 		push_container(l, galley_node_get_type(n), 0, 0);
 		top(l)->tight = galley_node_list_tight(n);
 		top(l)->counter = galley_node_list_start(n);
+		if (galley_node_get_type(n) == GALLEY_NODE_ORDERED_LIST) {
+			/* the widest number, plus its delimiter and a gap */
+			int items = 0;
+			for (galley_node *c = galley_node_first_child(n); c; c = galley_node_next(c))
+				items++;
+			char widest[32];
+			int last = top(l)->counter + (items > 0 ? items - 1 : 0);
+			snprintf(widest, sizeof(widest), "%d.", last > top(l)->counter ? last : top(l)->counter);
+			float lw = pdf_text_width(e, widest, strlen(widest), (uint16_t)l->body_style);
+			top(l)->label_indent = lw + em * 0.6f > em * 2 ? lw + em * 0.6f : em * 2;
+		}
 		break;
 	case GALLEY_NODE_LIST_ITEM:
 		return enter_list_item(l, n);
@@ -869,6 +1214,38 @@ static int layout_blocks(layout *l, galley_node *root)
 
 /* ---- the document --------------------------------------------------- */
 
+static int push_strut(layout *l, float height)
+{
+	pdf_vitem *v = pdf_vlist_push(l->e, PDF_V_LINE);
+	if (!v)
+		return GALLEY_ENOMEM;
+	v->height = height;
+	return 0;
+}
+
+static int layout_abstract(layout *l, const char *text)
+{
+	pdf_engine *e = l->e;
+	container *c = top(l);
+	float size = e->set.size * 0.92f;
+	want_space(l, e->set.leading);
+	int rc = layout_centered(l, "Abstract", PDF_ROLE_HEAD, PDF_BOLD, size, size * 1.4f);
+	pdf_para *p = new_para(e);
+	if (!p)
+		return GALLEY_ENOMEM;
+	p->align = e->set.ragged ? PDF_ALIGN_LEFT : PDF_ALIGN_JUSTIFY;
+	p->hyphenate = true;
+	inline_state s = body_state(l);
+	s.size = size;
+	if (rc == 0)
+		rc = add_text(e, p, &s, text, strlen(text));
+	float indent = e->set.size * 2.5f;
+	if (rc == 0)
+		rc = set_paragraph(l, p, c->x + indent, c->width - 2 * indent, size * 1.25f);
+	return rc;
+}
+
+/* Title, subtitle, authors, date and abstract; with --title-page alone on the first page. */
 static int layout_title_block(layout *l)
 {
 	pdf_engine *e = l->e;
@@ -877,17 +1254,106 @@ static int layout_title_block(layout *l)
 	if (!title)
 		return 0;
 	float s = e->set.size;
-	int rc = layout_centered(l, title, PDF_ROLE_HEAD, PDF_BOLD, s * 2.1f, s * 2.6f);
+	int rc = 0;
+	if (e->set.title_page)
+		rc = push_strut(l, (e->set.page_h - e->set.margin_top - e->set.margin_bottom) * 0.22f);
+	if (rc == 0)
+		rc = layout_centered(l, title, PDF_ROLE_HEAD, PDF_BOLD, s * 2.1f, s * 2.6f);
 	const char *sub = galley_doc_meta(doc, GALLEY_META_SUBTITLE);
 	if (rc == 0 && sub)
 		rc = layout_centered(l, sub, PDF_ROLE_HEAD, 0, s * 1.35f, s * 1.9f);
-	want_space(l, e->set.leading * 0.8f);
+	want_space(l, e->set.leading * (e->set.title_page ? 3 : 0.8f));
 	for (size_t i = 0; rc == 0 && i < galley_doc_author_count(doc); i++)
 		rc = layout_centered(l, galley_doc_author(doc, i), PDF_ROLE_BODY, 0, s * 1.1f, e->set.leading * 1.15f);
 	const char *date = galley_doc_meta(doc, GALLEY_META_DATE);
 	if (rc == 0 && date)
 		rc = layout_centered(l, date, PDF_ROLE_BODY, PDF_ITALIC, s, e->set.leading);
+	const char *abstract = galley_doc_meta(doc, GALLEY_META_DESCRIPTION);
+	if (rc == 0 && abstract && *abstract)
+		rc = layout_abstract(l, abstract);
+	if (rc == 0 && e->set.title_page) {
+		if (!pdf_vlist_push(e, PDF_V_PAGEBREAK))
+			return GALLEY_ENOMEM;
+		l->pending_space = 0;
+		return 0;
+	}
 	want_space(l, e->set.leading * 2);
+	return rc;
+}
+
+/*
+ * Contents: one entry per heading down to two levels below the top one,
+ * linked to it; the leader dots and the page number are drawn once the
+ * pages are known (the entries' height does not depend on them).
+ */
+static int layout_toc(layout *l)
+{
+	pdf_engine *e = l->e;
+	container *c = top(l);
+	int rc = layout_centered(l, "Contents", PDF_ROLE_HEAD, PDF_BOLD, e->set.size * 1.5f, e->set.size * 2.2f);
+	want_space(l, e->set.leading);
+	int saved[6];
+	memcpy(saved, l->section, sizeof(saved));
+	memset(l->section, 0, sizeof(l->section));
+	float numfield = e->set.size * 3;
+	galley_walk w;
+	galley_walk_init(&w, galley_doc_root(e->doc));
+	galley_event ev;
+	while (rc == 0 && (ev = galley_walk_next(&w)) != GALLEY_EVENT_DONE) {
+		galley_node *n = w.node;
+		if (ev != GALLEY_EVENT_ENTER || galley_node_get_type(n) != GALLEY_NODE_HEADING)
+			continue;
+		galley_walk_skip_children(&w);
+		int level = galley_node_heading_level(n);
+		if (n == galley_doc_title_heading(e->doc))
+			continue;
+		char num[64] = "";
+		if (e->set.number_sections)
+			section_number(l, level, num, sizeof(num));
+		if (level > l->base_level + 2)
+			continue;
+		const char *id = galley_node_id(n);
+		void *anchor = id ? strmap_get(&e->anchors, id) : NULL;
+		if (!anchor)
+			continue;
+		int a = (int)(intptr_t)anchor - 1;
+		pdf_para *p = new_para(e);
+		if (!p)
+			return GALLEY_ENOMEM;
+		p->align = PDF_ALIGN_LEFT;
+		inline_state s = body_state(l);
+		if (level == l->base_level)
+			s.face_style = PDF_BOLD;
+		int link = pdf_link_add(e, NULL, a);
+		if (link < 0)
+			return GALLEY_ENOMEM;
+		s.link = (uint16_t)link;
+		s.flags = PDF_ST_NOHYPH | PDF_ST_QUIET;
+		char *plain = galley_node_plain_text(n);
+		if (!plain)
+			return GALLEY_ENOMEM;
+		rc = add_text(e, p, &s, num, strlen(num));
+		if (rc == 0)
+			rc = add_text(e, p, &s, plain, strlen(plain));
+		free(plain);
+		float indent = (float)(level - l->base_level) * e->set.size * 1.5f;
+		if (level == l->base_level)
+			want_space(l, e->set.leading * 0.35f);
+		size_t first = e->nitems;
+		if (rc == 0)
+			rc = set_paragraph(l, p, c->x + indent, c->width - indent - numfield, e->set.leading);
+		if (rc == 0 && e->nitems > first) {
+			pdf_vitem *last = &e->items[e->nitems - 1];
+			last->toc_anchor = a;
+			last->deco_x = c->x + c->width;
+			for (size_t i = first; i < e->nitems; i++)
+				e->items[i].nobreak = i > first;
+		}
+	}
+	memcpy(l->section, saved, sizeof(saved));
+	if (rc == 0 && !pdf_vlist_push(e, PDF_V_PAGEBREAK))
+		return GALLEY_ENOMEM;
+	l->pending_space = 0;
 	return rc;
 }
 
@@ -921,13 +1387,24 @@ static int assign_anchors(layout *l)
 	return 0;
 }
 
-/* Notes at the end of the document, each labelled with its number. */
-static int layout_notes(layout *l)
+/*
+ * Footnotes are laid out after the main text, each in its own run of items,
+ * at a smaller size; pagination sets each at the foot of the page of its
+ * first reference.
+ */
+static int layout_footnotes(layout *l)
 {
 	pdf_engine *e = l->e;
 	int notes = galley_doc_footnote_count(e->doc);
-	if (notes == 0)
+	e->main_end = e->nitems;
+	if (notes <= 0)
 		return 0;
+	e->notes = calloc((size_t)notes + 1, sizeof(*e->notes));
+	if (!e->notes)
+		return GALLEY_ENOMEM;
+	e->nnotes = notes;
+	for (int i = 0; i <= notes; i++)
+		e->notes[i] = (pdf_note){0, 0, SIZE_MAX};
 	galley_node **defs = calloc((size_t)notes + 1, sizeof(*defs));
 	if (!defs)
 		return GALLEY_ENOMEM;
@@ -937,26 +1414,52 @@ static int layout_notes(layout *l)
 			if (num >= 1 && num <= notes && !defs[num])
 				defs[num] = n;
 		}
-	want_space(l, e->set.leading * 2);
-	int rc = layout_centered(l, "Notes", PDF_ROLE_HEAD, PDF_BOLD, e->set.size * 1.25f, e->set.size * 1.6f);
-	want_space(l, e->set.leading * 0.5f);
-	l->keep = 2;
+	/* the line of each note's first reference, in reading order */
+	for (size_t i = 0; i < e->main_end; i++) {
+		const pdf_vitem *v = &e->items[i];
+		if (v->kind != PDF_V_LINE || !v->line.para)
+			continue;
+		for (uint32_t a = v->line.first; a < v->line.last; a++) {
+			const pdf_atom *at = &v->line.para->atoms[a];
+			int num = at->type == PDF_BOX ? e->styles[at->style].note : 0;
+			if (num > 0 && num <= notes && e->notes[num].ref_item == SIZE_MAX)
+				e->notes[num].ref_item = i;
+		}
+	}
+	/* notes are set smaller: the body size and leading stand in for theirs meanwhile */
+	pdf_settings saved = e->set;
+	e->set.size *= 0.82f;
+	e->set.leading *= 0.82f;
+	int rc = 0;
 	for (int i = 1; i <= notes && rc == 0; i++) {
 		if (!defs[i])
 			continue;
-		push_container(l, GALLEY_NODE_LIST_ITEM, e->set.size * 2, 0);
+		l->pending_space = 0;
+		l->keep = 0;
+		e->notes[i].first = e->nitems;
+		push_container(l, GALLEY_NODE_LIST_ITEM, e->set.size * 1.8f, 0);
 		top(l)->tight = true;
 		char buf[16];
-		snprintf(buf, sizeof(buf), "%d.", i);
+		snprintf(buf, sizeof(buf), "%d", i);
+		int st = style_id(e, PDF_ROLE_BODY, 0, e->set.size, 0);
 		e->proto.label = arena_strndup(&e->mem, buf, strlen(buf));
-		e->proto.label_style = (uint16_t)l->body_style;
+		if (st < 0 || !e->proto.label) {
+			rc = GALLEY_ENOMEM;
+			break;
+		}
+		e->proto.label_style = (uint16_t)st;
 		e->proto.deco = PDF_DECO_LABEL;
 		e->proto.deco_x = top(l)->x - e->set.size * 0.5f;
 		e->proto.anchor = l->note_anchor[i];
 		rc = layout_blocks(l, defs[i]);
 		if (rc == 0)
 			rc = exit_list_item(l);
+		e->notes[i].last = e->nitems;
+		for (size_t k = e->notes[i].first; k < e->nitems; k++)
+			e->items[k].nobreak = false;
 	}
+	e->set = saved;
+	l->pending_space = 0;
 	free(defs);
 	return rc;
 }
@@ -971,14 +1474,17 @@ int pdf_layout_document(pdf_engine *e, galley_error *err)
 	l.stack[0].x = 0;
 	l.stack[0].width = e->set.page_w - e->set.margin_inner - e->set.margin_outer;
 	e->proto.anchor = -1;
+	e->proto.toc_anchor = -1;
 	l.body_style = style_id(e, PDF_ROLE_BODY, 0, e->set.size, 0);
 	int rc = l.body_style < 0 ? GALLEY_ENOMEM : assign_anchors(&l);
 	if (rc == 0)
 		rc = layout_title_block(&l);
+	if (rc == 0 && e->set.toc)
+		rc = layout_toc(&l);
 	if (rc == 0)
 		rc = layout_blocks(&l, galley_doc_root(e->doc));
 	if (rc == 0)
-		rc = layout_notes(&l);
+		rc = layout_footnotes(&l);
 	free(l.note_anchor);
 	if (rc)
 		return galley_error_set(err, rc, e->opts, 0, 0, "cannot lay the document out: %s", galley_strerror(rc));
@@ -993,16 +1499,16 @@ int pdf_layout_document(pdf_engine *e, galley_error *err)
 static bool break_allowed(const pdf_engine *e, size_t j)
 {
 	const pdf_vitem *it = e->items;
-	if (j == 0 || it[j - 1].kind != PDF_V_LINE)
+	if (j == 0 || it[j - 1].kind == PDF_V_SPACE || it[j - 1].kind == PDF_V_PAGEBREAK)
 		return false;
-	if (it[j].kind == PDF_V_LINE)
+	if (it[j].kind != PDF_V_SPACE)
 		return !it[j].nobreak;
 	/* before a space: as before the line that follows it */
 	if (it[j].nobreak)
 		return false;
 	for (size_t k = j + 1; k < e->nitems; k++)
 		if (it[k].kind != PDF_V_SPACE)
-			return it[k].kind != PDF_V_LINE || !it[k].nobreak;
+			return it[k].kind == PDF_V_PAGEBREAK || !it[k].nobreak;
 	return true;
 }
 
@@ -1016,26 +1522,171 @@ static int add_page(pdf_engine *e, size_t first, size_t last)
 		e->pages = n;
 		e->pagecap = cap;
 	}
-	e->pages[e->npages++] = (pdf_page){first, last, 0, NULL};
+	pdf_page *pg = &e->pages[e->npages++];
+	memset(pg, 0, sizeof(*pg));
+	pg->first = first;
+	pg->last = last;
+	pg->notes_first = e->nnote_ranges;
 	return 0;
+}
+
+static float items_height(const pdf_engine *e, size_t first, size_t last)
+{
+	float h = 0;
+	for (size_t i = first; i < last; i++)
+		h += e->items[i].height;
+	return h;
+}
+
+/* Footnotes waiting for a page: whole notes, or the rest of one split at a page's foot. */
+typedef struct note_queue {
+	pdf_range *q;
+	size_t count, cap;
+} note_queue;
+
+static int queue_push(note_queue *nq, size_t first, size_t last)
+{
+	if (first >= last)
+		return 0;
+	if (nq->count == nq->cap) {
+		size_t cap = nq->cap ? nq->cap * 2 : 16;
+		pdf_range *n = realloc(nq->q, cap * sizeof(*n));
+		if (!n)
+			return GALLEY_ENOMEM;
+		nq->q = n;
+		nq->cap = cap;
+	}
+	nq->q[nq->count++] = (pdf_range){first, last};
+	return 0;
+}
+
+static int add_note_range(pdf_engine *e, size_t first, size_t last)
+{
+	if (e->nnote_ranges == e->note_rangecap) {
+		size_t cap = e->note_rangecap ? e->note_rangecap * 2 : 32;
+		pdf_range *n = realloc(e->note_ranges, cap * sizeof(*n));
+		if (!n)
+			return GALLEY_ENOMEM;
+		e->note_ranges = n;
+		e->note_rangecap = cap;
+	}
+	e->note_ranges[e->nnote_ranges++] = (pdf_range){first, last};
+	e->pages[e->npages - 1].notes_count++;
+	return 0;
+}
+
+/*
+ * Sets the queued notes at the foot of the last page, as far as `room`
+ * goes; a note that does not fit is split between lines and goes on at the
+ * foot of the next page, as in TeX. At least one line goes on each page.
+ */
+static int place_notes(pdf_engine *e, note_queue *nq, float room)
+{
+	size_t done = 0;
+	int rc = 0;
+	for (; done < nq->count && rc == 0; done++) {
+		pdf_range *r = &nq->q[done];
+		size_t k = r->first;
+		float h = 0;
+		while (k < r->last && (h + e->items[k].height <= room || (k == r->first && done == 0 && room > 0 &&
+		                                                            e->pages[e->npages - 1].notes_count == 0)))
+			h += e->items[k++].height;
+		if (k > r->first)
+			rc = add_note_range(e, r->first, k);
+		room -= h;
+		if (k < r->last) {
+			/* the rest waits, without the space it would start with */
+			while (k < r->last && e->items[k].kind == PDF_V_SPACE)
+				k++;
+			r->first = k;
+			if (k < r->last)
+				break;
+		}
+	}
+	memmove(nq->q, nq->q + done, (nq->count - done) * sizeof(pdf_range));
+	nq->count -= done;
+	return rc;
+}
+
+/* Notes in the order of the lines that first refer to them. */
+static int by_ref_item(const void *a, const void *b, void *data)
+{
+	const pdf_engine *e = data;
+	size_t x = e->notes[*(const int *)a].ref_item, y = e->notes[*(const int *)b].ref_item;
+	return x < y ? -1 : x > y ? 1 : *(const int *)a - *(const int *)b;
+}
+
+/* Height of the notes first referenced on item j, and of their first two lines; *cursor walks `order`. */
+static void notes_of(const pdf_engine *e, const int *order, size_t *cursor, size_t j, float *full, float *least)
+{
+	*full = *least = 0;
+	while (*cursor < (size_t)e->nnotes && e->notes[order[*cursor]].ref_item < j)
+		(*cursor)++;
+	for (size_t c = *cursor; c < (size_t)e->nnotes && e->notes[order[c]].ref_item == j; c++) {
+		const pdf_note *note = &e->notes[order[c]];
+		if (note->last <= note->first)
+			continue;
+		*full += items_height(e, note->first, note->last);
+		size_t two = note->first + 2 < note->last ? note->first + 2 : note->last;
+		*least += items_height(e, note->first, two);
+	}
 }
 
 /*
  * Fills each page up to its last allowed break before the text height runs
  * out; a page that has no allowed break at all is cut where it is full.
- * Spaces at the top of a page are dropped.
+ * Spaces at the top of a page are dropped. The notes a page's lines refer
+ * to take room at its foot: a line goes on the page only when at least the
+ * first two lines of its notes fit there too.
  */
 static int cut_pages(pdf_engine *e)
 {
 	float text_h = e->set.page_h - e->set.margin_top - e->set.margin_bottom;
-	size_t i = 0, n = e->nitems;
-	while (i < n) {
-		while (i < n && e->items[i].kind != PDF_V_LINE)
-			i++;
-		if (i >= n)
+	float sep = e->set.leading;
+	size_t i = 0, n = e->main_end ? e->main_end : e->nitems;
+	note_queue nq = {NULL, 0, 0};
+	int rc = 0;
+	/* notes no line of the text refers to go with the last line */
+	int *order = calloc((size_t)e->nnotes + 1, sizeof(int));
+	if (!order)
+		return GALLEY_ENOMEM;
+	for (int k = 1; k <= e->nnotes; k++) {
+		if (e->notes[k].ref_item == SIZE_MAX)
+			e->notes[k].ref_item = n ? n - 1 : 0;
+		order[k - 1] = k;
+	}
+	if (e->nnotes)
+		qsort_r(order, (size_t)e->nnotes, sizeof(int), by_ref_item, e);
+	size_t cursor = 0;
+	while (rc == 0 && (i < n || nq.count)) {
+		bool chapter = false;
+		while (i < n && (e->items[i].kind == PDF_V_SPACE || e->items[i].kind == PDF_V_PAGEBREAK))
+			chapter |= e->items[i++].kind == PDF_V_PAGEBREAK;
+		if (i >= n && nq.count == 0)
+			break;
+		/* in two-sided print a chapter opens on a right-hand (odd) page */
+		if (chapter && e->set.twoside && e->npages % 2 == 1 && nq.count == 0 && (rc = add_page(e, i, i)))
 			break;
 		size_t start = i, end = n, best = 0, j;
 		float h = 0;
+		/* a table that goes on from the page before repeats its header */
+		int repeat = 0;
+		const pdf_vitem *st = i < n ? &e->items[start] : NULL;
+		if (st && st->table && !st->header_row && e->tables[st->table - 1].header_last > 0 && start > 0 &&
+		    e->items[start - 1].table == st->table) {
+			repeat = st->table;
+			h = e->tables[repeat - 1].header_height;
+		}
+		/* notes carried over take at most half the page from the text */
+		float notes = 0;
+		for (size_t q = 0; q < nq.count; q++)
+			notes += items_height(e, nq.q[q].first, nq.q[q].last);
+		if (notes > text_h / 2)
+			notes = text_h / 2;
+		cursor = 0;
+		while (cursor < (size_t)e->nnotes && e->notes[order[cursor]].ref_item < start)
+			cursor++;
+		size_t page_cursor = cursor;
 		for (j = start; j < n; j++) {
 			const pdf_vitem *it = &e->items[j];
 			if (it->kind == PDF_V_PAGEBREAK) {
@@ -1044,20 +1695,38 @@ static int cut_pages(pdf_engine *e)
 			}
 			if (j > start && break_allowed(e, j))
 				best = j;
-			if (h + it->height > text_h + 0.01f && j > start) {
+			float full = 0, least = 0;
+			if (e->nnotes)
+				notes_of(e, order, &cursor, j, &full, &least);
+			float need = h + it->height + (notes + least > 0 ? notes + least + sep : 0);
+			if (need > text_h + 0.01f && j > start) {
 				end = best > start ? best : j;
 				break;
 			}
 			h += it->height;
+			notes += full;
 		}
-		int rc = add_page(e, start, end);
-		if (rc)
-			return rc;
+		if ((rc = add_page(e, start, end)))
+			break;
+		e->pages[e->npages - 1].repeat_table = repeat;
+		/* the notes of this page's lines join the queue, then as many as fit are set */
+		for (size_t c = page_cursor; c < (size_t)e->nnotes && rc == 0; c++) {
+			const pdf_note *note = &e->notes[order[c]];
+			if (note->ref_item >= end)
+				break;
+			rc = queue_push(&nq, note->first, note->last);
+		}
+		if (rc == 0 && nq.count) {
+			float used = items_height(e, start, end) + (repeat ? e->tables[repeat - 1].header_height : 0);
+			rc = place_notes(e, &nq, text_h - used - sep);
+		}
 		i = end;
 	}
-	if (e->npages == 0)
+	free(nq.q);
+	free(order);
+	if (rc == 0 && e->npages == 0)
 		return add_page(e, 0, 0);
-	return 0;
+	return rc;
 }
 
 /* Running heads: the current chapter (or the title), left off pages that open a chapter. */

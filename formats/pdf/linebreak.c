@@ -25,6 +25,7 @@
 #define FINAL_HYPHEN_DEMERITS 5000
 #define ADJ_DEMERITS 10000
 #define AWFUL_BADNESS 1e7
+#define EMERGENCY_CUT_PENALTY 500
 
 enum { CUT_NONE, CUT_HYPHEN, CUT_ANY };
 
@@ -221,13 +222,23 @@ static void mark_hyphens(builder *b, size_t s, size_t t)
 				b->cuts[i] = CUT_HYPHEN;
 }
 
+/* Any grapheme boundary may break a word wider than the line, except before punctuation. */
 static void mark_graphemes(builder *b, size_t s, size_t t)
 {
-	uint8_t *brk = b->cuts + s;
-	u8_grapheme_breaks((const uint8_t *)b->p->text + s, t - s, (char *)brk);
-	for (size_t i = 1; i < t - s; i++)
-		brk[i] = brk[i] ? CUT_ANY : CUT_NONE;
-	brk[0] = CUT_NONE;
+	size_t n = t - s;
+	if (grow((void **)&b->e->gscratch, &b->e->gscratchcap, n, 1))
+		return;
+	char *brk = (char *)b->e->gscratch;
+	const char *text = b->p->text;
+	u8_grapheme_breaks((const uint8_t *)text + s, n, brk);
+	for (size_t i = 1; i < n; i++) {
+		if (!brk[i] || b->cuts[s + i])
+			continue;
+		size_t k = s + i;
+		uint32_t c = pdf_utf8_next(text, t, &k);
+		if (uc_is_alnum(c))
+			b->cuts[s + i] = CUT_ANY;
+	}
 }
 
 static float segment_width(builder *b, size_t s, size_t t)
@@ -261,7 +272,7 @@ static int emit_segment(builder *b, size_t s, size_t t)
 			float hw = 0;
 			if (b->cuts[at] == CUT_HYPHEN)
 				hw = char_width(b, box->style, pdf_fonts_resolve(&b->e->fonts, box->face, '-'), '-');
-			if (push_penalty(p, b->cuts[at] == CUT_HYPHEN ? HYPHEN_PENALTY : 0, hw,
+			if (push_penalty(p, b->cuts[at] == CUT_HYPHEN ? HYPHEN_PENALTY : EMERGENCY_CUT_PENALTY, hw,
 			                 b->cuts[at] == CUT_HYPHEN, box->style))
 				return GALLEY_ENOMEM;
 			box = NULL;
@@ -301,6 +312,8 @@ static int end_line_atoms(pdf_para *p, int penalty)
 		return GALLEY_ENOMEM;
 	return 0;
 }
+
+static bool is_legal_break(const pdf_para *p, size_t i);
 
 static int build_atoms(pdf_engine *e, pdf_para *p, float width, bool hyphenate)
 {
@@ -353,6 +366,31 @@ static int build_atoms(pdf_engine *e, pdf_para *p, float width, bool hyphenate)
 			return rc;
 	}
 	return end_line_atoms(p, -PDF_INF_PENALTY);
+}
+
+int pdf_para_measure(pdf_engine *e, pdf_para *p, float *min, float *natural)
+{
+	int rc = build_atoms(e, p, 1e9f, false);
+	if (rc)
+		return rc;
+	float run = 0, widest = 0, total = 0;
+	for (size_t i = 0; i < p->natoms; i++) {
+		const pdf_atom *a = &p->atoms[i];
+		if (a->type == PDF_BOX) {
+			run += a->width;
+			total += a->width;
+		} else {
+			if (a->type == PDF_GLUE && !a->fil)
+				total += a->width;
+			if (is_legal_break(p, i) || a->type == PDF_GLUE)
+				run = 0;
+		}
+		if (run > widest)
+			widest = run;
+	}
+	*min = widest;
+	*natural = total;
+	return 0;
 }
 
 /* ---- Knuth-Plass ---------------------------------------------------- */
@@ -575,6 +613,7 @@ static int emit_line(pdf_engine *e, const pdf_para *p, size_t from, size_t to, b
 	e->proto.anchor = -1;
 	e->proto.heading = 0;
 	e->proto.title = NULL;
+	e->proto.toc_anchor = -1;
 	return 0;
 }
 
@@ -606,7 +645,9 @@ static int emit_lines(pdf_engine *e, kp *k, int best, float x)
 		size_t from = prev == 0 ? 0 : line_start(k->p, a->pos);
 		double natural;
 		double r = adjustment_ratio(k, a, b->pos, &natural);
-		rc = emit_line(e, k->p, from, b->pos, b->hyphen, (float)k->width, x, r, natural);
+		/* an explicit hyphen's break is flagged too, but has nothing to add */
+		bool hyphen = b->hyphen && k->p->atoms[b->pos].width > 0;
+		rc = emit_line(e, k->p, from, b->pos, hyphen, (float)k->width, x, r, natural);
 		prev = chain[i];
 	}
 	free(chain);
@@ -640,7 +681,8 @@ static int greedy_lines(pdf_engine *e, pdf_para *p, float width, float x)
 		if (!last_ok)
 			last_ok = p->natoms - 1;
 		const pdf_atom *b = &p->atoms[last_ok];
-		int rc = emit_line(e, p, from, last_ok, b->type == PDF_PENALTY && b->flagged, width, x, 0, last_w);
+		int rc = emit_line(e, p, from, last_ok, b->type == PDF_PENALTY && b->flagged && b->width > 0, width, x, 0,
+		                   last_w);
 		if (rc)
 			return rc;
 		from = line_start(p, last_ok);

@@ -27,6 +27,12 @@ static const galley_param_spec pdf_params[] = {
     {"ragged", NULL, "PDF: ragged-right text instead of justified"},
     {"number-sections", NULL, "PDF: number the headings (1, 1.1, 1.1.1)"},
     {"chapter-breaks", NULL, "PDF: start each level-1 heading on a new page"},
+    {"toc", NULL, "PDF: a table of contents after the title, with page numbers and links"},
+    {"title-page", NULL, "PDF: the title block on a page of its own"},
+    {"twoside", NULL, "PDF: mirrored margins, page numbers outside, chapters open on right-hand pages"},
+    {"bleed", "LENGTH", "PDF: extend the page by LENGTH (3mm, 0.125in) with TrimBox and BleedBox set"},
+    {"crop-marks", NULL, "PDF: trim marks in the bleed area (3mm of bleed unless --bleed says)"},
+    {"print", NULL, "PDF: print-on-demand preset: no links or bookmarks, warn about images under 300 dpi"},
     {NULL, NULL, NULL},
 };
 
@@ -88,7 +94,7 @@ static int parse_paper(const char *s, pdf_settings *set)
 	const char *wend;
 	if (!parse_length(wbuf, &w, &wend))
 		return -1;
-	if (*wend == '\0' && isalpha((unsigned char)x[strlen(x) - 1])) {
+	if (*wend == '\0' && isdigit((unsigned char)wbuf[wl - 1]) && isalpha((unsigned char)x[strlen(x) - 1])) {
 		/* the width had no unit of its own: take the height's */
 		double h1;
 		const char *unit = x + 1;
@@ -161,6 +167,23 @@ static int read_settings(pdf_settings *set, const galley_doc *doc, const galley_
 	set->ragged = flag(opts, "ragged");
 	set->number_sections = flag(opts, "number-sections");
 	set->chapter_breaks = flag(opts, "chapter-breaks");
+	set->toc = flag(opts, "toc");
+	set->title_page = flag(opts, "title-page");
+	set->twoside = flag(opts, "twoside");
+	set->crop_marks = flag(opts, "crop-marks");
+	set->print = flag(opts, "print");
+	if (set->twoside) {
+		/* the same measure on both sides: a narrower inner margin, a wider outer one */
+		float total = set->margin_inner + set->margin_outer;
+		set->margin_inner = total * 0.42f;
+		set->margin_outer = total * 0.58f;
+		set->chapter_breaks = true;
+	}
+	const char *bl = galley_options_param(opts, "bleed");
+	double bleed = set->crop_marks ? 3 * MM : 0;
+	if (bl && (!parse_length(bl, &bleed, NULL) || bleed > 72))
+		return galley_error_set(err, GALLEY_EUSAGE, opts, 0, 0, "--bleed '%s': expected a length such as 3mm", bl);
+	set->bleed = (float)bleed;
 	set->epoch = -1;
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
 	if (sde && *sde) {
@@ -237,7 +260,8 @@ static int open_document(pdf_engine *e, galley_error *err)
 	HPDF_UseUTFEncodings(e->pdf);
 	HPDF_SetCurrentEncoder(e->pdf, "UTF-8");
 	HPDF_SetCompressionMode(e->pdf, HPDF_COMP_ALL);
-	HPDF_SetPageMode(e->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
+	if (!e->set.print)
+		HPDF_SetPageMode(e->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
 	return pdf_fonts_init(&e->fonts, e->pdf, e->set.families, e->opts, err);
 }
 
@@ -252,7 +276,12 @@ static void engine_free(pdf_engine *e)
 	free(e->links);
 	free(e->items);
 	free(e->pages);
+	free(e->tables);
+	free(e->notes);
+	free(e->note_ranges);
+	free(e->anchor_page);
 	free(e->scratch);
+	free(e->gscratch);
 	strmap_free(&e->anchors);
 	arena_free(&e->mem);
 }

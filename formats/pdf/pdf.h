@@ -84,13 +84,15 @@ enum {
 	PDF_ST_NOHYPH = 1 << 1, /* code, URLs */
 	PDF_ST_LINK = 1 << 2,
 	PDF_ST_CODE = 1 << 3,
-	PDF_ST_GRAY = 1 << 4
+	PDF_ST_GRAY = 1 << 4,
+	PDF_ST_QUIET = 1 << 5 /* a link set in the text colour (contents) */
 };
 
 typedef struct pdf_style {
 	float size;
 	float rise;
 	uint16_t link; /* index + 1 into the link table, 0 = none */
+	uint16_t note; /* a footnote reference's number, 0 = none */
 	uint8_t face;  /* main face */
 	uint8_t flags;
 } pdf_style;
@@ -149,12 +151,14 @@ typedef struct pdf_engine pdf_engine;
 
 /** Appends text in a style to a paragraph. */
 int pdf_para_add(pdf_engine *e, pdf_para *p, const char *text, size_t len, uint16_t style);
+/** The widest unbreakable stretch and the width of the text set on one line. */
+int pdf_para_measure(pdf_engine *e, pdf_para *p, float *min, float *natural);
 /** Breaks a paragraph into lines of `width`, appended through pdf_engine's line callback. */
 int pdf_para_break(pdf_engine *e, pdf_para *p, float width, float x);
 
 /* ---- the engine (layout.c) ----------------------------------------- */
 
-enum { PDF_V_LINE, PDF_V_SPACE, PDF_V_PAGEBREAK };
+enum { PDF_V_LINE, PDF_V_SPACE, PDF_V_PAGEBREAK, PDF_V_RULE, PDF_V_IMAGE };
 
 enum {
 	PDF_DECO_NONE,
@@ -170,18 +174,42 @@ typedef struct pdf_vitem {
 	uint8_t deco;
 	uint8_t heading; /* level of a heading's first line, 0 otherwise */
 	float height;  /* line box height or space */
+	float dy;      /* drawn this far below the current position (table cells) */
 	float ascent;  /* baseline below the line box's top */
 	pdf_line line;
 	const char *label; /* PDF_DECO_LABEL */
 	uint16_t label_style;
 	float bg_x, bg_w;
+	HPDF_Image image; /* PDF_V_IMAGE: drawn at line.x over line.width, height less a gap */
 	float deco_x;      /* right edge of the label / left of the task box */
 	int anchor;        /* destination placed here, -1 = none */
+	uint16_t table;    /* table index + 1 for a table's lines and rules */
+	bool header_row;   /* part of a table's header (repeated after a page break) */
 	const char *title; /* a heading's plain text (outline, running head) */
+	int toc_anchor;    /* a contents entry's heading: leader and page number drawn after the text */
 } pdf_vitem;
+
+/* A table's header items, repeated at the top of a page the table continues on. */
+typedef struct pdf_table {
+	size_t header_first, header_last;
+	float header_height;
+} pdf_table;
+
+/* A run of footnote items [first, last) set at the foot of a page. */
+typedef struct pdf_range {
+	size_t first, last;
+} pdf_range;
+
+/* A footnote's items, laid out after the main text, and the line of its first reference. */
+typedef struct pdf_note {
+	size_t first, last;
+	size_t ref_item; /* SIZE_MAX when never referenced in the text */
+} pdf_note;
 
 typedef struct pdf_page {
 	size_t first, last; /* vitems [first, last) */
+	size_t notes_first, notes_count; /* ranges in e->note_ranges */
+	int repeat_table;   /* table index + 1 whose header opens this page */
 	int chapter_opening;
 	const char *running; /* header text or NULL */
 } pdf_page;
@@ -196,6 +224,12 @@ typedef struct pdf_settings {
 	bool ragged;
 	bool number_sections;
 	bool chapter_breaks;
+	bool print; /* print-on-demand preset: no links or outline, image resolution checked */
+	bool toc;
+	bool title_page;
+	bool twoside;
+	bool crop_marks;
+	float bleed;
 	long long epoch; /* SOURCE_DATE_EPOCH, or -1 */
 } pdf_settings;
 
@@ -218,14 +252,24 @@ struct pdf_engine {
 	size_t nitems, itemcap;
 	pdf_page *pages;
 	size_t npages, pagecap;
+	pdf_table *tables;
+	size_t ntables, tablecap;
+	size_t main_end;  /* items past this are footnotes */
+	pdf_note *notes;  /* per footnote number (1..nnotes) */
+	int nnotes;
+	pdf_range *note_ranges;
+	size_t nnote_ranges, note_rangecap;
 	pdf_para **paras; /* every paragraph, for freeing */
 	size_t nparas, paracap;
 	int nanchors;
+	int *anchor_page; /* page index of each anchor, filled by rendering */
 	strmap anchors; /* heading id -> anchor + 1 */
 
 	/* line breaking scratch */
 	uint8_t *scratch;
 	size_t scratchcap;
+	uint8_t *gscratch; /* grapheme breaks */
+	size_t gscratchcap;
 
 	/* state of the block being laid out, used by pdf_para_break's lines */
 	float cur_ascent_ratio;

@@ -3,9 +3,12 @@
  * shading, list labels and task boxes, running heads and page numbers,
  * link annotations, destinations and the outline.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <hpdf_pages.h>
 
 #include "pdf.h"
 
@@ -25,9 +28,12 @@ typedef struct painter {
 	int color; /* 0 black, 1 link, 2 gray */
 	float tx, ty; /* text position set by the last move */
 	galley_buf text;
+	galley_buf tj; /* the TJ operator being built */
 	span spans[MAX_SPANS];
 	int nspans;
 	HPDF_Destination *dests;
+	float left; /* this page's left margin */
+	float off;  /* the bleed: trim box origin inside the media box */
 } painter;
 
 static const float link_rgb[3] = {0.05f, 0.2f, 0.55f};
@@ -56,7 +62,7 @@ static void show(painter *pt, int face, const pdf_style *st, const char *s, size
 		pt->font = font;
 		pt->font_size = st->size;
 	}
-	set_color(pt, st->link ? 1 : (st->flags & PDF_ST_GRAY) ? 2 : 0);
+	set_color(pt, st->link && !(st->flags & PDF_ST_QUIET) ? 1 : (st->flags & PDF_ST_GRAY) ? 2 : 0);
 	HPDF_Page_MoveTextPos(pt->page, x - pt->tx, y - pt->ty);
 	pt->tx = x;
 	pt->ty = y;
@@ -80,6 +86,83 @@ static void note_span(painter *pt, const pdf_style *st, float x0, float x1, floa
 	if (pt->nspans == MAX_SPANS)
 		return;
 	pt->spans[pt->nspans++] = (span){x0, x1, baseline, st->size, st->link, strike};
+}
+
+/*
+ * Text runs as TJ arrays written straight into the page's content stream:
+ * one operator for each stretch of a line in one face, the space between
+ * words given as a displacement. libharu has no TJ, and its Tj per word
+ * doubles the content and the time spent compressing it. With the UTF-8
+ * encoder and Identity-H a glyph's code is its BMP code point, two bytes.
+ */
+typedef struct tj_run {
+	bool open;
+	int face;
+	const pdf_style *st;
+	float end_x; /* where the reader's pen stands after the run so far */
+} tj_run;
+
+static void tj_flush(painter *pt, tj_run *run)
+{
+	if (!run->open)
+		return;
+	galley_buf_puts(&pt->tj, "] TJ\n");
+	HPDF_PageAttr attr = (HPDF_PageAttr)pt->page->attr;
+	if (!pt->tj.failed)
+		HPDF_Stream_Write(attr->stream, pt->tj.data, (HPDF_UINT)pt->tj.len);
+	pt->tj.len = 0;
+	run->open = false;
+}
+
+static void tj_string(galley_buf *b, const char *s, size_t len)
+{
+	galley_buf_putc(b, '(');
+	for (size_t i = 0; i < len;) {
+		uint32_t c = pdf_utf8_next(s, len, &i);
+		unsigned char bytes[2] = {(unsigned char)(c >> 8), (unsigned char)(c & 0xFF)};
+		for (int k = 0; k < 2; k++) {
+			unsigned char ch = bytes[k];
+			if (ch == '(' || ch == ')' || ch == '\\')
+				galley_buf_putc(b, '\\');
+			if (ch == '\r')
+				galley_buf_puts(b, "\\r");
+			else
+				galley_buf_putc(b, ch);
+		}
+	}
+	galley_buf_putc(b, ')');
+}
+
+static void tj_text(painter *pt, tj_run *run, int face, const pdf_style *st, const char *s, size_t len, float x,
+                    float width, float baseline)
+{
+	int color = st->link && !(st->flags & PDF_ST_QUIET) ? 1 : (st->flags & PDF_ST_GRAY) ? 2 : 0;
+	bool same = run->open && run->face == face && run->st->size == st->size && run->st->rise == st->rise &&
+	            color == pt->color;
+	if (!same) {
+		tj_flush(pt, run);
+		HPDF_Font font = pdf_fonts_handle(&pt->e->fonts, face);
+		if (!font)
+			return;
+		if (font != pt->font || st->size != pt->font_size) {
+			HPDF_Page_SetFontAndSize(pt->page, font, st->size);
+			pt->font = font;
+			pt->font_size = st->size;
+		}
+		set_color(pt, color);
+		float y = baseline + st->rise;
+		HPDF_Page_MoveTextPos(pt->page, x - pt->tx, y - pt->ty);
+		pt->tx = x;
+		pt->ty = y;
+		galley_buf_putc(&pt->tj, '[');
+		run->open = true;
+		run->face = face;
+		run->st = st;
+	} else if (x - run->end_x > 0.0005f || run->end_x - x > 0.0005f) {
+		galley_buf_printf(&pt->tj, "%.1f", (double)((run->end_x - x) * 1000.0f / st->size));
+	}
+	tj_string(&pt->tj, s, len);
+	run->end_x = x + width;
 }
 
 /* Glue's width on a line set with adjustment ratio r. */
@@ -113,6 +196,7 @@ static void draw_line_text(painter *pt, const pdf_line *ln, float left, float ba
 	if (r > 1e6f)
 		r = 0;
 	const pdf_atom *last_box = NULL;
+	tj_run run = {false, 0, NULL, 0};
 	for (uint32_t i = ln->first; i < ln->last; i++) {
 		const pdf_atom *a = &p->atoms[i];
 		if (a->type == PDF_GLUE) {
@@ -123,7 +207,7 @@ static void draw_line_text(painter *pt, const pdf_line *ln, float left, float ba
 			continue;
 		if (a->len) {
 			const pdf_style *st = &e->styles[a->style];
-			show(pt, a->face, st, p->text + a->off, a->len, x, baseline + st->rise);
+			tj_text(pt, &run, a->face, st, p->text + a->off, a->len, x, a->width, baseline);
 			note_span(pt, st, x, x + a->width, baseline);
 			last_box = a;
 		}
@@ -131,8 +215,32 @@ static void draw_line_text(painter *pt, const pdf_line *ln, float left, float ba
 	}
 	if (ln->hyphen && last_box) {
 		const pdf_style *st = &e->styles[last_box->style];
-		show(pt, pdf_fonts_resolve(&e->fonts, last_box->face, '-'), st, "-", 1, x, baseline + st->rise);
+		int face = pdf_fonts_resolve(&e->fonts, last_box->face, '-');
+		float w = (float)pdf_fonts_width(&e->fonts, face, '-') * st->size / 1000.0f;
+		tj_text(pt, &run, face, st, "-", 1, x, w, baseline);
 	}
+	tj_flush(pt, &run);
+}
+
+/* A contents entry's dotted leader and page number, right-aligned at deco_x. */
+static void draw_toc_leader(painter *pt, const pdf_vitem *v, float left, float baseline)
+{
+	pdf_engine *e = pt->e;
+	char num[24];
+	snprintf(num, sizeof(num), "%d", e->anchor_page[v->toc_anchor] + 1);
+	pdf_style st = {e->set.size, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, 0), 0};
+	int id = pdf_style_get(e, &st);
+	if (id < 0)
+		return;
+	const pdf_style *sp = &e->styles[id];
+	float nw = pdf_text_width(e, num, strlen(num), (uint16_t)id);
+	float right = left + v->deco_x;
+	/* dots on a grid common to all entries, so they line up down the page */
+	float step = e->set.size * 0.55f, dot = pdf_text_width(e, ".", 1, (uint16_t)id);
+	float start = left + v->line.x + v->line.natural + step * 0.5f, end = right - nw - step * 0.5f;
+	for (float x = left + step * ceilf((start - left) / step); x + dot <= end; x += step)
+		show(pt, sp->face, sp, ".", 1, x, baseline);
+	show(pt, sp->face, sp, num, strlen(num), right - nw, baseline);
 }
 
 static void draw_task_box(painter *pt, float x, float baseline, bool done)
@@ -161,10 +269,12 @@ static void draw_spans(painter *pt)
 			HPDF_Page_LineTo(pt->page, s->x1, s->y + s->size * 0.28f);
 			HPDF_Page_Stroke(pt->page);
 		}
-		if (!s->link)
+		if (!s->link || e->set.print)
 			continue;
 		const pdf_link *lk = &e->links[s->link - 1];
-		HPDF_Rect rect = {s->x0, s->y - s->size * 0.25f, s->x1, s->y + s->size * 0.85f};
+		/* annotations live in default user space, outside the bleed's translation */
+		float o = pt->off;
+		HPDF_Rect rect = {s->x0 + o, s->y - s->size * 0.25f + o, s->x1 + o, s->y + s->size * 0.85f + o};
 		HPDF_Annotation annot = NULL;
 		if (lk->uri)
 			annot = HPDF_Page_CreateURILinkAnnot(pt->page, rect, lk->uri);
@@ -179,7 +289,7 @@ static void draw_spans(painter *pt)
 static void draw_line(painter *pt, const pdf_vitem *v, float top)
 {
 	pdf_engine *e = pt->e;
-	float left = e->set.margin_inner;
+	float left = pt->left;
 	float baseline = top - v->ascent;
 	if (v->codebg) {
 		HPDF_Page_SetGrayFill(pt->page, 0.94f);
@@ -202,9 +312,64 @@ static void draw_line(painter *pt, const pdf_vitem *v, float top)
 	}
 	if (v->line.para)
 		draw_line_text(pt, &v->line, left, baseline);
+	if (v->toc_anchor >= 0)
+		draw_toc_leader(pt, v, left, baseline);
 	HPDF_Page_EndText(pt->page);
 	set_color(pt, 0);
 	draw_spans(pt);
+}
+
+static void draw_rule(painter *pt, const pdf_vitem *v, float top)
+{
+	float y = top - v->height / 2;
+	float left = pt->left + v->line.x;
+	HPDF_Page_SetLineWidth(pt->page, v->ascent);
+	HPDF_Page_MoveTo(pt->page, left, y);
+	HPDF_Page_LineTo(pt->page, left + v->line.width, y);
+	HPDF_Page_Stroke(pt->page);
+}
+
+/* Draws items [first, last) from `y` down; returns where they end. */
+static float draw_items(painter *pt, size_t first, size_t last, float y)
+{
+	for (size_t i = first; i < last; i++) {
+		const pdf_vitem *v = &pt->e->items[i];
+		if (v->kind == PDF_V_LINE)
+			draw_line(pt, v, y - v->dy);
+		else if (v->kind == PDF_V_RULE)
+			draw_rule(pt, v, y);
+		else if (v->kind == PDF_V_IMAGE && v->image) {
+			float h = v->height - pt->e->set.leading * 0.4f;
+			HPDF_Page_DrawImage(pt->page, v->image, pt->left + v->line.x, y - h, v->line.width, h);
+		}
+		y -= v->height;
+	}
+	return y;
+}
+
+/* The page's footnotes above the bottom margin, under a short rule. */
+static void draw_notes(painter *pt, const pdf_page *pg)
+{
+	pdf_engine *e = pt->e;
+	float total = 0;
+	for (size_t r = 0; r < pg->notes_count; r++) {
+		const pdf_range *nr = &e->note_ranges[pg->notes_first + r];
+		for (size_t i = nr->first; i < nr->last; i++)
+			total += e->items[i].height;
+	}
+	if (total <= 0)
+		return;
+	float y = e->set.margin_bottom + total;
+	float measure = e->set.page_w - e->set.margin_inner - e->set.margin_outer;
+	float ry = y + e->set.leading * 0.5f;
+	HPDF_Page_SetLineWidth(pt->page, 0.4f);
+	HPDF_Page_MoveTo(pt->page, pt->left, ry);
+	HPDF_Page_LineTo(pt->page, pt->left + measure * 0.3f, ry);
+	HPDF_Page_Stroke(pt->page);
+	for (size_t r = 0; r < pg->notes_count; r++) {
+		const pdf_range *nr = &e->note_ranges[pg->notes_first + r];
+		y = draw_items(pt, nr->first, nr->last, y);
+	}
 }
 
 static void draw_centered(painter *pt, const char *text, int style, float y, float cx)
@@ -242,19 +407,81 @@ static void draw_furniture(painter *pt, const pdf_page *pg, size_t number)
 {
 	pdf_engine *e = pt->e;
 	const pdf_settings *s = &e->set;
-	float cx = s->margin_inner + (s->page_w - s->margin_inner - s->margin_outer) / 2;
+	float measure = s->page_w - s->margin_inner - s->margin_outer;
+	float cx = pt->left + measure / 2;
 	char num[24];
 	snprintf(num, sizeof(num), "%zu", number);
-	pdf_style st = {s->size * 0.9f, 0, 0, PDF_FACE(PDF_ROLE_BODY, 0), 0};
+	pdf_style st = {s->size * 0.9f, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, 0), 0};
 	int id = pdf_style_get(e, &st);
-	if (id >= 0)
-		draw_centered(pt, num, id, s->margin_bottom * 0.5f, cx);
+	if (id >= 0) {
+		float nx = cx;
+		if (s->twoside) {
+			/* on the outer edge of the text block */
+			float w = pdf_text_width(e, num, strlen(num), (uint16_t)id);
+			nx = number % 2 ? pt->left + measure - w / 2 : pt->left + w / 2;
+		}
+		draw_centered(pt, num, id, s->margin_bottom * 0.5f, nx);
+	}
 	if (pg->running && *pg->running) {
-		pdf_style hs = {s->size * 0.85f, 0, 0, PDF_FACE(PDF_ROLE_BODY, PDF_ITALIC), PDF_ST_GRAY};
+		pdf_style hs = {s->size * 0.85f, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, PDF_ITALIC), PDF_ST_GRAY};
 		id = pdf_style_get(e, &hs);
 		if (id >= 0)
 			draw_centered(pt, pg->running, id, s->page_h - s->margin_top * 0.55f, cx);
 	}
+}
+
+static float page_left(const pdf_engine *e, size_t index)
+{
+	/* page 1 is a right-hand page: its inner margin is on the left */
+	return e->set.twoside && index % 2 ? e->set.margin_outer : e->set.margin_inner;
+}
+
+static HPDF_Array box_array(HPDF_Page page, float x0, float y0, float x1, float y1)
+{
+	HPDF_Array a = HPDF_Array_New(page->mmgr);
+	if (a) {
+		HPDF_Array_AddReal(a, x0);
+		HPDF_Array_AddReal(a, y0);
+		HPDF_Array_AddReal(a, x1);
+		HPDF_Array_AddReal(a, y1);
+	}
+	return a;
+}
+
+/*
+ * The bleed: the media box grows by it on every side, and the trim and bleed
+ * boxes say where the page is cut (libharu sets only the media box, so they
+ * go in through its dictionary API). Crop marks stand in the bleed, in line
+ * with the trim edges, clear of the page itself.
+ */
+static void set_bleed(painter *pt, HPDF_Page page)
+{
+	const pdf_settings *s = &pt->e->set;
+	float b = s->bleed, w = s->page_w, h = s->page_h;
+	HPDF_Array trim = box_array(page, b, b, b + w, b + h);
+	HPDF_Array bleed = box_array(page, 0, 0, w + 2 * b, h + 2 * b);
+	if (trim)
+		HPDF_Dict_Add(page, "TrimBox", trim);
+	if (bleed)
+		HPDF_Dict_Add(page, "BleedBox", bleed);
+	if (s->crop_marks) {
+		float gap = b * 0.3f;
+		float xs[2] = {b, b + w}, ys[2] = {b, b + h};
+		HPDF_Page_SetLineWidth(page, 0.25f);
+		HPDF_Page_SetGrayStroke(page, 0);
+		for (int i = 0; i < 2; i++)
+			for (int j = 0; j < 2; j++) {
+				float x = xs[i], y = ys[j];
+				float ex = i ? w + 2 * b : 0, ey = j ? h + 2 * b : 0;
+				float dx = i ? gap : -gap, dy = j ? gap : -gap;
+				HPDF_Page_MoveTo(page, x, y + dy);
+				HPDF_Page_LineTo(page, x, ey);
+				HPDF_Page_MoveTo(page, x + dx, y);
+				HPDF_Page_LineTo(page, ex, y);
+			}
+		HPDF_Page_Stroke(page);
+	}
+	HPDF_Page_Concat(page, 1, 0, 0, 1, b, b);
 }
 
 /*
@@ -277,14 +504,38 @@ static int place_anchors(pdf_engine *e, HPDF_Page *pages, HPDF_Destination *dest
 	for (size_t p = 0; p < e->npages; p++) {
 		const pdf_page *pg = &e->pages[p];
 		float y = e->set.page_h - e->set.margin_top;
+		if (pg->repeat_table)
+			y -= e->tables[pg->repeat_table - 1].header_height;
+		/* footnotes: their first line's anchor, at the foot of the page */
+		float ny = e->set.margin_bottom;
+		for (size_t r = 0; r < pg->notes_count; r++) {
+			const pdf_range *nr = &e->note_ranges[pg->notes_first + r];
+			for (size_t i = nr->first; i < nr->last; i++)
+				ny += e->items[i].height;
+		}
+		for (size_t r = 0; r < pg->notes_count; r++) {
+			const pdf_range *nr = &e->note_ranges[pg->notes_first + r];
+			for (size_t i = nr->first; i < nr->last; i++) {
+				const pdf_vitem *v = &e->items[i];
+				if (v->anchor >= 0 && v->anchor < e->nanchors && !dests[v->anchor]) {
+					HPDF_Destination d = HPDF_Page_CreateDestination(pages[p]);
+					if (d)
+						set_xyz(d, ny + v->height * 0.3f + e->set.bleed);
+					dests[v->anchor] = d;
+					e->anchor_page[v->anchor] = (int)p;
+				}
+				ny -= v->height;
+			}
+		}
 		for (size_t i = pg->first; i < pg->last; i++) {
 			const pdf_vitem *v = &e->items[i];
 			if (v->anchor >= 0 && v->anchor < e->nanchors && !dests[v->anchor]) {
 				HPDF_Destination d = HPDF_Page_CreateDestination(pages[p]);
 				if (d)
-					set_xyz(d, y + v->height * 0.3f);
+					set_xyz(d, y + v->height * 0.3f + e->set.bleed);
 				dests[v->anchor] = d;
-				if (v->heading && v->title && d) {
+				e->anchor_page[v->anchor] = (int)p;
+				if (v->heading && v->title && d && !e->set.print) {
 					int lv = v->heading;
 					HPDF_Outline parent = NULL;
 					for (int k = lv - 1; k >= 1 && !parent; k--)
@@ -309,12 +560,13 @@ int pdf_render(pdf_engine *e)
 {
 	HPDF_Page *pages = calloc(e->npages ? e->npages : 1, sizeof(*pages));
 	HPDF_Destination *dests = calloc((size_t)e->nanchors + 1, sizeof(*dests));
+	e->anchor_page = calloc((size_t)e->nanchors + 1, sizeof(int));
 	painter pt;
 	memset(&pt, 0, sizeof(pt));
 	pt.e = e;
 	pt.dests = dests;
 	int rc = 0;
-	if (!pages || !dests) {
+	if (!pages || !dests || !e->anchor_page) {
 		rc = GALLEY_ENOMEM;
 		goto cleanup;
 	}
@@ -324,26 +576,32 @@ int pdf_render(pdf_engine *e)
 			rc = GALLEY_EINTERNAL;
 			goto cleanup;
 		}
-		HPDF_Page_SetWidth(pages[p], e->set.page_w);
-		HPDF_Page_SetHeight(pages[p], e->set.page_h);
+		HPDF_Page_SetWidth(pages[p], e->set.page_w + 2 * e->set.bleed);
+		HPDF_Page_SetHeight(pages[p], e->set.page_h + 2 * e->set.bleed);
 	}
 	place_anchors(e, pages, dests);
 	for (size_t p = 0; p < e->npages; p++) {
 		const pdf_page *pg = &e->pages[p];
 		pt.page = pages[p];
+		pt.left = page_left(e, p);
+		pt.off = e->set.bleed;
+		if (e->set.bleed > 0)
+			set_bleed(&pt, pages[p]);
 		float y = e->set.page_h - e->set.margin_top;
-		for (size_t i = pg->first; i < pg->last; i++) {
-			const pdf_vitem *v = &e->items[i];
-			if (v->kind == PDF_V_LINE)
-				draw_line(&pt, v, y);
-			y -= v->height;
+		if (pg->repeat_table) {
+			const pdf_table *t = &e->tables[pg->repeat_table - 1];
+			y = draw_items(&pt, t->header_first, t->header_last, y);
 		}
-		draw_furniture(&pt, pg, p + 1);
+		draw_items(&pt, pg->first, pg->last, y);
+		draw_notes(&pt, pg);
+		if (pg->last > pg->first || pg->notes_count)
+			draw_furniture(&pt, pg, p + 1);
 	}
-	if (pt.text.failed)
+	if (pt.text.failed || pt.tj.failed)
 		rc = GALLEY_ENOMEM;
 cleanup:
 	galley_buf_free(&pt.text);
+	galley_buf_free(&pt.tj);
 	free(pages);
 	free(dests);
 	return rc;

@@ -1,5 +1,6 @@
 """Shared helpers of the robustness tests: the registry as the CLI lists it,
 and checks that tell a crash or a broken output apart from a clean result."""
+import html.parser
 import io
 import json
 import os
@@ -95,9 +96,32 @@ def output_problem(writer, path, fragment=False):
         return data_problem(fh.read(), fragment)
 
 
-ACTIVE = re.compile(rb"<\s*(script|iframe|frame|object|embed|applet|base|meta\s+http-equiv)\b"
-                    rb"|\son[a-z]+\s*=|(href|src|action|formaction|xlink:href)\s*=\s*[\"']?\s*(javascript|vbscript):",
-                    re.IGNORECASE)
+ACTIVE_ELEMENTS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta", "link"}
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "background", "poster", "data", "cite", "longdesc",
+                  "usemap", "xlink:href", "srcset", "srcdoc"}
+
+
+class ActiveFinder(html.parser.HTMLParser):
+    """Collects the elements and attributes a browser would run, as its HTML parser sees them."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ACTIVE_ELEMENTS and not (tag == "meta" and all(k in ("charset", "name", "content")
+                                                                  for k, _ in attrs)):
+            self.found.append("<%s>" % tag)
+        for name, value in attrs:
+            value = re.sub(r"[\x00-\x20]", "", value or "").lower()
+            if name.startswith("on"):
+                self.found.append("%s= on <%s>" % (name, tag))
+            elif name == "srcdoc" or (name in URL_ATTRIBUTES and value.startswith(("javascript:", "vbscript:"))):
+                self.found.append("%s=%r on <%s>" % (name, value[:40], tag))
+            elif name in URL_ATTRIBUTES and value.startswith("data:") and not value.startswith("data:image/"):
+                self.found.append("%s=%r on <%s>" % (name, value[:40], tag))
+
+    handle_startendtag = handle_starttag
 
 
 def markup_parts(data):
@@ -120,7 +144,9 @@ def active_content(path):
     with open(path, "rb") as fh:
         data = fh.read()
     for name, part in markup_parts(data):
-        m = ACTIVE.search(part)
-        if m:
-            return "%s carries active content: %r" % (name, part[max(0, m.start() - 60):m.end() + 60])
+        finder = ActiveFinder()
+        finder.feed(part.decode("utf-8", errors="replace"))
+        finder.close()
+        if finder.found:
+            return "%s carries active content: %s" % (name, ", ".join(finder.found[:10]))
     return None
