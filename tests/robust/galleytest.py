@@ -104,13 +104,16 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "background", "poster",
 class ActiveFinder(html.parser.HTMLParser):
     """Collects the elements and attributes a browser would run, as its HTML parser sees them."""
 
-    def __init__(self):
+    def __init__(self, html_elements=True):
         super().__init__(convert_charrefs=True)
         self.found = []
+        # <link> and <meta> are ordinary elements in DocBook and in an EPUB package document
+        self.html_elements = html_elements
 
     def handle_starttag(self, tag, attrs):
-        if tag in ACTIVE_ELEMENTS and not (tag == "meta" and all(k in ("charset", "name", "content")
-                                                                  for k, _ in attrs)):
+        benign = ((tag == "meta" and all(k in ("charset", "name", "content") for k, _ in attrs))
+                  or (tag == "link" and dict(attrs).get("rel") == "stylesheet"))
+        if self.html_elements and tag in ACTIVE_ELEMENTS and not benign:
             self.found.append("<%s>" % tag)
         for name, value in attrs:
             value = re.sub(r"[\x00-\x20]", "", value or "").lower()
@@ -137,6 +140,13 @@ def markup_parts(data):
     return [("output", data)]
 
 
+def is_html(name, part):
+    """True for an HTML or XHTML document (not DocBook, not an EPUB package or NCX)."""
+    head = part[:2048].lower()
+    return (name.endswith((".xhtml", ".html", ".htm")) or b"http://www.w3.org/1999/xhtml" in head
+            or head.lstrip().startswith(b"<!doctype html"))
+
+
 def active_content(path):
     """A description of active content (script, iframe, on*, javascript:) in a markup output, or None."""
     if not os.path.isfile(path):
@@ -144,7 +154,7 @@ def active_content(path):
     with open(path, "rb") as fh:
         data = fh.read()
     for name, part in markup_parts(data):
-        finder = ActiveFinder()
+        finder = ActiveFinder(is_html(name, part))
         finder.feed(part.decode("utf-8", errors="replace"))
         finder.close()
         if finder.found:

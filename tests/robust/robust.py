@@ -285,7 +285,9 @@ def interrupted(signame):
     for writer in gt.writers(GALLEY):
         ref = os.path.join(d, "ref." + writer)
         start = time.monotonic()
-        r = subprocess.run([GALLEY, "-q", "-t", writer, src, "-o", ref], capture_output=True, timeout=600)
+        # a fixed date makes every writer's output reproducible, so whole means byte-identical
+        env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
+        r = subprocess.run([GALLEY, "-q", "-t", writer, src, "-o", ref], capture_output=True, timeout=600, env=env)
         full_time = time.monotonic() - start
         if r.returncode != 0:
             fail("%s: reference conversion to %s failed: %s" % (signame, writer, r.stderr))
@@ -293,7 +295,7 @@ def interrupted(signame):
         outcomes = set()
         for frac in (0.05, 0.3, 0.6, 0.85, 0.95, 1.05):
             out = os.path.join(d, "out." + writer)
-            p = subprocess.Popen([GALLEY, "-q", "-t", writer, src, "-o", out], stderr=subprocess.PIPE)
+            p = subprocess.Popen([GALLEY, "-q", "-t", writer, src, "-o", out], stderr=subprocess.PIPE, env=env)
             time.sleep(full_time * frac)
             p.send_signal(sig)
             _, err = p.communicate(timeout=600)
@@ -328,8 +330,8 @@ def front_matter_cases():
          r"in\.md:2:7: error: front matter key 'date' must be a string"),
         ("author a nested list", b"---\nauthor: [[a, b]]\n---\n\nText\n", INPUT,
          r"in\.md:2:\d+: error: front matter key 'author' must be a string or a list of strings"),
-        ("front matter a list", b"---\n- a\n- b\n---\n\nText\n", INPUT,
-         r"in\.md:2:1: error: front matter must be a mapping"),
+        # YAML that is not a mapping is no front matter: the lines are read as Markdown
+        ("front matter a list", b"---\n- a\n- b\n---\n\nText\n", OK, None),
         ("unknown key a mapping", b"---\ntitle: T\nextra: {a: 1}\n---\n\nText\n", OK,
          r"in\.md:3:8: warning: front matter key 'extra' is not a string; left out"),
         ("binary tag", b"---\ntitle: !!binary aGVsbG8=\n---\n\nText\n", OK, None),
