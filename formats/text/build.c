@@ -165,6 +165,8 @@ static size_t url_at(const char *s, size_t pos, size_t limit, const char **prefi
 {
 	static const char *const schemes[] = {"https://", "http://", "ftp://", "mailto:", "www."};
 	size_t i, start = pos;
+	if (!strchr("hHfFmMwW", s[pos]) || !s[pos])
+		return 0;
 	if (pos > 0 && (is_alnum((unsigned char)s[pos - 1]) || s[pos - 1] == '/' || s[pos - 1] == '@'))
 		return 0;
 	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {

@@ -271,8 +271,10 @@ static int weak_kind(const cls *c, const tx_line *l)
 /* A line starting in lower case carries on the sentence of the line before (unless a mode was asked for). */
 static bool continues_sentence(const cls *c, size_t k)
 {
+	if (k >= c->n || k == 0)
+		return false;
 	const tx_line *l = line_at(c, k);
-	return k > 0 && !is_gap(c, k - 1) && uc_is_lower(l->first) && !l->marker && !l->rule &&
+	return !is_gap(c, k - 1) && uc_is_lower(l->first) && !l->marker && !l->rule &&
 	       !tx_is_sentence_end(line_at(c, k - 1)->last_bare) && !c->ctx->mode_asked;
 }
 
@@ -680,9 +682,10 @@ static void emit_paragraph(cls *c)
 		const run_info *r = &c->runs[i];
 		if (!ctx->wrap && !ctx->force_join && r->end > i && r->max_width <= 60 &&
 		    (c->blank_before || i == 0)) {
-			last = r->end;
-			hard = true;
-			why = "its short lines are kept as lines (not wrapped text)";
+			while (last < r->end && !line_at(c, last + 1)->marker && !line_at(c, last + 1)->rule)
+				last++;
+			hard = last > i;
+			why = hard ? "its short lines are kept as lines (not wrapped text)" : "it is a line of prose";
 		} else {
 			last = paragraph_extent(c, i, &why);
 			if (last > i && !ctx->force_join) {

@@ -326,6 +326,47 @@ def positions(g, d, sample):
     equal((mail["line"], mail["column"]), (5, 42), "a link on the third line of a joined paragraph")
 
 
+def from_stdin(g, data, *extra):
+    code, out, err = run(g, "-f", "text", "-t", "json", *extra, "-", stdin=data)
+    equal(code, 0, f"exit code for {data[:40]!r}: {err}")
+    return json.loads(out)
+
+
+@case
+def edges(g, d, sample):
+    for empty in (b"", b"\n\n\n", b"\xef\xbb\xbf", b"\xff\xfe"):
+        equal(from_stdin(g, empty)["document"]["children"], [], f"nothing in {empty!r}")
+    one = from_stdin(g, b"Hello")
+    equal([(t, text(b)) for t, b in blocks(one)], [("paragraph", "Hello")], "a single line without a line end")
+    deep = from_stdin(g, b"".join(b"  " * k + b"- level %d\n" % k for k in range(9)))
+    depth = max(sum(1 for a in path if a == "bullet_list") for path in list_paths(deep["document"]))
+    equal(depth, 6, "lists nest at most six deep")
+    equal(len(of_type(deep, "list_item")), 9, "no item lost past the deepest list")
+    loose = from_stdin(g, b"Intro line\n- first\n\n  more about the first\n\n- second\n")
+    lst = of_type(loose, "bullet_list")[0]
+    equal([c["type"] for c in lst["children"][0]["children"]], ["paragraph", "paragraph"], "an item's own paragraph")
+    equal(lst["tight"], False, "a list with a blank line inside is loose")
+    paren = from_stdin(g, b"Steps:\n(a) first\n(b) second\n")
+    equal([(o["start"], o["delimiter"]) for o in of_type(paren, "ordered_list")], [(1, ")")], "(a) items")
+    roman = from_stdin(g, b"Parts:\ni. one\nii. two\niii. three\niv. four\nv. five\n")
+    equal(len(of_type(roman, "list_item")), 5, "a roman list, i. to v., is one list")
+    ascii_art = from_stdin(g, b"Not Markdown\n\n# heading?\n**bold?** and *em?* and `code?`\n")
+    equal(of_type(ascii_art, "strong") + of_type(ascii_art, "emph") + of_type(ascii_art, "code"), [],
+          "no Markdown inlines")
+
+
+def list_paths(root):
+    """Every root-to-leaf path of node types, iteratively."""
+    stack = [(root, [])]
+    while stack:
+        node, path = stack.pop()
+        path = path + [node["type"]]
+        kids = node.get("children", [])
+        if not kids:
+            yield path
+        stack.extend((k, path) for k in kids)
+
+
 def main():
     g, d, sample, name = sys.argv[1:5]
     CASES[name](g, d, sample)
