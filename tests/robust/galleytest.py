@@ -104,13 +104,16 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "background", "poster",
 class ActiveFinder(html.parser.HTMLParser):
     """Collects the elements and attributes a browser would run, as its HTML parser sees them."""
 
-    def __init__(self):
+    def __init__(self, html):
         super().__init__(convert_charrefs=True)
+        self.html = html  # element names count only in HTML (DocBook and OPF have their own <link>, <meta>)
         self.found = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in ACTIVE_ELEMENTS and not (tag == "meta" and all(k in ("charset", "name", "content")
-                                                                  for k, _ in attrs)):
+        a = dict(attrs)
+        own_stylesheet = tag == "link" and a.get("rel") == "stylesheet" and ":" not in (a.get("href") or ":")
+        plain_meta = tag == "meta" and all(k in ("charset", "name", "content") for k in a)
+        if self.html and tag in ACTIVE_ELEMENTS and not (own_stylesheet or plain_meta):
             self.found.append("<%s>" % tag)
         for name, value in attrs:
             value = re.sub(r"[\x00-\x20]", "", value or "").lower()
@@ -144,7 +147,10 @@ def active_content(path):
     with open(path, "rb") as fh:
         data = fh.read()
     for name, part in markup_parts(data):
-        finder = ActiveFinder()
+        head = part.lstrip()[:300].lower()
+        html = name.endswith((".xhtml", ".html")) or b"<html" in head or b"<!doctype html" in head or (
+            name == "output" and not head.startswith(b"<?xml"))
+        finder = ActiveFinder(html)
         finder.feed(part.decode("utf-8", errors="replace"))
         finder.close()
         if finder.found:
