@@ -266,9 +266,14 @@ static int weak_kind(const cls *c, const tx_line *l)
 	return WEAK_BARE;
 }
 
-/* A line starting in lower case carries on the sentence of the line before (unless a mode was asked for). */
+/*
+ * A line starting in lower case carries on the sentence of the line before
+ * (unless a mode was asked for). Past the last line nothing does.
+ */
 static bool continues_sentence(const cls *c, size_t k)
 {
+	if (k >= c->n)
+		return false;
 	const tx_line *l = line_at(c, k);
 	return k > 0 && !is_gap(c, k - 1) && uc_is_lower(l->first) && !l->marker && !l->rule &&
 	       !tx_is_sentence_end(line_at(c, k - 1)->last_bare) && !c->ctx->mode_asked;
