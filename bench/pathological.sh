@@ -3,7 +3,7 @@
 # Growth of galley's time on the pathological inputs (tests/pathological/
 # generate.py): each case at 1x, 2x, 4x and 8x a base size (SCALE, default
 # 0.5 of the test sizes), converted into every writer, the median of RUNS
-# runs (default 3). Prints the times and the ratios to the 1x time; linear
+# runs (default 3). Prints the CPU times and the ratios to the 1x time; linear
 # growth gives about 2, 4 and 8, quadratic 4, 16 and 64. Peak memory of the
 # 8x run from /usr/bin/time -v. CASES narrows the cases (space-separated).
 set -eu
@@ -18,12 +18,11 @@ writers=$($galley --list-formats | awk 'NR > 1 && $3 == "yes" { print $1 }')
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
-# seconds of one conversion (the exit status is reported, not fatal: refusals are timed too)
+# CPU seconds (user + system) of one conversion: steadier than wall time on a
+# busy machine. The exit status is not fatal: refusals are timed too.
 time_one() {
-  start=$(date +%s.%N)
-  "$galley" -q -t "$2" "$1" -o "$work/out" 2>/dev/null || true
-  end=$(date +%s.%N)
-  awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f\n", b - a }'
+  /usr/bin/time -f '%U %S' -o "$work/cpu" "$galley" -q -t "$2" "$1" -o "$work/out" 2>/dev/null || true
+  awk 'END { printf "%.4f\n", $1 + $2 }' "$work/cpu"
 }
 
 printf '%-22s %-6s %9s %9s %9s %9s   %6s %6s %6s  %9s\n' case writer 1x 2x 4x 8x r2 r4 r8 peak8x

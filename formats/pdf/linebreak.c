@@ -111,8 +111,12 @@ int pdf_para_add(pdf_engine *e, pdf_para *p, const char *text, size_t len, uint1
 		const char *sub = NULL;
 		if (c == '\t' || c == '\r' || (c < 0x20 && c != '\n') || c == 0x7F)
 			sub = " ";
-		else if (c > 0xFFFF || (c == 0xFFFD && i - at == 1)) {
-			/* libharu's UTF-8 encoder keeps to the BMP */
+		else if (c > 0xFFFD || (c == 0xFFFD && i - at == 1)) {
+			/*
+			 * libharu's UTF-8 encoder keeps to the BMP; libunibreak takes
+			 * U+FFFF for the end of the text (and asserts), and U+FFFE is no
+			 * character either
+			 */
 			if (c > 0xFFFF && !e->nonbmp_reported++)
 				galley_report(e->opts, GALLEY_WARNING, 0, 0,
 				              "U+%04X and other characters beyond U+FFFF cannot be set in PDF; they print "

@@ -268,7 +268,10 @@ static int weak_kind(const cls *c, const tx_line *l)
 	return WEAK_BARE;
 }
 
-/* A line starting in lower case carries on the sentence of the line before (unless a mode was asked for). */
+/*
+ * A line starting in lower case carries on the sentence of the line before
+ * (unless a mode was asked for). Past the last line nothing does.
+ */
 static bool continues_sentence(const cls *c, size_t k)
 {
 	if (k >= c->n || k == 0)

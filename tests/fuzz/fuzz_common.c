@@ -28,21 +28,25 @@ void fuzz_init(void)
 	xmlSetGenericErrorFunc(NULL, silent);
 }
 
-const galley_format *fuzz_reader(uint8_t selector)
+/* The format `selector` picks among those `can` accepts, in registry order. */
+static const galley_format *pick(uint8_t selector, bool (*can)(const galley_format *))
 {
-	size_t readers = 0, pick;
+	size_t count = 0, n;
 	for (size_t i = 0; i < galley_format_count(); i++)
-		readers += galley_format_can_read(galley_format_at(i));
-	if (readers == 0)
-		abort(); /* a build without readers cannot be fuzzed */
-	pick = selector % readers;
+		count += can(galley_format_at(i));
+	if (count == 0)
+		abort(); /* a build without readers or writers cannot be fuzzed */
+	n = selector % count;
 	for (size_t i = 0; i < galley_format_count(); i++) {
 		const galley_format *f = galley_format_at(i);
-		if (galley_format_can_read(f) && pick-- == 0)
+		if (can(f) && n-- == 0)
 			return f;
 	}
 	abort();
 }
+
+const galley_format *fuzz_reader(uint8_t selector) { return pick(selector, galley_format_can_read); }
+const galley_format *fuzz_writer(uint8_t selector) { return pick(selector, galley_format_can_write); }
 
 unsigned fuzz_flags(uint8_t selector)
 {
@@ -169,12 +173,14 @@ static void check_error(const char *what, int rc, const galley_error *err)
 	}
 }
 
-void fuzz_convert(const galley_format *reader, const uint8_t *data, size_t len, unsigned flags,
-                  const galley_param *meta, size_t nmeta)
+void fuzz_convert(const galley_format *reader, const galley_format *writer, const uint8_t *data, size_t len,
+                  unsigned flags, const galley_param *meta, size_t nmeta)
 {
 	galley_options opts = GALLEY_OPTIONS_INIT;
 	galley_error err;
 	galley_doc *doc = NULL;
+	unsigned char *out = NULL;
+	size_t out_len = 0;
 	opts.flags = flags;
 	opts.source_name = "fuzz";
 	opts.resource_path = GALLEY_FUZZ_RESOURCES;
@@ -185,18 +191,11 @@ void fuzz_convert(const galley_format *reader, const uint8_t *data, size_t len, 
 		check_error(galley_format_name(reader), rc, &err);
 		return;
 	}
-	for (size_t i = 0; i < galley_format_count(); i++) {
-		const galley_format *w = galley_format_at(i);
-		unsigned char *out = NULL;
-		size_t out_len = 0;
-		if (!galley_format_can_write(w))
-			continue;
-		rc = galley_write(doc, galley_format_name(w), &opts, &out, &out_len, &err);
-		if (rc)
-			check_error(galley_format_name(w), rc, &err);
-		else
-			check_output(w, flags, out, out_len);
-		galley_free(out);
-	}
+	rc = galley_write(doc, galley_format_name(writer), &opts, &out, &out_len, &err);
+	if (rc)
+		check_error(galley_format_name(writer), rc, &err);
+	else
+		check_output(writer, flags, out, out_len);
+	galley_free(out);
 	galley_doc_free(doc);
 }

@@ -3,7 +3,8 @@
  * reader, into every writer; the same bytes also arrive as -M metadata.
  *
  * Input: the YAML between the --- fences. Its first line, when it is
- * "key=value", is also given as outside metadata.
+ * "key=value", is also given as outside metadata. The writer is picked by the
+ * input's length.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (doc.failed)
 		abort();
 	size_t nmeta = first_line_metadata(data, size, scratch, &pair);
-	fuzz_convert(markdown, doc.data, doc.len, 0, &pair, nmeta);
+	fuzz_convert(markdown, fuzz_writer((uint8_t)(size % 251)), doc.data, doc.len, 0, &pair, nmeta);
 	galley_buf_free(&doc);
 	free(scratch);
 	return 0;

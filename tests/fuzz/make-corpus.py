@@ -3,9 +3,10 @@
 
 Writes the seed corpus of fuzz target NAME into OUTDIR from the documents in
 the repository (tests/data, samples, tests/fuzz/seeds, tests/fuzz/regress).
-For fuzz_convert each document is seeded once for every reader: byte 0 picks
-the reader in registry order (as `galley --list-formats` lists them), byte 1
-the option flags (0).
+For fuzz_convert each document is seeded once for every reader, the writers
+taken in turn: byte 0 picks the reader and byte 2 the writer in registry
+order (as `galley --list-formats` lists them), byte 1 the option flags (0).
+Spec files (tests/data) give their examples, twenty to a seed.
 """
 import hashlib
 import os
@@ -15,10 +16,23 @@ import sys
 MAX_SEED = 65536
 
 
-def readers(galley):
+def formats(galley, column):
     out = subprocess.run([galley, "--list-formats"], check=True, capture_output=True, text=True).stdout
     rows = [line.split() for line in out.splitlines()[1:]]
-    return [row[0] for row in rows if len(row) > 2 and row[1] == "yes"]
+    return [row[0] for row in rows if len(row) > 2 and row[column] == "yes"]
+
+
+FENCE = b"```````````````````````````````` example"
+
+
+def spec_examples(data):
+    """The Markdown of each example of a CommonMark-style spec, in groups of 20."""
+    examples = []
+    for part in data.split(FENCE)[1:]:
+        md = part.split(b"\n.\n", 1)[0].lstrip(b"\n")
+        examples.append(md.replace("\u2192".encode(), b"\t"))
+    for i in range(0, len(examples), 20):
+        yield b"\n\n".join(examples[i:i + 20])
 
 
 def documents(src):
@@ -29,7 +43,10 @@ def documents(src):
                 path = os.path.join(root, f)
                 with open(path, "rb") as fh:
                     data = fh.read()
-                if data and len(data) <= MAX_SEED:
+                if FENCE in data:
+                    for k, group in enumerate(spec_examples(data)):
+                        yield "%s-%d" % (f, k), group
+                elif data and len(data) <= MAX_SEED:
                     yield f, data
 
 
@@ -52,10 +69,11 @@ def main():
     os.makedirs(outdir, exist_ok=True)
     count = 0
     if name == "convert":
-        names = readers(galley)
-        for _, data in documents(src):
-            for i in range(len(names)):
-                write(outdir, bytes([i, 0]) + data)
+        readers, writers = formats(galley, 1), formats(galley, 2)
+        for k, (_, data) in enumerate(documents(src)):
+            for i in range(len(readers)):
+                # every reader, and the writers in turn: each writer sees every document kind
+                write(outdir, bytes([i, 0, (k + i) % len(writers)]) + data)
                 count += 1
     elif name == "frontmatter":
         regress = os.path.join(src, "tests/fuzz/regress/frontmatter")

@@ -2,7 +2,7 @@
 """run.py GALLEY CASE
 
 Generates the pathological input CASE (generate.py, base size) and converts
-it with every reader of the Markdown family that the registry has and into
+it with the markdown and the text reader (when built) into
 every writer: galley must succeed or refuse cleanly (exit 1 with a message),
 never crash, and its output must be well-formed. Time limits are CTest's.
 """
@@ -26,7 +26,8 @@ def main():
         src = os.path.join(tmp, case + ".md")
         with open(src, "w") as fh:
             fh.write(generate.CASES[case](1))
-        readers = [r for r in gt.readers(galley) if r in ("markdown", "gfm", "commonmark", "text")]
+        # one reader of each kind (gfm and commonmark are dialects of the markdown reader)
+        readers = [r for r in gt.readers(galley) if r in ("markdown", "text")]
         for reader in readers:
             for writer in gt.writers(galley):
                 out = os.path.join(tmp, "out." + writer)

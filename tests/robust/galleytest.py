@@ -104,12 +104,16 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "background", "poster",
 class ActiveFinder(html.parser.HTMLParser):
     """Collects the elements and attributes a browser would run, as its HTML parser sees them."""
 
-    def __init__(self):
+    def __init__(self, html):
         super().__init__(convert_charrefs=True)
+        self.html = html  # element names count only in HTML (DocBook and OPF have their own <link>, <meta>)
         self.found = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in ACTIVE_ELEMENTS and not self.inert(tag, attrs):
+        a = dict(attrs)
+        own_stylesheet = tag == "link" and a.get("rel") == "stylesheet" and ":" not in (a.get("href") or ":")
+        plain_meta = tag == "meta" and all(k in ("charset", "name", "content") for k in a)
+        if self.html and tag in ACTIVE_ELEMENTS and not (own_stylesheet or plain_meta):
             self.found.append("<%s>" % tag)
         for name, value in attrs:
             value = re.sub(r"[\x00-\x20]", "", value or "").lower()
@@ -121,21 +125,6 @@ class ActiveFinder(html.parser.HTMLParser):
                 self.found.append("%s=%r on <%s>" % (name, value[:40], tag))
 
     handle_startendtag = handle_starttag
-
-    @staticmethod
-    def inert(tag, attrs):
-        """A <meta> that only states metadata (HTML, or an EPUB package's), a <link> to a stylesheet inside,
-        or DocBook's <link> (no rel: a cross-reference, whose URL the attribute checks still see)."""
-        keys = {k for k, _ in attrs}
-        if tag == "meta":
-            return keys <= {"charset", "name", "content", "property", "refines", "scheme", "id"}
-        if tag == "link":
-            a = dict(attrs)
-            href = a.get("href") or ""
-            if "rel" not in a and "href" not in a:
-                return True
-            return a.get("rel") == "stylesheet" and not re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//", href)
-        return False
 
 
 def markup_parts(data):
@@ -158,7 +147,10 @@ def active_content(path):
     with open(path, "rb") as fh:
         data = fh.read()
     for name, part in markup_parts(data):
-        finder = ActiveFinder()
+        head = part.lstrip()[:300].lower()
+        html = name.endswith((".xhtml", ".html")) or b"<html" in head or b"<!doctype html" in head or (
+            name == "output" and not head.startswith(b"<?xml"))
+        finder = ActiveFinder(html)
         finder.feed(part.decode("utf-8", errors="replace"))
         finder.close()
         if finder.found:
