@@ -150,6 +150,7 @@ void pdf_fonts_free(pdf_fonts *f)
 	for (int i = 0; i < f->count; i++) {
 		free(f->faces[i].path);
 		free(f->faces[i].widths);
+		free(f->faces[i].known);
 		if (f->faces[i].charset)
 			FcCharSetDestroy(f->faces[i].charset);
 	}
@@ -160,9 +161,27 @@ void pdf_fonts_free(pdf_fonts *f)
 	memset(f, 0, sizeof(*f));
 }
 
-static bool face_has(const pdf_fonts *f, int face, uint32_t cp)
+/* Whether a face has a glyph; BMP answers are cached in bit sets (a lookup per character adds up). */
+static bool face_has(pdf_fonts *f, int face, uint32_t cp)
 {
-	return f->faces[face].charset && !f->faces[face].failed && FcCharSetHasChar(f->faces[face].charset, cp);
+	pdf_face *fc = &f->faces[face];
+	if (!fc->charset || fc->failed)
+		return false;
+	if (cp > 0xFFFF)
+		return FcCharSetHasChar(fc->charset, cp);
+	if (!fc->known) {
+		fc->known = calloc(2, 65536 / 8);
+		if (!fc->known)
+			return FcCharSetHasChar(fc->charset, cp);
+		fc->has = fc->known + 65536 / 8;
+	}
+	uint8_t bit = (uint8_t)(1u << (cp & 7));
+	if (!(fc->known[cp >> 3] & bit)) {
+		fc->known[cp >> 3] |= bit;
+		if (FcCharSetHasChar(fc->charset, cp))
+			fc->has[cp >> 3] |= bit;
+	}
+	return (fc->has[cp >> 3] & bit) != 0;
 }
 
 /* A fontconfig font that has `cp`, added as a face; -1 when none. */

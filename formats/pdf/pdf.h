@@ -36,6 +36,8 @@ typedef struct pdf_face {
 	FcCharSet *charset;
 	HPDF_Font font;  /* loaded on first use */
 	int16_t *widths; /* per BMP code point, 1/1000 em; INT16_MIN when not read yet */
+	uint8_t *known;  /* coverage bits looked up so far, per BMP code point */
+	uint8_t *has;    /* coverage bits: the face has a glyph */
 	bool failed;
 } pdf_face;
 
