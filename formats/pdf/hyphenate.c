@@ -73,7 +73,8 @@ pdf_hyphenator *pdf_hyphenator_new(const char *lang, const galley_options *opts)
 	HyphenDict *d = load_patterns(lang);
 	if (!d) {
 		galley_report(opts, GALLEY_WARNING, 0, 0,
-		              "no hyphenation patterns for language '%s' in " HYPHEN_DIR "; words are not hyphenated",
+		              "no hyphenation patterns for language '%s' in " HYPHEN_DIR
+		              "; words are not hyphenated",
 		              lang);
 		return NULL;
 	}
@@ -112,7 +113,8 @@ int pdf_hyphenate(pdf_hyphenator *h, const char *word, size_t len, uint8_t *poin
 	int *pos = NULL, *cut = NULL;
 	int found = 0;
 	memset(hyphens, 0, sizeof(hyphens));
-	if (hnj_hyphen_hyphenate2(h->dict, (const char *)lower, (int)len, hyphens, NULL, &rep, &pos, &cut) == 0 &&
+	if (hnj_hyphen_hyphenate2(h->dict, (const char *)lower, (int)len, hyphens, NULL, &rep, &pos, &cut) ==
+	        0 &&
 	    !rep) {
 		/*
 		 * hyphens[i] odd: a break after byte i (libhyphen counts bytes even
@@ -125,7 +127,8 @@ int pdf_hyphenate(pdf_hyphenator *h, const char *word, size_t len, uint8_t *poin
 		for (size_t i = 0; i + 1 < len; i++) {
 			chars += ((unsigned char)word[i] & 0xC0) != 0x80;
 			bool boundary = ((unsigned char)word[i + 1] & 0xC0) != 0x80;
-			if ((hyphens[i] & 1) && boundary && chars >= h->left_min && total - chars >= h->right_min) {
+			if ((hyphens[i] & 1) && boundary && chars >= h->left_min &&
+			    total - chars >= h->right_min) {
 				points[i + 1] = 1;
 				found++;
 			}

@@ -25,7 +25,7 @@ typedef struct painter {
 	HPDF_Page page;
 	HPDF_Font font;
 	float font_size;
-	int color; /* 0 black, 1 link, 2 gray */
+	int color;    /* 0 black, 1 link, 2 gray */
 	float tx, ty; /* text position set by the last move */
 	galley_buf text;
 	galley_buf tj; /* the TJ operator being built */
@@ -154,12 +154,12 @@ static void put_tenths(galley_buf *b, float v)
 		galley_buf_putc(b, buf[--n]);
 }
 
-static void tj_text(painter *pt, tj_run *run, int face, const pdf_style *st, const char *s, size_t len, float x,
-                    float width, float baseline)
+static void tj_text(painter *pt, tj_run *run, int face, const pdf_style *st, const char *s, size_t len,
+                    float x, float width, float baseline)
 {
 	int color = st->link && !(st->flags & PDF_ST_QUIET) ? 1 : (st->flags & PDF_ST_GRAY) ? 2 : 0;
-	bool same = run->open && run->face == face && run->st->size == st->size && run->st->rise == st->rise &&
-	            color == pt->color;
+	bool same = run->open && run->face == face && run->st->size == st->size &&
+	            run->st->rise == st->rise && color == pt->color;
 	if (!same) {
 		tj_flush(pt, run);
 		HPDF_Font font = pdf_fonts_handle(&pt->e->fonts, face);
@@ -295,7 +295,8 @@ static void draw_spans(painter *pt)
 		const pdf_link *lk = &e->links[s->link - 1];
 		/* annotations live in default user space, outside the bleed's translation */
 		float o = pt->off;
-		HPDF_Rect rect = {s->x0 + o, s->y - s->size * 0.25f + o, s->x1 + o, s->y + s->size * 0.85f + o};
+		HPDF_Rect rect = {s->x0 + o, s->y - s->size * 0.25f + o, s->x1 + o,
+		                  s->y + s->size * 0.85f + o};
 		HPDF_Annotation annot = NULL;
 		if (lk->uri)
 			annot = HPDF_Page_CreateURILinkAnnot(pt->page, rect, lk->uri);
@@ -361,7 +362,8 @@ static float draw_items(painter *pt, size_t first, size_t last, float y)
 			draw_rule(pt, v, y);
 		else if (v->kind == PDF_V_IMAGE && v->image) {
 			float h = v->height - pt->e->set.leading * 0.4f;
-			HPDF_Page_DrawImage(pt->page, v->image, pt->left + v->line.x, y - h, v->line.width, h);
+			HPDF_Page_DrawImage(pt->page, v->image, pt->left + v->line.x, y - h, v->line.width,
+			                    h);
 		}
 		y -= v->height;
 	}
@@ -548,30 +550,38 @@ static int place_anchors(pdf_engine *e, HPDF_Page *pages, HPDF_Destination *dest
 				ny -= v->height;
 			}
 		}
-		for (size_t i = pg->first; i < pg->last; i++) {
-			const pdf_vitem *v = &e->items[i];
-			if (v->anchor >= 0 && v->anchor < e->nanchors && !dests[v->anchor]) {
-				HPDF_Destination d = HPDF_Page_CreateDestination(pages[p]);
-				if (d)
-					set_xyz(d, y + v->height * 0.3f + e->set.bleed);
-				dests[v->anchor] = d;
-				e->anchor_page[v->anchor] = (int)p;
-				if (v->heading && v->title && d && !e->set.print) {
-					int lv = v->heading;
-					HPDF_Outline parent = NULL;
-					for (int k = lv - 1; k >= 1 && !parent; k--)
-						parent = parents[k];
-					HPDF_Outline o = HPDF_CreateOutline(e->pdf, parent, v->title, utf8);
-					if (o) {
-						HPDF_Outline_SetDestination(o, d);
-						HPDF_Outline_SetOpened(o, lv <= 1 ? HPDF_TRUE : HPDF_FALSE);
+		pdf_range rs[3];
+		size_t nr = pdf_page_ranges(pg, rs);
+		for (size_t r = 0; r < nr; r++) {
+			if (r == 1 && pg->top_float.last > pg->top_float.first)
+				y -= e->set.leading * 0.6f;
+			for (size_t i = rs[r].first; i < rs[r].last; i++) {
+				const pdf_vitem *v = &e->items[i];
+				if (v->anchor >= 0 && v->anchor < e->nanchors && !dests[v->anchor]) {
+					HPDF_Destination d = HPDF_Page_CreateDestination(pages[p]);
+					if (d)
+						set_xyz(d, y + v->height * 0.3f + e->set.bleed);
+					dests[v->anchor] = d;
+					e->anchor_page[v->anchor] = (int)p;
+					if (v->heading && v->title && d && !e->set.print) {
+						int lv = v->heading;
+						HPDF_Outline parent = NULL;
+						for (int k = lv - 1; k >= 1 && !parent; k--)
+							parent = parents[k];
+						HPDF_Outline o =
+						    HPDF_CreateOutline(e->pdf, parent, v->title, utf8);
+						if (o) {
+							HPDF_Outline_SetDestination(o, d);
+							HPDF_Outline_SetOpened(o, lv <= 1 ? HPDF_TRUE
+							                                  : HPDF_FALSE);
+						}
+						parents[lv] = o;
+						for (int k = lv + 1; k <= 6; k++)
+							parents[k] = NULL;
 					}
-					parents[lv] = o;
-					for (int k = lv + 1; k <= 6; k++)
-						parents[k] = NULL;
 				}
+				y -= v->height;
 			}
-			y -= v->height;
 		}
 	}
 	return 0;
@@ -613,9 +623,15 @@ int pdf_render(pdf_engine *e)
 			const pdf_table *t = &e->tables[pg->repeat_table - 1];
 			y = draw_items(&pt, t->header_first, t->header_last, y);
 		}
-		draw_items(&pt, pg->first, pg->last, y);
+		pdf_range rs[3];
+		size_t nr = pdf_page_ranges(pg, rs);
+		for (size_t r = 0; r < nr; r++) {
+			y = draw_items(&pt, rs[r].first, rs[r].last, y);
+			if (r == 0 && pg->top_float.last > pg->top_float.first)
+				y -= e->set.leading * 0.6f; /* a float stands apart from the text under it */
+		}
 		draw_notes(&pt, pg);
-		if (pg->last > pg->first || pg->notes_count)
+		if (pg->last > pg->first || pg->notes_count || pg->top_float.last > pg->top_float.first)
 			draw_furniture(&pt, pg, p + 1);
 	}
 	if (pt.text.failed || pt.tj.failed)

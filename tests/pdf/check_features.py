@@ -180,4 +180,12 @@ long_pages = [i for i, t in enumerate(texts) if "Longnotestart" in t or "Longnot
 check(len(long_pages) == 2 and long_pages[1] == long_pages[0] + 1,
       "a note too long for its page goes on at the foot of the next: %r" % long_pages)
 
+# a figure that does not fit waits for the next page; the text after it fills this one
+floats_md = os.path.join(os.path.dirname(RICH), "floats.md")
+r = galley([floats_md, "-q", "-o", out, "--paper", "a5"])
+p1, p2 = (subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), out, "-"], capture_output=True).stdout.decode()
+          for n in (1, 2))
+check("Textafterfigure" in p1 and "Figure one" not in p1 and p2.find("Figure one") >= 0
+      and p2.find("Figure one") < 200, "a figure that does not fit opens the next page, the text goes on")
+
 sys.exit(1 if failures else 0)
