@@ -692,7 +692,7 @@ static int layout_rule(layout *l)
 
 /* ---- tables ---------------------------------------------------------- */
 
-#define MAX_COLUMNS 64
+#define MAX_COLUMNS 128
 
 static pdf_vitem *push_rule(layout *l, float x, float width, float thickness, float height, uint16_t table)
 {
@@ -862,8 +862,11 @@ static int layout_table(layout *l, galley_node *table)
 		nrows++;
 	if (n <= 0 || nrows == 0)
 		return 0;
-	if (n > MAX_COLUMNS)
+	if (n > MAX_COLUMNS) {
+		galley_report(e->opts, GALLEY_WARNING, galley_node_line(table), galley_node_column(table),
+		              "a table of %d columns: those past %d are left out of the PDF", n, MAX_COLUMNS);
 		n = MAX_COLUMNS;
+	}
 	if (e->ntables >= UINT16_MAX - 1)
 		return 0;
 	pdf_para **cells = calloc(nrows * (size_t)n, sizeof(*cells));
