@@ -836,6 +836,29 @@ static int table_cells(layout *l, galley_node *row, pdf_para **cells, int n, boo
 	return 0;
 }
 
+/* Each column's narrowest and natural width, over the cells of every row. */
+static int measure_cells(layout *l, galley_node *table, pdf_para **cells, int n, float *min, float *nat)
+{
+	pdf_engine *e = l->e;
+	int rc = 0;
+	size_t r = 0;
+	for (int c = 0; c < n; c++)
+		min[c] = nat[c] = 0;
+	for (galley_node *row = galley_node_first_child(table); row && rc == 0;
+	     row = galley_node_next(row), r++) {
+		rc = table_cells(l, row, cells + r * (size_t)n, n, galley_node_row_is_header(row), table);
+		for (int c = 0; c < n && rc == 0; c++) {
+			float mn, nt;
+			rc = pdf_para_measure(e, cells[r * (size_t)n + c], &mn, &nt);
+			if (mn > min[c])
+				min[c] = mn;
+			if (nt > nat[c])
+				nat[c] = nt;
+		}
+	}
+	return rc;
+}
+
 static int add_table(pdf_engine *e)
 {
 	if (e->ntables == e->tablecap) {
@@ -872,20 +895,21 @@ static int layout_table(layout *l, galley_node *table)
 	pdf_para **cells = calloc(nrows * (size_t)n, sizeof(*cells));
 	if (!cells)
 		return GALLEY_ENOMEM;
-	float min[MAX_COLUMNS] = {0}, nat[MAX_COLUMNS] = {0}, w[MAX_COLUMNS], x[MAX_COLUMNS];
-	int rc = 0;
-	size_t r = 0;
-	for (galley_node *row = galley_node_first_child(table); row && rc == 0;
-	     row = galley_node_next(row), r++) {
-		rc = table_cells(l, row, cells + r * (size_t)n, n, galley_node_row_is_header(row), table);
-		for (int c = 0; c < n && rc == 0; c++) {
-			float mn, nt;
-			rc = pdf_para_measure(e, cells[r * (size_t)n + c], &mn, &nt);
-			if (mn > min[c])
-				min[c] = mn;
-			if (nt > nat[c])
-				nat[c] = nt;
-		}
+	float min[MAX_COLUMNS], nat[MAX_COLUMNS], w[MAX_COLUMNS], x[MAX_COLUMNS];
+	int rc = measure_cells(l, table, cells, n, min, nat);
+	/* a table whose narrowest columns do not fit is set smaller, down to 70% */
+	pdf_settings saved = e->set;
+	float smin = 0;
+	for (int c = 0; c < n; c++)
+		smin += min[c];
+	float room = box->width - e->set.size * (float)(n - 1);
+	if (rc == 0 && smin > room && room > 0) {
+		float scale = room / smin * 0.98f;
+		if (scale < 0.7f)
+			scale = 0.7f;
+		e->set.size *= scale;
+		e->set.leading *= scale;
+		rc = measure_cells(l, table, cells, n, min, nat);
 	}
 	float gap = e->set.size;
 	float avail = box->width - gap * (float)(n - 1);
@@ -914,7 +938,7 @@ static int layout_table(layout *l, galley_node *table)
 			e->items[e->nitems - 1].header_row = true;
 		}
 		bool in_header = true;
-		r = 0;
+		size_t r = 0;
 		for (galley_node *row = galley_node_first_child(table); row && rc == 0;
 		     row = galley_node_next(row), r++) {
 			bool header = galley_node_row_is_header(row);
@@ -944,6 +968,7 @@ static int layout_table(layout *l, galley_node *table)
 			rc = GALLEY_ENOMEM;
 		want_space(l, e->set.leading * 0.6f);
 	}
+	e->set = saved;
 	free(cells);
 	return rc;
 }
