@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unicase.h>
 
+#include "../../src/arena.h"
+#include "../../src/strmap.h"
 #include "pdf.h"
 
 #define HYPHEN_DIR "/usr/share/hyphen"
@@ -18,7 +20,16 @@
 struct pdf_hyphenator {
 	HyphenDict *dict;
 	int left_min, right_min;
+	/* words already hyphenated: text repeats its words, the patterns are slow */
+	strmap cache;
+	arena mem;
 };
+
+/* A cached result: how many points, then their byte offsets. */
+typedef struct cached_points {
+	uint8_t count;
+	uint8_t offsets[];
+} cached_points;
 
 /* "en-US" -> language "en" and region "US"; false when the tag is unusable. */
 static bool split_tag(const char *tag, char *lang, size_t lsz, char *region, size_t rsz)
@@ -84,6 +95,7 @@ pdf_hyphenator *pdf_hyphenator_new(const char *lang, const galley_options *opts)
 		return NULL;
 	}
 	h->dict = d;
+	arena_init(&h->mem);
 	/* TeX's minimums where the patterns do not say */
 	h->left_min = d->lhmin > 0 ? d->lhmin : 2;
 	h->right_min = d->rhmin > 0 ? d->rhmin : 3;
@@ -95,13 +107,45 @@ void pdf_hyphenator_free(pdf_hyphenator *h)
 	if (!h)
 		return;
 	hnj_hyphen_free(h->dict);
+	strmap_free(&h->cache);
+	arena_free(&h->mem);
 	free(h);
 }
+
+static int hyphenate_word(pdf_hyphenator *h, const char *word, size_t len, uint8_t *points);
 
 int pdf_hyphenate(pdf_hyphenator *h, const char *word, size_t len, uint8_t *points)
 {
 	if (!h || len < 5 || len > MAX_WORD)
 		return 0;
+	char key[MAX_WORD + 1];
+	memcpy(key, word, len);
+	key[len] = '\0';
+	const cached_points *c = strmap_get(&h->cache, key);
+	if (c) {
+		for (int i = 0; i < c->count; i++)
+			points[c->offsets[i]] = 1;
+		return c->count;
+	}
+	uint8_t found[MAX_WORD + 1] = {0};
+	int n = hyphenate_word(h, word, len, found);
+	cached_points *nc = arena_alloc(&h->mem, sizeof(cached_points) + (size_t)n);
+	char *nk = arena_strndup(&h->mem, word, len);
+	if (nc && nk) {
+		nc->count = 0;
+		for (size_t i = 0; i < len && nc->count < n; i++)
+			if (found[i])
+				nc->offsets[nc->count++] = (uint8_t)i;
+		strmap_put(&h->cache, nk, nc);
+	}
+	for (size_t i = 0; i < len; i++)
+		if (found[i])
+			points[i] = 1;
+	return n;
+}
+
+static int hyphenate_word(pdf_hyphenator *h, const char *word, size_t len, uint8_t *points)
+{
 	/* the patterns are lower case */
 	uint8_t lower[MAX_WORD * 2 + 8];
 	size_t llen = sizeof(lower) - 1;
