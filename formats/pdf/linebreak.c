@@ -267,7 +267,8 @@ static int emit_segment(builder *b, size_t s, size_t t)
 	memset(b->cuts + s, 0, t - s);
 	if (b->hyphenate)
 		mark_hyphens(b, s, t);
-	if (segment_width(b, s, t) > b->width)
+	/* measured only when it might not fit: no glyph is wider than two ems */
+	if ((float)(t - s) * b->e->styles[style_at(b, s)].size * 2.0f > b->width && segment_width(b, s, t) > b->width)
 		mark_graphemes(b, s, t);
 	pdf_atom *box = NULL;
 	for (size_t i = s; i < t;) {
