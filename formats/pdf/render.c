@@ -323,7 +323,6 @@ static void draw_line(painter *pt, const pdf_vitem *v, float top)
 		draw_task_box(pt, left + v->deco_x, baseline, v->deco == PDF_DECO_TASK_DONE);
 	HPDF_Page_BeginText(pt->page);
 	pt->tx = pt->ty = 0;
-	pt->font = NULL;
 	pt->color = 0;
 	if (v->deco == PDF_DECO_LABEL && v->label) {
 		const pdf_style *st = &e->styles[v->label_style];
@@ -614,6 +613,7 @@ int pdf_render(pdf_engine *e)
 	for (size_t p = 0; p < e->npages; p++) {
 		const pdf_page *pg = &e->pages[p];
 		pt.page = pages[p];
+		pt.font = NULL; /* each page starts with a fresh graphics state */
 		pt.left = page_left(e, p);
 		pt.off = e->set.bleed;
 		if (e->set.bleed > 0)
