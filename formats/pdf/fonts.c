@@ -130,7 +130,12 @@ int pdf_fonts_init(pdf_fonts *f, HPDF_Doc pdf, const char *families[PDF_ROLE_COU
 	memset(f, 0, sizeof(*f));
 	f->pdf = pdf;
 	f->opts = opts;
-	f->config = FcInitLoadConfigAndFonts();
+	/*
+	 * fontconfig's own current configuration, loaded once per process and
+	 * kept by fontconfig: reading its caches for every document would cost
+	 * more than setting a short one.
+	 */
+	f->config = FcInit() ? FcConfigGetCurrent() : NULL;
 	f->fallback = calloc(65536, 1);
 	f->reported = calloc(65536 / 8, 1);
 	if (!f->config || !f->fallback || !f->reported)
@@ -157,8 +162,6 @@ void pdf_fonts_free(pdf_fonts *f)
 	}
 	free(f->fallback);
 	free(f->reported);
-	if (f->config)
-		FcConfigDestroy(f->config);
 	memset(f, 0, sizeof(*f));
 }
 
