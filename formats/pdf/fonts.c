@@ -130,12 +130,7 @@ int pdf_fonts_init(pdf_fonts *f, HPDF_Doc pdf, const char *families[PDF_ROLE_COU
 	memset(f, 0, sizeof(*f));
 	f->pdf = pdf;
 	f->opts = opts;
-	/*
-	 * fontconfig's own current configuration, loaded once per process and
-	 * kept by fontconfig: reading its caches for every document would cost
-	 * more than setting a short one.
-	 */
-	f->config = FcInit() ? FcConfigGetCurrent() : NULL;
+	f->config = FcInitLoadConfigAndFonts();
 	f->fallback = calloc(65536, 1);
 	f->reported = calloc(65536 / 8, 1);
 	if (!f->config || !f->fallback || !f->reported)
@@ -162,6 +157,8 @@ void pdf_fonts_free(pdf_fonts *f)
 	}
 	free(f->fallback);
 	free(f->reported);
+	if (f->config)
+		FcConfigDestroy(f->config);
 	memset(f, 0, sizeof(*f));
 }
 

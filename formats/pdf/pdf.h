@@ -43,7 +43,7 @@ typedef struct pdf_face {
 
 typedef struct pdf_fonts {
 	HPDF_Doc pdf;
-	FcConfig *config; /* fontconfig's current configuration (not owned) */
+	FcConfig *config;
 	const galley_options *opts;
 	pdf_face faces[PDF_MAX_FACES];
 	uint8_t alias[PDF_MAX_FACES]; /* the slot that owns a shared file */
