@@ -144,6 +144,43 @@ int pdf_hyphenate(pdf_hyphenator *h, const char *word, size_t len, uint8_t *poin
 	return n;
 }
 
+/*
+ * Patterns in ISO 8859-1 (Debian's German ones) see the word in that
+ * encoding: one byte a character, mapped back to UTF-8 offsets here.
+ */
+static int hyphenate_latin1(pdf_hyphenator *h, const uint8_t *lower, size_t len, uint8_t *points)
+{
+	char l1[MAX_WORD + 1], hyphens[MAX_WORD + 8];
+	size_t offset[MAX_WORD + 1];
+	int n = 0;
+	for (size_t i = 0; i < len;) {
+		offset[n] = i;
+		uint32_t c = pdf_utf8_next((const char *)lower, len, &i);
+		if (c > 0xFF)
+			return 0;
+		l1[n++] = (char)c;
+	}
+	offset[n] = len;
+	l1[n] = '\0';
+	char **rep = NULL;
+	int *pos = NULL, *cut = NULL, found = 0;
+	memset(hyphens, 0, sizeof(hyphens));
+	if (hnj_hyphen_hyphenate2(h->dict, l1, n, hyphens, NULL, &rep, &pos, &cut) == 0 && !rep)
+		for (int k = h->left_min - 1; k < n - h->right_min; k++)
+			if (hyphens[k] & 1) {
+				points[offset[k + 1]] = 1;
+				found++;
+			}
+	if (rep) {
+		for (int i = 0; i < n; i++)
+			free(rep[i]);
+		free(rep);
+		free(pos);
+		free(cut);
+	}
+	return found;
+}
+
 static int hyphenate_word(pdf_hyphenator *h, const char *word, size_t len, uint8_t *points)
 {
 	/* the patterns are lower case */
@@ -152,6 +189,8 @@ static int hyphenate_word(pdf_hyphenator *h, const char *word, size_t len, uint8
 	if (!u8_tolower((const uint8_t *)word, len, NULL, NULL, lower, &llen) || llen != len)
 		return 0;
 	lower[llen] = '\0';
+	if (!h->dict->utf8)
+		return strncmp(h->dict->cset, "ISO8859-1", 9) == 0 ? hyphenate_latin1(h, lower, len, points) : 0;
 	char hyphens[MAX_WORD * 2 + 8];
 	char **rep = NULL;
 	int *pos = NULL, *cut = NULL;
