@@ -216,7 +216,8 @@ static int link_for(layout *l, const galley_node *n)
 {
 	pdf_engine *e = l->e;
 	const char *url = galley_node_url(n);
-	if (!url || galley_url_is_active(url))
+	/* libharu refuses an empty URI and strings past its limit */
+	if (!url || !*url || strlen(url) > 60000 || galley_url_is_active(url))
 		return 0;
 	if (url[0] == '#') {
 		void *a = strmap_get(&e->anchors, url + 1);

@@ -55,6 +55,12 @@ check(r.returncode == 2 and b"--paper" in r.stderr, "a bad paper size is a usage
 r = galley([RICH, "-o", out, "--margin", "1km"])
 check(r.returncode == 2, "a bad margin is a usage error")
 
+# links libharu would refuse (an empty URI) are left without an annotation, not fatal
+odd = os.path.join(WORK, "odd-links.md")
+open(odd, "w").write("[empty]() and [hash](#) and [missing](#nope) and <https://example.org/>\n")
+r = galley([odd, "-q", "-o", out])
+check(r.returncode == 0, "odd links convert: %r" % r.stderr)
+
 # structure: outline, links, Info, fonts, compression
 env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
 r = galley([RICH, "-q", "-o", out, "-M", "title=Ünïcode “Title”"], env)
