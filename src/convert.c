@@ -13,6 +13,13 @@
 /* Inputs larger than this are refused rather than read into memory. */
 #define MAX_INPUT_SIZE ((size_t)1 << 30)
 
+/*
+ * Documents nested deeper than this (block quotes, lists, emphasis...) are
+ * refused: no real text comes near it, and deeper output trips the parsers
+ * of those who read it (libxml2 stops at 256 levels, Python's json at 1000).
+ */
+#define MAX_NESTING 128
+
 static int apply_list(galley_doc *doc, const char *key, const char *value)
 {
 	if (strcmp(key, "author") == 0 || strcmp(key, "authors") == 0)
@@ -78,6 +85,26 @@ static bool is_blank(const char *data, size_t len)
 	return true;
 }
 
+static int check_nesting(const galley_doc *doc, const galley_options *opts, galley_error *err)
+{
+	galley_walk w;
+	unsigned depth = 0;
+	galley_walk_init(&w, doc->root);
+	while (galley_walk_next(&w) != GALLEY_EVENT_DONE) {
+		if (w.node == doc->root || galley_node_type_is_leaf((galley_node_type)w.node->type))
+			continue;
+		if (w.event == GALLEY_EVENT_EXIT) {
+			depth--;
+		} else if (++depth > MAX_NESTING) {
+			return galley_error_set(err, GALLEY_EINPUT, opts, w.node->line, w.node->col,
+			                        "the document nests deeper than %d levels (block quotes, lists, "
+			                        "emphasis...); galley does not convert it",
+			                        MAX_NESTING);
+		}
+	}
+	return 0;
+}
+
 int galley_read(const char *from, const char *data, size_t len, const galley_options *opts, galley_doc **out,
                 galley_error *err)
 {
@@ -97,6 +124,8 @@ int galley_read(const char *from, const char *data, size_t len, const galley_opt
 		galley_report(opts, GALLEY_WARNING, 0, 0, "the input is empty%s",
 		              data && len ? " (only white space)" : "");
 	rc = fmt->read(doc, data ? data : "", data ? len : 0, opts, err);
+	if (rc == 0)
+		rc = check_nesting(doc, opts, err);
 	if (rc == 0)
 		rc = galley_doc_apply_metadata(doc, opts, err);
 	if (rc == 0 && (rc = galley_doc_finish(doc)) != 0)
@@ -125,14 +154,23 @@ static int read_all(const char *path, char **data, size_t *len, galley_error *er
 	f = fopen(path, "rb");
 	if (!f)
 		return galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "cannot read '%s': %s", path, strerror(errno));
-	if (S_ISREG(st.st_mode) && galley_buf_grow(&buf, (size_t)st.st_size) != 0) {
-		rc = galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory reading '%s'", path);
-		goto cleanup;
+	/* a regular file is read into a buffer of its size, not the next power of two */
+	if (S_ISREG(st.st_mode) && st.st_size >= 0 && (size_t)st.st_size < MAX_INPUT_SIZE) {
+		buf.data = malloc((size_t)st.st_size + 1);
+		buf.cap = buf.data ? (size_t)st.st_size + 1 : 0;
 	}
 	for (;;) {
-		if (galley_buf_grow(&buf, 65536) != 0) {
-			rc = galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory reading '%s'", path);
-			goto cleanup;
+		if (buf.cap - buf.len <= 1) {
+			/* full: the end of the file, or it grew since stat() */
+			int ch = EOF;
+			if (buf.cap && (ch = getc(f)) == EOF)
+				break;
+			if (galley_buf_grow(&buf, 65536) != 0) {
+				rc = galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory reading '%s'", path);
+				goto cleanup;
+			}
+			if (ch != EOF)
+				buf.data[buf.len++] = (unsigned char)ch;
 		}
 		size_t n = fread(buf.data + buf.len, 1, buf.cap - buf.len - 1, f);
 		buf.len += n;

@@ -15,6 +15,7 @@ extern const galley_format galley_format_commonmark;
 extern const galley_format galley_format_text;
 extern const galley_format galley_format_html;
 extern const galley_format galley_format_json;
+extern const galley_format galley_format_docbook;
 extern const galley_format galley_format_epub;
 extern const galley_format galley_format_pdf;
 
@@ -25,6 +26,7 @@ static const galley_format *const formats[] = {
     &galley_format_text,
     &galley_format_html,
     &galley_format_json,
+    &galley_format_docbook,
     &galley_format_epub,
     &galley_format_pdf,
     NULL,

@@ -116,10 +116,64 @@ void xmlw_start(xmlw *x, const char *name) { check(x, xmlTextWriterStartElement(
 void xmlw_end(xmlw *x) { check(x, xmlTextWriterFullEndElement(x->w)); }
 void xmlw_end_empty(xmlw *x) { check(x, xmlTextWriterEndElement(x->w)); }
 
+/* What `c` becomes in an attribute value, or NULL when it stays as it is. */
+static const char *attr_escape(unsigned char c)
+{
+	switch (c) {
+	case '&':
+		return "&amp;";
+	case '<':
+		return "&lt;";
+	case '>':
+		return "&gt;";
+	case '"':
+		return "&quot;";
+	case '\n':
+		return "&#10;";
+	case '\r':
+		return "&#13;";
+	case '\t':
+		return "&#9;";
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * Attribute values are escaped here rather than by xmlTextWriterWriteAttribute,
+ * which writes every non-ASCII character as a character reference
+ * ("Tom&#xE1;s") when the document declares no encoding.
+ */
 void xmlw_attr_len(xmlw *x, const char *name, const char *value, size_t len)
 {
-	check(x, xmlTextWriterWriteAttribute(x->w, BAD_CAST name, BAD_CAST xmlw_clean(x, value, len)));
+	const char *clean = xmlw_clean(x, value, len);
+	galley_buf esc = GALLEY_BUF_INIT;
+	const char *run = clean, *p = clean;
+	while (*p && !attr_escape((unsigned char)*p))
+		p++;
+	if (!*p) {
+		check(x, xmlTextWriterStartAttribute(x->w, BAD_CAST name));
+		xmlw_raw(x, clean, (size_t)(p - clean));
+		check(x, xmlTextWriterEndAttribute(x->w));
+		return;
+	}
+	for (; *p; p++) {
+		const char *e = attr_escape((unsigned char)*p);
+		if (!e)
+			continue;
+		galley_buf_put(&esc, run, (size_t)(p - run));
+		galley_buf_puts(&esc, e);
+		run = p + 1;
+	}
+	galley_buf_put(&esc, run, (size_t)(p - run));
+	if (esc.failed)
+		x->failed = 1;
+	check(x, xmlTextWriterStartAttribute(x->w, BAD_CAST name));
+	xmlw_raw(x, esc.data ? (const char *)esc.data : "", esc.len);
+	check(x, xmlTextWriterEndAttribute(x->w));
+	galley_buf_free(&esc);
 }
+
 
 void xmlw_attr(xmlw *x, const char *name, const char *value) { xmlw_attr_len(x, name, value, (size_t)-1); }
 
@@ -133,6 +187,60 @@ void xmlw_attrf(xmlw *x, const char *name, const char *fmt, ...)
 	xmlw_attr(x, name, tmp);
 }
 
+/* ASCII bytes text needs to look at: controls but tab and newline, markup characters. */
+static const bool ascii_care[128] = {
+    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1,
+    [0x08] = 1, [0x0B] = 1, [0x0C] = 1, [0x0D] = 1, [0x0E] = 1, [0x0F] = 1, [0x10] = 1, [0x11] = 1,
+    [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1,
+    [0x1A] = 1, [0x1B] = 1, [0x1C] = 1, [0x1D] = 1, [0x1E] = 1, [0x1F] = 1, ['&'] = 1,  ['<'] = 1,
+    ['>'] = 1,
+};
+
+/* True for a byte that is not plain ASCII text. */
+static bool needs_care(unsigned char c) { return c >= 0x80 || ascii_care[c]; }
+
+/* The escape of an ASCII byte in text content, or NULL. */
+static const char *text_escape(unsigned char c)
+{
+	switch (c) {
+	case '&':
+		return "&amp;";
+	case '<':
+		return "&lt;";
+	case '>':
+		return "&gt;";
+	case '\r':
+		return "&#13;";
+	default:
+		return NULL;
+	}
+}
+
+/* Escapes and filters `len` bytes from `p` into `o` (room for five bytes each); returns the end. */
+static unsigned char *escape_text(xmlw *x, unsigned char *o, const unsigned char *p, const unsigned char *end)
+{
+	while (p < end) {
+		const char *esc;
+		size_t ok, bad;
+		if (!needs_care(*p)) {
+			*o++ = *p++;
+		} else if ((esc = text_escape(*p)) != NULL) {
+			size_t n = strlen(esc);
+			memcpy(o, esc, n);
+			o += n;
+			p++;
+		} else if ((bad = forbidden_at(p, end, &ok)) != 0) {
+			x->dropped++;
+			p += bad;
+		} else {
+			memcpy(o, p, ok);
+			o += ok;
+			p += ok;
+		}
+	}
+	return o;
+}
+
 /*
  * Escapes and filters text in one pass and hands it to the writer as raw
  * bytes. xmlTextWriterWriteString would copy every string once more, and it
@@ -141,46 +249,31 @@ void xmlw_attrf(xmlw *x, const char *name, const char *fmt, ...)
  */
 void xmlw_text(xmlw *x, const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + len, *run = p;
-	bool copied = false;
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
 	size_t ok;
-	if (len == 0)
-		return;
-	x->escaped.len = 0;
+	/* plain ASCII and valid UTF-8 go out as they are */
 	while (p < end) {
-		unsigned char c = *p;
-		const char *esc = NULL;
-		size_t skip = 0;
-		if (c >= 0x20 && c < 0x80) {
-			esc = c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : NULL;
-			skip = esc ? 1 : 0;
-			ok = 1;
-		} else if ((skip = forbidden_at(p, end, &ok)) != 0) {
-			x->dropped++;
-		} else if (c == '\r') {
-			esc = "&#13;";
-			skip = 1;
-		}
-		if (!skip) {
+		if (!needs_care(*p))
+			p++;
+		else if (*p >= 0x80 && !forbidden_at(p, end, &ok))
 			p += ok;
-			continue;
-		}
-		galley_buf_put(&x->escaped, run, (size_t)(p - run));
-		if (esc)
-			galley_buf_puts(&x->escaped, esc);
-		p += skip;
-		run = p;
-		copied = true;
+		else
+			break;
 	}
-	if (!copied) {
+	if (p == end) {
 		xmlw_raw(x, s, len);
 		return;
 	}
-	galley_buf_put(&x->escaped, run, (size_t)(end - run));
-	if (x->escaped.failed)
+	x->escaped.len = 0;
+	if (len > ((size_t)-1 - 16) / 5 || galley_buf_grow(&x->escaped, len * 5) != 0) {
 		x->failed = 1;
-	else
-		xmlw_raw(x, (const char *)x->escaped.data, x->escaped.len);
+		return;
+	}
+	size_t head = (size_t)(p - (const unsigned char *)s);
+	memcpy(x->escaped.data, s, head);
+	unsigned char *o = escape_text(x, x->escaped.data + head, p, end);
+	x->escaped.len = (size_t)(o - x->escaped.data);
+	xmlw_raw(x, (const char *)x->escaped.data, x->escaped.len);
 }
 
 void xmlw_str(xmlw *x, const char *s) { xmlw_text(x, s, strlen(s)); }

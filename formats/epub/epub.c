@@ -28,8 +28,6 @@ static const char uuid_namespace[] = "8f0c6d4e-2b1a-4c57-9e3d-6a7b5c4d3e2f";
 /* When neither SOURCE_DATE_EPOCH nor the document's date gives a time. */
 #define DEFAULT_STAMP ((time_t)315532800) /* 1980-01-01T00:00:00Z */
 
-enum { FILE_MIMETYPE, FILE_CONTAINER, FILE_OPF, FILE_NAV, FILE_NCX, FILE_CSS, FILE_COVER, FILE_TITLEPAGE, FILE_FIXED };
-
 /* ---- planning ------------------------------------------------------ */
 
 static int parse_split_level(epub_book *b)
@@ -43,8 +41,9 @@ static int parse_split_level(epub_book *b)
 	errno = 0;
 	level = strtol(v, &end, 10);
 	if (errno || end == v || *end || level < 0 || level > 6)
-		return galley_error_set(b->err, GALLEY_EUSAGE, NULL, 0, 0,
-		                        "--split-level takes a heading level from 1 to 6 (0: one file), not '%s'", v);
+		return galley_error_set(
+		    b->err, GALLEY_EUSAGE, NULL, 0, 0,
+		    "--split-level takes a heading level from 1 to 6 (0: one file), not '%s'", v);
 	b->split_level = (int)level;
 	return 0;
 }
@@ -101,7 +100,8 @@ static int place_note(epub_book *b, galley_node **defs, size_t chapter, const ga
 	epub_chapter *ch = &b->chapters[chapter];
 	int num = ref->number;
 	int *grown;
-	if (!ref->def || num <= 0 || num > galley_doc_footnote_count(b->doc) || b->note_chapter[num] || !defs[num])
+	if (!ref->def || num <= 0 || num > galley_doc_footnote_count(b->doc) || b->note_chapter[num] ||
+	    !defs[num])
 		return 0;
 	grown = realloc(ch->notes, (ch->note_count + 1) * sizeof(*grown));
 	if (!grown)
@@ -210,13 +210,46 @@ static const char *link_href(void *data, const char *url)
 
 static const char *image_src(void *data, const galley_node *image)
 {
-	epub_image *img = epub_image_for(data, image);
-	return img ? img->href : NULL;
+	epub_image *img = image->url ? epub_image_get(data, image->url, image->line, image->col) : NULL;
+	return img && img->media_type ? img->href : NULL;
+}
+
+/* Raw HTML: links as Markdown links; images embedded like Markdown images, found as they are written. */
+static const char *raw_url(void *data, const char *element, const char *url, const galley_node *at)
+{
+	epub_book *b = data;
+	epub_image *img;
+	if (!strcmp(element, "a"))
+		return link_href(data, url);
+	img = epub_image_get(b, url, at ? at->line : 0, at ? at->col : 0);
+	return img && img->media_type ? img->href : "";
+}
+
+/* Counts the <img> elements of a rendered chapter and those whose alt is empty. */
+static void count_images(epub_book *b, const galley_buf *xhtml)
+{
+	const char *p = xhtml->data ? (const char *)xhtml->data : "";
+	/* the serializer writes every attribute as name="value", with no '"' or '>' inside a value */
+	while ((p = strstr(p, "<img ")) != NULL) {
+		const char *end = strchr(p, '>');
+		const char *alt = strstr(p, " alt=\"");
+		bool empty = true;
+		if (!end)
+			break;
+		if (alt && alt < end)
+			for (alt += 6; *alt && *alt != '"'; alt++)
+				if (*alt != ' ')
+					empty = false;
+		b->images_in_text++;
+		b->images_without_alt += empty;
+		p = end;
+	}
 }
 
 /* ---- rendering --------------------------------------------------------- */
 
-static int write_chapter(epub_book *b, html_ctx *c, galley_node **defs, size_t i, galley_buf *out, xmlw *total)
+static int write_chapter(epub_book *b, html_ctx *c, galley_node **defs, size_t i, galley_buf *out,
+                         xmlw *total)
 {
 	epub_chapter *ch = &b->chapters[i];
 	char *title = ch->heading ? galley_node_plain_text(ch->heading) : NULL;
@@ -249,20 +282,23 @@ static int write_chapter(epub_book *b, html_ctx *c, galley_node **defs, size_t i
 
 static int write_chapters(epub_book *b, galley_node **defs)
 {
-	html_hooks hooks = {link_href, image_src, b};
+	html_hooks hooks = {.link_href = link_href, .image_src = image_src, .raw_url = raw_url, .data = b};
 	html_ctx c;
 	xmlw total; /* collects the counts of dropped characters for the report */
 	int rc;
 	memset(&total, 0, sizeof(total));
 	rc = html_ctx_init(&c, &total, b->doc, b->opts, &hooks, HTML_EPUB);
 	for (size_t i = 0; i < b->chapter_count && rc == 0; i++)
-		rc = write_chapter(b, &c, defs, i, &b->files[FILE_FIXED + i].data, &total);
+		rc = write_chapter(b, &c, defs, i, &b->chapters[i].xhtml, &total);
+	for (size_t i = 0; i < b->chapter_count && rc == 0; i++)
+		count_images(b, &b->chapters[i].xhtml);
 	if (rc == 0) {
 		html_report_dropped(&c);
 		if (b->dead_links)
-			galley_report(b->opts, GALLEY_WARNING, 0, 0,
-			              "%zu link(s) to targets that are not in the book were written without an href",
-			              b->dead_links);
+			galley_report(
+			    b->opts, GALLEY_WARNING, 0, 0,
+			    "%zu link(s) to targets that are not in the book were written without an href",
+			    b->dead_links);
 	}
 	html_ctx_free(&c);
 	return rc;
@@ -295,8 +331,8 @@ static time_t book_stamp(epub_book *b)
 		long long v = strtoll(sde, &end, 10);
 		if (!errno && !*end && v >= 0)
 			return (time_t)v;
-		galley_report(b->opts, GALLEY_WARNING, 0, 0, "SOURCE_DATE_EPOCH '%s' is not a number of seconds; ignored",
-		              sde);
+		galley_report(b->opts, GALLEY_WARNING, 0, 0,
+		              "SOURCE_DATE_EPOCH '%s' is not a number of seconds; ignored", sde);
 	}
 	if (parse_date_stamp(galley_doc_meta(b->doc, GALLEY_META_DATE), &t))
 		return t;
@@ -316,12 +352,12 @@ static int make_identifier(epub_book *b)
 	}
 	galley_buf_puts(&name, b->title);
 	galley_buf_putc(&name, 0);
-	for (size_t i = FILE_TITLEPAGE; i < b->file_count; i++)
-		if (!b->files[i].borrowed)
-			galley_buf_put(&name, b->files[i].data.data, b->files[i].data.len);
+	galley_buf_put(&name, b->parts[PART_TITLEPAGE].data, b->parts[PART_TITLEPAGE].len);
+	for (size_t i = 0; i < b->chapter_count; i++)
+		galley_buf_put(&name, b->chapters[i].xhtml.data, b->chapters[i].xhtml.len);
 	for (size_t i = 0; i < b->image_count; i++)
-		if (b->images[i].media_type)
-			galley_buf_put(&name, b->images[i].data, b->images[i].len);
+		if (b->images[i]->media_type)
+			galley_buf_put(&name, b->images[i]->data, b->images[i]->len);
 	if (name.failed) {
 		galley_buf_free(&name);
 		return GALLEY_ENOMEM;
@@ -349,96 +385,90 @@ static int read_user_css(epub_book *b)
 		return 0;
 	f = fopen(path, "rb");
 	if (!f)
-		return galley_error_set(b->err, GALLEY_EINPUT, NULL, 0, 0, "cannot read stylesheet '%s': %s", path,
-		                        strerror(errno));
+		return galley_error_set(b->err, GALLEY_EINPUT, NULL, 0, 0, "cannot read stylesheet '%s': %s",
+		                        path, strerror(errno));
 	galley_buf_printf(&b->user_css, "\n/* %s */\n", path);
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		galley_buf_put(&b->user_css, chunk, n);
 	bool bad = ferror(f);
 	fclose(f);
 	if (bad)
-		return galley_error_set(b->err, GALLEY_EINPUT, NULL, 0, 0, "cannot read stylesheet '%s'", path);
+		return galley_error_set(b->err, GALLEY_EINPUT, NULL, 0, 0, "cannot read stylesheet '%s'",
+		                        path);
 	if (galley_utf8_check((const char *)b->user_css.data, b->user_css.len) != (size_t)-1)
-		return galley_error_set(b->err, GALLEY_EINPUT, NULL, 0, 0, "stylesheet '%s' is not UTF-8", path);
+		return galley_error_set(b->err, GALLEY_EINPUT, NULL, 0, 0, "stylesheet '%s' is not UTF-8",
+		                        path);
 	return b->user_css.failed ? GALLEY_ENOMEM : 0;
 }
 
-/* Names the container's files in the order they are zipped. */
+static void add_file(epub_book *b, const char *name, const void *data, size_t len)
+{
+	epub_file *f = &b->files[b->file_count++];
+	snprintf(f->name, sizeof(f->name), "%s", name);
+	f->data = data;
+	f->len = len;
+}
+
+/* Lists the container's files in the order they are zipped. */
 static int plan_files(epub_book *b)
 {
-	static const char *const fixed[FILE_FIXED] = {
-	    "mimetype",
-	    "META-INF/container.xml",
-	    EPUB_DIR "package.opf",
-	    EPUB_DIR "nav.xhtml",
-	    EPUB_DIR "toc.ncx",
-	    EPUB_DIR "css/book.css",
-	    EPUB_DIR "cover.xhtml",
-	    EPUB_DIR "titlepage.xhtml",
+	static const char *const names[PART_COUNT] = {
+	    "mimetype",         "META-INF/container.xml", EPUB_DIR "package.opf", EPUB_DIR "nav.xhtml",
+	    EPUB_DIR "toc.ncx", EPUB_DIR "css/book.css",  EPUB_DIR "cover.xhtml", EPUB_DIR "titlepage.xhtml",
 	};
-	size_t n = FILE_FIXED + b->chapter_count + b->image_count;
-	b->files = calloc(n, sizeof(*b->files));
+	char name[64];
+	b->files = calloc(PART_COUNT + b->chapter_count + b->image_count, sizeof(*b->files));
 	if (!b->files)
 		return GALLEY_ENOMEM;
-	for (size_t i = 0; i < FILE_FIXED; i++)
-		snprintf(b->files[i].name, sizeof(b->files[i].name), "%s", fixed[i]);
-	for (size_t i = 0; i < b->chapter_count; i++)
-		snprintf(b->files[FILE_FIXED + i].name, sizeof(b->files[0].name), EPUB_DIR "%s", b->chapters[i].file);
-	b->file_count = FILE_FIXED + b->chapter_count;
+	for (size_t i = 0; i < PART_COUNT; i++)
+		if (i != PART_COVER || b->cover)
+			add_file(b, names[i], b->parts[i].data, b->parts[i].len);
+	for (size_t i = 0; i < b->chapter_count; i++) {
+		snprintf(name, sizeof(name), EPUB_DIR "%s", b->chapters[i].file);
+		add_file(b, name, b->chapters[i].xhtml.data, b->chapters[i].xhtml.len);
+	}
 	for (size_t i = 0; i < b->image_count; i++) {
-		epub_image *img = &b->images[i];
-		if (!img->media_type)
-			continue;
-		epub_file *f = &b->files[b->file_count++];
-		snprintf(f->name, sizeof(f->name), EPUB_DIR "%s", img->href);
-		f->borrowed = img->data;
-		f->borrowed_len = img->len;
+		const epub_image *img = b->images[i];
+		if (img->media_type) {
+			snprintf(name, sizeof(name), EPUB_DIR "%s", img->href);
+			add_file(b, name, img->data, img->len);
+		}
 	}
 	return 0;
 }
 
-/* Leaves out the cover page's slot when there is no cover. */
-static void drop_cover_slot(epub_book *b)
-{
-	if (b->cover)
-		return;
-	galley_buf_free(&b->files[FILE_COVER].data);
-	memmove(&b->files[FILE_COVER], &b->files[FILE_COVER + 1],
-	        (b->file_count - FILE_COVER - 1) * sizeof(b->files[0]));
-	b->file_count--;
-	memset(&b->files[b->file_count], 0, sizeof(b->files[0]));
-}
-
 static int write_package(epub_book *b)
 {
-	epub_file *f = b->files;
-	int rc = galley_buf_puts(&f[FILE_MIMETYPE].data, "application/epub+zip");
+	galley_buf *part = b->parts;
+	int rc = galley_buf_puts(&part[PART_MIMETYPE], "application/epub+zip");
 	if (rc == 0)
-		rc = epub_write_container(&f[FILE_CONTAINER].data);
+		rc = epub_write_container(&part[PART_CONTAINER]);
 	if (rc == 0)
-		rc = epub_write_titlepage(b, &f[FILE_TITLEPAGE].data);
+		rc = epub_write_titlepage(b, &part[PART_TITLEPAGE]);
 	if (rc == 0 && b->cover)
-		rc = epub_write_cover(b, &f[FILE_COVER].data);
+		rc = epub_write_cover(b, &part[PART_COVER]);
 	if (rc == 0)
 		rc = make_identifier(b);
 	if (rc == 0)
-		rc = epub_write_opf(b, &f[FILE_OPF].data);
+		rc = epub_write_opf(b, &part[PART_OPF]);
 	if (rc == 0)
-		rc = epub_write_nav(b, &f[FILE_NAV].data);
+		rc = epub_write_nav(b, &part[PART_NAV]);
 	if (rc == 0)
-		rc = epub_write_ncx(b, &f[FILE_NCX].data);
+		rc = epub_write_ncx(b, &part[PART_NCX]);
 	if (rc == 0) {
-		epub_default_css(&f[FILE_CSS].data);
-		galley_buf_put(&f[FILE_CSS].data, b->user_css.data, b->user_css.len);
-		rc = f[FILE_CSS].data.failed ? GALLEY_ENOMEM : 0;
+		epub_default_css(&part[PART_CSS]);
+		galley_buf_put(&part[PART_CSS], b->user_css.data, b->user_css.len);
+		rc = part[PART_CSS].failed ? GALLEY_ENOMEM : 0;
 	}
 	return rc;
 }
 
 static void book_free(epub_book *b)
 {
-	for (size_t i = 0; i < b->chapter_count; i++)
+	for (size_t i = 0; i < b->chapter_count; i++) {
 		free(b->chapters[i].notes);
+		galley_buf_free(&b->chapters[i].xhtml);
+	}
 	free(b->chapters);
 	strmap_free(&b->chapter_of_id);
 	free(b->note_chapter);
@@ -446,8 +476,8 @@ static void book_free(epub_book *b)
 	free(b->identifier);
 	galley_buf_free(&b->user_css);
 	galley_buf_free(&b->href);
-	for (size_t i = 0; i < b->file_count; i++)
-		galley_buf_free(&b->files[i].data); /* image files borrow their bytes: nothing to free */
+	for (size_t i = 0; i < PART_COUNT; i++)
+		galley_buf_free(&b->parts[i]);
 	free(b->files);
 }
 
@@ -466,7 +496,8 @@ static int epub_write(const galley_doc *doc, galley_buf *out, const galley_optio
 	b.title = title && *title ? title : "Untitled";
 	b.lang = lang && *lang ? lang : "en";
 	if (!lang || !*lang)
-		galley_report(opts, GALLEY_NOTE, 0, 0, "no 'lang' in the metadata; the book is marked as English (en)");
+		galley_report(opts, GALLEY_NOTE, 0, 0,
+		              "no 'lang' in the metadata; the book is marked as English (en)");
 	b.stamp = book_stamp(&b);
 	if ((rc = parse_split_level(&b)) != 0 || (rc = read_user_css(&b)) != 0)
 		goto cleanup;
@@ -480,15 +511,13 @@ static int epub_write(const galley_doc *doc, galley_buf *out, const galley_optio
 	if (rc == 0)
 		rc = epub_images_collect(&b);
 	if (rc == 0)
-		rc = plan_files(&b);
-	if (rc == 0)
 		rc = write_chapters(&b, defs);
 	if (rc == 0)
 		rc = write_package(&b);
-	if (rc == 0) {
-		drop_cover_slot(&b);
+	if (rc == 0)
+		rc = plan_files(&b);
+	if (rc == 0)
 		rc = epub_zip(&b, out);
-	}
 cleanup:
 	if (rc && err && err->code == 0)
 		galley_error_set(err, rc, NULL, 0, 0, "cannot write the EPUB: %s", galley_strerror(rc));

@@ -24,31 +24,45 @@
 #define EPUB_DIR "EPUB/"
 
 typedef struct epub_image {
-	const char *url;        /* as written in the input; the key of book->images_by_url */
+	char *url;              /* as written in the input (owned); the key of book->images_by_url */
 	char href[48];          /* inside EPUB/, "images/image-3.png" */
 	char id[24];            /* manifest id */
 	const char *media_type; /* NULL when the image could not be embedded */
 	unsigned char *data;
 	size_t len;
 	bool cover;
+	struct epub_image *same_as; /* the entry holding the same bytes under another URL, or NULL */
 } epub_image;
 
 typedef struct epub_chapter {
-	galley_node *first; /* first block */
-	galley_node *stop;  /* the block after the last, or NULL */
+	galley_node *first;   /* first block */
+	galley_node *stop;    /* the block after the last, or NULL */
 	galley_node *heading; /* the heading that opens it, or NULL */
 	char file[32];        /* "chapter3.xhtml" */
 	int *notes;           /* footnote numbers whose asides end this chapter */
 	size_t note_count;
+	galley_buf xhtml; /* the rendered file */
 } epub_chapter;
 
-/* A file of the container, in the order it is written. */
+/* A file of the container, in the order it is zipped; the bytes belong to the book. */
 typedef struct epub_file {
 	char name[64];
-	galley_buf data;
-	const unsigned char *borrowed; /* image bytes owned by an epub_image, or NULL */
-	size_t borrowed_len;
+	const unsigned char *data;
+	size_t len;
 } epub_file;
+
+/* The files around the chapters, each rendered into its own buffer. */
+enum {
+	PART_MIMETYPE,
+	PART_CONTAINER,
+	PART_OPF,
+	PART_NAV,
+	PART_NCX,
+	PART_CSS,
+	PART_COVER,
+	PART_TITLEPAGE,
+	PART_COUNT
+};
 
 typedef struct epub_book {
 	const galley_doc *doc;
@@ -63,33 +77,37 @@ typedef struct epub_book {
 	strmap chapter_of_id; /* heading ids, "fn-N", "fnref-N" -> chapter index + 1 (as a pointer) */
 	int *note_chapter;    /* per footnote number: its chapter index + 1, 0 when unplaced */
 
-	epub_image *images;
+	epub_image **images; /* in order of first use */
 	size_t image_count;
 	strmap images_by_url;
 	epub_image *cover;
-	size_t images_in_text;   /* IMAGE nodes embedded in the chapters */
-	size_t images_without_alt;
+	size_t images_in_text;     /* <img> elements in the chapters, counted once they are written */
+	size_t images_without_alt; /* of those, the ones with an empty alt */
 
 	char *identifier; /* dc:identifier */
 	time_t stamp;     /* dcterms:modified and the zip entries' times */
 	galley_buf user_css;
 
+	galley_buf parts[PART_COUNT];
 	epub_file *files;
 	size_t file_count;
 
 	/* state while rendering */
-	size_t current;     /* index of the chapter being written */
-	galley_buf href;    /* the link_href hook's answer */
-	size_t dead_links;  /* links to ids that are nowhere in the book */
+	size_t current;    /* index of the chapter being written */
+	galley_buf href;   /* the link_href hook's answer */
+	size_t dead_links; /* links to ids that are nowhere in the book */
 } epub_book;
 
 /* epub_media.c */
 /** True for "scheme:..." and "//host" URLs: not a file of the book. */
 bool epub_url_has_scheme(const char *url);
-/** Finds every image (and the cover) and reads the ones that may be embedded. */
+/** Finds every image node (and the cover) and reads the ones that may be embedded. */
 int epub_images_collect(epub_book *b);
-/** The embedded image for an IMAGE node, or NULL. */
-epub_image *epub_image_for(epub_book *b, const galley_node *image);
+/**
+ * The image a URL names, read and added on first use (warnings at line:col);
+ * NULL when out of memory. Its media_type is NULL when it is not embedded.
+ */
+epub_image *epub_image_get(epub_book *b, const char *url, unsigned line, unsigned col);
 void epub_images_free(epub_book *b);
 
 /* epub_package.c */

@@ -34,8 +34,7 @@ static const char *const css[] = {
     "blockquote > p:first-child, li > p:first-child, dd > p:first-child, aside > p:first-child,\n"
     "td > p, th > p, figcaption p {\n"
     "\ttext-indent: 0;\n"
-    "}\n"
-    ,
+    "}\n",
     "h1, h2, h3, h4, h5, h6 {\n"
     "\tfont-variant-numeric: lining-nums;\n"
     "\tfont-weight: bold;\n"
@@ -52,7 +51,8 @@ static const char *const css[] = {
     "h2 { font-size: 1.35em; }\n"
     "h3 { font-size: 1.15em; font-style: italic; font-weight: normal; }\n"
     "h4 { font-size: 1em; font-variant: small-caps; font-weight: normal; }\n"
-    "h5, h6 { font-size: 1em; font-style: italic; font-weight: normal; text-align: left; margin: 1.5em 0 0.5em; }\n"
+    "h5, h6 { font-size: 1em; font-style: italic; font-weight: normal; text-align: left; margin: 1.5em 0 "
+    "0.5em; }\n"
     "section[epub|type~=\"chapter\"] > h1:first-child, section[epub|type~=\"chapter\"] > h2:first-child {\n"
     "\tmargin-top: 4em;\n"
     "\tpage-break-before: always;\n"
@@ -79,8 +79,7 @@ static const char *const css[] = {
     "span.task { margin-left: -1.2em; display: inline-block; width: 1.2em; }\n"
     "dl { margin: 1em 0; }\n"
     "dt { font-weight: bold; margin-top: 0.5em; }\n"
-    "dd { margin: 0 0 0.5em 2em; }\n"
-    ,
+    "dd { margin: 0 0 0.5em 2em; }\n",
     "code, pre, kbd, samp { font-family: \"DejaVu Sans Mono\", Menlo, monospace; font-size: 0.85em;\n"
     "\t-webkit-hyphens: none; -epub-hyphens: none; hyphens: none; }\n"
     "pre {\n"
@@ -90,6 +89,7 @@ static const char *const css[] = {
     "\tline-height: 1.3;\n"
     "\ttext-align: left;\n"
     "\twhite-space: pre-wrap;\n"
+    "\ttab-size: 4;\n"
     "\tword-wrap: break-word;\n"
     "\tpage-break-inside: avoid;\n"
     "}\n"
@@ -122,10 +122,10 @@ static const char *const css[] = {
     "\tpadding-top: 0.5em;\n"
     "}\n"
     "aside[epub|type~=\"footnote\"] p { text-indent: 0; }\n"
+    "aside[epub|type~=\"footnote\"] p + p { margin-top: 0.4em; }\n"
     "aside[epub|type~=\"footnote\"]:first-of-type { margin-top: 2.5em; border-top: 1px solid #999; }\n"
     "a.footnote-number { float: left; margin-right: 0.5em; text-decoration: none; font-weight: bold; }\n"
-    "aside[epub|type~=\"footnote\"] > p { text-align: left; }\n"
-    ,
+    "aside[epub|type~=\"footnote\"] > p { text-align: left; }\n",
     "/* title page and cover */\n"
     "section.titlepage { text-align: center; margin-top: 20%; }\n"
     "section.titlepage h1 { font-size: 2em; margin: 0 0 0.5em; font-variant: small-caps; }\n"

@@ -222,40 +222,52 @@ static void warn_not_embedded(epub_book *b, const char *url, img_status st, unsi
 	    [IMG_UNREADABLE] = "it cannot be read",
 	    [IMG_TOO_BIG] = "it is larger than 64 MiB",
 	};
-	galley_report(b->opts, GALLEY_WARNING, line, col, "image '%s' not embedded: %s; its alt text is kept", url,
-	              why[st]);
+	galley_report(b->opts, GALLEY_WARNING, line, col, "image '%s' not embedded: %s; its alt text is kept",
+	              url, why[st]);
 }
 
-/* Resolves one URL into a new image entry (media_type NULL when it is left out). */
+/* An embedded image with the same bytes, or NULL. */
+static epub_image *find_same(const epub_book *b, const epub_image *img)
+{
+	for (size_t i = 0; i < b->image_count; i++) {
+		epub_image *other = b->images[i];
+		if (other != img && other->media_type && other->len == img->len &&
+		    !memcmp(other->data, img->data, img->len))
+			return other;
+	}
+	return NULL;
+}
+
+/*
+ * Resolves one URL into a new image entry (media_type NULL when it is left
+ * out). A file already embedded under another URL (a link, "./x.png") is
+ * not packed twice: the entry points at the first one, which is returned.
+ */
 static epub_image *add_image(epub_book *b, const char *url, bool cover, unsigned line, unsigned col)
 {
 	epub_image *img;
 	img_status st;
 	if (b->image_count % 16 == 0) {
-		epub_image *grown = realloc(b->images, (b->image_count + 16) * sizeof(*grown));
+		epub_image **grown = realloc(b->images, (b->image_count + 16) * sizeof(*grown));
 		if (!grown)
 			return NULL;
-		/* the map points into the array: rebuild it after a move */
-		if (grown != b->images) {
-			b->images = grown;
-			strmap_free(&b->images_by_url);
-			for (size_t i = 0; i < b->image_count; i++)
-				if (strmap_put(&b->images_by_url, grown[i].url, &grown[i]) != 0)
-					return NULL;
-		}
+		b->images = grown;
 	}
-	img = &b->images[b->image_count];
-	memset(img, 0, sizeof(*img));
-	img->url = url;
-	img->cover = cover;
-	if (strmap_put(&b->images_by_url, url, img) != 0)
+	img = calloc(1, sizeof(*img));
+	if (!img || !(img->url = strdup(url))) {
+		free(img);
 		return NULL;
-	b->image_count++;
+	}
+	b->images[b->image_count++] = img;
+	img->cover = cover;
+	if (strmap_put(&b->images_by_url, img->url, img) != 0)
+		return NULL;
 	if (epub_url_has_scheme(url)) {
-		galley_report(b->opts, GALLEY_WARNING, line, col,
-		              "image '%s' not embedded: an EPUB holds its images, it does not fetch them; its alt text "
-		              "is kept",
-		              url);
+		galley_report(
+		    b->opts, GALLEY_WARNING, line, col,
+		    "image '%s' not embedded: an EPUB holds its images, it does not fetch them; its alt text "
+		    "is kept",
+		    url);
 		return img;
 	}
 	st = load(b, url, &img->data, &img->len);
@@ -265,12 +277,21 @@ static epub_image *add_image(epub_book *b, const char *url, bool cover, unsigned
 	}
 	img->media_type = sniff(img->data, img->len);
 	if (!img->media_type) {
-		galley_report(b->opts, GALLEY_WARNING, line, col,
-		              "image '%s' not embedded: it is not PNG, JPEG, GIF or SVG; its alt text is kept", url);
+		galley_report(
+		    b->opts, GALLEY_WARNING, line, col,
+		    "image '%s' not embedded: it is not PNG, JPEG, GIF or SVG; its alt text is kept", url);
 		free(img->data);
 		img->data = NULL;
 		img->len = 0;
 		return img;
+	}
+	if ((img->same_as = find_same(b, img)) != NULL) {
+		free(img->data);
+		img->data = NULL;
+		img->len = 0;
+		img->media_type = NULL;
+		img->same_as->cover |= cover;
+		return img->same_as;
 	}
 	if (cover) {
 		snprintf(img->href, sizeof(img->href), "images/cover.%s", extension_of(img->media_type));
@@ -283,15 +304,16 @@ static epub_image *add_image(epub_book *b, const char *url, bool cover, unsigned
 	return img;
 }
 
-static bool alt_is_empty(const galley_node *image)
+static epub_image *lookup(const epub_book *b, const char *url)
 {
-	char *alt = galley_node_plain_text(image);
-	bool empty = true;
-	for (const char *p = alt; p && *p; p++)
-		if (!isspace((unsigned char)*p))
-			empty = false;
-	free(alt);
-	return empty;
+	epub_image *img = strmap_get(&b->images_by_url, url);
+	return img && img->same_as ? img->same_as : img;
+}
+
+epub_image *epub_image_get(epub_book *b, const char *url, unsigned line, unsigned col)
+{
+	epub_image *img = lookup(b, url);
+	return img ? img : add_image(b, url, false, line, col);
 }
 
 int epub_images_collect(epub_book *b)
@@ -301,19 +323,12 @@ int epub_images_collect(epub_book *b)
 	galley_walk_init(&w, galley_doc_root(b->doc));
 	while (galley_walk_next(&w) != GALLEY_EVENT_DONE) {
 		const galley_node *n = w.node;
-		if (w.event != GALLEY_EVENT_ENTER || n->type != GALLEY_NODE_IMAGE || !n->url)
-			continue;
-		epub_image *img = strmap_get(&b->images_by_url, n->url);
-		if (!img && !(img = add_image(b, n->url, false, n->line, n->col)))
+		if (w.event == GALLEY_EVENT_ENTER && n->type == GALLEY_NODE_IMAGE && n->url &&
+		    !epub_image_get(b, n->url, n->line, n->col))
 			return GALLEY_ENOMEM;
-		if (img->media_type) {
-			b->images_in_text++;
-			if (alt_is_empty(n))
-				b->images_without_alt++;
-		}
 	}
 	if (cover && *cover) {
-		epub_image *img = strmap_get(&b->images_by_url, cover);
+		epub_image *img = lookup(b, cover);
 		if (img)
 			img->cover = true;
 		else if (!(img = add_image(b, cover, true, 0, 0)))
@@ -324,16 +339,13 @@ int epub_images_collect(epub_book *b)
 	return 0;
 }
 
-epub_image *epub_image_for(epub_book *b, const galley_node *image)
-{
-	epub_image *img = image->url ? strmap_get(&b->images_by_url, image->url) : NULL;
-	return img && img->media_type ? img : NULL;
-}
-
 void epub_images_free(epub_book *b)
 {
-	for (size_t i = 0; i < b->image_count; i++)
-		free(b->images[i].data);
+	for (size_t i = 0; i < b->image_count; i++) {
+		free(b->images[i]->data);
+		free(b->images[i]->url);
+		free(b->images[i]);
+	}
 	free(b->images);
 	b->images = NULL;
 	b->image_count = 0;

@@ -124,7 +124,8 @@ static int toc_add(toc *t, int level, char *label, const char *file, const char 
 	t->entries = grown;
 	grown[t->count].level = level;
 	grown[t->count].label = label;
-	snprintf(grown[t->count].href, sizeof(grown[t->count].href), "%s%s%s", file, id ? "#" : "", id ? id : "");
+	snprintf(grown[t->count].href, sizeof(grown[t->count].href), "%s%s%s", file, id ? "#" : "",
+	         id ? id : "");
 	t->count++;
 	return 0;
 }
@@ -141,7 +142,8 @@ static int toc_build(epub_book *b, toc *t)
 				rc = toc_add(t, n->level, galley_node_plain_text(n), ch->file, n->id);
 	}
 	if (rc == 0 && t->count == 0)
-		rc = toc_add(t, 1, strdup(b->title), b->chapter_count ? b->chapters[0].file : "titlepage.xhtml", NULL);
+		rc = toc_add(t, 1, strdup(b->title),
+		             b->chapter_count ? b->chapters[0].file : "titlepage.xhtml", NULL);
 	return rc;
 }
 
@@ -169,8 +171,9 @@ static void ncx_item_open(xmlw *x, const toc_entry *e, int play)
 
 /*
  * Writes the entries nested by heading level: a deeper heading opens a list
- * inside the current item, a shallower one closes lists down to its level.
- * Levels are 1-6, so the stack never holds more than six.
+ * inside the current item, a shallower one closes lists down to its level
+ * and becomes a sibling there (h1, h5, h2: the h2 stands beside the h5).
+ * Levels are 1-6 and strictly rise along the stack, so it holds six at most.
  */
 static void toc_write(toc *t, xmlw *x, bool ncx)
 {
@@ -178,7 +181,8 @@ static void toc_write(toc *t, xmlw *x, bool ncx)
 	for (size_t i = 0; i < t->count; i++) {
 		const toc_entry *e = &t->entries[i];
 		if (depth > 0) {
-			while (depth > 1 && stack[depth - 1] > e->level) {
+			/* close the deeper items whose parent is no shallower than the new entry */
+			while (depth > 1 && stack[depth - 2] >= e->level) {
 				xmlw_end(x); /* li or navPoint */
 				if (!ncx)
 					xmlw_end(x); /* ol */
@@ -457,7 +461,8 @@ static void write_dc(epub_book *b, xmlw *x)
 		xmlw_elem(x, "dc:date", date);
 	else if (date)
 		galley_report(b->opts, GALLEY_WARNING, 0, 0,
-		              "date '%s' is not of the form YYYY-MM-DD; it is left out of the EPUB's dc:date", date);
+		              "date '%s' is not of the form YYYY-MM-DD; it is left out of the EPUB's dc:date",
+		              date);
 	for (size_t i = 0; i < sizeof(simple) / sizeof(simple[0]); i++) {
 		const char *v = galley_doc_meta(doc, simple[i].field);
 		if (v && *v)
@@ -503,14 +508,16 @@ static void write_accessibility(epub_book *b, xmlw *x)
 		meta_property(x, "schema:accessibilityFeature", "alternativeText", NULL);
 	meta_property(x, "schema:accessibilityHazard", "none", NULL);
 
-	galley_buf_puts(&summary, "This publication has a table of contents and a single logical reading order");
+	galley_buf_puts(&summary,
+	                "This publication has a table of contents and a single logical reading order");
 	if (headings)
 		galley_buf_puts(&summary, "; its headings are marked up for structural navigation");
 	if (alt_text)
-		galley_buf_printf(&summary, "; all %zu of its images have alternative text", b->images_in_text);
-	else if (b->images_without_alt)
-		galley_buf_printf(&summary, "; %zu of its %zu images have no alternative text", b->images_without_alt,
+		galley_buf_printf(&summary, "; all %zu of its images have alternative text",
 		                  b->images_in_text);
+	else if (b->images_without_alt)
+		galley_buf_printf(&summary, "; of its %zu images, %zu lack alternative text",
+		                  b->images_in_text, b->images_without_alt);
 	galley_buf_puts(&summary, ". It has no known hazards.");
 	meta_property(x, "schema:accessibilitySummary", summary.data ? (const char *)summary.data : "", NULL);
 	if (summary.failed)
@@ -545,9 +552,10 @@ static void write_manifest(epub_book *b, xmlw *x)
 		manifest_item(x, id, b->chapters[i].file, xhtml, NULL);
 	}
 	for (size_t i = 0; i < b->image_count; i++) {
-		const epub_image *img = &b->images[i];
+		const epub_image *img = b->images[i];
 		if (img->media_type)
-			manifest_item(x, img->id, img->href, img->media_type, img == b->cover ? "cover-image" : NULL);
+			manifest_item(x, img->id, img->href, img->media_type,
+			              img == b->cover ? "cover-image" : NULL);
 	}
 	xmlw_end(x);
 }

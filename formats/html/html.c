@@ -31,10 +31,16 @@ static bool is_raw_html(const galley_node *n)
 	       (!n->info || strcmp(n->info, "html") == 0);
 }
 
-static bool has_raw_html_child(const galley_node *n)
+/*
+ * Raw HTML that opens an element here and closes it in a later sibling
+ * ("<span>" text "</span>", or a "<div>" block around Markdown) is parsed
+ * with those siblings; raw HTML complete in itself is sanitized alone, which
+ * spares parsing a whole document again for one comment.
+ */
+static bool has_open_raw_html_child(const galley_node *n)
 {
 	for (const galley_node *c = n->first; c; c = c->next)
-		if (is_raw_html(c))
+		if (is_raw_html(c) && !html_is_self_contained(c->lit, c->len))
 			return true;
 	return false;
 }
@@ -43,6 +49,20 @@ static bool in_tight_list(const galley_node *para)
 {
 	const galley_node *item = para->parent;
 	return item && item->type == GALLEY_NODE_LIST_ITEM && item->parent && item->parent->tight;
+}
+
+/*
+ * A line break between blocks, so the output reads like cmark's: one block
+ * a line, containers' tags on lines of their own. Never inside <pre>: code
+ * blocks are leaves.
+ */
+static void newline(html_ctx *c) { xmlw_raw(c->x, "\n", 1); }
+
+/* True when `item` starts with a block that writes tags (not a tight paragraph's bare text). */
+static bool item_opens_with_block(const galley_node *item)
+{
+	const galley_node *first = item->first;
+	return first && !(first->type == GALLEY_NODE_PARAGRAPH && in_tight_list(first));
 }
 
 static void write_url_attr(html_ctx *c, const char *name, const char *url)
@@ -161,6 +181,7 @@ static void write_code_block(html_ctx *c, const galley_node *n)
 	xmlw_text(c->x, n->lit, n->len);
 	xmlw_end(c->x);
 	xmlw_end(c->x);
+	newline(c);
 }
 
 static const char *align_style(galley_align a)
@@ -180,19 +201,26 @@ static const char *align_style(galley_align a)
 static void enter_row(html_ctx *c, const galley_node *n)
 {
 	const galley_node *prev = n->prev;
-	if (n->header && (!prev || !prev->header))
+	if (n->header && (!prev || !prev->header)) {
 		xmlw_start(c->x, "thead");
-	else if (!n->header && (!prev || prev->header))
+		newline(c);
+	} else if (!n->header && (!prev || prev->header)) {
 		xmlw_start(c->x, "tbody");
+		newline(c);
+	}
 	xmlw_start(c->x, "tr");
+	newline(c);
 	c->column = 0;
 }
 
 static void exit_row(html_ctx *c, const galley_node *n)
 {
 	xmlw_end(c->x); /* tr */
-	if (n->header ? (!n->next || !n->next->header) : !n->next)
+	newline(c);
+	if (n->header ? (!n->next || !n->next->header) : !n->next) {
 		xmlw_end(c->x); /* thead or tbody */
+		newline(c);
+	}
 }
 
 static void enter_cell(html_ctx *c, const galley_node *n)
@@ -217,6 +245,7 @@ static void enter_ordered_list(html_ctx *c, const galley_node *n)
 	xmlw_start(c->x, "ol");
 	if (n->start != 1)
 		xmlw_attrf(c->x, "start", "%d", n->start);
+	newline(c);
 }
 
 /* Renders the children of `n` through the HTML parser and sanitizer. */
@@ -235,10 +264,12 @@ static int render_mixed_children(html_ctx *c, galley_node *n)
 	for (galley_node *child = n->first; child && rc == 0; child = child->next)
 		rc = html_render(&inner, child);
 	c->raw_dropped += inner.raw_dropped;
+	c->x->dropped += sub.dropped; /* gone before the text reaches this writer */
 	galley_buf_free(&inner.scratch);
 	int rc2 = xmlw_close(&sub);
 	if (rc == 0)
 		rc = rc2;
+	c->raw_at = n;
 	if (rc == 0)
 		rc = html_write_sanitized(c, src.data ? (const char *)src.data : "", src.len);
 	galley_buf_free(&src);
@@ -262,6 +293,7 @@ static void enter(html_ctx *c, galley_walk *w)
 		break;
 	case GALLEY_NODE_BULLET_LIST:
 		xmlw_start(x, "ul");
+		newline(c);
 		break;
 	case GALLEY_NODE_ORDERED_LIST:
 		enter_ordered_list(c, n);
@@ -272,9 +304,12 @@ static void enter(html_ctx *c, galley_walk *w)
 			xmlw_attr(x, "class", "task-list-item");
 			write_task_box(c, n);
 		}
+		if (item_opens_with_block(n))
+			newline(c);
 		break;
 	case GALLEY_NODE_BLOCK_QUOTE:
 		xmlw_start(x, "blockquote");
+		newline(c);
 		break;
 	case GALLEY_NODE_CODE_BLOCK:
 		write_code_block(c, n);
@@ -282,9 +317,11 @@ static void enter(html_ctx *c, galley_walk *w)
 	case GALLEY_NODE_THEMATIC_BREAK:
 		xmlw_start(x, "hr");
 		xmlw_end_empty(x);
+		newline(c);
 		break;
 	case GALLEY_NODE_TABLE:
 		xmlw_start(x, "table");
+		newline(c);
 		break;
 	case GALLEY_NODE_TABLE_ROW:
 		enter_row(c, n);
@@ -294,12 +331,14 @@ static void enter(html_ctx *c, galley_walk *w)
 		break;
 	case GALLEY_NODE_FIGURE:
 		xmlw_start(x, "figure");
+		newline(c);
 		break;
 	case GALLEY_NODE_FOOTNOTE_DEF:
 		galley_walk_skip_children(w); /* written with the notes */
 		return;
 	case GALLEY_NODE_DEF_LIST:
 		xmlw_start(x, "dl");
+		newline(c);
 		break;
 	case GALLEY_NODE_DEF_ITEM:
 		break;
@@ -308,13 +347,16 @@ static void enter(html_ctx *c, galley_walk *w)
 		break;
 	case GALLEY_NODE_DEF_DESC:
 		xmlw_start(x, "dd");
+		newline(c);
 		break;
 	case GALLEY_NODE_RAW_BLOCK:
 	case GALLEY_NODE_RAW_INLINE:
 		if (is_raw_html(n) && (c->flags & HTML_PASSTHROUGH))
 			xmlw_raw(x, n->lit, n->len);
-		else if (is_raw_html(n))
+		else if (is_raw_html(n)) {
+			c->raw_at = n;
 			html_write_sanitized(c, n->lit, n->len);
+		}
 		break;
 	case GALLEY_NODE_TEXT:
 		xmlw_text(x, n->lit, n->len);
@@ -344,8 +386,10 @@ static void enter(html_ctx *c, galley_walk *w)
 		break;
 	case GALLEY_NODE_IMAGE:
 		if (n->parent && n->parent->type == GALLEY_NODE_FIGURE) {
-			if (write_img(c, n))
+			if (write_img(c, n)) {
+				newline(c);
 				xmlw_start(x, "figcaption");
+			}
 			else
 				xmlw_start(x, "p");
 			return; /* the alt inlines are the caption */
@@ -372,7 +416,7 @@ static void enter(html_ctx *c, galley_walk *w)
 		break;
 	}
 	if (!(c->flags & HTML_PASSTHROUGH) && n->first && !galley_node_type_is_leaf((galley_node_type)n->type) &&
-	    has_raw_html_child(n)) {
+	    has_open_raw_html_child(n)) {
 		render_mixed_children(c, n);
 		galley_walk_skip_children(w);
 	}
@@ -382,19 +426,26 @@ static void leave(html_ctx *c, galley_node *n)
 {
 	switch ((galley_node_type)n->type) {
 	case GALLEY_NODE_PARAGRAPH:
-		if (!in_tight_list(n))
+		if (!in_tight_list(n)) {
 			xmlw_end(c->x);
+			newline(c);
+		} else if (n->next) {
+			newline(c); /* bare text, then the item's next block */
+		}
 		break;
 	case GALLEY_NODE_TABLE_ROW:
 		exit_row(c, n);
 		break;
 	case GALLEY_NODE_TABLE_CELL:
 		xmlw_end(c->x);
+		newline(c);
 		c->column++;
 		break;
 	case GALLEY_NODE_IMAGE:
-		if (n->parent && n->parent->type == GALLEY_NODE_FIGURE)
+		if (n->parent && n->parent->type == GALLEY_NODE_FIGURE) {
 			xmlw_end(c->x); /* figcaption */
+			newline(c);
+		}
 		break;
 	case GALLEY_NODE_HEADING:
 	case GALLEY_NODE_BULLET_LIST:
@@ -406,6 +457,9 @@ static void leave(html_ctx *c, galley_node *n)
 	case GALLEY_NODE_DEF_LIST:
 	case GALLEY_NODE_DEF_TERM:
 	case GALLEY_NODE_DEF_DESC:
+		xmlw_end(c->x);
+		newline(c);
+		break;
 	case GALLEY_NODE_EMPH:
 	case GALLEY_NODE_STRONG:
 	case GALLEY_NODE_STRIKETHROUGH:
@@ -478,6 +532,7 @@ int html_render_note(html_ctx *c, galley_node *def)
 	/* an aside has no list number: it opens with its own, which leads back (pop-ups show it too) */
 	if (epub)
 		write_back_link(c, def, "footnote-number", num);
+	newline(c);
 	for (galley_node *b = def->first; b; b = b->next) {
 		int rc = html_render(c, b);
 		if (rc)
@@ -488,8 +543,10 @@ int html_render_note(html_ctx *c, galley_node *def)
 		xmlw_attr(c->x, "class", "footnote-back");
 		write_back_link(c, def, NULL, "\xE2\x86\xA9\xEF\xB8\x8E");
 		xmlw_end(c->x);
+		newline(c);
 	}
 	xmlw_end(c->x);
+	newline(c);
 	return c->x->failed ? GALLEY_ENOMEM : 0;
 }
 

@@ -24,6 +24,12 @@ typedef struct html_hooks {
 	const char *(*link_href)(void *data, const char *url);
 	/* The src for an image; NULL leaves the image out and writes its alt text. */
 	const char *(*image_src)(void *data, const galley_node *image);
+	/*
+	 * A URL in raw HTML: the href of an <a> or the src of an <img>, found in
+	 * the raw node `at`. NULL keeps it; "" drops the href, or writes the
+	 * image's alt text in place of the image. May be NULL.
+	 */
+	const char *(*raw_url)(void *data, const char *element, const char *url, const galley_node *at);
 	void *data;
 } html_hooks;
 
@@ -36,6 +42,7 @@ typedef struct html_ctx {
 	int column;         /* table cell being written */
 	int *note_refs;     /* per footnote number: references written so far */
 	galley_buf scratch; /* alt text, escaped URLs */
+	const galley_node *raw_at; /* the node whose raw HTML is being written */
 	size_t raw_dropped; /* active elements and attributes removed from raw HTML */
 } html_ctx;
 
@@ -65,5 +72,12 @@ void html_report_dropped(html_ctx *c);
 
 /* html_sanitize.c: parses raw HTML `src` and writes it as sanitized XHTML. */
 int html_write_sanitized(html_ctx *c, const char *src, size_t len);
+
+/*
+ * True when raw HTML closes every element it opens and closes none it did
+ * not open, so it can be sanitized on its own; false when it has to be
+ * parsed together with its siblings ("<div>" ... markdown ... "</div>").
+ */
+bool html_is_self_contained(const char *src, size_t len);
 
 #endif

@@ -18,7 +18,8 @@ static const char default_css[] =
     "a { color: #1a4f8b; } a:visited { color: #5a3b8b; }\n"
     "blockquote { margin: 1em 0; padding: 0 1.2em; border-left: 3px solid #ccc; color: #444; }\n"
     "code, pre { font-family: 'DejaVu Sans Mono', Menlo, Consolas, monospace; font-size: 0.88em; }\n"
-    "pre { background: #f3f3f0; padding: 0.8em 1em; overflow-x: auto; line-height: 1.4; hyphens: none; }\n"
+    "pre { background: #f3f3f0; padding: 0.8em 1em; overflow-x: auto; line-height: 1.4; hyphens: none;\n"
+    "  tab-size: 4; }\n"
     "code { background: #f3f3f0; padding: 0.05em 0.25em; border-radius: 3px; } pre code { padding: 0; background: none; }\n"
     "table { border-collapse: collapse; margin: 1.2em 0; font-size: 0.95em; }\n"
     "th, td { padding: 0.3em 0.8em; border-bottom: 1px solid #ddd; vertical-align: top; }\n"
@@ -28,12 +29,19 @@ static const char default_css[] =
     "hr { border: 0; text-align: center; margin: 2em 0; } hr::after { content: '\\2042'; color: #777; }\n"
     "dt { font-weight: bold; } dd { margin: 0 0 0.6em 1.6em; }\n"
     "li.task-list-item { list-style: none; } li.task-list-item input { margin: 0 0.4em 0 -1.3em; }\n"
-    "sup.footnote-ref a { text-decoration: none; }\n"
-    "section.footnotes { font-size: 0.9em; margin-top: 3em; border-top: 1px solid #ccc; }\n"
-    "p.footnote-back { margin: 0; } p.footnote-back a { text-decoration: none; }\n"
+    "sup, sub { line-height: 0; } sup.footnote-ref a { text-decoration: none; padding: 0 0.1em; }\n"
+    "kbd { font-family: 'DejaVu Sans Mono', Menlo, Consolas, monospace; font-size: 0.85em; padding: 0.05em 0.35em;\n"
+    "  border: 1px solid #bbb; border-bottom-width: 2px; border-radius: 3px; background: #fff; }\n"
+    "section.footnotes { font-size: 0.9em; margin-top: 3em; border-top: 1px solid #ccc; padding-top: 0.5em; }\n"
+    "section.footnotes li { margin-bottom: 0.5em; }\n"
+    /* the back link ends the note's last paragraph instead of taking a line of its own */
+    "section.footnotes li > p:nth-last-child(2), p.footnote-back { display: inline; }\n"
+    "p.footnote-back { margin-left: 0.3em; } p.footnote-back a { text-decoration: none; }\n"
     "del { color: #777; }\n";
 
 const char *html_default_css(void) { return default_css; }
+
+static void newline(xmlw *x) { xmlw_raw(x, "\n", 1); }
 
 static void write_meta_tag(xmlw *x, const char *name, const char *content)
 {
@@ -43,6 +51,18 @@ static void write_meta_tag(xmlw *x, const char *name, const char *content)
 	xmlw_attr(x, "name", name);
 	xmlw_attr(x, "content", content);
 	xmlw_end_empty(x);
+	newline(x);
+}
+
+/* <name class="cls">text</name> on a line of its own. */
+static void write_line(xmlw *x, const char *name, const char *cls, const char *text)
+{
+	xmlw_start(x, name);
+	if (cls)
+		xmlw_attr(x, "class", cls);
+	xmlw_str(x, text);
+	xmlw_end(x);
+	newline(x);
 }
 
 static void write_list_meta(xmlw *x, const char *name, const galley_doc *doc, bool authors)
@@ -63,21 +83,29 @@ static void write_head(xmlw *x, const galley_doc *doc)
 {
 	const char *title = galley_doc_meta(doc, GALLEY_META_TITLE);
 	xmlw_start(x, "head");
+	newline(x);
 	xmlw_start(x, "meta");
 	xmlw_attr(x, "charset", "utf-8");
 	xmlw_end_empty(x);
-	xmlw_start(x, "meta");
-	xmlw_attr(x, "name", "viewport");
-	xmlw_attr(x, "content", "width=device-width, initial-scale=1");
-	xmlw_end_empty(x);
+	newline(x);
+	write_meta_tag(x, "viewport", "width=device-width, initial-scale=1");
 	write_meta_tag(x, "generator", "galley " GALLEY_VERSION);
 	write_list_meta(x, "author", doc, true);
 	write_meta_tag(x, "description", galley_doc_meta(doc, GALLEY_META_DESCRIPTION));
 	write_list_meta(x, "keywords", doc, false);
 	write_meta_tag(x, "dcterms.date", galley_doc_meta(doc, GALLEY_META_DATE));
-	xmlw_elem(x, "title", title && *title ? title : "Untitled");
-	xmlw_elem(x, "style", default_css);
+	write_line(x, "title", NULL, title && *title ? title : "Untitled");
+	xmlw_start(x, "style");
+	newline(x);
+	/*
+	 * Raw: an HTML parser reads <style> as plain text, so "&gt;" would reach
+	 * the CSS as it is. The stylesheet holds no '<' or '&', so it is XML too.
+	 */
+	xmlw_raw(x, default_css, sizeof(default_css) - 1);
 	xmlw_end(x);
+	newline(x);
+	xmlw_end(x);
+	newline(x);
 }
 
 /* A title block, unless the title is the document's own first heading. */
@@ -91,35 +119,24 @@ static void write_title_block(xmlw *x, const galley_doc *doc)
 		return;
 	xmlw_start(x, "header");
 	xmlw_attr(x, "class", "title-block");
-	xmlw_start(x, "h1");
-	xmlw_attr(x, "class", "title");
-	xmlw_str(x, title);
-	xmlw_end(x);
-	if (sub) {
-		xmlw_start(x, "p");
-		xmlw_attr(x, "class", "subtitle");
-		xmlw_str(x, sub);
-		xmlw_end(x);
-	}
-	for (size_t i = 0; i < galley_doc_author_count(doc); i++) {
-		xmlw_start(x, "p");
-		xmlw_attr(x, "class", "author");
-		xmlw_str(x, galley_doc_author(doc, i));
-		xmlw_end(x);
-	}
-	if (date) {
-		xmlw_start(x, "p");
-		xmlw_attr(x, "class", "date");
-		xmlw_str(x, date);
-		xmlw_end(x);
-	}
+	newline(x);
+	write_line(x, "h1", "title", title);
+	if (sub)
+		write_line(x, "p", "subtitle", sub);
+	for (size_t i = 0; i < galley_doc_author_count(doc); i++)
+		write_line(x, "p", "author", galley_doc_author(doc, i));
+	if (date)
+		write_line(x, "p", "date", date);
 	if (abstract) {
 		xmlw_start(x, "div");
 		xmlw_attr(x, "class", "abstract");
-		xmlw_elem(x, "p", abstract);
+		newline(x);
+		write_line(x, "p", NULL, abstract);
 		xmlw_end(x);
+		newline(x);
 	}
 	xmlw_end(x);
+	newline(x);
 }
 
 static int write_notes(html_ctx *c)
@@ -144,12 +161,16 @@ static int write_notes(html_ctx *c)
 	xmlw_start(c->x, "section");
 	xmlw_attr(c->x, "class", "footnotes");
 	xmlw_attr(c->x, "role", "doc-endnotes");
+	newline(c->x);
 	xmlw_start(c->x, "ol");
+	newline(c->x);
 	for (int i = 1; i <= count && rc == 0; i++)
 		if (defs[i])
 			rc = html_render_note(c, defs[i]);
 	xmlw_end(c->x);
+	newline(c->x);
 	xmlw_end(c->x);
+	newline(c->x);
 	free(defs);
 	return rc;
 }
@@ -170,8 +191,10 @@ static int html_write(const galley_doc *doc, galley_buf *out, const galley_optio
 		xmlw_attr(&x, "xmlns", "http://www.w3.org/1999/xhtml");
 		xmlw_attr(&x, "lang", lang ? lang : "en");
 		xmlw_attr(&x, "xml:lang", lang ? lang : "en");
+		newline(&x);
 		write_head(&x, doc);
 		xmlw_start(&x, "body");
+		newline(&x);
 		write_title_block(&x, doc);
 	}
 	if (rc == 0)
@@ -180,6 +203,7 @@ static int html_write(const galley_doc *doc, galley_buf *out, const galley_optio
 		rc = write_notes(&c);
 	if (rc == 0 && !fragment) {
 		xmlw_end(&x);
+		newline(&x);
 		xmlw_end(&x);
 	}
 	if (rc == 0)

@@ -12,6 +12,7 @@
  *   - names that are not XML names.
  * The CommonMark test normalizer applies the same list (tests/spec/normalize.py).
  */
+#include <stddef.h>
 #include <string.h>
 #include <strings.h>
 
@@ -20,6 +21,15 @@
 
 #include "../../src/text.h"
 #include "html.h"
+
+/*
+ * Raw HTML nested deeper than this keeps its content but loses the elements
+ * past that depth, so that the output stays within what XML parsers accept.
+ */
+#define MAX_RAW_DEPTH 64
+
+/* Marks (in _private) an element of the parsed tree that was left unwritten for its depth. */
+static char unwrapped_for_depth;
 
 static bool in_list(const char *name, const char *const *list)
 {
@@ -74,19 +84,64 @@ static bool attribute_allowed(html_ctx *c, const char *name, const char *value)
 	return true;
 }
 
-static void write_attributes(html_ctx *c, xmlNodePtr el)
+/* The URL the raw_url hook gives for an <a href> or <img src>; NULL: as written. */
+static const char *hooked_url(html_ctx *c, xmlNodePtr el, const char *name, const char *value)
+{
+	const char *tag = (const char *)el->name;
+	bool link = !strcasecmp(tag, "a") && !strcasecmp(name, "href");
+	bool image = !strcasecmp(tag, "img") && !strcasecmp(name, "src");
+	if (!c->hooks || !c->hooks->raw_url || !(link || image))
+		return NULL;
+	return c->hooks->raw_url(c->hooks->data, link ? "a" : "img", value, c->raw_at);
+}
+
+static void write_attributes(html_ctx *c, xmlNodePtr el, const char *src)
 {
 	for (xmlAttrPtr a = el->properties; a; a = a->next) {
 		xmlChar *value = xmlNodeListGetString(el->doc, a->children, 1);
 		const char *name = (const char *)a->name;
+		const char *v = value ? (const char *)value : "";
+		const char *hooked;
 		if (!valid_name(a->name, true))
 			;
-		else if (!attribute_allowed(c, name, value ? (const char *)value : ""))
+		else if (!attribute_allowed(c, name, v))
 			c->raw_dropped++;
-		else
-			xmlw_attr(c->x, name, value ? (const char *)value : "");
+		else if (src && !strcasecmp(name, "src"))
+			xmlw_attr(c->x, name, src);
+		else if (src && !strcasecmp(name, "srcset"))
+			; /* other files than the one the hook placed */
+		else if ((hooked = hooked_url(c, el, name, v)) != NULL) {
+			if (*hooked)
+				xmlw_attr(c->x, name, hooked);
+		} else
+			xmlw_attr(c->x, name, v);
 		xmlFree(value);
 	}
+}
+
+/*
+ * An <img> whose src the raw_url hook maps: its new src, or NULL with the
+ * alt text written instead when the hook gives "". `*hooked` says whether
+ * the hook was asked at all.
+ */
+static const char *image_src(html_ctx *c, xmlNodePtr el, bool *hooked)
+{
+	xmlChar *src = xmlGetProp(el, BAD_CAST "src");
+	const char *mapped = NULL;
+	*hooked = false;
+	if (src && !galley_url_is_active((const char *)src)) {
+		mapped = hooked_url(c, el, "src", (const char *)src);
+		*hooked = mapped != NULL;
+	}
+	xmlFree(src);
+	if (mapped && !*mapped) {
+		xmlChar *alt = xmlGetProp(el, BAD_CAST "alt");
+		if (alt)
+			xmlw_str(c->x, (const char *)alt);
+		xmlFree(alt);
+		return NULL;
+	}
+	return mapped;
 }
 
 typedef enum { EL_WRITE, EL_UNWRAP, EL_DROP } el_action;
@@ -127,8 +182,8 @@ static void write_pi(html_ctx *c, xmlNodePtr n)
 		c->x->failed = 1;
 }
 
-/* Writes the start of `n`; true when its children are to be written next. */
-static bool open_node(html_ctx *c, xmlNodePtr n, bool *opened)
+/* Writes the start of `n` (at `depth` open elements); true when its children are to be written next. */
+static bool open_node(html_ctx *c, xmlNodePtr n, unsigned depth, bool *opened)
 {
 	*opened = false;
 	switch (n->type) {
@@ -138,9 +193,20 @@ static bool open_node(html_ctx *c, xmlNodePtr n, bool *opened)
 			c->raw_dropped++;
 			return false;
 		}
+		if (act == EL_WRITE && depth >= MAX_RAW_DEPTH) {
+			n->_private = &unwrapped_for_depth;
+			act = EL_UNWRAP;
+		}
 		if (act == EL_WRITE) {
+			bool hooked = false;
+			const char *src = NULL;
+			if (!strcasecmp((const char *)n->name, "img")) {
+				src = image_src(c, n, &hooked);
+				if (hooked && !src)
+					return false; /* written as its alt text */
+			}
 			xmlw_start(c->x, (const char *)n->name);
-			write_attributes(c, n);
+			write_attributes(c, n, src);
 			*opened = true;
 		}
 		return n->children != NULL;
@@ -172,7 +238,8 @@ static void close_node(html_ctx *c, xmlNodePtr n)
 
 static bool was_opened(html_ctx *c, xmlNodePtr n)
 {
-	return n->type == XML_ELEMENT_NODE && element_action(c, (const char *)n->name) == EL_WRITE;
+	return n->type == XML_ELEMENT_NODE && n->_private != &unwrapped_for_depth &&
+	       element_action(c, (const char *)n->name) == EL_WRITE;
 }
 
 /* Writes the siblings from `first` on and their subtrees, without recursion. */
@@ -180,9 +247,11 @@ static void write_nodes(html_ctx *c, xmlNodePtr first)
 {
 	xmlNodePtr top = first ? first->parent : NULL;
 	xmlNodePtr n = first;
+	unsigned depth = 0; /* elements open */
 	while (n) {
 		bool opened;
-		if (open_node(c, n, &opened)) {
+		if (open_node(c, n, depth, &opened)) {
+			depth += opened;
 			n = n->children;
 			continue;
 		}
@@ -192,8 +261,10 @@ static void write_nodes(html_ctx *c, xmlNodePtr first)
 			n = n->parent;
 			if (!n || n == top)
 				return;
-			if (was_opened(c, n))
+			if (was_opened(c, n)) {
 				close_node(c, n);
+				depth--;
+			}
 		}
 		if (n)
 			n = n->next;
@@ -288,6 +359,76 @@ static int prepare_source(const char *src, size_t len, galley_buf *out, size_t *
 	if (*text_at == (size_t)-1)
 		*text_at = out->len;
 	return out->failed ? GALLEY_ENOMEM : 0;
+}
+
+/* Elements whose content is text up to their end tag. */
+static const char *const raw_text_elements[] = {"script", "style", "textarea", "title", "xmp", NULL};
+
+typedef struct open_tag {
+	const char *name;
+	size_t len;
+} open_tag;
+
+static size_t tag_name_len(const char *p, const char *end)
+{
+	const char *q = p;
+	while (q < end && (is_alpha(*q) || (*q >= '0' && *q <= '9') || *q == '-' || *q == ':'))
+		q++;
+	return (size_t)(q - p);
+}
+
+static bool name_in(const char *name, size_t len, const char *const *list)
+{
+	for (; *list; list++)
+		if (strlen(*list) == len && !strncasecmp(name, *list, len))
+			return true;
+	return false;
+}
+
+/* The end of a raw text element's content (at its end tag), or NULL. */
+static const char *raw_text_end(const char *p, const char *end, const char *name, size_t len)
+{
+	for (; (p = memchr(p, '<', (size_t)(end - p))) != NULL; p++)
+		if (end - p > (ptrdiff_t)(len + 2) && p[1] == '/' && !strncasecmp(p + 2, name, len))
+			return p;
+	return NULL;
+}
+
+bool html_is_self_contained(const char *src, size_t len)
+{
+	open_tag stack[32];
+	size_t depth = 0;
+	const char *p = src, *end = src + len, *next;
+	while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+		const char *rest = p + 1;
+		if (end - rest >= 3 && !memcmp(rest, "!--", 3)) {
+			next = skip_past(rest + 3, end, "-->");
+		} else if (rest < end && (*rest == '!' || *rest == '?')) {
+			next = skip_past(rest, end, ">");
+		} else if (rest < end && *rest == '/') {
+			size_t n = tag_name_len(rest + 1, end);
+			if (!depth || stack[depth - 1].len != n || strncasecmp(stack[depth - 1].name, rest + 1, n))
+				return false;
+			depth--;
+			next = skip_past(rest, end, ">");
+		} else if (rest < end && is_alpha(*rest)) {
+			size_t n = tag_name_len(rest, end);
+			next = tag_end(p, end);
+			if (next && next[-2] != '/' && !name_in(rest, n, void_elements)) {
+				if (depth == sizeof(stack) / sizeof(stack[0]))
+					return false;
+				stack[depth++] = (open_tag){rest, n};
+				if (name_in(rest, n, raw_text_elements))
+					next = raw_text_end(next, end, rest, n);
+			}
+		} else {
+			next = rest;
+		}
+		if (!next)
+			return false;
+		p = next;
+	}
+	return depth == 0;
 }
 
 int html_write_sanitized(html_ctx *c, const char *src, size_t len)

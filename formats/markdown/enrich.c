@@ -195,25 +195,22 @@ static void map_inline_html(galley_node *n)
 int md_enrich(galley_doc *doc, const galley_options *opts)
 {
 	galley_walk w;
+	galley_node *pending = NULL; /* a definition paragraph, rewritten once the walk has left it */
 	int rc = 0;
 	(void)opts;
 	galley_walk_init(&w, doc->root);
 	while (rc == 0 && galley_walk_next(&w) != GALLEY_EVENT_DONE) {
 		galley_node *n = w.node;
-		if (w.event != GALLEY_EVENT_ENTER)
+		if (w.event == GALLEY_EVENT_ENTER) {
+			if (n->type == GALLEY_NODE_RAW_INLINE)
+				map_inline_html(n);
+			else if (n->type == GALLEY_NODE_HEADING)
+				rc = heading_id(doc, n);
 			continue;
-		if (n->type == GALLEY_NODE_RAW_INLINE)
-			map_inline_html(n);
-		else if (n->type == GALLEY_NODE_HEADING)
-			rc = heading_id(doc, n);
-	}
-	/* blocks are rewritten after the walk, which they would disturb */
-	galley_walk_init(&w, doc->root);
-	galley_node *pending = NULL;
-	while (rc == 0 && galley_walk_next(&w) != GALLEY_EVENT_DONE) {
-		galley_node *n = w.node;
-		if (w.event != GALLEY_EVENT_EXIT || n->type != GALLEY_NODE_PARAGRAPH)
+		}
+		if (n->type != GALLEY_NODE_PARAGRAPH)
 			continue;
+		/* a paragraph is complete at its exit; blocks the walk has passed may be rewritten */
 		if (pending) {
 			rc = make_definition(doc, pending);
 			pending = NULL;

@@ -37,11 +37,39 @@ typedef struct md_ctx {
 	galley_buf scratch; /* repaired strings */
 } md_ctx;
 
-static int attach_extensions(cmark_parser *p)
+/*
+ * cmark-gfm's table extension takes time quadratic in the cells of a line
+ * (100,000 columns: half a minute); past this many on one line the document
+ * is read without tables.
+ */
+#define MAX_TABLE_CELLS 256
+
+/* The first line (1-based) with more than MAX_TABLE_CELLS pipes, or 0. */
+static unsigned overwide_table_line(const char *data, size_t len)
+{
+	unsigned line = 1;
+	size_t pipes = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (data[i] == '\n') {
+			line++;
+			pipes = 0;
+		} else if (data[i] == '|' && ++pipes > MAX_TABLE_CELLS) {
+			return line;
+		}
+	}
+	return 0;
+}
+
+static int attach_extensions(md_ctx *c, cmark_parser *p, const char *data, size_t len)
 {
 	static const char *const names[] = {"table", "strikethrough", "autolink", "tasklist"};
+	unsigned wide = overwide_table_line(data, len);
 	cmark_gfm_core_extensions_ensure_registered();
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	if (wide)
+		galley_report(c->opts, GALLEY_WARNING, wide + c->line_offset, 1,
+		              "more than %d table cells on one line; tables are read as text in this document",
+		              MAX_TABLE_CELLS);
+	for (size_t i = wide ? 1 : 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		cmark_syntax_extension *ext = cmark_find_syntax_extension(names[i]);
 		if (!ext || !cmark_parser_attach_syntax_extension(p, ext))
 			return -1;
@@ -217,10 +245,10 @@ static int copy_fields(md_ctx *c, cmark_node *n, galley_node *g)
 	return rc;
 }
 
-/* Builds the model from the cmark tree, iteratively. */
-static int convert_tree(md_ctx *c, cmark_node *root)
+/* Adds one top-level block of the cmark tree to the model, iteratively. */
+static int convert_block(md_ctx *c, cmark_node *block)
 {
-	cmark_iter *it = cmark_iter_new(root);
+	cmark_iter *it = cmark_iter_new(block);
 	galley_node *cur = c->doc->root;
 	cmark_event_type ev;
 	int rc = 0;
@@ -228,8 +256,6 @@ static int convert_tree(md_ctx *c, cmark_node *root)
 		return GALLEY_ENOMEM;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE && rc == 0) {
 		cmark_node *n = cmark_iter_get_node(it);
-		if (n == root)
-			continue;
 		galley_node_type t = map_type(n);
 		if (ev == CMARK_EVENT_EXIT) {
 			if (t != GALLEY_NODE_NONE && !galley_node_type_is_leaf(t) && cur->parent)
@@ -250,6 +276,23 @@ static int convert_tree(md_ctx *c, cmark_node *root)
 			cur = g; /* until cmark reports its exit */
 	}
 	cmark_iter_free(it);
+	return rc;
+}
+
+/*
+ * Builds the model from the cmark tree, freeing each top-level block once it
+ * is converted, so that the two trees never both hold the whole document.
+ */
+static int convert_tree(md_ctx *c, cmark_node *root)
+{
+	cmark_node *block = cmark_node_first_child(root);
+	int rc = 0;
+	while (block && rc == 0) {
+		cmark_node *next = cmark_node_next(block);
+		rc = convert_block(c, block);
+		cmark_node_free(block);
+		block = next;
+	}
 	return rc;
 }
 
@@ -332,6 +375,16 @@ static int fail_utf8(md_ctx *c, const char *data, size_t len, size_t bad)
 	                        (unsigned char)data[bad], bad);
 }
 
+/* True when "[^" occurs (memchr is much faster than memmem for a two-byte needle). */
+static bool may_have_footnotes(const char *data, size_t len)
+{
+	const char *p = data, *end = data + len;
+	while ((p = memchr(p, '[', (size_t)(end - p))) != NULL && ++p < end)
+		if (*p == '^')
+			return true;
+	return false;
+}
+
 /*
  * UTF-16 without a byte order mark passes as UTF-8 when its text is ASCII,
  * but every other byte is NUL: it is refused rather than turned into a page
@@ -396,10 +449,11 @@ static int read_dialect(galley_doc *doc, const char *data, size_t len, const gal
 	}
 	if ((features & MD_SMART) && !(flags & GALLEY_OPT_NO_SMART))
 		cmark_opts |= CMARK_OPT_SMART;
-	if (features & MD_EXTENSIONS)
+	/* cmark-gfm's footnote pass walks the whole tree twice; without "[^" it finds nothing */
+	if ((features & MD_EXTENSIONS) && may_have_footnotes(data, len))
 		cmark_opts |= CMARK_OPT_FOOTNOTES;
 	parser = cmark_parser_new(cmark_opts);
-	if (!parser || ((features & MD_EXTENSIONS) && attach_extensions(parser) != 0)) {
+	if (!parser || ((features & MD_EXTENSIONS) && attach_extensions(&c, parser, data, len) != 0)) {
 		rc = galley_error_set(err, GALLEY_EINTERNAL, NULL, 0, 0, "cannot set up the Markdown parser");
 		goto cleanup;
 	}
@@ -410,7 +464,7 @@ static int read_dialect(galley_doc *doc, const char *data, size_t len, const gal
 		goto cleanup;
 	}
 	rc = convert_tree(&c, root);
-	if (rc == 0 && (features & MD_EXTENSIONS))
+	if (rc == 0 && (cmark_opts & CMARK_OPT_FOOTNOTES))
 		rc = label_footnotes(doc);
 	if (rc == 0 && (features & MD_RICH))
 		rc = md_enrich(doc, opts);

@@ -46,11 +46,18 @@ typedef struct layout {
 	int body_style;
 } layout;
 
+/* Field by field: a style passed by value has padding bytes of no defined value. */
+static bool same_style(const pdf_style *a, const pdf_style *b)
+{
+	return a->size == b->size && a->rise == b->rise && a->link == b->link && a->note == b->note &&
+	       a->face == b->face && a->flags == b->flags;
+}
+
 int pdf_style_get(pdf_engine *e, const pdf_style *s)
 {
 	/* documents use few distinct styles: a short scan from the end finds most */
 	for (size_t i = e->nstyles; i-- > 0;)
-		if (memcmp(&e->styles[i], s, sizeof(*s)) == 0)
+		if (same_style(&e->styles[i], s))
 			return (int)i;
 	if (e->nstyles >= UINT16_MAX)
 		return 0;

@@ -204,13 +204,13 @@ static bool email_at(const char *s, size_t at, size_t floor, size_t limit, size_
 		a++;
 	if (a == at)
 		return false;
-	while (z < limit && (is_alnum((unsigned char)s[z]) || s[z] == '-' || s[z] == '.')) {
-		if (s[z] == '.')
-			last_dot = z;
+	while (z < limit && (is_alnum((unsigned char)s[z]) || s[z] == '-' || s[z] == '.'))
 		z++;
-	}
 	while (z > at + 1 && (s[z - 1] == '.' || s[z - 1] == '-'))
 		z--;
+	for (size_t k = at + 1; k < z; k++)
+		if (s[k] == '.')
+			last_dot = k;
 	if (last_dot <= at + 1 || last_dot + 2 >= z + 1 || z - last_dot - 1 < 2)
 		return false;
 	for (size_t k = last_dot + 1; k < z; k++)

@@ -39,6 +39,7 @@ typedef struct run_info {
 	uint32_t tabular; /* lines with pipes, borders or column gaps, to the end of the run */
 	uint32_t codey;
 	uint32_t centred;
+	uint32_t borders;
 } run_info;
 
 typedef struct cls {
@@ -99,6 +100,7 @@ static int compute_runs(cls *c)
 		r->tabular = (nx ? nx->tabular : 0) + (l->pipes >= 2 || l->border || l->gaps >= 1);
 		r->codey = (nx ? nx->codey : 0) + l->codey;
 		r->centred = (nx ? nx->centred : 0) + centred(c->ctx, l);
+		r->borders = (nx ? nx->borders : 0) + l->border;
 	}
 	return 0;
 }
@@ -304,14 +306,16 @@ static bool try_rules_and_breaks(cls *c)
 	const tx_line *l = line_at(c, i), *nx = is_gap(c, i + 1) ? NULL : line_at(c, i + 1);
 	const tx_line *nn = nx && !is_gap(c, i + 2) ? line_at(c, i + 2) : NULL;
 	if (l->rule && !l->rule_spaced && nx && !nx->rule && nn && nn->rule == l->rule && nx->chars <= 100) {
-		tx_note(c->ctx, nx->no, "heading, because it is over- and underlined with '%c'", l->rule);
+		tx_note(c->ctx, nx->no, "heading (level %d), because it is over- and underlined with '%c'",
+		        heading_level(c, TX_H_OVERLINED, 1), l->rule);
 		emit_heading(c, TX_H_OVERLINED, 1, i + 1, i + 1);
 		c->i = i + 3;
 		return true;
 	}
 	if (!l->rule && nx && (nx->rule == '=' || nx->rule == '-') && !nx->rule_spaced && l->chars <= 100 &&
 	    nx->rule_count * 2 >= (l->chars < 6 ? 3 : l->chars / 2 + 1) - 1) {
-		tx_note(c->ctx, l->no, "heading, because the next line underlines it with '%c'", nx->rule);
+		tx_note(c->ctx, l->no, "heading (level %d), because the next line underlines it with '%c'",
+		        heading_level(c, nx->rule == '=' ? TX_H_UNDER_EQ : TX_H_UNDER_DASH, 1), nx->rule);
 		emit_heading(c, nx->rule == '=' ? TX_H_UNDER_EQ : TX_H_UNDER_DASH, 1, i, i);
 		c->i = i + 2;
 		return true;
@@ -438,10 +442,7 @@ static bool is_table(const cls *c, size_t i)
 	uint32_t lines = r->end - (uint32_t)i + 1;
 	if (lines < 2)
 		return false;
-	for (size_t k = i; k <= r->end; k++)
-		if (line_at(c, k)->border)
-			return true;
-	return r->tabular * 3 >= lines * 2;
+	return r->borders > 0 || r->tabular * 3 >= lines * 2;
 }
 
 /* An indented run of code goes on over blank lines into further indented code. */
@@ -509,8 +510,8 @@ static bool try_centred(cls *c)
 	if (r->centred != lines || (ctx->mode == TX_MODE_BLANK && !c->blank_before && i > 0))
 		return false;
 	if (lines == 1 && weak_kind(c, line_at(c, i)) && next_text(c, i) < c->n) {
-		tx_note(ctx, line_at(c, i)->no, "heading, because it is a short line centred in the %u-column text",
-		        ctx->ref_width);
+		tx_note(ctx, line_at(c, i)->no, "heading (level %d), because it is a short line centred in the %u-column text",
+		        heading_level(c, TX_H_CENTRED, 1), ctx->ref_width);
 		emit_heading(c, TX_H_CENTRED, 1, i, i);
 		return true;
 	}
@@ -556,10 +557,10 @@ static bool try_chapter(cls *c)
 	size_t sub = chapter_subtitle(c, i);
 	const char *kind = style == TX_H_PART ? "part" : "chapter";
 	if (sub)
-		tx_note(c->ctx, l->no, "heading, because it names a %s; the short line at %u is its title", kind,
-		        line_at(c, sub)->no);
+		tx_note(c->ctx, l->no, "heading (level %d), because it names a %s; the short line at %u is its title",
+		        heading_level(c, style, 1), kind, line_at(c, sub)->no);
 	else
-		tx_note(c->ctx, l->no, "heading, because it names a %s", kind);
+		tx_note(c->ctx, l->no, "heading (level %d), because it names a %s", heading_level(c, style, 1), kind);
 	tx_block *b = emit_heading(c, style, 1, i, sub ? sub : i);
 	if (b && sub) {
 		uint32_t last = l->last;
@@ -576,7 +577,8 @@ static bool try_numbered_heading(cls *c)
 		return false;
 	int depth = numbered_depth(l);
 	if (depth) {
-		tx_note(c->ctx, l->no, "heading, because it is numbered %d levels deep ('%.*s')", depth,
+		tx_note(c->ctx, l->no, "heading (level %d), because it is numbered %d levels deep ('%.*s')",
+		        heading_level(c, TX_H_NUMBERED, depth), depth,
 		        (int)(strchr(l->s, ' ') - l->s), l->s);
 		emit_heading(c, TX_H_NUMBERED, depth, i, i);
 		return true;
@@ -596,8 +598,8 @@ static bool try_numbered_heading(cls *c)
 	tx_char(shaped.s, shaped.len, &shaped.first);
 	if (weak_kind(c, &shaped) == WEAK_NONE)
 		return false;
-	tx_note(c->ctx, l->no, "heading, because it is a short numbered line ('%d.') with no list around it",
-	        l->number);
+	tx_note(c->ctx, l->no, "heading (level %d), because it is a short numbered line ('%d.') with no list around it",
+	        heading_level(c, TX_H_NUMBERED, 1), l->number);
 	emit_heading(c, TX_H_NUMBERED, 1, i, i);
 	return true;
 }
@@ -622,13 +624,14 @@ static bool try_weak_heading(cls *c)
 		return false;
 	}
 	if (kind == WEAK_CAPS)
-		tx_note(c->ctx, l->no, "heading, because it is a short line in capitals (%u characters), followed by text",
-		        l->chars);
+		tx_note(c->ctx, l->no,
+		        "heading (level %d), because it is a short line in capitals (%u characters), followed by text",
+		        heading_level(c, TX_H_CAPS, 1), l->chars);
 	else
 		tx_note(c->ctx, l->no,
-		        "heading, because it is a short line (%u characters, %u word%s) without closing punctuation, "
-		        "followed by text",
-		        l->chars, l->words, l->words == 1 ? "" : "s");
+		        "heading (level %d), because it is a short line (%u characters, %u word%s) without closing "
+		        "punctuation, followed by text",
+		        heading_level(c, TX_H_BARE, 1), l->chars, l->words, l->words == 1 ? "" : "s");
 	emit_heading(c, kind == WEAK_CAPS ? TX_H_CAPS : TX_H_BARE, 1, i, i);
 	return true;
 }

@@ -124,6 +124,8 @@ static int convert(const char *from, const char *data, size_t len, const galley_
 	return rc;
 }
 
+static bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
 static bool has_c1_bytes(const char *data, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
@@ -149,7 +151,24 @@ static bool has_euro_byte(const char *data, size_t len)
 }
 
 /*
- * uchardet's guess, settled among the single-byte Western encodings: bytes
+ * Bytes 0xA0-0xBF are symbols in the Western encodings (¡ « ° ± ¿) but
+ * letters in the Central European ones (ą ł ś ż in ISO-8859-2): one between
+ * two ASCII letters is a letter.
+ */
+static bool letters_in_upper_half(const char *data, size_t len)
+{
+	for (size_t i = 1; i + 1 < len; i++) {
+		unsigned char c = (unsigned char)data[i];
+		if (c >= 0xA1 && c <= 0xBF && c != 0xA4 && is_ascii_letter(data[i - 1]) && is_ascii_letter(data[i + 1]))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * uchardet's guess, settled among the single-byte Western encodings when
+ * it names any Latin one (on short Western texts it often says Windows-1250
+ * or ISO-8859-2, which differ from Latin-1 only in letters absent here): bytes
  * 0x80-0x9F are C1 controls in ISO-8859 and never text, so they mean
  * Windows-1252 (curly quotes, dashes); 0xA4 beside digits means the euro of
  * ISO-8859-15.
@@ -166,9 +185,11 @@ static const char *guess_encoding(const char *data, size_t len, char name[static
 		uchardet_delete(ud);
 		guess = name;
 	}
-	bool western = !*guess || !strncasecmp(guess, "ISO-8859-1", 10) || !strcasecmp(guess, "WINDOWS-1252") ||
-	               !strcasecmp(guess, "ASCII") || !strcasecmp(guess, "UTF-8");
-	if (!western) {
+	bool latin = !*guess || !strncasecmp(guess, "ISO-8859-", 9) || !strncasecmp(guess, "WINDOWS-125", 11) ||
+	             !strcasecmp(guess, "ASCII") || !strcasecmp(guess, "UTF-8");
+	bool cyrillic_or_greek = !strcasecmp(guess, "ISO-8859-5") || !strcasecmp(guess, "ISO-8859-7") ||
+	                         !strcasecmp(guess, "WINDOWS-1251") || !strcasecmp(guess, "WINDOWS-1253");
+	if (!latin || cyrillic_or_greek || letters_in_upper_half(data, len)) {
 		*why = "uchardet guessed it";
 		return guess;
 	}

@@ -172,6 +172,39 @@ static int read_header(tx_ctx *ctx, size_t stop)
 	return rc;
 }
 
+/* Older e-texts name the book only in their first line: "The Project Gutenberg EBook of TITLE, by AUTHOR". */
+static int read_first_line(tx_ctx *ctx, size_t stop)
+{
+	static const char *const openings[] = {"The Project Gutenberg eBook of ", "The Project Gutenberg Etext of ",
+	                                       "Project Gutenberg's ", NULL};
+	for (size_t i = 0; i < stop; i++) {
+		const tx_line *l = &ctx->lines[i];
+		if (l->blank)
+			continue;
+		for (size_t k = 0; openings[k]; k++) {
+			size_t n = strlen(openings[k]);
+			if (!starts_with_ci(l->s, l->len, openings[k]) || l->len <= n)
+				continue;
+			const char *t = l->s + n;
+			size_t tl = l->len - n, by = tl;
+			for (size_t j = 0; j + 5 <= tl; j++)
+				if (!memcmp(t + j, ", by ", 5)) {
+					by = j;
+					break;
+				}
+			tx_note(ctx, l->no, "metadata title%s, because the first line names the Project Gutenberg eBook",
+			        by < tl ? " and author" : "");
+			if (galley_doc_set_meta(ctx->doc, GALLEY_META_TITLE, t, by) != 0 ||
+			    (by < tl && galley_doc_author_count(ctx->doc) == 0 &&
+			     galley_doc_add_author(ctx->doc, t + by + 5, tl - by - 5) != 0))
+				return GALLEY_ENOMEM;
+			return 0;
+		}
+		return 0; /* only the first line counts */
+	}
+	return 0;
+}
+
 int tx_gutenberg(tx_ctx *ctx)
 {
 	size_t start = (size_t)-1, end = (size_t)-1;
@@ -187,6 +220,8 @@ int tx_gutenberg(tx_ctx *ctx)
 	if (start == (size_t)-1)
 		return 0;
 	int rc = read_header(ctx, start);
+	if (rc == 0 && !galley_doc_meta(ctx->doc, GALLEY_META_TITLE))
+		rc = read_first_line(ctx, start);
 	if (rc)
 		return galley_error_set(ctx->err, rc, NULL, 0, 0, "out of memory");
 	if (keep) {

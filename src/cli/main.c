@@ -111,7 +111,7 @@ static void print_help(const cli *c)
 	       "  -o, --output FILE        write to FILE (written whole, then renamed into place);\n"
 	       "                           without it, or with -, to standard output\n"
 	       "  -M, --metadata KEY=VALUE set a metadata field (title, author, date, lang, ...)\n"
-	       "      --fragment           HTML: the body content only\n"
+	       "      --fragment           HTML, DocBook: the body content only\n"
 	       "      --no-smart           Markdown: keep straight quotes, -- and ...\n"
 	       "      --no-title-from-heading  Markdown: a first h1 does not give the title\n"
 	       "      --resource-path DIR  folder images may be read from (default: INPUT's folder)\n"

@@ -1,5 +1,6 @@
 """Shared helpers of the robustness tests: the registry as the CLI lists it,
 and checks that tell a crash or a broken output apart from a clean result."""
+import html.parser
 import io
 import json
 import os
@@ -95,9 +96,35 @@ def output_problem(writer, path, fragment=False):
         return data_problem(fh.read(), fragment)
 
 
-ACTIVE = re.compile(rb"<\s*(script|iframe|frame|object|embed|applet|base|meta\s+http-equiv)\b"
-                    rb"|\son[a-z]+\s*=|(href|src|action|formaction|xlink:href)\s*=\s*[\"']?\s*(javascript|vbscript):",
-                    re.IGNORECASE)
+ACTIVE_ELEMENTS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta", "link"}
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "background", "poster", "data", "cite", "longdesc",
+                  "usemap", "xlink:href", "srcset", "srcdoc"}
+
+
+class ActiveFinder(html.parser.HTMLParser):
+    """Collects the elements and attributes a browser would run, as its HTML parser sees them."""
+
+    def __init__(self, html_elements=True):
+        super().__init__(convert_charrefs=True)
+        self.found = []
+        # <link> and <meta> are ordinary elements in DocBook and in an EPUB package document
+        self.html_elements = html_elements
+
+    def handle_starttag(self, tag, attrs):
+        benign = ((tag == "meta" and all(k in ("charset", "name", "content") for k, _ in attrs))
+                  or (tag == "link" and dict(attrs).get("rel") == "stylesheet"))
+        if self.html_elements and tag in ACTIVE_ELEMENTS and not benign:
+            self.found.append("<%s>" % tag)
+        for name, value in attrs:
+            value = re.sub(r"[\x00-\x20]", "", value or "").lower()
+            if name.startswith("on"):
+                self.found.append("%s= on <%s>" % (name, tag))
+            elif name == "srcdoc" or (name in URL_ATTRIBUTES and value.startswith(("javascript:", "vbscript:"))):
+                self.found.append("%s=%r on <%s>" % (name, value[:40], tag))
+            elif name in URL_ATTRIBUTES and value.startswith("data:") and not value.startswith("data:image/"):
+                self.found.append("%s=%r on <%s>" % (name, value[:40], tag))
+
+    handle_startendtag = handle_starttag
 
 
 def markup_parts(data):
@@ -113,6 +140,13 @@ def markup_parts(data):
     return [("output", data)]
 
 
+def is_html(name, part):
+    """True for an HTML or XHTML document (not DocBook, not an EPUB package or NCX)."""
+    head = part[:2048].lower()
+    return (name.endswith((".xhtml", ".html", ".htm")) or b"http://www.w3.org/1999/xhtml" in head
+            or head.lstrip().startswith(b"<!doctype html"))
+
+
 def active_content(path):
     """A description of active content (script, iframe, on*, javascript:) in a markup output, or None."""
     if not os.path.isfile(path):
@@ -120,7 +154,9 @@ def active_content(path):
     with open(path, "rb") as fh:
         data = fh.read()
     for name, part in markup_parts(data):
-        m = ACTIVE.search(part)
-        if m:
-            return "%s carries active content: %r" % (name, part[max(0, m.start() - 60):m.end() + 60])
+        finder = ActiveFinder(is_html(name, part))
+        finder.feed(part.decode("utf-8", errors="replace"))
+        finder.close()
+        if finder.found:
+            return "%s carries active content: %s" % (name, ", ".join(finder.found[:10]))
     return None

@@ -1,0 +1,77 @@
+/*
+ * docbook.h - the DocBook 5 writer's shared state (docbook.c writes the root,
+ * the metadata and the sections; docbook_render.c the blocks and inlines;
+ * docbook_ids.c the xml:id values).
+ *
+ * DocBook's grammar is strict where HTML is forgiving, so the renderer keeps
+ * a few rules everywhere: an element that needs block content gets at least
+ * an empty <para/>; a footnote never holds another footnote (a note first
+ * referenced inside a note is written right after it, and referenced with
+ * <footnoteref/>); a heading that is not at the top of the document becomes a
+ * <bridgehead>, since sections cannot nest inside lists or quotations.
+ */
+#ifndef GALLEY_DOCBOOK_H
+#define GALLEY_DOCBOOK_H
+
+#include <stdbool.h>
+
+#include "../../src/arena.h"
+#include "../../src/strmap.h"
+#include "../../src/xmlw.h"
+
+typedef enum db_note_state {
+	DB_NOTE_UNWRITTEN = 0,
+	DB_NOTE_QUEUED,  /* referenced inside a note; written after the outer one */
+	DB_NOTE_WRITTEN /* written (or being written): later references use footnoteref */
+} db_note_state;
+
+typedef struct db_ctx {
+	xmlw *x;
+	const galley_doc *doc;
+	const galley_options *opts;
+	bool book;          /* --docbook-root book: top-level sections are chapters */
+	bool fragment;      /* --fragment: the body only, each top element declaring the namespaces */
+	int depth;          /* elements open */
+	arena mem;          /* the xml:id strings */
+	strmap ids;         /* heading id -> its xml:id */
+	strmap used;        /* every xml:id given out */
+	int notes;          /* footnotes numbered 1..notes */
+	galley_node **note_def;   /* per number: the definition */
+	const char **note_id;     /* per number: xml:id, NULL when the note needs none */
+	unsigned char *note_state; /* per number: a db_note_state */
+	int *queue;         /* notes waiting to be written after the current one */
+	int queued;
+	int in_note;        /* > 0 while a footnote's content is written */
+	bool layout;        /* inside <literallayout>: a soft break is a space */
+	unsigned raw_line;  /* line of the last raw HTML warning */
+	galley_buf scratch; /* escaped URLs, decoded fragments */
+	galley_buf uri;     /* URLs made valid xsd:anyURI values */
+} db_ctx;
+
+/* docbook_ids.c */
+/** Gives every heading an xml:id and finds the notes that need one. */
+int db_ids_init(db_ctx *c);
+void db_ids_free(db_ctx *c);
+/** The xml:id of a heading, or NULL. */
+const char *db_heading_id(db_ctx *c, const galley_node *heading);
+/** The xml:id of the heading a "#fragment" URL points to, or NULL. */
+const char *db_link_target(db_ctx *c, const char *url);
+
+/* docbook_render.c */
+/** Starts an element (with the namespace declarations at the top of a fragment). */
+void db_start(db_ctx *c, const char *name);
+/** Ends with an end tag; db_end_empty may write <name/>. */
+void db_end(db_ctx *c);
+void db_end_empty(db_ctx *c);
+/** <name>text</name> */
+void db_elem(db_ctx *c, const char *name, const char *text);
+/** Renders a block or inline node and its subtree. */
+int db_render(db_ctx *c, galley_node *node);
+/** Renders the children of `node` (the inlines of a heading, for example). */
+int db_render_children(db_ctx *c, const galley_node *node);
+/** False for a node that leaves nothing in the output (thematic break, raw HTML, ...). */
+bool db_writes_block(db_ctx *c, const galley_node *node);
+/** Ends a block element and starts a new line. */
+void db_end_block(db_ctx *c);
+
+#endif
