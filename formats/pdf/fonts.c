@@ -94,13 +94,14 @@ static int find_family(pdf_fonts *f, int role, const char *family, galley_error 
 			if (m)
 				FcPatternDestroy(m);
 			return galley_error_set(err, GALLEY_EUSAGE, f->opts, 0, 0,
-			                        "font family '%s' is not installed (see fc-list : family)", family);
+			                        "font family '%s' is not installed (see fc-list : family)",
+			                        family);
 		}
 		if (!pattern_is_truetype(m)) {
 			FcPatternDestroy(m);
-			return galley_error_set(err, GALLEY_EUSAGE, f->opts, 0, 0,
-			                        "font family '%s' has no TrueType face (PDF output embeds TrueType)",
-			                        family);
+			return galley_error_set(
+			    err, GALLEY_EUSAGE, f->opts, 0, 0,
+			    "font family '%s' has no TrueType face (PDF output embeds TrueType)", family);
 		}
 		int idx = add_face(f, m, PDF_FACE(role, style));
 		FcPatternDestroy(m);
@@ -150,6 +151,7 @@ void pdf_fonts_free(pdf_fonts *f)
 	for (int i = 0; i < f->count; i++) {
 		free(f->faces[i].path);
 		free(f->faces[i].widths);
+		free(f->faces[i].known);
 		if (f->faces[i].charset)
 			FcCharSetDestroy(f->faces[i].charset);
 	}
@@ -160,9 +162,27 @@ void pdf_fonts_free(pdf_fonts *f)
 	memset(f, 0, sizeof(*f));
 }
 
-static bool face_has(const pdf_fonts *f, int face, uint32_t cp)
+/* Whether a face has a glyph; BMP answers are cached in bit sets (a lookup per character adds up). */
+static bool face_has(pdf_fonts *f, int face, uint32_t cp)
 {
-	return f->faces[face].charset && !f->faces[face].failed && FcCharSetHasChar(f->faces[face].charset, cp);
+	pdf_face *fc = &f->faces[face];
+	if (!fc->charset || fc->failed)
+		return false;
+	if (cp > 0xFFFF)
+		return FcCharSetHasChar(fc->charset, cp);
+	if (!fc->known) {
+		fc->known = calloc(2, 65536 / 8);
+		if (!fc->known)
+			return FcCharSetHasChar(fc->charset, cp);
+		fc->has = fc->known + 65536 / 8;
+	}
+	uint8_t bit = (uint8_t)(1u << (cp & 7));
+	if (!(fc->known[cp >> 3] & bit)) {
+		fc->known[cp >> 3] |= bit;
+		if (FcCharSetHasChar(fc->charset, cp))
+			fc->has[cp >> 3] |= bit;
+	}
+	return (fc->has[cp >> 3] & bit) != 0;
 }
 
 /* A fontconfig font that has `cp`, added as a face; -1 when none. */
@@ -185,7 +205,8 @@ static int find_fallback(pdf_fonts *f, uint32_t cp)
 	for (int i = 0; set && i < set->nfont && found < 0; i++) {
 		FcPattern *cand = set->fonts[i];
 		FcCharSet *ccs;
-		if (!pattern_is_truetype(cand) || FcPatternGetCharSet(cand, FC_CHARSET, 0, &ccs) != FcResultMatch ||
+		if (!pattern_is_truetype(cand) ||
+		    FcPatternGetCharSet(cand, FC_CHARSET, 0, &ccs) != FcResultMatch ||
 		    !FcCharSetHasChar(ccs, cp))
 			continue;
 		FcPattern *full = FcFontRenderPrepare(f->config, pat, cand);
@@ -219,8 +240,8 @@ int pdf_fonts_resolve(pdf_fonts *f, int face, uint32_t cp)
 		return cached - 1;
 	if (!(f->reported[cp >> 3] & (1u << (cp & 7)))) {
 		f->reported[cp >> 3] |= (uint8_t)(1u << (cp & 7));
-		galley_report(f->opts, GALLEY_WARNING, 0, 0, "no installed font has a glyph for U+%04X; it prints as a box",
-		              (unsigned)cp);
+		galley_report(f->opts, GALLEY_WARNING, 0, 0,
+		              "no installed font has a glyph for U+%04X; it prints as a box", (unsigned)cp);
 	}
 	return face;
 }
@@ -276,10 +297,11 @@ int pdf_fonts_width(pdf_fonts *f, int face, uint32_t cp)
  */
 static int write_identity_tounicode(HPDF_Stream s)
 {
-	static const char head[] = "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-	                           "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-	                           "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-	                           "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
+	static const char head[] =
+	    "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+	    "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+	    "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+	    "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
 	char line[64];
 	int rc = HPDF_Stream_WriteStr(s, head);
 	/* 248 ranges (surrogates skipped), in blocks of at most 100 as the format requires */
@@ -304,7 +326,8 @@ static int write_identity_tounicode(HPDF_Stream s)
 			rc = HPDF_Stream_WriteStr(s, "endbfrange\n");
 	}
 	if (rc == HPDF_OK)
-		rc = HPDF_Stream_WriteStr(s, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+		rc = HPDF_Stream_WriteStr(
+		    s, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
 	return rc;
 }
 

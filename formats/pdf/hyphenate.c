@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unicase.h>
 
+#include "../../src/arena.h"
+#include "../../src/strmap.h"
 #include "pdf.h"
 
 #define HYPHEN_DIR "/usr/share/hyphen"
@@ -18,7 +20,16 @@
 struct pdf_hyphenator {
 	HyphenDict *dict;
 	int left_min, right_min;
+	/* words already hyphenated: text repeats its words, the patterns are slow */
+	strmap cache;
+	arena mem;
 };
+
+/* A cached result: how many points, then their byte offsets. */
+typedef struct cached_points {
+	uint8_t count;
+	uint8_t offsets[];
+} cached_points;
 
 /* "en-US" -> language "en" and region "US"; false when the tag is unusable. */
 static bool split_tag(const char *tag, char *lang, size_t lsz, char *region, size_t rsz)
@@ -73,7 +84,8 @@ pdf_hyphenator *pdf_hyphenator_new(const char *lang, const galley_options *opts)
 	HyphenDict *d = load_patterns(lang);
 	if (!d) {
 		galley_report(opts, GALLEY_WARNING, 0, 0,
-		              "no hyphenation patterns for language '%s' in " HYPHEN_DIR "; words are not hyphenated",
+		              "no hyphenation patterns for language '%s' in " HYPHEN_DIR
+		              "; words are not hyphenated",
 		              lang);
 		return NULL;
 	}
@@ -83,6 +95,7 @@ pdf_hyphenator *pdf_hyphenator_new(const char *lang, const galley_options *opts)
 		return NULL;
 	}
 	h->dict = d;
+	arena_init(&h->mem);
 	/* TeX's minimums where the patterns do not say */
 	h->left_min = d->lhmin > 0 ? d->lhmin : 2;
 	h->right_min = d->rhmin > 0 ? d->rhmin : 3;
@@ -94,25 +107,97 @@ void pdf_hyphenator_free(pdf_hyphenator *h)
 	if (!h)
 		return;
 	hnj_hyphen_free(h->dict);
+	strmap_free(&h->cache);
+	arena_free(&h->mem);
 	free(h);
 }
+
+static int hyphenate_word(pdf_hyphenator *h, const char *word, size_t len, uint8_t *points);
 
 int pdf_hyphenate(pdf_hyphenator *h, const char *word, size_t len, uint8_t *points)
 {
 	if (!h || len < 5 || len > MAX_WORD)
 		return 0;
+	char key[MAX_WORD + 1];
+	memcpy(key, word, len);
+	key[len] = '\0';
+	const cached_points *c = strmap_get(&h->cache, key);
+	if (c) {
+		for (int i = 0; i < c->count; i++)
+			points[c->offsets[i]] = 1;
+		return c->count;
+	}
+	uint8_t found[MAX_WORD + 1] = {0};
+	int n = hyphenate_word(h, word, len, found);
+	cached_points *nc = arena_alloc(&h->mem, sizeof(cached_points) + (size_t)n);
+	char *nk = arena_strndup(&h->mem, word, len);
+	if (nc && nk) {
+		nc->count = 0;
+		for (size_t i = 0; i < len && nc->count < n; i++)
+			if (found[i])
+				nc->offsets[nc->count++] = (uint8_t)i;
+		strmap_put(&h->cache, nk, nc);
+	}
+	for (size_t i = 0; i < len; i++)
+		if (found[i])
+			points[i] = 1;
+	return n;
+}
+
+/*
+ * Patterns in ISO 8859-1 (Debian's German ones) see the word in that
+ * encoding: one byte a character, mapped back to UTF-8 offsets here.
+ */
+static int hyphenate_latin1(pdf_hyphenator *h, const uint8_t *lower, size_t len, uint8_t *points)
+{
+	char l1[MAX_WORD + 1], hyphens[MAX_WORD + 8];
+	size_t offset[MAX_WORD + 1];
+	int n = 0;
+	for (size_t i = 0; i < len;) {
+		offset[n] = i;
+		uint32_t c = pdf_utf8_next((const char *)lower, len, &i);
+		if (c > 0xFF)
+			return 0;
+		l1[n++] = (char)c;
+	}
+	offset[n] = len;
+	l1[n] = '\0';
+	char **rep = NULL;
+	int *pos = NULL, *cut = NULL, found = 0;
+	memset(hyphens, 0, sizeof(hyphens));
+	if (hnj_hyphen_hyphenate2(h->dict, l1, n, hyphens, NULL, &rep, &pos, &cut) == 0 && !rep)
+		for (int k = h->left_min - 1; k < n - h->right_min; k++)
+			if (hyphens[k] & 1) {
+				points[offset[k + 1]] = 1;
+				found++;
+			}
+	if (rep) {
+		for (int i = 0; i < n; i++)
+			free(rep[i]);
+		free(rep);
+		free(pos);
+		free(cut);
+	}
+	return found;
+}
+
+static int hyphenate_word(pdf_hyphenator *h, const char *word, size_t len, uint8_t *points)
+{
 	/* the patterns are lower case */
 	uint8_t lower[MAX_WORD * 2 + 8];
 	size_t llen = sizeof(lower) - 1;
 	if (!u8_tolower((const uint8_t *)word, len, NULL, NULL, lower, &llen) || llen != len)
 		return 0;
 	lower[llen] = '\0';
+	if (!h->dict->utf8)
+		return strncmp(h->dict->cset, "ISO8859-1", 9) == 0 ? hyphenate_latin1(h, lower, len, points) : 0;
 	char hyphens[MAX_WORD * 2 + 8];
 	char **rep = NULL;
 	int *pos = NULL, *cut = NULL;
 	int found = 0;
 	memset(hyphens, 0, sizeof(hyphens));
-	if (hnj_hyphen_hyphenate2(h->dict, (const char *)lower, (int)len, hyphens, NULL, &rep, &pos, &cut) == 0 &&
+	if (hnj_hyphen_hyphenate2(h->dict, (const char *)lower, (int)len, hyphens, NULL, &rep, &pos, &cut) ==
+	        0 &&
 	    !rep) {
 		/*
 		 * hyphens[i] odd: a break after byte i (libhyphen counts bytes even
@@ -125,7 +210,8 @@ int pdf_hyphenate(pdf_hyphenator *h, const char *word, size_t len, uint8_t *poin
 		for (size_t i = 0; i + 1 < len; i++) {
 			chars += ((unsigned char)word[i] & 0xC0) != 0x80;
 			bool boundary = ((unsigned char)word[i + 1] & 0xC0) != 0x80;
-			if ((hyphens[i] & 1) && boundary && chars >= h->left_min && total - chars >= h->right_min) {
+			if ((hyphens[i] & 1) && boundary && chars >= h->left_min &&
+			    total - chars >= h->right_min) {
 				points[i + 1] = 1;
 				found++;
 			}

@@ -28,7 +28,7 @@ static const float heading_space_after[6] = {1.0f, 0.6f, 0.5f, 0.4f, 0.3f, 0.3f}
 typedef struct container {
 	galley_node_type type;
 	float x, width;
-	int counter; /* next ordered list number */
+	int counter;        /* next ordered list number */
 	float label_indent; /* room for the widest label */
 	bool tight;
 } container;
@@ -145,7 +145,10 @@ static int flush_space(layout *l)
 	return 0;
 }
 
-static container *top(layout *l) { return &l->stack[l->depth - 1]; }
+static container *top(layout *l)
+{
+	return &l->stack[l->depth - 1];
+}
 
 static void push_container(layout *l, galley_node_type type, float indent_left, float indent_right)
 {
@@ -220,7 +223,8 @@ static int link_for(layout *l, const galley_node *n)
 {
 	pdf_engine *e = l->e;
 	const char *url = galley_node_url(n);
-	if (!url || galley_url_is_active(url))
+	/* libharu refuses an empty URI and strings past its limit */
+	if (!url || !*url || strlen(url) > 60000 || galley_url_is_active(url))
 		return 0;
 	if (url[0] == '#') {
 		void *a = strmap_get(&e->anchors, url + 1);
@@ -477,7 +481,8 @@ static int layout_heading(layout *l, galley_node *n)
 	p->align = PDF_ALIGN_LEFT;
 	p->hyphenate = false;
 	float size = e->set.size * heading_scale[level - 1];
-	inline_state s = {PDF_ROLE_HEAD, level == 6 ? PDF_BOLD | PDF_ITALIC : PDF_BOLD, size, 0, PDF_ST_NOHYPH, 0, 0};
+	inline_state s = {
+	    PDF_ROLE_HEAD, level == 6 ? PDF_BOLD | PDF_ITALIC : PDF_BOLD, size, 0, PDF_ST_NOHYPH, 0, 0};
 	char num[64];
 	int rc = 0;
 	char *plain = galley_node_plain_text(n);
@@ -695,7 +700,7 @@ static int layout_rule(layout *l)
 
 /* ---- tables ---------------------------------------------------------- */
 
-#define MAX_COLUMNS 64
+#define MAX_COLUMNS 128
 
 static pdf_vitem *push_rule(layout *l, float x, float width, float thickness, float height, uint16_t table)
 {
@@ -814,7 +819,8 @@ static int table_cells(layout *l, galley_node *row, pdf_para **cells, int n, boo
 {
 	pdf_engine *e = l->e;
 	int c = 0;
-	for (galley_node *cell = galley_node_first_child(row); cell && c < n; cell = galley_node_next(cell), c++) {
+	for (galley_node *cell = galley_node_first_child(row); cell && c < n;
+	     cell = galley_node_next(cell), c++) {
 		pdf_para *p = new_para(e);
 		if (!p)
 			return GALLEY_ENOMEM;
@@ -836,6 +842,29 @@ static int table_cells(layout *l, galley_node *row, pdf_para **cells, int n, boo
 			return GALLEY_ENOMEM;
 	}
 	return 0;
+}
+
+/* Each column's narrowest and natural width, over the cells of every row. */
+static int measure_cells(layout *l, galley_node *table, pdf_para **cells, int n, float *min, float *nat)
+{
+	pdf_engine *e = l->e;
+	int rc = 0;
+	size_t r = 0;
+	for (int c = 0; c < n; c++)
+		min[c] = nat[c] = 0;
+	for (galley_node *row = galley_node_first_child(table); row && rc == 0;
+	     row = galley_node_next(row), r++) {
+		rc = table_cells(l, row, cells + r * (size_t)n, n, galley_node_row_is_header(row), table);
+		for (int c = 0; c < n && rc == 0; c++) {
+			float mn, nt;
+			rc = pdf_para_measure(e, cells[r * (size_t)n + c], &mn, &nt);
+			if (mn > min[c])
+				min[c] = mn;
+			if (nt > nat[c])
+				nat[c] = nt;
+		}
+	}
+	return rc;
 }
 
 static int add_table(pdf_engine *e)
@@ -864,26 +893,31 @@ static int layout_table(layout *l, galley_node *table)
 		nrows++;
 	if (n <= 0 || nrows == 0)
 		return 0;
-	if (n > MAX_COLUMNS)
+	if (n > MAX_COLUMNS) {
+		galley_report(e->opts, GALLEY_WARNING, galley_node_line(table), galley_node_column(table),
+		              "a table of %d columns: those past %d are left out of the PDF", n, MAX_COLUMNS);
 		n = MAX_COLUMNS;
+	}
 	if (e->ntables >= UINT16_MAX - 1)
 		return 0;
 	pdf_para **cells = calloc(nrows * (size_t)n, sizeof(*cells));
 	if (!cells)
 		return GALLEY_ENOMEM;
-	float min[MAX_COLUMNS] = {0}, nat[MAX_COLUMNS] = {0}, w[MAX_COLUMNS], x[MAX_COLUMNS];
-	int rc = 0;
-	size_t r = 0;
-	for (galley_node *row = galley_node_first_child(table); row && rc == 0; row = galley_node_next(row), r++) {
-		rc = table_cells(l, row, cells + r * (size_t)n, n, galley_node_row_is_header(row), table);
-		for (int c = 0; c < n && rc == 0; c++) {
-			float mn, nt;
-			rc = pdf_para_measure(e, cells[r * (size_t)n + c], &mn, &nt);
-			if (mn > min[c])
-				min[c] = mn;
-			if (nt > nat[c])
-				nat[c] = nt;
-		}
+	float min[MAX_COLUMNS], nat[MAX_COLUMNS], w[MAX_COLUMNS], x[MAX_COLUMNS];
+	int rc = measure_cells(l, table, cells, n, min, nat);
+	/* a table whose narrowest columns do not fit is set smaller, down to 70% */
+	pdf_settings saved = e->set;
+	float smin = 0;
+	for (int c = 0; c < n; c++)
+		smin += min[c];
+	float room = box->width - e->set.size * (float)(n - 1);
+	if (rc == 0 && smin > room && room > 0) {
+		float scale = room / smin * 0.98f;
+		if (scale < 0.7f)
+			scale = 0.7f;
+		e->set.size *= scale;
+		e->set.leading *= scale;
+		rc = measure_cells(l, table, cells, n, min, nat);
 	}
 	float gap = e->set.size;
 	float avail = box->width - gap * (float)(n - 1);
@@ -912,7 +946,7 @@ static int layout_table(layout *l, galley_node *table)
 			e->items[e->nitems - 1].header_row = true;
 		}
 		bool in_header = true;
-		r = 0;
+		size_t r = 0;
 		for (galley_node *row = galley_node_first_child(table); row && rc == 0;
 		     row = galley_node_next(row), r++) {
 			bool header = galley_node_row_is_header(row);
@@ -942,6 +976,7 @@ static int layout_table(layout *l, galley_node *table)
 			rc = GALLEY_ENOMEM;
 		want_space(l, e->set.leading * 0.6f);
 	}
+	e->set = saved;
 	free(cells);
 	return rc;
 }
@@ -955,7 +990,8 @@ static HPDF_Image load_image(pdf_engine *e, const galley_node *img)
 		              "image '%s' is not a local file; its caption stands in for it", url ? url : "");
 		return NULL;
 	}
-	const char *dir = e->opts && e->opts->resource_path ? e->opts->resource_path : galley_doc_base_dir(e->doc);
+	const char *dir =
+	    e->opts && e->opts->resource_path ? e->opts->resource_path : galley_doc_base_dir(e->doc);
 	char path[4096];
 	if (url[0] == '/' || !dir || !*dir)
 		snprintf(path, sizeof(path), "%s", url);
@@ -967,15 +1003,17 @@ static HPDF_Image load_image(pdf_engine *e, const galley_node *img)
 	FILE *f = (jpeg || png) ? fopen(path, "rb") : NULL;
 	if (!f) {
 		galley_report(e->opts, GALLEY_WARNING, galley_node_line(img), galley_node_column(img),
-		              (jpeg || png) ? "cannot open image '%s'; its caption stands in for it"
-		                            : "image '%s' is neither PNG nor JPEG; its caption stands in for it",
+		              (jpeg || png)
+		                  ? "cannot open image '%s'; its caption stands in for it"
+		                  : "image '%s' is neither PNG nor JPEG; its caption stands in for it",
 		              path);
 		return NULL;
 	}
 	fclose(f);
 	/* a broken image is reported and left out, not fatal: undo libharu's error */
 	int saved = e->hpdf_error;
-	HPDF_Image im = png ? HPDF_LoadPngImageFromFile(e->pdf, path) : HPDF_LoadJpegImageFromFile(e->pdf, path);
+	HPDF_Image im =
+	    png ? HPDF_LoadPngImageFromFile(e->pdf, path) : HPDF_LoadJpegImageFromFile(e->pdf, path);
 	if (!im) {
 		HPDF_ResetError(e->pdf);
 		e->hpdf_error = saved;
@@ -1018,8 +1056,8 @@ static int layout_figure(layout *l, galley_node *fig)
 		v->height = h + e->set.leading * 0.4f;
 		if (e->set.print && pw * 72.0f / w < 299.5f)
 			galley_report(e->opts, GALLEY_WARNING, galley_node_line(img), galley_node_column(img),
-			              "image '%s' is %.0f dpi at its placed size; print wants 300", galley_node_url(img),
-			              (double)(pw * 72.0f / w));
+			              "image '%s' is %.0f dpi at its placed size; print wants 300",
+			              galley_node_url(img), (double)(pw * 72.0f / w));
 	}
 	pdf_para *p = new_para(e);
 	if (!p)
@@ -1064,7 +1102,8 @@ static int enter_list_item(layout *l, galley_node *item)
 	}
 	char buf[24];
 	if (ordered)
-		snprintf(buf, sizeof(buf), "%d%c", list->counter++, galley_node_list_delimiter(galley_node_parent(item)));
+		snprintf(buf, sizeof(buf), "%d%c", list->counter++,
+		         galley_node_list_delimiter(galley_node_parent(item)));
 	else {
 		/* bullet, then dash, then small bullet with depth */
 		static const char *const bullets[] = {"\xE2\x80\xA2", "\xE2\x80\x93", "\xE2\x88\x98"};
@@ -1118,8 +1157,9 @@ static int enter_block(layout *l, galley_walk *w, galley_node *n, bool *skip)
 		return layout_heading(l, n);
 	case GALLEY_NODE_PARAGRAPH:
 	case GALLEY_NODE_DEF_TERM:
-		return layout_paragraph(l, n, prev && galley_node_get_type(prev) == GALLEY_NODE_PARAGRAPH &&
-		                                  galley_node_get_type(n) == GALLEY_NODE_PARAGRAPH);
+		return layout_paragraph(l, n,
+		                        prev && galley_node_get_type(prev) == GALLEY_NODE_PARAGRAPH &&
+		                            galley_node_get_type(n) == GALLEY_NODE_PARAGRAPH);
 	case GALLEY_NODE_CODE_BLOCK:
 		return layout_code(l, n);
 	case GALLEY_NODE_THEMATIC_BREAK:
@@ -1156,7 +1196,8 @@ static int enter_block(layout *l, galley_walk *w, galley_node *n, bool *skip)
 				items++;
 			char widest[32];
 			int last = top(l)->counter + (items > 0 ? items - 1 : 0);
-			snprintf(widest, sizeof(widest), "%d.", last > top(l)->counter ? last : top(l)->counter);
+			snprintf(widest, sizeof(widest), "%d.",
+			         last > top(l)->counter ? last : top(l)->counter);
 			float lw = pdf_text_width(e, widest, strlen(widest), (uint16_t)l->body_style);
 			top(l)->label_indent = lw + em * 0.6f > em * 2 ? lw + em * 0.6f : em * 2;
 		}
@@ -1271,7 +1312,8 @@ static int layout_title_block(layout *l)
 		rc = layout_centered(l, sub, PDF_ROLE_HEAD, 0, s * 1.35f, s * 1.9f);
 	want_space(l, e->set.leading * (e->set.title_page ? 3 : 0.8f));
 	for (size_t i = 0; rc == 0 && i < galley_doc_author_count(doc); i++)
-		rc = layout_centered(l, galley_doc_author(doc, i), PDF_ROLE_BODY, 0, s * 1.1f, e->set.leading * 1.15f);
+		rc = layout_centered(l, galley_doc_author(doc, i), PDF_ROLE_BODY, 0, s * 1.1f,
+		                     e->set.leading * 1.15f);
 	const char *date = galley_doc_meta(doc, GALLEY_META_DATE);
 	if (rc == 0 && date)
 		rc = layout_centered(l, date, PDF_ROLE_BODY, PDF_ITALIC, s, e->set.leading);
@@ -1297,7 +1339,8 @@ static int layout_toc(layout *l)
 {
 	pdf_engine *e = l->e;
 	container *c = top(l);
-	int rc = layout_centered(l, "Contents", PDF_ROLE_HEAD, PDF_BOLD, e->set.size * 1.5f, e->set.size * 2.2f);
+	int rc =
+	    layout_centered(l, "Contents", PDF_ROLE_HEAD, PDF_BOLD, e->set.size * 1.5f, e->set.size * 2.2f);
 	want_space(l, e->set.leading);
 	int saved[6];
 	memcpy(saved, l->section, sizeof(saved));
@@ -1494,10 +1537,11 @@ int pdf_layout_document(pdf_engine *e, galley_error *err)
 		rc = layout_footnotes(&l);
 	free(l.note_anchor);
 	if (rc)
-		return galley_error_set(err, rc, e->opts, 0, 0, "cannot lay the document out: %s", galley_strerror(rc));
+		return galley_error_set(err, rc, e->opts, 0, 0, "cannot lay the document out: %s",
+		                        galley_strerror(rc));
 	if (e->raw_dropped)
-		galley_report(e->opts, GALLEY_WARNING, 0, 0, "%d raw HTML fragment%s left out of the PDF", e->raw_dropped,
-		              e->raw_dropped == 1 ? "" : "s");
+		galley_report(e->opts, GALLEY_WARNING, 0, 0, "%d raw HTML fragment%s left out of the PDF",
+		              e->raw_dropped, e->raw_dropped == 1 ? "" : "s");
 	return 0;
 }
 
@@ -1535,6 +1579,19 @@ static int add_page(pdf_engine *e, size_t first, size_t last)
 	pg->last = last;
 	pg->notes_first = e->nnote_ranges;
 	return 0;
+}
+
+size_t pdf_page_ranges(const pdf_page *pg, pdf_range out[3])
+{
+	size_t n = 0;
+	if (pg->top_float.last > pg->top_float.first)
+		out[n++] = pg->top_float;
+	if (pg->skip.last > pg->skip.first) {
+		out[n++] = (pdf_range){pg->first, pg->skip.first};
+		out[n++] = (pdf_range){pg->skip.last, pg->last};
+	} else
+		out[n++] = (pdf_range){pg->first, pg->last};
+	return n;
 }
 
 static float items_height(const pdf_engine *e, size_t first, size_t last)
@@ -1595,8 +1652,9 @@ static int place_notes(pdf_engine *e, note_queue *nq, float room)
 		pdf_range *r = &nq->q[done];
 		size_t k = r->first;
 		float h = 0;
-		while (k < r->last && (h + e->items[k].height <= room || (k == r->first && done == 0 && room > 0 &&
-		                                                            e->pages[e->npages - 1].notes_count == 0)))
+		while (k < r->last &&
+		       (h + e->items[k].height <= room ||
+		        (k == r->first && done == 0 && room > 0 && e->pages[e->npages - 1].notes_count == 0)))
 			h += e->items[k++].height;
 		if (k > r->first)
 			rc = add_note_range(e, r->first, k);
@@ -1624,7 +1682,8 @@ static int by_ref_item(const void *a, const void *b, void *data)
 }
 
 /* Height of the notes first referenced on item j, and of their first two lines; *cursor walks `order`. */
-static void notes_of(const pdf_engine *e, const int *order, size_t *cursor, size_t j, float *full, float *least)
+static void notes_of(const pdf_engine *e, const int *order, size_t *cursor, size_t j, float *full,
+                     float *least)
 {
 	*full = *least = 0;
 	while (*cursor < (size_t)e->nnotes && e->notes[order[*cursor]].ref_item < j)
@@ -1665,22 +1724,24 @@ static int cut_pages(pdf_engine *e)
 	if (e->nnotes)
 		qsort_r(order, (size_t)e->nnotes, sizeof(int), by_ref_item, e);
 	size_t cursor = 0;
-	while (rc == 0 && (i < n || nq.count)) {
+	pdf_range pending = {0, 0}; /* a figure put off to the next page */
+	while (rc == 0 && (i < n || nq.count || pending.last > pending.first)) {
 		bool chapter = false;
 		while (i < n && (e->items[i].kind == PDF_V_SPACE || e->items[i].kind == PDF_V_PAGEBREAK))
 			chapter |= e->items[i++].kind == PDF_V_PAGEBREAK;
-		if (i >= n && nq.count == 0)
+		if (i >= n && nq.count == 0 && pending.last <= pending.first)
 			break;
 		/* in two-sided print a chapter opens on a right-hand (odd) page */
-		if (chapter && e->set.twoside && e->npages % 2 == 1 && nq.count == 0 && (rc = add_page(e, i, i)))
+		if (chapter && e->set.twoside && e->npages % 2 == 1 && nq.count == 0 &&
+		    (rc = add_page(e, i, i)))
 			break;
 		size_t start = i, end = n, best = 0, j;
 		float h = 0;
 		/* a table that goes on from the page before repeats its header */
 		int repeat = 0;
 		const pdf_vitem *st = i < n ? &e->items[start] : NULL;
-		if (st && st->table && !st->header_row && e->tables[st->table - 1].header_last > 0 && start > 0 &&
-		    e->items[start - 1].table == st->table) {
+		if (st && st->table && !st->header_row && e->tables[st->table - 1].header_last > 0 &&
+		    start > 0 && e->items[start - 1].table == st->table) {
 			repeat = st->table;
 			h = e->tables[repeat - 1].header_height;
 		}
@@ -1694,11 +1755,31 @@ static int cut_pages(pdf_engine *e)
 		while (cursor < (size_t)e->nnotes && e->notes[order[cursor]].ref_item < start)
 			cursor++;
 		size_t page_cursor = cursor;
+		pdf_range top_float = pending, skip = {0, 0};
+		pending = (pdf_range){0, 0};
+		if (top_float.last > top_float.first)
+			h += items_height(e, top_float.first, top_float.last) + e->set.leading * 0.6f;
 		for (j = start; j < n; j++) {
 			const pdf_vitem *it = &e->items[j];
 			if (it->kind == PDF_V_PAGEBREAK) {
 				end = j;
 				break;
+			}
+			/*
+			 * A figure that does not fit waits for the next page while the
+			 * text after it goes on filling this one (one at a time, so
+			 * figures keep their order).
+			 */
+			if (it->kind == PDF_V_IMAGE && j > start && skip.last == 0 &&
+			    h + it->height > text_h - notes) {
+				size_t k = j + 1;
+				while (k < n && e->items[k].kind == PDF_V_LINE && e->items[k].nobreak)
+					k++;
+				skip = (pdf_range){j, k};
+				if (break_allowed(e, j))
+					best = j;
+				j = k - 1;
+				continue;
 			}
 			if (j > start && break_allowed(e, j))
 				best = j;
@@ -1713,9 +1794,17 @@ static int cut_pages(pdf_engine *e)
 			h += it->height;
 			notes += full;
 		}
+		if (skip.last > skip.first) {
+			if (end > skip.first)
+				pending = skip;
+			else
+				skip = (pdf_range){0, 0}; /* the page ends before the figure anyway */
+		}
 		if ((rc = add_page(e, start, end)))
 			break;
 		e->pages[e->npages - 1].repeat_table = repeat;
+		e->pages[e->npages - 1].top_float = top_float;
+		e->pages[e->npages - 1].skip = skip;
 		/* the notes of this page's lines join the queue, then as many as fit are set */
 		for (size_t c = page_cursor; c < (size_t)e->nnotes && rc == 0; c++) {
 			const pdf_note *note = &e->notes[order[c]];
@@ -1724,7 +1813,12 @@ static int cut_pages(pdf_engine *e)
 			rc = queue_push(&nq, note->first, note->last);
 		}
 		if (rc == 0 && nq.count) {
-			float used = items_height(e, start, end) + (repeat ? e->tables[repeat - 1].header_height : 0);
+			float used =
+			    items_height(e, start, end) + (repeat ? e->tables[repeat - 1].header_height : 0) +
+			    (top_float.last > top_float.first
+			         ? items_height(e, top_float.first, top_float.last) + e->set.leading * 0.6f
+			         : 0) -
+			    items_height(e, skip.first, skip.last);
 			rc = place_notes(e, &nq, text_h - used - sep);
 		}
 		i = end;
@@ -1744,11 +1838,14 @@ static void running_heads(pdf_engine *e)
 	for (size_t p = 0; p < e->npages; p++) {
 		pdf_page *pg = &e->pages[p];
 		const char *at_top = chapter;
-		for (size_t i = pg->first; i < pg->last; i++)
-			if (e->items[i].heading == 1) {
-				pg->chapter_opening = 1;
-				chapter = e->items[i].title;
-			}
+		pdf_range rs[3];
+		size_t nr = pdf_page_ranges(pg, rs);
+		for (size_t r = 0; r < nr; r++)
+			for (size_t i = rs[r].first; i < rs[r].last; i++)
+				if (e->items[i].heading == 1) {
+					pg->chapter_opening = 1;
+					chapter = e->items[i].title;
+				}
 		if (p == 0 || pg->chapter_opening)
 			pg->running = NULL;
 		else

@@ -119,7 +119,8 @@ int pdf_para_add(pdf_engine *e, pdf_para *p, const char *text, size_t len, uint1
 			 */
 			if (c > 0xFFFF && !e->nonbmp_reported++)
 				galley_report(e->opts, GALLEY_WARNING, 0, 0,
-				              "U+%04X and other characters beyond U+FFFF cannot be set in PDF; they print "
+				              "U+%04X and other characters beyond U+FFFF cannot be set in "
+				              "PDF; they print "
 				              "as U+FFFD",
 				              (unsigned)c);
 			sub = "\xEF\xBF\xBD";
@@ -200,9 +201,15 @@ static uint16_t style_at(builder *b, size_t off)
 	return p->nruns ? p->runs[b->run].style : 0;
 }
 
-static bool is_space(uint32_t c) { return c == ' ' || c == 0x2002 || c == 0x2003 || c == 0x2009; }
+static bool is_space(uint32_t c)
+{
+	return c == ' ' || c == 0x2002 || c == 0x2003 || c == 0x2009;
+}
 
-static bool is_hyphen_like(uint32_t c) { return c == '-' || c == 0x2010 || c == 0x2013 || c == 0x2014; }
+static bool is_hyphen_like(uint32_t c)
+{
+	return c == '-' || c == 0x2010 || c == 0x2013 || c == 0x2014;
+}
 
 static float char_width(builder *b, uint16_t style, int face, uint32_t c)
 {
@@ -283,7 +290,8 @@ static int emit_segment(builder *b, size_t s, size_t t)
 	memset(b->cuts + s, 0, t - s);
 	if (b->hyphenate)
 		mark_hyphens(b, s, t);
-	if (segment_width(b, s, t) > b->width)
+	/* measured only when it might not fit: no glyph is wider than two ems */
+	if ((float)(t - s) * b->e->styles[style_at(b, s)].size * 2.0f > b->width && segment_width(b, s, t) > b->width)
 		mark_graphemes(b, s, t);
 	pdf_atom *box = NULL;
 	for (size_t i = s; i < t;) {
@@ -294,9 +302,11 @@ static int emit_segment(builder *b, size_t s, size_t t)
 		if (b->cuts[at] && box) {
 			float hw = 0;
 			if (b->cuts[at] == CUT_HYPHEN)
-				hw = char_width(b, box->style, pdf_fonts_resolve(&b->e->fonts, box->face, '-'), '-');
-			if (push_penalty(p, b->cuts[at] == CUT_HYPHEN ? HYPHEN_PENALTY : EMERGENCY_CUT_PENALTY, hw,
-			                 b->cuts[at] == CUT_HYPHEN, box->style))
+				hw = char_width(b, box->style,
+				                pdf_fonts_resolve(&b->e->fonts, box->face, '-'), '-');
+			if (push_penalty(p,
+			                 b->cuts[at] == CUT_HYPHEN ? HYPHEN_PENALTY : EMERGENCY_CUT_PENALTY,
+			                 hw, b->cuts[at] == CUT_HYPHEN, box->style))
 				return GALLEY_ENOMEM;
 			box = NULL;
 		}
@@ -368,7 +378,8 @@ static int build_atoms(pdf_engine *e, pdf_para *p, float width, bool hyphenate)
 			/* an unbreakable stretch ends where a break is allowed after a character */
 			size_t t = i;
 			uint32_t last = c;
-			while (t < p->len && brks[t - 1] != LINEBREAK_ALLOWBREAK && brks[t - 1] != LINEBREAK_MUSTBREAK) {
+			while (t < p->len && brks[t - 1] != LINEBREAK_ALLOWBREAK &&
+			       brks[t - 1] != LINEBREAK_MUSTBREAK) {
 				size_t n = t;
 				uint32_t d = pdf_utf8_next(p->text, p->len, &n);
 				if (is_space(d) || d == 0xA0 || d == 0x202F || d == '\n')
@@ -382,7 +393,8 @@ static int build_atoms(pdf_engine *e, pdf_para *p, float width, bool hyphenate)
 				size_t n = t;
 				uint32_t d = pdf_utf8_next(p->text, p->len, &n);
 				if (!is_space(d) && d != '\n')
-					rc = push_penalty(p, EXPLICIT_BREAK_PENALTY, 0, is_hyphen_like(last), 0);
+					rc = push_penalty(p, EXPLICIT_BREAK_PENALTY, 0, is_hyphen_like(last),
+					                  0);
 			}
 		}
 		if (rc)
@@ -458,7 +470,8 @@ static void totals_after(kp *k, size_t pos, kp_node *n)
 		i = pos;
 	for (; i < p->natoms; i++) {
 		const pdf_atom *a = &p->atoms[i];
-		if (a->type == PDF_BOX || (a->type == PDF_PENALTY && a->penalty == -PDF_INF_PENALTY && i > pos))
+		if (a->type == PDF_BOX ||
+		    (a->type == PDF_PENALTY && a->penalty == -PDF_INF_PENALTY && i > pos))
 			break;
 	}
 	n->w = k->sw[i];
@@ -485,7 +498,10 @@ static double adjustment_ratio(const kp *k, const kp_node *a, size_t b, double *
 	return 0;
 }
 
-static int fitness_class(double r) { return r < -0.5 ? 0 : r <= 0.5 ? 1 : r <= 1 ? 2 : 3; }
+static int fitness_class(double r)
+{
+	return r < -0.5 ? 0 : r <= 0.5 ? 1 : r <= 1 ? 2 : 3;
+}
 
 static double badness(double r)
 {
@@ -542,8 +558,17 @@ static int kp_try_break(kp *k, size_t b)
 	for (int fit = 0; fit < 4; fit++) {
 		if (best[fit].prev < 0)
 			continue;
-		kp_node n = {(uint32_t)b, k->nodes[best[fit].prev].line + 1, fit, 0, 0, 0, 0, best[fit].demerits,
-		             best[fit].prev, k->active, at->type == PDF_PENALTY && at->flagged};
+		kp_node n = {(uint32_t)b,
+		             k->nodes[best[fit].prev].line + 1,
+		             fit,
+		             0,
+		             0,
+		             0,
+		             0,
+		             best[fit].demerits,
+		             best[fit].prev,
+		             k->active,
+		             at->type == PDF_PENALTY && at->flagged};
 		totals_after(k, b, &n);
 		int idx = kp_push(k, n);
 		if (idx < 0)
@@ -591,7 +616,8 @@ static int kp_run(kp *k)
 	/* the best of the nodes at the paragraph's end */
 	int best = -1;
 	for (int a = k->active; a >= 0; a = k->nodes[a].next)
-		if (k->nodes[a].pos == p->natoms - 1 && (best < 0 || k->nodes[a].demerits < k->nodes[best].demerits))
+		if (k->nodes[a].pos == p->natoms - 1 &&
+		    (best < 0 || k->nodes[a].demerits < k->nodes[best].demerits))
 			best = a;
 	return best >= 0 ? best : last_final;
 }
@@ -620,8 +646,8 @@ static int kp_sums(kp *k)
 
 /* ---- lines ---------------------------------------------------------- */
 
-static int emit_line(pdf_engine *e, const pdf_para *p, size_t from, size_t to, bool hyphen, float width, float x,
-                     double ratio, double natural)
+static int emit_line(pdf_engine *e, const pdf_para *p, size_t from, size_t to, bool hyphen, float width,
+                     float x, double ratio, double natural)
 {
 	pdf_vitem *v = pdf_vlist_push(e, PDF_V_LINE);
 	if (!v)
@@ -629,7 +655,8 @@ static int emit_line(pdf_engine *e, const pdf_para *p, size_t from, size_t to, b
 	pdf_vitem proto = e->proto;
 	proto.kind = PDF_V_LINE;
 	*v = proto;
-	v->line = (pdf_line){p, (uint32_t)from, (uint32_t)to, (float)ratio, x, width, (float)natural, hyphen, false};
+	v->line = (pdf_line){p,     (uint32_t)from, (uint32_t)to, (float)ratio, x,
+	                     width, (float)natural, hyphen,       false};
 	e->lines_emitted++;
 	/* decorations and anchors belong to a block's first line only */
 	e->proto.deco = PDF_DECO_NONE;
@@ -704,8 +731,8 @@ static int greedy_lines(pdf_engine *e, pdf_para *p, float width, float x)
 		if (!last_ok)
 			last_ok = p->natoms - 1;
 		const pdf_atom *b = &p->atoms[last_ok];
-		int rc = emit_line(e, p, from, last_ok, b->type == PDF_PENALTY && b->flagged && b->width > 0, width, x, 0,
-		                   last_w);
+		int rc = emit_line(e, p, from, last_ok, b->type == PDF_PENALTY && b->flagged && b->width > 0,
+		                   width, x, 0, last_w);
 		if (rc)
 			return rc;
 		from = line_start(p, last_ok);
@@ -723,7 +750,8 @@ int pdf_para_break(pdf_engine *e, pdf_para *p, float width, float x)
 		bool hyphenate;
 		double emergency_em;
 		bool any;
-	} passes[] = {{100, false, 0, false}, {200, true, 0, false}, {200, true, 1.5, false}, {0, true, 3, true}};
+	} passes[] = {
+	    {100, false, 0, false}, {200, true, 0, false}, {200, true, 1.5, false}, {0, true, 3, true}};
 	kp k = {0};
 	k.p = p;
 	k.width = width;

@@ -94,7 +94,8 @@ static int parse_paper(const char *s, pdf_settings *set)
 	const char *wend;
 	if (!parse_length(wbuf, &w, &wend))
 		return -1;
-	if (*wend == '\0' && isdigit((unsigned char)wbuf[wl - 1]) && isalpha((unsigned char)x[strlen(x) - 1])) {
+	if (*wend == '\0' && isdigit((unsigned char)wbuf[wl - 1]) &&
+	    isalpha((unsigned char)x[strlen(x) - 1])) {
 		/* the width had no unit of its own: take the height's */
 		double h1;
 		const char *unit = x + 1;
@@ -121,26 +122,28 @@ static bool flag(const galley_options *opts, const char *name)
 	return v && strcmp(v, "false") != 0 && strcmp(v, "0") != 0 && strcmp(v, "no") != 0;
 }
 
-static int read_settings(pdf_settings *set, const galley_doc *doc, const galley_options *opts, galley_error *err)
+static int read_settings(pdf_settings *set, const galley_doc *doc, const galley_options *opts,
+                         galley_error *err)
 {
 	memset(set, 0, sizeof(*set));
 	const char *paper = galley_options_param(opts, "paper");
 	if (parse_paper(paper ? paper : "a4", set))
-		return galley_error_set(err, GALLEY_EUSAGE, opts, 0, 0,
-		                        "--paper '%s': expected a4, letter, a5, b5, 6x9in or WxH such as 150mmx220mm",
-		                        paper);
+		return galley_error_set(
+		    err, GALLEY_EUSAGE, opts, 0, 0,
+		    "--paper '%s': expected a4, letter, a5, b5, 6x9in or WxH such as 150mmx220mm", paper);
 	double margin = set->page_w / 8;
 	const char *m = galley_options_param(opts, "margin");
 	if (m && (!parse_length(m, &margin, NULL) || margin * 2 > set->page_w * 0.8))
-		return galley_error_set(err, GALLEY_EUSAGE, opts, 0, 0, "--margin '%s': expected a length such as 20mm", m);
+		return galley_error_set(err, GALLEY_EUSAGE, opts, 0, 0,
+		                        "--margin '%s': expected a length such as 20mm", m);
 	set->margin_inner = set->margin_outer = (float)margin;
 	set->margin_top = (float)margin;
 	set->margin_bottom = (float)(margin * 1.15);
 	double size = set->page_w < 160 * MM ? 10 : 11;
 	const char *fs = galley_options_param(opts, "font-size");
 	if (fs && (!parse_length(fs, &size, NULL) || size < 4 || size > 72))
-		return galley_error_set(err, GALLEY_EUSAGE, opts, 0, 0, "--font-size '%s': expected points from 4 to 72",
-		                        fs);
+		return galley_error_set(err, GALLEY_EUSAGE, opts, 0, 0,
+		                        "--font-size '%s': expected points from 4 to 72", fs);
 	set->size = (float)size;
 	set->leading = set->size * 1.25f;
 	const char *ld = galley_options_param(opts, "leading");
@@ -154,7 +157,8 @@ static int read_settings(pdf_settings *set, const galley_doc *doc, const galley_
 			set->leading = (float)len;
 		else
 			return galley_error_set(err, GALLEY_EUSAGE, opts, 0, 0,
-			                        "--leading '%s': expected a factor (1.25) or a length (14pt)", ld);
+			                        "--leading '%s': expected a factor (1.25) or a length (14pt)",
+			                        ld);
 	}
 	set->families[PDF_ROLE_BODY] = galley_options_param(opts, "font");
 	set->families[PDF_ROLE_HEAD] = galley_options_param(opts, "heading-font");
@@ -182,7 +186,8 @@ static int read_settings(pdf_settings *set, const galley_doc *doc, const galley_
 	const char *bl = galley_options_param(opts, "bleed");
 	double bleed = set->crop_marks ? 3 * MM : 0;
 	if (bl && (!parse_length(bl, &bleed, NULL) || bleed > 72))
-		return galley_error_set(err, GALLEY_EUSAGE, opts, 0, 0, "--bleed '%s': expected a length such as 3mm", bl);
+		return galley_error_set(err, GALLEY_EUSAGE, opts, 0, 0,
+		                        "--bleed '%s': expected a length such as 3mm", bl);
 	set->bleed = (float)bleed;
 	set->epoch = -1;
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
@@ -232,7 +237,8 @@ static void set_info(pdf_engine *e)
 	time_t t = e->set.epoch >= 0 ? (time_t)e->set.epoch : time(NULL);
 	struct tm tm;
 	gmtime_r(&t, &tm);
-	HPDF_Date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, 'Z', 0, 0};
+	HPDF_Date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+	               tm.tm_sec,         'Z',           0,          0};
 	HPDF_SetInfoDateAttr(e->pdf, HPDF_INFO_CREATION_DATE, d);
 	HPDF_SetInfoDateAttr(e->pdf, HPDF_INFO_MOD_DATE, d);
 }
@@ -306,13 +312,15 @@ static int pdf_write(const galley_doc *doc, galley_buf *out, const galley_option
 	if ((rc = pdf_paginate(e)) || (rc = pdf_render(e)))
 		goto fail;
 	set_info(e);
-	if ((rc = pdf_fonts_fix_tounicode(&e->fonts)) || e->hpdf_error || (rc = save(e, out)) || e->hpdf_error)
+	if ((rc = pdf_fonts_fix_tounicode(&e->fonts)) || e->hpdf_error || (rc = save(e, out)) ||
+	    e->hpdf_error)
 		goto fail;
 	goto cleanup;
 fail:
 	if (e->hpdf_error)
-		rc = galley_error_set(err, GALLEY_EINTERNAL, opts, 0, 0, "libharu failed: error 0x%04X (detail %lu)",
-		                      (unsigned)e->hpdf_error, e->hpdf_detail);
+		rc = galley_error_set(err, GALLEY_EINTERNAL, opts, 0, 0,
+		                      "libharu failed: error 0x%04X (detail %lu)", (unsigned)e->hpdf_error,
+		                      e->hpdf_detail);
 	else
 		rc = galley_error_set(err, rc ? rc : GALLEY_EINTERNAL, opts, 0, 0, "cannot write the PDF: %s",
 		                      galley_strerror(rc));

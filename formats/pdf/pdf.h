@@ -28,7 +28,7 @@ enum { PDF_ROLE_BODY, PDF_ROLE_HEAD, PDF_ROLE_MONO, PDF_ROLE_COUNT };
 enum { PDF_BOLD = 1, PDF_ITALIC = 2 };
 #define PDF_MAIN_FACES (PDF_ROLE_COUNT * 4)
 #define PDF_MAX_FACES 32
-#define PDF_FACE(role, style) ((role) * 4 + (style))
+#define PDF_FACE(role, style) ((role)*4 + (style))
 
 typedef struct pdf_face {
 	char *path;
@@ -36,6 +36,8 @@ typedef struct pdf_face {
 	FcCharSet *charset;
 	HPDF_Font font;  /* loaded on first use */
 	int16_t *widths; /* per BMP code point, 1/1000 em; INT16_MIN when not read yet */
+	uint8_t *known;  /* coverage bits looked up so far, per BMP code point */
+	uint8_t *has;    /* coverage bits: the face has a glyph */
 	bool failed;
 } pdf_face;
 
@@ -46,9 +48,9 @@ typedef struct pdf_fonts {
 	pdf_face faces[PDF_MAX_FACES];
 	uint8_t alias[PDF_MAX_FACES]; /* the slot that owns a shared file */
 	int count;
-	uint8_t *fallback;  /* per BMP code point: face + 1, 0 = not looked up, 255 = none */
-	uint8_t *reported;  /* bit set of code points already reported as missing */
-	int load_error;     /* a face libharu could not load */
+	uint8_t *fallback; /* per BMP code point: face + 1, 0 = not looked up, 255 = none */
+	uint8_t *reported; /* bit set of code points already reported as missing */
+	int load_error;    /* a face libharu could not load */
 } pdf_fonts;
 
 /** Looks the three families up (NULL: defaults). Fails naming a family that is not installed. */
@@ -98,8 +100,8 @@ typedef struct pdf_style {
 } pdf_style;
 
 typedef struct pdf_link {
-	const char *uri;    /* external, or NULL */
-	int anchor;         /* internal target, -1 = none */
+	const char *uri; /* external, or NULL */
+	int anchor;      /* internal target, -1 = none */
 } pdf_link;
 
 enum { PDF_BOX, PDF_GLUE, PDF_PENALTY };
@@ -169,18 +171,18 @@ enum {
 
 typedef struct pdf_vitem {
 	uint8_t kind;
-	bool nobreak;  /* no page break right before this item */
-	bool codebg;   /* code block line: shaded from bg_x over bg_w */
+	bool nobreak; /* no page break right before this item */
+	bool codebg;  /* code block line: shaded from bg_x over bg_w */
 	uint8_t deco;
 	uint8_t heading; /* level of a heading's first line, 0 otherwise */
-	float height;  /* line box height or space */
-	float dy;      /* drawn this far below the current position (table cells) */
-	float ascent;  /* baseline below the line box's top */
+	float height;    /* line box height or space */
+	float dy;        /* drawn this far below the current position (table cells) */
+	float ascent;    /* baseline below the line box's top */
 	pdf_line line;
 	const char *label; /* PDF_DECO_LABEL */
 	uint16_t label_style;
 	float bg_x, bg_w;
-	HPDF_Image image; /* PDF_V_IMAGE: drawn at line.x over line.width, height less a gap */
+	HPDF_Image image;  /* PDF_V_IMAGE: drawn at line.x over line.width, height less a gap */
 	float deco_x;      /* right edge of the label / left of the task box */
 	int anchor;        /* destination placed here, -1 = none */
 	uint16_t table;    /* table index + 1 for a table's lines and rules */
@@ -207,9 +209,11 @@ typedef struct pdf_note {
 } pdf_note;
 
 typedef struct pdf_page {
-	size_t first, last; /* vitems [first, last) */
+	size_t first, last;              /* vitems [first, last) */
 	size_t notes_first, notes_count; /* ranges in e->note_ranges */
-	int repeat_table;   /* table index + 1 whose header opens this page */
+	pdf_range top_float;             /* a figure put off from the page before, set first */
+	pdf_range skip;                  /* a figure inside [first, last) put off to the next page */
+	int repeat_table;                /* table index + 1 whose header opens this page */
 	int chapter_opening;
 	const char *running; /* header text or NULL */
 } pdf_page;
@@ -254,8 +258,8 @@ struct pdf_engine {
 	size_t npages, pagecap;
 	pdf_table *tables;
 	size_t ntables, tablecap;
-	size_t main_end;  /* items past this are footnotes */
-	pdf_note *notes;  /* per footnote number (1..nnotes) */
+	size_t main_end; /* items past this are footnotes */
+	pdf_note *notes; /* per footnote number (1..nnotes) */
 	int nnotes;
 	pdf_range *note_ranges;
 	size_t nnote_ranges, note_rangecap;
@@ -263,7 +267,7 @@ struct pdf_engine {
 	size_t nparas, paracap;
 	int nanchors;
 	int *anchor_page; /* page index of each anchor, filled by rendering */
-	strmap anchors; /* heading id -> anchor + 1 */
+	strmap anchors;   /* heading id -> anchor + 1 */
 
 	/* line breaking scratch */
 	uint8_t *scratch;
@@ -288,6 +292,8 @@ pdf_vitem *pdf_vlist_push(pdf_engine *e, uint8_t kind);
 int pdf_layout_document(pdf_engine *e, galley_error *err);
 /** Frees the paragraphs the layout made. */
 void pdf_paras_free(pdf_engine *e);
+/** The item ranges of a page in drawing order (a float, then the text around a skipped figure). */
+size_t pdf_page_ranges(const pdf_page *pg, pdf_range out[3]);
 /** Cuts e->items into pages. */
 int pdf_paginate(pdf_engine *e);
 /** Draws every page into e->pdf. */

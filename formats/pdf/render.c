@@ -25,7 +25,7 @@ typedef struct painter {
 	HPDF_Page page;
 	HPDF_Font font;
 	float font_size;
-	int color; /* 0 black, 1 link, 2 gray */
+	int color;    /* 0 black, 1 link, 2 gray */
 	float tx, ty; /* text position set by the last move */
 	galley_buf text;
 	galley_buf tj; /* the TJ operator being built */
@@ -133,12 +133,33 @@ static void tj_string(galley_buf *b, const char *s, size_t len)
 	galley_buf_putc(b, ')');
 }
 
-static void tj_text(painter *pt, tj_run *run, int face, const pdf_style *st, const char *s, size_t len, float x,
-                    float width, float baseline)
+/* A displacement in thousandths of an em, to a tenth (printf's float path is slow). */
+static void put_tenths(galley_buf *b, float v)
+{
+	long t = lroundf(v * 10.0f);
+	char buf[24];
+	int n = 0;
+	bool neg = t < 0;
+	unsigned long u = neg ? (unsigned long)-t : (unsigned long)t;
+	buf[n++] = (char)('0' + u % 10);
+	buf[n++] = '.';
+	u /= 10;
+	do {
+		buf[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (neg)
+		buf[n++] = '-';
+	while (n > 0)
+		galley_buf_putc(b, buf[--n]);
+}
+
+static void tj_text(painter *pt, tj_run *run, int face, const pdf_style *st, const char *s, size_t len,
+                    float x, float width, float baseline)
 {
 	int color = st->link && !(st->flags & PDF_ST_QUIET) ? 1 : (st->flags & PDF_ST_GRAY) ? 2 : 0;
-	bool same = run->open && run->face == face && run->st->size == st->size && run->st->rise == st->rise &&
-	            color == pt->color;
+	bool same = run->open && run->face == face && run->st->size == st->size &&
+	            run->st->rise == st->rise && color == pt->color;
 	if (!same) {
 		tj_flush(pt, run);
 		HPDF_Font font = pdf_fonts_handle(&pt->e->fonts, face);
@@ -159,7 +180,7 @@ static void tj_text(painter *pt, tj_run *run, int face, const pdf_style *st, con
 		run->face = face;
 		run->st = st;
 	} else if (x - run->end_x > 0.0005f || run->end_x - x > 0.0005f) {
-		galley_buf_printf(&pt->tj, "%.1f", (double)((run->end_x - x) * 1000.0f / st->size));
+		put_tenths(&pt->tj, (run->end_x - x) * 1000.0f / st->size);
 	}
 	tj_string(&pt->tj, s, len);
 	run->end_x = x + width;
@@ -274,7 +295,8 @@ static void draw_spans(painter *pt)
 		const pdf_link *lk = &e->links[s->link - 1];
 		/* annotations live in default user space, outside the bleed's translation */
 		float o = pt->off;
-		HPDF_Rect rect = {s->x0 + o, s->y - s->size * 0.25f + o, s->x1 + o, s->y + s->size * 0.85f + o};
+		HPDF_Rect rect = {s->x0 + o, s->y - s->size * 0.25f + o, s->x1 + o,
+		                  s->y + s->size * 0.85f + o};
 		HPDF_Annotation annot = NULL;
 		if (lk->uri)
 			annot = HPDF_Page_CreateURILinkAnnot(pt->page, rect, lk->uri);
@@ -301,7 +323,6 @@ static void draw_line(painter *pt, const pdf_vitem *v, float top)
 		draw_task_box(pt, left + v->deco_x, baseline, v->deco == PDF_DECO_TASK_DONE);
 	HPDF_Page_BeginText(pt->page);
 	pt->tx = pt->ty = 0;
-	pt->font = NULL;
 	pt->color = 0;
 	if (v->deco == PDF_DECO_LABEL && v->label) {
 		const pdf_style *st = &e->styles[v->label_style];
@@ -340,7 +361,8 @@ static float draw_items(painter *pt, size_t first, size_t last, float y)
 			draw_rule(pt, v, y);
 		else if (v->kind == PDF_V_IMAGE && v->image) {
 			float h = v->height - pt->e->set.leading * 0.4f;
-			HPDF_Page_DrawImage(pt->page, v->image, pt->left + v->line.x, y - h, v->line.width, h);
+			HPDF_Page_DrawImage(pt->page, v->image, pt->left + v->line.x, y - h, v->line.width,
+			                    h);
 		}
 		y -= v->height;
 	}
@@ -527,30 +549,38 @@ static int place_anchors(pdf_engine *e, HPDF_Page *pages, HPDF_Destination *dest
 				ny -= v->height;
 			}
 		}
-		for (size_t i = pg->first; i < pg->last; i++) {
-			const pdf_vitem *v = &e->items[i];
-			if (v->anchor >= 0 && v->anchor < e->nanchors && !dests[v->anchor]) {
-				HPDF_Destination d = HPDF_Page_CreateDestination(pages[p]);
-				if (d)
-					set_xyz(d, y + v->height * 0.3f + e->set.bleed);
-				dests[v->anchor] = d;
-				e->anchor_page[v->anchor] = (int)p;
-				if (v->heading && v->title && d && !e->set.print) {
-					int lv = v->heading;
-					HPDF_Outline parent = NULL;
-					for (int k = lv - 1; k >= 1 && !parent; k--)
-						parent = parents[k];
-					HPDF_Outline o = HPDF_CreateOutline(e->pdf, parent, v->title, utf8);
-					if (o) {
-						HPDF_Outline_SetDestination(o, d);
-						HPDF_Outline_SetOpened(o, lv <= 1 ? HPDF_TRUE : HPDF_FALSE);
+		pdf_range rs[3];
+		size_t nr = pdf_page_ranges(pg, rs);
+		for (size_t r = 0; r < nr; r++) {
+			if (r == 1 && pg->top_float.last > pg->top_float.first)
+				y -= e->set.leading * 0.6f;
+			for (size_t i = rs[r].first; i < rs[r].last; i++) {
+				const pdf_vitem *v = &e->items[i];
+				if (v->anchor >= 0 && v->anchor < e->nanchors && !dests[v->anchor]) {
+					HPDF_Destination d = HPDF_Page_CreateDestination(pages[p]);
+					if (d)
+						set_xyz(d, y + v->height * 0.3f + e->set.bleed);
+					dests[v->anchor] = d;
+					e->anchor_page[v->anchor] = (int)p;
+					if (v->heading && v->title && d && !e->set.print) {
+						int lv = v->heading;
+						HPDF_Outline parent = NULL;
+						for (int k = lv - 1; k >= 1 && !parent; k--)
+							parent = parents[k];
+						HPDF_Outline o =
+						    HPDF_CreateOutline(e->pdf, parent, v->title, utf8);
+						if (o) {
+							HPDF_Outline_SetDestination(o, d);
+							HPDF_Outline_SetOpened(o, lv <= 1 ? HPDF_TRUE
+							                                  : HPDF_FALSE);
+						}
+						parents[lv] = o;
+						for (int k = lv + 1; k <= 6; k++)
+							parents[k] = NULL;
 					}
-					parents[lv] = o;
-					for (int k = lv + 1; k <= 6; k++)
-						parents[k] = NULL;
 				}
+				y -= v->height;
 			}
-			y -= v->height;
 		}
 	}
 	return 0;
@@ -583,6 +613,7 @@ int pdf_render(pdf_engine *e)
 	for (size_t p = 0; p < e->npages; p++) {
 		const pdf_page *pg = &e->pages[p];
 		pt.page = pages[p];
+		pt.font = NULL; /* each page starts with a fresh graphics state */
 		pt.left = page_left(e, p);
 		pt.off = e->set.bleed;
 		if (e->set.bleed > 0)
@@ -592,9 +623,15 @@ int pdf_render(pdf_engine *e)
 			const pdf_table *t = &e->tables[pg->repeat_table - 1];
 			y = draw_items(&pt, t->header_first, t->header_last, y);
 		}
-		draw_items(&pt, pg->first, pg->last, y);
+		pdf_range rs[3];
+		size_t nr = pdf_page_ranges(pg, rs);
+		for (size_t r = 0; r < nr; r++) {
+			y = draw_items(&pt, rs[r].first, rs[r].last, y);
+			if (r == 0 && pg->top_float.last > pg->top_float.first)
+				y -= e->set.leading * 0.6f; /* a float stands apart from the text under it */
+		}
 		draw_notes(&pt, pg);
-		if (pg->last > pg->first || pg->notes_count)
+		if (pg->last > pg->first || pg->notes_count || pg->top_float.last > pg->top_float.first)
 			draw_furniture(&pt, pg, p + 1);
 	}
 	if (pt.text.failed || pt.tj.failed)

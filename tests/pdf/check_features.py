@@ -55,6 +55,12 @@ check(r.returncode == 2 and b"--paper" in r.stderr, "a bad paper size is a usage
 r = galley([RICH, "-o", out, "--margin", "1km"])
 check(r.returncode == 2, "a bad margin is a usage error")
 
+# links libharu would refuse (an empty URI) are left without an annotation, not fatal
+odd = os.path.join(WORK, "odd-links.md")
+open(odd, "w").write("[empty]() and [hash](#) and [missing](#nope) and <https://example.org/>\n")
+r = galley([odd, "-q", "-o", out])
+check(r.returncode == 0, "odd links convert: %r" % r.stderr)
+
 # structure: outline, links, Info, fonts, compression
 env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
 r = galley([RICH, "-q", "-o", out, "-M", "title=Ünïcode “Title”"], env)
@@ -179,5 +185,13 @@ for k in range(1, 9):
 long_pages = [i for i, t in enumerate(texts) if "Longnotestart" in t or "Longnoteend" in t]
 check(len(long_pages) == 2 and long_pages[1] == long_pages[0] + 1,
       "a note too long for its page goes on at the foot of the next: %r" % long_pages)
+
+# a figure that does not fit waits for the next page; the text after it fills this one
+floats_md = os.path.join(os.path.dirname(RICH), "floats.md")
+r = galley([floats_md, "-q", "-o", out, "--paper", "a5"])
+p1, p2 = (subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), out, "-"], capture_output=True).stdout.decode()
+          for n in (1, 2))
+check("Textafterfigure" in p1 and "Figure one" not in p1 and p2.find("Figure one") >= 0
+      and p2.find("Figure one") < 200, "a figure that does not fit opens the next page, the text goes on")
 
 sys.exit(1 if failures else 0)
