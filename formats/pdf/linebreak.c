@@ -68,31 +68,12 @@ static int grow(void **ptr, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
-/* Bytes of what no font can show at s: a control (but tab and newline), DEL, U+FFFE or U+FFFF. */
-static size_t unprintable_at(const unsigned char *s, const unsigned char *end)
-{
-	if (*s < 0x20)
-		return *s == '\n' || *s == '\t' ? 0 : 1;
-	if (*s == 0x7F)
-		return 1;
-	/* libunibreak also takes U+FFFF for its end-of-text mark */
-	if (*s == 0xEF && end - s >= 3 && s[1] == 0xBF && (s[2] == 0xBE || s[2] == 0xBF))
-		return 3;
-	return 0;
-}
-
 static int put_bytes(pdf_para *p, const char *s, size_t n)
 {
-	const unsigned char *in = (const unsigned char *)s, *end = in + n;
 	if (grow((void **)&p->text, &p->cap, p->len + n + 1, 1))
 		return GALLEY_ENOMEM;
-	while (in < end) {
-		size_t bad = unprintable_at(in, end);
-		if (bad)
-			in += bad;
-		else
-			p->text[p->len++] = (char)*in++;
-	}
+	memcpy(p->text + p->len, s, n);
+	p->len += n;
 	p->text[p->len] = '\0';
 	return 0;
 }
