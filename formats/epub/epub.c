@@ -21,6 +21,7 @@
 #include <string.h>
 #include <uuid/uuid.h>
 
+#include "../../src/resource.h"
 #include "epub.h"
 
 /* Namespace of the name-based UUIDs galley gives to books. */
@@ -190,7 +191,7 @@ static const char *link_href(void *data, const char *url)
 	epub_book *b = data;
 	size_t chapter;
 	if (url[0] != '#') {
-		if (!*url || epub_url_has_scheme(url))
+		if (!*url || galley_url_has_scheme(url))
 			return NULL;
 		b->dead_links++; /* a file beside the input: it is not in the book */
 		return "";

@@ -101,8 +101,6 @@ typedef struct epub_book {
 } epub_book;
 
 /* epub_media.c */
-/** True for "scheme:..." and "//host" URLs: not a file of the book. */
-bool epub_url_has_scheme(const char *url);
 /** Finds every image node (and the cover) and reads the ones that may be embedded. */
 int epub_images_collect(epub_book *b);
 /**
