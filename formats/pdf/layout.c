@@ -9,6 +9,7 @@
  * orphans, headings kept with what follows), and anchors for links and the
  * outline.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1031,6 +1032,11 @@ static HPDF_Image load_image(pdf_engine *e, const galley_node *img)
 		              "image '%s' is not a local file; its caption stands in for it", url ? url : "");
 		return NULL;
 	}
+	if (url[0] == '/' || strstr(url, "..")) {
+		galley_report(e->opts, GALLEY_WARNING, galley_node_line(img), galley_node_column(img),
+		              "image '%s' is outside the document's folder; its caption stands in for it", url);
+		return NULL;
+	}
 	const char *dir =
 	    e->opts && e->opts->resource_path ? e->opts->resource_path : galley_doc_base_dir(e->doc);
 	char path[4096];
@@ -1038,6 +1044,14 @@ static HPDF_Image load_image(pdf_engine *e, const galley_node *img)
 		snprintf(path, sizeof(path), "%s", url);
 	else
 		snprintf(path, sizeof(path), "%s/%s", dir, url);
+	/* a symbolic link may still lead out of the folder */
+	char real[PATH_MAX], real_dir[PATH_MAX];
+	if (dir && *dir && realpath(path, real) && realpath(dir, real_dir) &&
+	    (strncmp(real, real_dir, strlen(real_dir)) != 0 || real[strlen(real_dir)] != '/')) {
+		galley_report(e->opts, GALLEY_WARNING, galley_node_line(img), galley_node_column(img),
+		              "image '%s' is outside the document's folder; its caption stands in for it", url);
+		return NULL;
+	}
 	const char *dot = strrchr(path, '.');
 	bool jpeg = dot && (strcasecmp(dot, ".jpg") == 0 || strcasecmp(dot, ".jpeg") == 0);
 	bool png = dot && strcasecmp(dot, ".png") == 0;
