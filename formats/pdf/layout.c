@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "../../src/text.h"
+#include "../../src/resource.h"
 #include "pdf.h"
 
 #define MAX_NEST 32
@@ -982,105 +983,34 @@ static int layout_table(layout *l, galley_node *table)
 	return rc;
 }
 
-static uint32_t be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-/*
- * libharu hands a PNG to libpng, which aborts the process on a broken file:
- * the chunks are walked here first (names, lengths, a sane IHDR, IDAT, IEND).
- */
-static bool png_is_sound(FILE *f)
-{
-	unsigned char head[8], chunk[8], ihdr[8];
-	static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-	if (fread(head, 1, 8, f) != 8 || memcmp(head, sig, 8) != 0)
-		return false;
-	bool first = true, idat = false;
-	while (fread(chunk, 1, 8, f) == 8) {
-		uint32_t len = be32(chunk);
-		for (int i = 4; i < 8; i++)
-			if (!((chunk[i] >= 'A' && chunk[i] <= 'Z') || (chunk[i] >= 'a' && chunk[i] <= 'z')))
-				return false;
-		if (len > 0x7FFFFFFF)
-			return false;
-		if (first) {
-			if (memcmp(chunk + 4, "IHDR", 4) != 0 || len != 13 || fread(ihdr, 1, 8, f) != 8)
-				return false;
-			uint32_t w = be32(ihdr), h = be32(ihdr + 4);
-			if (w == 0 || h == 0 || w > 30000 || h > 30000 || (uint64_t)w * h > 100000000u)
-				return false;
-			len -= 8;
-			first = false;
-		}
-		if (memcmp(chunk + 4, "IEND", 4) == 0)
-			return idat;
-		idat |= memcmp(chunk + 4, "IDAT", 4) == 0;
-		if (fseek(f, (long)len + 4, SEEK_CUR) != 0)
-			return false;
-	}
-	return false;
-}
-
 /* Loads a PNG or JPEG the document refers to; NULL (with a warning) when it cannot. */
 static HPDF_Image load_image(pdf_engine *e, const galley_node *img)
 {
 	const char *url = galley_node_url(img);
-	if (!url || !*url || strstr(url, "://") || strncmp(url, "data:", 5) == 0) {
-		galley_report(e->opts, GALLEY_WARNING, galley_node_line(img), galley_node_column(img),
-		              "image '%s' is not a local file; its caption stands in for it", url ? url : "");
-		return NULL;
+	unsigned char *data = NULL;
+	size_t len = 0;
+	HPDF_Image im = NULL;
+	galley_res_status st = galley_resource_load(e->doc, e->opts, url ? url : "", &data, &len);
+	const char *type = st == GALLEY_RES_OK ? galley_image_type(data, len) : NULL;
+	bool png = type && !strcmp(type, "image/png"), jpeg = type && !strcmp(type, "image/jpeg");
+	const char *problem = st != GALLEY_RES_OK ? galley_resource_status_text(st)
+	                      : !png && !jpeg     ? "it is neither PNG nor JPEG"
+	                                          : pdf_image_problem(data, len, png);
+	if (!problem) {
+		/* should libharu still fail, the image is left out, not the document */
+		int saved = e->hpdf_error;
+		im = png ? HPDF_LoadPngImageFromMem(e->pdf, data, (HPDF_UINT)len)
+		         : HPDF_LoadJpegImageFromMem(e->pdf, data, (HPDF_UINT)len);
+		if (!im) {
+			HPDF_ResetError(e->pdf);
+			e->hpdf_error = saved;
+			problem = "it cannot be read";
+		}
 	}
-	if (url[0] == '/' || strstr(url, "..")) {
+	free(data);
+	if (problem)
 		galley_report(e->opts, GALLEY_WARNING, galley_node_line(img), galley_node_column(img),
-		              "image '%s' is outside the document's folder; its caption stands in for it", url);
-		return NULL;
-	}
-	const char *dir =
-	    e->opts && e->opts->resource_path ? e->opts->resource_path : galley_doc_base_dir(e->doc);
-	char path[4096];
-	if (url[0] == '/' || !dir || !*dir)
-		snprintf(path, sizeof(path), "%s", url);
-	else
-		snprintf(path, sizeof(path), "%s/%s", dir, url);
-	/* a symbolic link may still lead out of the folder */
-	char real[PATH_MAX], real_dir[PATH_MAX];
-	if (dir && *dir && realpath(path, real) && realpath(dir, real_dir) &&
-	    (strncmp(real, real_dir, strlen(real_dir)) != 0 || real[strlen(real_dir)] != '/')) {
-		galley_report(e->opts, GALLEY_WARNING, galley_node_line(img), galley_node_column(img),
-		              "image '%s' is outside the document's folder; its caption stands in for it", url);
-		return NULL;
-	}
-	const char *dot = strrchr(path, '.');
-	bool jpeg = dot && (strcasecmp(dot, ".jpg") == 0 || strcasecmp(dot, ".jpeg") == 0);
-	bool png = dot && strcasecmp(dot, ".png") == 0;
-	FILE *f = (jpeg || png) ? fopen(path, "rb") : NULL;
-	if (!f) {
-		galley_report(e->opts, GALLEY_WARNING, galley_node_line(img), galley_node_column(img),
-		              (jpeg || png)
-		                  ? "cannot open image '%s'; its caption stands in for it"
-		                  : "image '%s' is neither PNG nor JPEG; its caption stands in for it",
-		              path);
-		return NULL;
-	}
-	bool sound = !png || png_is_sound(f);
-	fclose(f);
-	if (!sound) {
-		galley_report(e->opts, GALLEY_WARNING, galley_node_line(img), galley_node_column(img),
-		              "image '%s' is not a sound PNG file; its caption stands in for it", path);
-		return NULL;
-	}
-	/* a broken image is reported and left out, not fatal: undo libharu's error */
-	int saved = e->hpdf_error;
-	HPDF_Image im =
-	    png ? HPDF_LoadPngImageFromFile(e->pdf, path) : HPDF_LoadJpegImageFromFile(e->pdf, path);
-	if (!im) {
-		HPDF_ResetError(e->pdf);
-		e->hpdf_error = saved;
-		galley_report(e->opts, GALLEY_WARNING, galley_node_line(img), galley_node_column(img),
-		              "cannot read image '%s'; its caption stands in for it", path);
-	}
+		              "image '%s' left out: %s; its caption stands in for it", url ? url : "", problem);
 	return im;
 }
 

@@ -304,4 +304,7 @@ float pdf_text_width(pdf_engine *e, const char *text, size_t len, uint16_t style
 /** Decodes one UTF-8 character at s[*i] (advancing *i); invalid bytes give U+FFFD. */
 uint32_t pdf_utf8_next(const char *s, size_t len, size_t *i);
 
+/* image_check.c: why image bytes are unfit for libharu, or NULL when they are sound */
+const char *pdf_image_problem(const unsigned char *data, size_t len, bool png);
+
 #endif
