@@ -148,8 +148,9 @@ def active_content(path):
         data = fh.read()
     for name, part in markup_parts(data):
         head = part.lstrip()[:300].lower()
+        # an HTML fragment has no root to tell it by: the output's name does (out.html)
         html = name.endswith((".xhtml", ".html")) or b"<html" in head or b"<!doctype html" in head or (
-            name == "output" and not head.startswith(b"<?xml"))
+            name == "output" and path.endswith((".html", ".htm", ".xhtml")))
         finder = ActiveFinder(html)
         finder.feed(part.decode("utf-8", errors="replace"))
         finder.close()
