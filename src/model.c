@@ -274,6 +274,12 @@ galley_align galley_node_table_align(const galley_node *n, int col)
 	return (galley_align)n->align[col];
 }
 
+const char *galley_align_name(galley_align a)
+{
+	static const char *const names[] = {"none", "left", "center", "right"};
+	return names[(unsigned)a <= GALLEY_ALIGN_RIGHT ? a : 0];
+}
+
 bool galley_node_row_is_header(const galley_node *n) { return n->header != 0; }
 
 /* ---- building ----------------------------------------------------- */

@@ -116,8 +116,8 @@ void xmlw_start(xmlw *x, const char *name) { check(x, xmlTextWriterStartElement(
 void xmlw_end(xmlw *x) { check(x, xmlTextWriterFullEndElement(x->w)); }
 void xmlw_end_empty(xmlw *x) { check(x, xmlTextWriterEndElement(x->w)); }
 
-/* What `c` becomes in an attribute value, or NULL when it stays as it is. */
-static const char *attr_escape(unsigned char c)
+/* The escape of an ASCII byte in text content, or with `attribute` in an attribute value; NULL for none. */
+static const char *escape_of(unsigned char c, bool attribute)
 {
 	switch (c) {
 	case '&':
@@ -126,14 +126,14 @@ static const char *attr_escape(unsigned char c)
 		return "&lt;";
 	case '>':
 		return "&gt;";
-	case '"':
-		return "&quot;";
-	case '\n':
-		return "&#10;";
 	case '\r':
 		return "&#13;";
+	case '"':
+		return attribute ? "&quot;" : NULL;
+	case '\n':
+		return attribute ? "&#10;" : NULL;
 	case '\t':
-		return "&#9;";
+		return attribute ? "&#9;" : NULL;
 	default:
 		return NULL;
 	}
@@ -149,7 +149,7 @@ void xmlw_attr_len(xmlw *x, const char *name, const char *value, size_t len)
 	const char *clean = xmlw_clean(x, value, len);
 	galley_buf esc = GALLEY_BUF_INIT;
 	const char *run = clean, *p = clean;
-	while (*p && !attr_escape((unsigned char)*p))
+	while (*p && !escape_of((unsigned char)*p, true))
 		p++;
 	if (!*p) {
 		check(x, xmlTextWriterStartAttribute(x->w, BAD_CAST name));
@@ -158,7 +158,7 @@ void xmlw_attr_len(xmlw *x, const char *name, const char *value, size_t len)
 		return;
 	}
 	for (; *p; p++) {
-		const char *e = attr_escape((unsigned char)*p);
+		const char *e = escape_of((unsigned char)*p, true);
 		if (!e)
 			continue;
 		galley_buf_put(&esc, run, (size_t)(p - run));
@@ -173,7 +173,6 @@ void xmlw_attr_len(xmlw *x, const char *name, const char *value, size_t len)
 	check(x, xmlTextWriterEndAttribute(x->w));
 	galley_buf_free(&esc);
 }
-
 
 void xmlw_attr(xmlw *x, const char *name, const char *value) { xmlw_attr_len(x, name, value, (size_t)-1); }
 
@@ -199,23 +198,6 @@ static const bool ascii_care[128] = {
 /* True for a byte that is not plain ASCII text. */
 static bool needs_care(unsigned char c) { return c >= 0x80 || ascii_care[c]; }
 
-/* The escape of an ASCII byte in text content, or NULL. */
-static const char *text_escape(unsigned char c)
-{
-	switch (c) {
-	case '&':
-		return "&amp;";
-	case '<':
-		return "&lt;";
-	case '>':
-		return "&gt;";
-	case '\r':
-		return "&#13;";
-	default:
-		return NULL;
-	}
-}
-
 /* Escapes and filters `len` bytes from `p` into `o` (room for five bytes each); returns the end. */
 static unsigned char *escape_text(xmlw *x, unsigned char *o, const unsigned char *p, const unsigned char *end)
 {
@@ -224,7 +206,7 @@ static unsigned char *escape_text(xmlw *x, unsigned char *o, const unsigned char
 		size_t ok, bad;
 		if (!needs_care(*p)) {
 			*o++ = *p++;
-		} else if ((esc = text_escape(*p)) != NULL) {
+		} else if ((esc = escape_of(*p, false)) != NULL) {
 			size_t n = strlen(esc);
 			memcpy(o, esc, n);
 			o += n;

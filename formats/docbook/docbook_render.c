@@ -496,20 +496,6 @@ static int table_columns(const galley_node *t)
 	return cols > 0 ? cols : 1;
 }
 
-static const char *align_name(galley_align a)
-{
-	switch (a) {
-	case GALLEY_ALIGN_LEFT:
-		return "left";
-	case GALLEY_ALIGN_CENTER:
-		return "center";
-	case GALLEY_ALIGN_RIGHT:
-		return "right";
-	default:
-		return NULL;
-	}
-}
-
 static void enter_table(db_ctx *c, const galley_node *t)
 {
 	int cols = table_columns(t);
@@ -518,7 +504,8 @@ static void enter_table(db_ctx *c, const galley_node *t)
 	xmlw_attrf(c->x, "cols", "%d", cols);
 	xmlw_raw(c->x, "\n", 1);
 	for (int i = 0; i < cols; i++) {
-		const char *align = align_name(galley_node_table_align(t, i));
+		galley_align al = galley_node_table_align(t, i);
+		const char *align = al == GALLEY_ALIGN_NONE ? NULL : galley_align_name(al);
 		db_start(c, "colspec");
 		xmlw_attrf(c->x, "colname", "c%d", i + 1);
 		if (align)

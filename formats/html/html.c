@@ -184,20 +184,6 @@ static void write_code_block(html_ctx *c, const galley_node *n)
 	newline(c);
 }
 
-static const char *align_style(galley_align a)
-{
-	switch (a) {
-	case GALLEY_ALIGN_LEFT:
-		return "text-align: left";
-	case GALLEY_ALIGN_CENTER:
-		return "text-align: center";
-	case GALLEY_ALIGN_RIGHT:
-		return "text-align: right";
-	default:
-		return NULL;
-	}
-}
-
 static void enter_row(html_ctx *c, const galley_node *n)
 {
 	const galley_node *prev = n->prev;
@@ -227,9 +213,9 @@ static void enter_cell(html_ctx *c, const galley_node *n)
 {
 	const galley_node *table = n->parent ? n->parent->parent : NULL;
 	xmlw_start(c->x, n->parent && n->parent->header ? "th" : "td");
-	const char *style = table ? align_style(galley_node_table_align(table, c->column)) : NULL;
-	if (style)
-		xmlw_attr(c->x, "style", style);
+	galley_align align = table ? galley_node_table_align(table, c->column) : GALLEY_ALIGN_NONE;
+	if (align != GALLEY_ALIGN_NONE)
+		xmlw_attrf(c->x, "style", "text-align: %s", galley_align_name(align));
 }
 
 static void enter_heading(html_ctx *c, const galley_node *n)

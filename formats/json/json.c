@@ -105,12 +105,6 @@ static void write_meta(galley_buf *b, const galley_doc *doc)
 	galley_buf_puts(b, "}}");
 }
 
-static const char *align_name(galley_align a)
-{
-	static const char *const names[] = {"none", "left", "center", "right"};
-	return names[a <= GALLEY_ALIGN_RIGHT ? a : 0];
-}
-
 static void write_fields(galley_buf *b, const galley_node *n)
 {
 	switch ((galley_node_type)n->type) {
@@ -155,7 +149,7 @@ static void write_fields(galley_buf *b, const galley_node *n)
 	case GALLEY_NODE_TABLE:
 		galley_buf_printf(b, ",\"columns\":%d,\"align\":[", n->columns);
 		for (int i = 0; i < n->columns; i++)
-			galley_buf_printf(b, "%s\"%s\"", i ? "," : "", align_name(galley_node_table_align(n, i)));
+			galley_buf_printf(b, "%s\"%s\"", i ? "," : "", galley_align_name(galley_node_table_align(n, i)));
 		galley_buf_putc(b, ']');
 		break;
 	case GALLEY_NODE_TABLE_ROW:

@@ -201,6 +201,8 @@ GALLEY_EXTERN galley_node *galley_node_footnote_def(const galley_node *node);
 GALLEY_EXTERN int galley_node_table_columns(const galley_node *node);
 /** TABLE: alignment of column `col` (0-based). */
 GALLEY_EXTERN galley_align galley_node_table_align(const galley_node *node, int col);
+/** "left", "center", "right", or "none" for GALLEY_ALIGN_NONE. Static. */
+GALLEY_EXTERN const char *galley_align_name(galley_align align);
 /** TABLE_ROW: true for a header row. */
 GALLEY_EXTERN bool galley_node_row_is_header(const galley_node *node);
 
