@@ -55,12 +55,54 @@ static bool same_style(const pdf_style *a, const pdf_style *b)
 	       a->face == b->face && a->flags == b->flags;
 }
 
+static uint32_t style_hash(const pdf_style *s)
+{
+	uint32_t v[4], h = 2166136261u;
+	memcpy(&v[0], &s->size, sizeof(v[0]));
+	memcpy(&v[1], &s->rise, sizeof(v[1]));
+	v[2] = s->link | (uint32_t)s->note << 16;
+	v[3] = s->face | (uint32_t)s->flags << 8;
+	for (int i = 0; i < 4; i++) {
+		h = (h ^ v[i]) * 16777619u;
+		h ^= h >> 15;
+	}
+	return h;
+}
+
+/* The slot of `s` in the index: where it is, or the empty slot where it goes. */
+static uint32_t *style_slot(pdf_engine *e, const pdf_style *s)
+{
+	size_t mask = e->style_slot_cap - 1, i = style_hash(s) & mask;
+	while (e->style_slots[i] && !same_style(&e->styles[e->style_slots[i] - 1], s))
+		i = (i + 1) & mask;
+	return &e->style_slots[i];
+}
+
+static int grow_style_index(pdf_engine *e)
+{
+	size_t cap = e->style_slot_cap ? e->style_slot_cap * 2 : 64;
+	uint32_t *slots = calloc(cap, sizeof(*slots));
+	if (!slots)
+		return -1;
+	free(e->style_slots);
+	e->style_slots = slots;
+	e->style_slot_cap = cap;
+	for (size_t i = 0; i < e->nstyles; i++)
+		*style_slot(e, &e->styles[i]) = (uint32_t)i + 1;
+	return 0;
+}
+
+/*
+ * Every link and footnote reference makes a style of its own, so a document
+ * may have tens of thousands: they are found through a hash index.
+ */
 int pdf_style_get(pdf_engine *e, const pdf_style *s)
 {
-	/* documents use few distinct styles: a short scan from the end finds most */
-	for (size_t i = e->nstyles; i-- > 0;)
-		if (same_style(&e->styles[i], s))
-			return (int)i;
+	if ((e->nstyles + 1) * 2 > e->style_slot_cap && grow_style_index(e) != 0)
+		return -1;
+	uint32_t *slot = style_slot(e, s);
+	if (*slot)
+		return (int)*slot - 1;
 	if (e->nstyles >= UINT16_MAX)
 		return 0;
 	if (e->nstyles == e->stylecap) {
@@ -72,7 +114,8 @@ int pdf_style_get(pdf_engine *e, const pdf_style *s)
 		e->stylecap = cap;
 	}
 	e->styles[e->nstyles] = *s;
-	return (int)e->nstyles++;
+	*slot = (uint32_t)++e->nstyles;
+	return (int)e->nstyles - 1;
 }
 
 int pdf_link_add(pdf_engine *e, const char *uri, int anchor)

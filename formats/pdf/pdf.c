@@ -279,6 +279,7 @@ static void engine_free(pdf_engine *e)
 	if (e->pdf)
 		HPDF_Free(e->pdf);
 	free(e->styles);
+	free(e->style_slots);
 	free(e->links);
 	free(e->items);
 	free(e->pages);

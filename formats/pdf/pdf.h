@@ -250,6 +250,8 @@ struct pdf_engine {
 
 	pdf_style *styles;
 	size_t nstyles, stylecap;
+	uint32_t *style_slots; /* open-addressing index into styles (index + 1; 0 empty) */
+	size_t style_slot_cap; /* a power of two, at least twice nstyles */
 	pdf_link *links;
 	size_t nlinks, linkcap;
 	pdf_vitem *items;
