@@ -147,12 +147,12 @@ static pdf_atom *push_atom(pdf_para *p, uint8_t type)
 	return a;
 }
 
-static int push_penalty(pdf_para *p, int penalty, float width, bool flagged, uint16_t style)
+static int push_penalty(pdf_para *p, int penalty, float width, uint8_t flagged, uint16_t style)
 {
 	pdf_atom *a = push_atom(p, PDF_PENALTY);
 	if (!a)
 		return GALLEY_ENOMEM;
-	a->penalty = penalty;
+	a->penalty = (int16_t)(penalty > PDF_INF_PENALTY ? PDF_INF_PENALTY : penalty < -PDF_INF_PENALTY ? -PDF_INF_PENALTY : penalty);
 	a->width = width;
 	a->flagged = flagged;
 	a->style = style;
@@ -287,7 +287,7 @@ static int emit_segment(builder *b, size_t s, size_t t)
 				                pdf_fonts_resolve(&b->e->fonts, box->face, '-'), '-');
 			if (push_penalty(p,
 			                 b->cuts[at] == CUT_HYPHEN ? HYPHEN_PENALTY : EMERGENCY_CUT_PENALTY,
-			                 hw, b->cuts[at] == CUT_HYPHEN, box->style))
+			                 hw, b->cuts[at] == CUT_HYPHEN ? PDF_FLAG_HYPHENATION : 0, box->style))
 				return GALLEY_ENOMEM;
 			box = NULL;
 		}
@@ -312,7 +312,7 @@ static int emit_space(builder *b, size_t at, bool nobreak)
 		return 0;
 	float w = char_width(b, st, pdf_fonts_resolve(&b->e->fonts, b->e->styles[st].face, ' '), ' ');
 	bool justify = p->align == PDF_ALIGN_JUSTIFY;
-	if (nobreak && push_penalty(p, PDF_INF_PENALTY, 0, false, st))
+	if (nobreak && push_penalty(p, PDF_INF_PENALTY, 0, 0, st))
 		return GALLEY_ENOMEM;
 	return push_glue(p, w, justify ? w / 2 : 0, justify ? w / 3 : 0, false, st);
 }
@@ -321,14 +321,19 @@ static int end_line_atoms(pdf_para *p, int penalty)
 {
 	while (p->natoms && p->atoms[p->natoms - 1].type == PDF_GLUE)
 		p->natoms--;
-	if (push_penalty(p, PDF_INF_PENALTY, 0, false, 0) || push_glue(p, 0, 0, 0, true, 0) ||
-	    push_penalty(p, penalty, 0, false, 0))
+	if (push_penalty(p, PDF_INF_PENALTY, 0, 0, 0) || push_glue(p, 0, 0, 0, true, 0) ||
+	    push_penalty(p, penalty, 0, 0, 0))
 		return GALLEY_ENOMEM;
 	return 0;
 }
 
 static bool is_legal_break(const pdf_para *p, size_t i);
 
+/*
+ * The paragraph's atoms: boxes, glue and penalties, with the hyphenation
+ * points as flagged penalties when `hyphenate` (a pass that does not
+ * hyphenate skips them; see kp_run).
+ */
 static int build_atoms(pdf_engine *e, pdf_para *p, float width, bool hyphenate)
 {
 	builder b = {e, p, width, hyphenate && e->hyph && p->hyphenate, 0, NULL};
@@ -374,8 +379,8 @@ static int build_atoms(pdf_engine *e, pdf_para *p, float width, bool hyphenate)
 				size_t n = t;
 				uint32_t d = pdf_utf8_next(p->text, p->len, &n);
 				if (!is_space(d) && d != '\n')
-					rc = push_penalty(p, EXPLICIT_BREAK_PENALTY, 0, is_hyphen_like(last),
-					                  0);
+					rc = push_penalty(p, EXPLICIT_BREAK_PENALTY, 0,
+					                  is_hyphen_like(last) ? PDF_FLAG_EXPLICIT : 0, 0);
 			}
 		}
 		if (rc)
@@ -432,6 +437,7 @@ typedef struct kp {
 	double tolerance;
 	double extra_stretch; /* emergency stretch plus a ragged right margin's */
 	bool any_badness;
+	bool hyphenate; /* breaks at hyphenation points allowed */
 } kp;
 
 static int kp_push(kp *k, kp_node n)
@@ -580,7 +586,7 @@ static int kp_run(kp *k)
 		return GALLEY_ENOMEM;
 	int last_final = -1;
 	for (size_t i = 0; i < p->natoms; i++) {
-		if (!is_legal_break(p, i))
+		if (!is_legal_break(p, i) || (!k->hyphenate && p->atoms[i].flagged == PDF_FLAG_HYPHENATION))
 			continue;
 		size_t before = k->nnodes;
 		if (kp_try_break(k, i))
@@ -737,16 +743,16 @@ int pdf_para_break(pdf_engine *e, pdf_para *p, float width, float x)
 	k.p = p;
 	k.width = width;
 	int rc = 0, best = -1;
-	bool hyphenated = false;
 	float em = e->set.size;
+	/*
+	 * The atoms are built once, with the hyphenation points: the first pass,
+	 * which does not hyphenate, passes over them, and the boxes they split
+	 * add up to the same widths as the whole words.
+	 */
+	if ((rc = build_atoms(e, p, width, true)) || (rc = kp_sums(&k)))
+		goto cleanup;
 	for (size_t pass = 0; pass < sizeof(passes) / sizeof(passes[0]) && best < 0; pass++) {
-		if (pass == 0 || (passes[pass].hyphenate && !hyphenated)) {
-			hyphenated = passes[pass].hyphenate;
-			free(k.sw);
-			k.sw = NULL;
-			if ((rc = build_atoms(e, p, width, passes[pass].hyphenate)) || (rc = kp_sums(&k)))
-				goto cleanup;
-		}
+		k.hyphenate = passes[pass].hyphenate;
 		k.tolerance = passes[pass].tolerance;
 		k.any_badness = passes[pass].any;
 		k.extra_stretch = passes[pass].emergency_em * em;

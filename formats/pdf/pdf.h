@@ -109,14 +109,17 @@ enum { PDF_BOX, PDF_GLUE, PDF_PENALTY };
 
 typedef struct pdf_atom {
 	uint8_t type;
-	uint8_t flagged; /* a hyphen break */
+	uint8_t flagged; /* a penalty at a hyphen: PDF_FLAG_EXPLICIT or PDF_FLAG_HYPHENATION */
 	uint8_t face;    /* resolved face for a box */
+	bool fil;        /* infinite stretch */
 	uint16_t style;
+	int16_t penalty; /* within +-PDF_INF_PENALTY */
 	uint32_t off, len; /* a box's bytes in the paragraph text */
 	float width, stretch, shrink;
-	int penalty;
-	bool fil; /* infinite stretch */
 } pdf_atom;
+
+/* pdf_atom.flagged: after a hyphen in the text, or a hyphenation point (draws a hyphen) */
+enum { PDF_FLAG_EXPLICIT = 1, PDF_FLAG_HYPHENATION = 2 };
 
 typedef struct pdf_run {
 	uint32_t off;
