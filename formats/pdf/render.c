@@ -537,7 +537,7 @@ static void set_xyz(HPDF_Destination d, float top)
  * write hook names the filter for the reader. A page whose graphics state
  * libharu still has to close when it saves is left to libharu.
  */
-#define DEFLATE_LEVEL 6
+#define DEFLATE_LEVEL 4
 
 static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out)
 {
