@@ -114,8 +114,15 @@ typedef struct pdf_atom {
 	bool fil;        /* infinite stretch */
 	uint16_t style;
 	int16_t penalty; /* within +-PDF_INF_PENALTY */
-	uint32_t off, len; /* a box's bytes in the paragraph text */
-	float width, stretch, shrink;
+	float width;
+	union {
+		struct {
+			uint32_t off, len; /* a box's bytes in the paragraph text */
+		};
+		struct {
+			float stretch, shrink; /* glue */
+		};
+	};
 } pdf_atom;
 
 /* pdf_atom.flagged: after a hyphen in the text, or a hyphenation point (draws a hyphen) */
