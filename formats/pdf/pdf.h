@@ -168,6 +168,18 @@ int pdf_para_measure(pdf_engine *e, pdf_para *p, float *min, float *natural);
 /** Breaks a paragraph into lines of `width`, appended through pdf_engine's line callback. */
 int pdf_para_break(pdf_engine *e, pdf_para *p, float width, float x);
 
+/* ---- page compression (deflate.c) ---------------------------------- */
+
+typedef struct pdf_deflater pdf_deflater;
+
+/** A compressor for `npages` pages, with a worker thread when one can be had; NULL when out of memory (pages are then left to libharu). */
+pdf_deflater *pdf_deflater_new(size_t npages);
+/** Takes page `index`'s finished content to be compressed. */
+int pdf_deflater_take(pdf_deflater *d, size_t index, HPDF_Page page);
+/** Waits for the compression and puts each page's content back, compressed. */
+int pdf_deflater_finish(pdf_deflater *d, HPDF_Page *pages);
+void pdf_deflater_free(pdf_deflater *d);
+
 /* ---- the engine (layout.c) ----------------------------------------- */
 
 enum { PDF_V_LINE, PDF_V_SPACE, PDF_V_PAGEBREAK, PDF_V_RULE, PDF_V_IMAGE };

@@ -9,8 +9,6 @@
 #include <string.h>
 
 #include <hpdf_pages.h>
-#include <hpdf_streams.h>
-#include <libdeflate.h>
 
 #include "pdf.h"
 
@@ -31,8 +29,6 @@ typedef struct painter {
 	float tx, ty; /* text position set by the last move */
 	galley_buf text;
 	galley_buf tj; /* the TJ operator being built */
-	galley_buf raw, packed; /* a finished page's content, before and after deflating */
-	struct libdeflate_compressor *deflater;
 	span spans[MAX_SPANS];
 	int nspans;
 	HPDF_Destination *dests;
@@ -527,58 +523,6 @@ static void set_xyz(HPDF_Destination d, float top)
 }
 
 
-/*
- * Page contents are deflated here, as each page is finished, rather than by
- * libharu when it saves: libharu 2.3.0 deflates with zlib at its default
- * level, which costs a quarter of the whole run on a long book, where
- * libdeflate at level 4 gives a file within 2 % of the size in a third of
- * the time. The compressed bytes replace the page's stream, whose filter is
- * then "none" to libharu (it copies the bytes as they are); the dictionary's
- * write hook names the filter for the reader. A page whose graphics state
- * libharu still has to close when it saves is left to libharu.
- */
-#define DEFLATE_LEVEL 4
-
-static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out)
-{
-	(void)dict;
-	return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
-}
-
-static int deflate_page(painter *pt, HPDF_Page page)
-{
-	HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-	HPDF_Dict contents = attr->contents;
-	HPDF_Stream s = attr->stream;
-	if (!pt->deflater || !contents || contents->stream != s || s->type != HPDF_STREAM_MEMORY ||
-	    contents->write_fn || !(contents->filter & HPDF_STREAM_FILTER_FLATE_DECODE) ||
-	    attr->gmode != HPDF_GMODE_PAGE_DESCRIPTION || attr->gstate->prev)
-		return 0;
-	pt->raw.len = 0;
-	HPDF_UINT count = HPDF_MemStream_GetBufCount(s);
-	for (HPDF_UINT i = 0; i < count; i++) {
-		HPDF_UINT len = 0;
-		HPDF_BYTE *chunk = HPDF_MemStream_GetBufPtr(s, i, &len);
-		if (chunk)
-			galley_buf_put(&pt->raw, chunk, len);
-	}
-	if (pt->raw.failed)
-		return GALLEY_ENOMEM;
-	size_t bound = libdeflate_zlib_compress_bound(pt->deflater, pt->raw.len);
-	pt->packed.len = 0;
-	if (galley_buf_grow(&pt->packed, bound))
-		return GALLEY_ENOMEM;
-	size_t n = libdeflate_zlib_compress(pt->deflater, pt->raw.data, pt->raw.len, pt->packed.data, bound);
-	if (n == 0)
-		return 0; /* cannot happen with the bound; libharu then deflates it */
-	HPDF_MemStream_FreeData(s);
-	if (HPDF_Stream_Write(s, pt->packed.data, (HPDF_UINT)n) != HPDF_OK)
-		return GALLEY_EINTERNAL;
-	contents->filter = HPDF_STREAM_FILTER_NONE;
-	contents->write_fn = write_flate_filter;
-	return 0;
-}
-
 /* Destinations for anchors and the outline from headings, before any link is drawn. */
 static int place_anchors(pdf_engine *e, HPDF_Page *pages, HPDF_Destination *dests)
 {
@@ -656,6 +600,7 @@ int pdf_render(pdf_engine *e)
 	memset(&pt, 0, sizeof(pt));
 	pt.e = e;
 	pt.dests = dests;
+	pdf_deflater *dz = NULL;
 	int rc = 0;
 	if (!pages || !dests || !e->anchor_page) {
 		rc = GALLEY_ENOMEM;
@@ -671,7 +616,7 @@ int pdf_render(pdf_engine *e)
 		HPDF_Page_SetHeight(pages[p], e->set.page_h + 2 * e->set.bleed);
 	}
 	place_anchors(e, pages, dests);
-	pt.deflater = libdeflate_alloc_compressor(DEFLATE_LEVEL);
+	dz = pdf_deflater_new(e->npages);
 	for (size_t p = 0; p < e->npages; p++) {
 		const pdf_page *pg = &e->pages[p];
 		pt.page = pages[p];
@@ -695,16 +640,14 @@ int pdf_render(pdf_engine *e)
 		draw_notes(&pt, pg);
 		if (pg->last > pg->first || pg->notes_count || pg->top_float.last > pg->top_float.first)
 			draw_furniture(&pt, pg, p + 1);
-		if ((rc = deflate_page(&pt, pages[p])))
+		if ((rc = pdf_deflater_take(dz, p, pages[p])))
 			goto cleanup;
 	}
-	if (pt.text.failed || pt.tj.failed)
+	rc = pdf_deflater_finish(dz, pages);
+	if (rc == 0 && (pt.text.failed || pt.tj.failed))
 		rc = GALLEY_ENOMEM;
 cleanup:
-	if (pt.deflater)
-		libdeflate_free_compressor(pt.deflater);
-	galley_buf_free(&pt.raw);
-	galley_buf_free(&pt.packed);
+	pdf_deflater_free(dz);
 	galley_buf_free(&pt.text);
 	galley_buf_free(&pt.tj);
 	free(pages);
