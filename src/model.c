@@ -246,6 +246,13 @@ const char *galley_node_id(const galley_node *n) { return n->type == GALLEY_NODE
 int galley_node_list_start(const galley_node *n) { return n->start; }
 char galley_node_list_delimiter(const galley_node *n) { return n->delim ? n->delim : '.'; }
 bool galley_node_list_tight(const galley_node *n) { return n->tight != 0; }
+
+char galley_node_list_numbering(const galley_node *n)
+{
+	if (n->type == GALLEY_NODE_ORDERED_LIST && n->info && n->info[0] && !n->info[1] && strchr("aAiI", n->info[0]))
+		return n->info[0];
+	return '1';
+}
 galley_task galley_node_task(const galley_node *n) { return (galley_task)n->task; }
 const char *galley_node_info(const galley_node *n) { return n->info; }
 

@@ -453,6 +453,22 @@ static void enter_list(db_ctx *c, const galley_node *n)
 	db_start(c, ordered ? "orderedlist" : "itemizedlist");
 	if (ordered && n->start != 1)
 		xmlw_attrf(c->x, "startingnumber", "%d", n->start);
+	switch (ordered ? galley_node_list_numbering(n) : '1') {
+	case 'a':
+		xmlw_attr(c->x, "numeration", "loweralpha");
+		break;
+	case 'A':
+		xmlw_attr(c->x, "numeration", "upperalpha");
+		break;
+	case 'i':
+		xmlw_attr(c->x, "numeration", "lowerroman");
+		break;
+	case 'I':
+		xmlw_attr(c->x, "numeration", "upperroman");
+		break;
+	default:
+		break;
+	}
 	if (n->tight)
 		xmlw_attr(c->x, "spacing", "compact");
 	xmlw_raw(c->x, "\n", 1);

@@ -228,9 +228,12 @@ static void enter_heading(html_ctx *c, const galley_node *n)
 
 static void enter_ordered_list(html_ctx *c, const galley_node *n)
 {
+	char numbering[2] = {galley_node_list_numbering(n), 0};
 	xmlw_start(c->x, "ol");
 	if (n->start != 1)
 		xmlw_attrf(c->x, "start", "%d", n->start);
+	if (numbering[0] != '1')
+		xmlw_attr(c->x, "type", numbering);
 	newline(c);
 }
 

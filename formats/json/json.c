@@ -114,6 +114,8 @@ static void write_fields(galley_buf *b, const galley_node *n)
 		break;
 	case GALLEY_NODE_ORDERED_LIST:
 		galley_buf_printf(b, ",\"start\":%d,\"delimiter\":\"%c\"", n->start, n->delim ? n->delim : '.');
+		if (galley_node_list_numbering(n) != '1')
+			galley_buf_printf(b, ",\"numbering\":\"%c\"", galley_node_list_numbering(n));
 		/* fall through */
 	case GALLEY_NODE_BULLET_LIST:
 		galley_buf_printf(b, ",\"tight\":%s", n->tight ? "true" : "false");

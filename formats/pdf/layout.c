@@ -1113,6 +1113,38 @@ static int layout_figure(layout *l, galley_node *fig)
 	return rc;
 }
 
+/*
+ * An ordered list's label for `value`: 7. or g) or vii. as the list is
+ * numbered; letters run a..z, aa..az (as HTML's lists do), roman numerals
+ * to 3999, and digits beyond either.
+ */
+static void list_label(char *buf, size_t size, int value, char numbering, char delim)
+{
+	char t[24];
+	size_t n = 0;
+	if ((numbering == 'a' || numbering == 'A') && value > 0) {
+		for (int v = value; v > 0 && n < sizeof(t); v = (v - 1) / 26)
+			t[n++] = (char)(numbering + (v - 1) % 26);
+		for (size_t i = 0; i < n / 2; i++) {
+			char c = t[i];
+			t[i] = t[n - 1 - i];
+			t[n - 1 - i] = c;
+		}
+	} else if ((numbering == 'i' || numbering == 'I') && value > 0 && value < 4000) {
+		static const int vals[] = {1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1};
+		static const char *const syms[] = {"m", "cm", "d", "cd", "c", "xc", "l", "xl", "x", "ix", "v", "iv", "i"};
+		int v = value;
+		for (size_t k = 0; k < sizeof(vals) / sizeof(vals[0]); k++)
+			for (; v >= vals[k]; v -= vals[k])
+				for (const char *s = syms[k]; *s && n < sizeof(t); s++)
+					t[n++] = numbering == 'I' ? (char)(*s - 'a' + 'A') : *s;
+	}
+	if (n == 0 || n >= sizeof(t))
+		snprintf(buf, size, "%d%c", value, delim);
+	else
+		snprintf(buf, size, "%.*s%c", (int)n, t, delim);
+}
+
 /* Sets the label (or task box) the item's first line will carry. */
 static int enter_list_item(layout *l, galley_node *item)
 {
@@ -1134,10 +1166,10 @@ static int enter_list_item(layout *l, galley_node *item)
 		e->proto.deco_x = c->x - e->set.size * 1.3f;
 		return 0;
 	}
-	char buf[24];
+	char buf[32];
 	if (ordered)
-		snprintf(buf, sizeof(buf), "%d%c", list->counter++,
-		         galley_node_list_delimiter(galley_node_parent(item)));
+		list_label(buf, sizeof(buf), list->counter++, galley_node_list_numbering(galley_node_parent(item)),
+		           galley_node_list_delimiter(galley_node_parent(item)));
 	else {
 		/* bullet, then dash, then small bullet with depth */
 		static const char *const bullets[] = {"\xE2\x80\xA2", "\xE2\x80\x93", "\xE2\x88\x98"};
@@ -1228,11 +1260,18 @@ static int enter_block(layout *l, galley_walk *w, galley_node *n, bool *skip)
 			int items = 0;
 			for (galley_node *c = galley_node_first_child(n); c; c = galley_node_next(c))
 				items++;
-			char widest[32];
-			int last = top(l)->counter + (items > 0 ? items - 1 : 0);
-			snprintf(widest, sizeof(widest), "%d.",
-			         last > top(l)->counter ? last : top(l)->counter);
-			float lw = pdf_text_width(e, widest, strlen(widest), (uint16_t)l->body_style);
+			/* the widest label: not always the last one (viii is wider than ix) */
+			int first = top(l)->counter, last = first + (items > 0 ? items - 1 : 0);
+			char numbering = galley_node_list_numbering(n);
+			if (numbering == '1' || last - first > 4000)
+				first = last;
+			float lw = 0;
+			for (int v = first; v <= last; v++) {
+				char label[32];
+				list_label(label, sizeof(label), v, numbering, '.');
+				float label_w = pdf_text_width(e, label, strlen(label), (uint16_t)l->body_style);
+				lw = label_w > lw ? label_w : lw;
+			}
 			top(l)->label_indent = lw + em * 0.6f > em * 2 ? lw + em * 0.6f : em * 2;
 		}
 		break;

@@ -177,6 +177,12 @@ GALLEY_EXTERN const char *galley_node_id(const galley_node *node);
 GALLEY_EXTERN int galley_node_list_start(const galley_node *node);
 /** ORDERED_LIST: '.' or ')'. */
 GALLEY_EXTERN char galley_node_list_delimiter(const galley_node *node);
+/**
+ * ORDERED_LIST: how the items are numbered: '1' (1, 2, 3), 'a' (a, b, c),
+ * 'A', 'i' (i, ii, iii) or 'I'. Set with galley_node_set_info (a plain-text
+ * list lettered "a)" has info "a"); '1' when the info says nothing else.
+ */
+GALLEY_EXTERN char galley_node_list_numbering(const galley_node *node);
 /** BULLET_LIST, ORDERED_LIST: true when tight (no blank lines between items). */
 GALLEY_EXTERN bool galley_node_list_tight(const galley_node *node);
 /** LIST_ITEM: task state. */

@@ -6,7 +6,10 @@ Usage: check_fixtures.py GALLEY FIXTURES_DIR SAMPLE CASE
 """
 import json
 import os
+import re
+import subprocess
 import sys
+import tempfile
 
 from textlib import blocks, equal, expect, headings, of_type, read, run, text, walk
 
@@ -184,6 +187,32 @@ def lists(g, d, sample):
     equal(text(ordered[0]["children"][0]), "show a ticket at the gate;", "the letter is not in the text")
     equal(headings(doc), [(1, "Timetable")], "the heading between the lists")
     expect(all(l["tight"] for l in bullets + ordered), "lists without blank lines are tight")
+
+
+@case
+def numbering(g, d, sample):
+    path = os.path.join(d, "numbering.txt")
+    doc = read(g, path)
+    ordered = [b for t, b in blocks(doc) if t == "ordered_list"]
+    equal([(o["start"], o.get("numbering"), len(o["children"])) for o in ordered], [(1, "i", 9), (1, "A", 2)],
+          "a roman list of nine (ix. is nine, not the letter i) and an upper-case lettered list")
+    lists = of_type(read(g, os.path.join(d, "lists.txt")), "ordered_list")
+    equal([o.get("numbering") for o in lists], ["a", None], "a) is lettered, 1) is numbered")
+    # every writer numbers them as the text did
+    code, out, err = run(g, path, "-t", "html", "--fragment")
+    equal(code, 0, "HTML exit code")
+    html = out.decode()
+    expect('<ol type="i">' in html and '<ol type="A">' in html, "HTML <ol type>: " + html[:400])
+    code, out, err = run(g, path, "-t", "docbook")
+    expect('numeration="lowerroman"' in out.decode() and 'numeration="upperalpha"' in out.decode(),
+           "DocBook numeration")
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = os.path.join(tmp, "n.pdf")
+        code, _, err = run(g, path, "-o", pdf)
+        equal(code, 0, "PDF exit code: " + err)
+        p = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True)
+        labels = [m.group(1) for m in re.finditer(r"^ *([ivxAB]+\.) ", p.stdout, re.M)]
+        equal(labels, ["i.", "ii.", "iii.", "iv.", "v.", "vi.", "vii.", "viii.", "ix.", "A.", "B."], "PDF labels")
 
 
 @case
