@@ -10,6 +10,13 @@ int galley_buf_grow(galley_buf *b, size_t extra)
 {
 	if (b->failed)
 		return GALLEY_ENOMEM;
+	if (b->sink && b->len >= GALLEY_BUF_SPILL) {
+		if (b->sink(b->sink_ctx, b->data, b->len) != 0) {
+			b->failed = 1;
+			return GALLEY_EOUTPUT;
+		}
+		b->len = 0;
+	}
 	if (extra >= (size_t)-1 / 2 - b->len) {
 		b->failed = 1;
 		return GALLEY_ENOMEM;

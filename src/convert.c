@@ -229,6 +229,50 @@ int galley_read_file(const char *from, const char *path, const galley_options *o
 	return 0;
 }
 
+typedef struct sink_state {
+	galley_sink sink;
+	void *ctx;
+	bool failed;
+} sink_state;
+
+static int pass_on(void *ctx, const void *data, size_t len)
+{
+	sink_state *s = ctx;
+	if (s->sink(s->ctx, data, len) != 0) {
+		s->failed = true;
+		return -1;
+	}
+	return 0;
+}
+
+int galley_write_stream(const galley_doc *doc, const char *to, const galley_options *opts, galley_sink sink,
+                        void *ctx, galley_error *err)
+{
+	const galley_format *fmt = galley_format_find(to);
+	sink_state state = {sink, ctx, false};
+	galley_buf buf = GALLEY_BUF_INIT;
+	int rc;
+
+	galley_error_clear(err);
+	if (!fmt || !fmt->write)
+		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "unknown output format '%s'", to ? to : "(none)");
+	if (!sink)
+		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "no sink to write to");
+	buf.sink = pass_on;
+	buf.sink_ctx = &state;
+	rc = fmt->write(doc, &buf, opts, err);
+	if (rc == 0 && !buf.failed && buf.len && pass_on(&state, buf.data, buf.len) != 0)
+		buf.failed = 1;
+	if (state.failed)
+		rc = galley_error_set(err, GALLEY_EOUTPUT, NULL, 0, 0, "cannot write the output");
+	else if (rc == 0 && buf.failed)
+		rc = galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory");
+	else if (rc != 0 && err && err->code == 0)
+		galley_error_set(err, rc, NULL, 0, 0, "%s", galley_strerror(rc));
+	galley_buf_free(&buf);
+	return rc;
+}
+
 int galley_write(const galley_doc *doc, const char *to, const galley_options *opts, unsigned char **out,
                  size_t *len, galley_error *err)
 {

@@ -68,6 +68,9 @@ typedef struct galley_diag {
 
 typedef void (*galley_diag_fn)(const galley_diag *diag, void *data);
 
+/** Receives a writer's output in pieces; returns 0 when taken, nonzero to stop the writer. */
+typedef int (*galley_sink)(void *ctx, const void *data, size_t len);
+
 /** Frees memory the library handed to the caller (write buffers). */
 GALLEY_EXTERN void galley_free(void *ptr);
 

@@ -101,6 +101,16 @@ GALLEY_EXTERN int galley_write(const galley_doc *doc, const char *to, const gall
                                unsigned char **out, size_t *len, galley_error *err);
 
 /**
+ * Writes `doc` in format `to` through `sink`, in pieces of about 64 KB as
+ * the writer goes (the whole of it at once for formats built in memory, such
+ * as EPUB and PDF), so that a long document's output is never held whole. A
+ * nonzero return from the sink stops the writer with GALLEY_EOUTPUT. On
+ * failure part of the output may have reached the sink already.
+ */
+GALLEY_EXTERN int galley_write_stream(const galley_doc *doc, const char *to, const galley_options *opts,
+                                      galley_sink sink, void *ctx, galley_error *err);
+
+/**
  * Writes `doc` to `path` atomically: into a temporary file beside it, then
  * renamed over it. On failure nothing is left at `path` (an existing file is
  * untouched). `to` NULL infers the format from the extension.

@@ -413,6 +413,59 @@ static int save(const cli *c, const unsigned char *data, size_t len)
 	return rc ? report_error(&err, rc) : 0;
 }
 
+typedef struct spool {
+	FILE *f;
+	bool failed;
+} spool;
+
+static int spool_put(void *ctx, const void *data, size_t len)
+{
+	spool *s = ctx;
+	if (fwrite(data, 1, len, s->f) != len) {
+		s->failed = true;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The writer's output goes to an unnamed temporary file as it is made, so
+ * that the document model and the whole output are never in memory at once;
+ * the model is freed before the output is read back and saved. Without a
+ * temporary file (none can be made, or it fills up) the output is built in
+ * memory instead.
+ */
+static int write_spooled(cli *c, galley_doc **doc, unsigned char **out, size_t *len, galley_error *err)
+{
+	spool s = {tmpfile(), false};
+	if (!s.f)
+		return galley_write(*doc, c->to, &c->opts, out, len, err);
+	int rc = galley_write_stream(*doc, c->to, &c->opts, spool_put, &s, err);
+	if (rc == 0 && fflush(s.f) != 0)
+		s.failed = true;
+	if (s.failed) {
+		fclose(s.f);
+		return galley_write(*doc, c->to, &c->opts, out, len, err);
+	}
+	galley_doc_free(*doc);
+	*doc = NULL;
+	if (rc == 0) {
+		long size = ftell(s.f);
+		unsigned char *data = size >= 0 ? malloc((size_t)size + 1) : NULL;
+		if (!data || fseek(s.f, 0, SEEK_SET) != 0 || fread(data, 1, (size_t)size, s.f) != (size_t)size) {
+			free(data);
+			rc = galley_error_set(err, GALLEY_EOUTPUT, NULL, 0, 0, "cannot read the output back: %s",
+			                      strerror(errno));
+		} else {
+			data[size] = '\0';
+			*out = data;
+			*len = (size_t)size;
+		}
+	}
+	fclose(s.f);
+	return rc;
+}
+
 static int run(cli *c)
 {
 	galley_doc *doc = NULL;
@@ -434,7 +487,7 @@ static int run(cli *c)
 	rc = load(c, &doc);
 	if (rc)
 		return rc;
-	rc = galley_write(doc, c->to, &c->opts, &out, &len, &err);
+	rc = write_spooled(c, &doc, &out, &len, &err);
 	if (rc)
 		rc = report_error(&err, rc);
 	else

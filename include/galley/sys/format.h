@@ -17,15 +17,24 @@
 extern "C" {
 #endif
 
-/** An owning, growable byte buffer; always NUL-terminated past len once allocated. */
+/**
+ * An owning, growable byte buffer; always NUL-terminated past len once
+ * allocated. With a sink it holds at most about GALLEY_BUF_SPILL bytes: once
+ * it has that many, the next growth hands them to the sink and starts again
+ * empty, so a writer streams without knowing it. Writers append (and may
+ * write at data + len after galley_buf_grow); they never look back.
+ */
 typedef struct galley_buf {
 	unsigned char *data;
 	size_t len;
 	size_t cap;
-	int failed; /**< set once an allocation failed; later appends do nothing */
+	int failed;        /**< set once an allocation (or the sink) failed; later appends do nothing */
+	galley_sink sink;  /**< NULL: keep everything */
+	void *sink_ctx;
 } galley_buf;
 
-#define GALLEY_BUF_INIT {NULL, 0, 0, 0}
+#define GALLEY_BUF_INIT {NULL, 0, 0, 0, NULL, NULL}
+#define GALLEY_BUF_SPILL 65536
 
 GALLEY_EXTERN int galley_buf_grow(galley_buf *buf, size_t extra);
 GALLEY_EXTERN int galley_buf_put(galley_buf *buf, const void *data, size_t len);
