@@ -22,6 +22,31 @@ cat >"$tmp/use.c" <<'C'
 #include <string.h>
 #include <galley/galley.h>
 
+typedef struct collected {
+	char data[4096];
+	size_t len;
+	int calls;
+} collected;
+
+static int collect(void *ctx, const void *data, size_t len)
+{
+	collected *c = ctx;
+	if (c->len + len > sizeof(c->data))
+		return -1;
+	memcpy(c->data + c->len, data, len);
+	c->len += len;
+	c->calls++;
+	return 0;
+}
+
+static int refuse(void *ctx, const void *data, size_t len)
+{
+	(void)ctx;
+	(void)data;
+	(void)len;
+	return -1;
+}
+
 int main(void)
 {
 	static const char md[] = "---\ntitle: Installed\n---\n\nHello *world*.\n";
@@ -43,6 +68,17 @@ int main(void)
 	}
 	printf("%s|%s", galley_doc_meta(doc, GALLEY_META_TITLE), (const char *)html);
 	rc = strstr((const char *)html, "<em>world</em>") ? 0 : 1;
+	/* the same bytes through a sink; a sink that refuses stops the writer */
+	static collected got;
+	if (galley_write_stream(doc, "html", &opts, collect, &got, &err) != 0 || got.len != len ||
+	    memcmp(got.data, html, len) != 0 || got.calls < 1) {
+		fprintf(stderr, "galley_write_stream: %d bytes in %d calls\n", (int)got.len, got.calls);
+		rc = 1;
+	}
+	if (galley_write_stream(doc, "html", &opts, refuse, NULL, &err) != GALLEY_EOUTPUT) {
+		fprintf(stderr, "a refusing sink did not stop the writer\n");
+		rc = 1;
+	}
 	galley_free(html);
 	galley_doc_free(doc);
 	return rc;
