@@ -7,6 +7,12 @@
 #include "galley/sys/format.h"
 #include "arena.h"
 
+/*
+ * A node is 96 bytes: a long document has hundreds of thousands. Each type
+ * uses one group of the fields in the unions (galley_node_group); the
+ * setters refuse a field outside the node's group, and the accessors read
+ * only the node's own.
+ */
 struct galley_node {
 	galley_node *parent;
 	galley_node *first;
@@ -15,15 +21,23 @@ struct galley_node {
 	galley_node *prev;
 	const char *lit; /* literal text */
 	size_t len;
-	const char *info;  /* code language, raw format */
-	const char *url;   /* link, image */
-	const char *title; /* link, image */
-	const char *id;    /* heading id, footnote label */
-	galley_node *def;  /* footnote reference: its definition */
-	uint8_t *align;    /* table */
-	int start;         /* ordered list */
-	int number;        /* footnote */
-	int columns;       /* table */
+	union {
+		struct {
+			const char *url;   /* LINK, IMAGE */
+			const char *title; /* LINK, IMAGE */
+		};
+		struct {
+			const char *id;   /* HEADING id, FOOTNOTE_* label */
+			galley_node *def; /* FOOTNOTE_REF: its definition */
+		};
+		uint8_t *align;   /* TABLE */
+		const char *info; /* every other type: code language, raw format, list numbering */
+	};
+	union {
+		int start;   /* lists */
+		int number;  /* FOOTNOTE_* */
+		int columns; /* TABLE */
+	};
 	uint32_t line;
 	uint32_t col;
 	uint8_t type;
@@ -33,6 +47,26 @@ struct galley_node {
 	uint8_t header; /* table row */
 	char delim;     /* ordered list */
 };
+
+enum { GALLEY_GROUP_INFO, GALLEY_GROUP_LINK, GALLEY_GROUP_ID, GALLEY_GROUP_TABLE };
+
+/** Which of the node's union fields its type uses. */
+static inline int galley_node_group(int type)
+{
+	switch (type) {
+	case GALLEY_NODE_LINK:
+	case GALLEY_NODE_IMAGE:
+		return GALLEY_GROUP_LINK;
+	case GALLEY_NODE_HEADING:
+	case GALLEY_NODE_FOOTNOTE_DEF:
+	case GALLEY_NODE_FOOTNOTE_REF:
+		return GALLEY_GROUP_ID;
+	case GALLEY_NODE_TABLE:
+		return GALLEY_GROUP_TABLE;
+	default:
+		return GALLEY_GROUP_INFO;
+	}
+}
 
 typedef struct strlist {
 	char **items;

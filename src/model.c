@@ -243,7 +243,10 @@ const char *galley_node_literal(const galley_node *n, size_t *len)
 
 int galley_node_heading_level(const galley_node *n) { return n->level; }
 const char *galley_node_id(const galley_node *n) { return n->type == GALLEY_NODE_HEADING ? n->id : NULL; }
-int galley_node_list_start(const galley_node *n) { return n->start; }
+int galley_node_list_start(const galley_node *n)
+{
+	return n->type == GALLEY_NODE_ORDERED_LIST || n->type == GALLEY_NODE_BULLET_LIST ? n->start : 0;
+}
 char galley_node_list_delimiter(const galley_node *n) { return n->delim ? n->delim : '.'; }
 bool galley_node_list_tight(const galley_node *n) { return n->tight != 0; }
 
@@ -254,7 +257,10 @@ char galley_node_list_numbering(const galley_node *n)
 	return '1';
 }
 galley_task galley_node_task(const galley_node *n) { return (galley_task)n->task; }
-const char *galley_node_info(const galley_node *n) { return n->info; }
+const char *galley_node_info(const galley_node *n)
+{
+	return galley_node_group(n->type) == GALLEY_GROUP_INFO ? n->info : NULL;
+}
 
 const char *galley_node_url(const galley_node *n)
 {
@@ -263,20 +269,29 @@ const char *galley_node_url(const galley_node *n)
 	return NULL;
 }
 
-const char *galley_node_title(const galley_node *n) { return n->title; }
-int galley_node_footnote_number(const galley_node *n) { return n->number; }
+const char *galley_node_title(const galley_node *n)
+{
+	return galley_node_group(n->type) == GALLEY_GROUP_LINK ? n->title : NULL;
+}
+int galley_node_footnote_number(const galley_node *n)
+{
+	return n->type == GALLEY_NODE_FOOTNOTE_REF || n->type == GALLEY_NODE_FOOTNOTE_DEF ? n->number : 0;
+}
 
 const char *galley_node_footnote_label(const galley_node *n)
 {
 	return (n->type == GALLEY_NODE_FOOTNOTE_REF || n->type == GALLEY_NODE_FOOTNOTE_DEF) ? n->id : NULL;
 }
 
-galley_node *galley_node_footnote_def(const galley_node *n) { return n->def; }
-int galley_node_table_columns(const galley_node *n) { return n->columns; }
+galley_node *galley_node_footnote_def(const galley_node *n)
+{
+	return n->type == GALLEY_NODE_FOOTNOTE_REF ? n->def : NULL;
+}
+int galley_node_table_columns(const galley_node *n) { return n->type == GALLEY_NODE_TABLE ? n->columns : 0; }
 
 galley_align galley_node_table_align(const galley_node *n, int col)
 {
-	if (!n->align || col < 0 || col >= n->columns)
+	if (n->type != GALLEY_NODE_TABLE || !n->align || col < 0 || col >= n->columns)
 		return GALLEY_ALIGN_NONE;
 	return (galley_align)n->align[col];
 }
@@ -368,22 +383,32 @@ int galley_node_set_literal(galley_doc *doc, galley_node *n, const char *text, s
 
 int galley_node_set_info(galley_doc *doc, galley_node *n, const char *s, size_t len)
 {
+	if (galley_node_group(n->type) != GALLEY_GROUP_INFO)
+		return GALLEY_EUSAGE;
 	return set_str(doc, &n->info, s, len);
 }
 int galley_node_set_url(galley_doc *doc, galley_node *n, const char *s, size_t len)
 {
+	if (galley_node_group(n->type) != GALLEY_GROUP_LINK)
+		return GALLEY_EUSAGE;
 	return set_str(doc, &n->url, s, len);
 }
 int galley_node_set_title(galley_doc *doc, galley_node *n, const char *s, size_t len)
 {
+	if (galley_node_group(n->type) != GALLEY_GROUP_LINK)
+		return GALLEY_EUSAGE;
 	return set_str(doc, &n->title, s, len);
 }
 int galley_node_set_id(galley_doc *doc, galley_node *n, const char *s, size_t len)
 {
+	if (galley_node_group(n->type) != GALLEY_GROUP_ID)
+		return GALLEY_EUSAGE;
 	return set_str(doc, &n->id, s, len);
 }
 int galley_node_set_footnote_label(galley_doc *doc, galley_node *n, const char *s, size_t len)
 {
+	if (n->type != GALLEY_NODE_FOOTNOTE_REF && n->type != GALLEY_NODE_FOOTNOTE_DEF)
+		return GALLEY_EUSAGE;
 	return set_str(doc, &n->id, s, len);
 }
 
@@ -394,6 +419,8 @@ void galley_node_set_heading_level(galley_node *n, int level)
 
 void galley_node_set_list(galley_node *n, int start, char delimiter, bool tight)
 {
+	if (n->type != GALLEY_NODE_ORDERED_LIST && n->type != GALLEY_NODE_BULLET_LIST)
+		return;
 	n->start = start;
 	n->delim = delimiter == ')' ? ')' : '.';
 	n->tight = tight;
@@ -404,7 +431,7 @@ void galley_node_set_row_header(galley_node *n, bool header) { n->header = heade
 
 int galley_node_set_table(galley_doc *doc, galley_node *n, int columns, const galley_align *align)
 {
-	if (columns < 0)
+	if (columns < 0 || n->type != GALLEY_NODE_TABLE)
 		return GALLEY_EUSAGE;
 	n->columns = columns;
 	n->align = columns ? arena_alloc(&doc->mem, (size_t)columns) : NULL;

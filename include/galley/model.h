@@ -223,7 +223,13 @@ GALLEY_EXTERN void galley_node_insert_before(galley_node *sibling, galley_node *
 /** Detaches `node` (and its subtree) from its parent. */
 GALLEY_EXTERN void galley_node_unlink(galley_node *node);
 
-/* The setters copy their strings into the document's arena. */
+/*
+ * The setters copy their strings into the document's arena. Each field
+ * belongs to some node types: url and title to LINK and IMAGE; id to
+ * HEADING and (as the label) to FOOTNOTE_DEF and FOOTNOTE_REF; the table's
+ * columns to TABLE; info to the others (CODE_BLOCK, RAW_*, ORDERED_LIST).
+ * A setter given another type returns GALLEY_EUSAGE and changes nothing.
+ */
 GALLEY_EXTERN int galley_node_set_literal(galley_doc *doc, galley_node *node, const char *text, size_t len);
 GALLEY_EXTERN int galley_node_set_info(galley_doc *doc, galley_node *node, const char *info, size_t len);
 GALLEY_EXTERN int galley_node_set_url(galley_doc *doc, galley_node *node, const char *url, size_t len);

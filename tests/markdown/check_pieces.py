@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""A long Markdown document is read a piece at a time (formats/markdown,
+"long documents"); the model must be exactly the one read whole. Every
+example of the given spec files, and documents made of all of them, are
+read whole and in pieces of several sizes (GALLEY_MARKDOWN_PIECE) in every
+dialect, and the JSON compared byte for byte. The test also asserts that
+pieces were really used (galley -v says how a document was read), and that
+link definitions reach across pieces both ways.
+
+Usage: check_pieces.py GALLEY SPEC_FILE...
+"""
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "spec"))
+from spec_tests import parse_examples  # noqa: E402
+
+WHOLE = str(1 << 40)
+
+
+def read(galley, dialect, text, piece):
+    env = dict(os.environ, GALLEY_MARKDOWN_PIECE=piece)
+    p = subprocess.run([galley, "-v", "-f", dialect, "-t", "json", "-"], input=text.encode(), env=env,
+                       capture_output=True, timeout=120)
+    if p.returncode != 0:
+        raise SystemExit("galley failed (%d) on a %d-byte document: %s" % (p.returncode, len(text), p.stderr))
+    return p.stdout, p.stderr.decode()
+
+
+def same(galley, dialect, text, pieces, what):
+    whole, _ = read(galley, dialect, text, WHOLE)
+    notes = []
+    for piece in pieces:
+        got, err = read(galley, dialect, text, piece)
+        if got != whole:
+            path = "/tmp/galley-pieces-failure.md"
+            with open(path, "w") as f:
+                f.write(text)
+            raise SystemExit("FAIL: %s (%s) read in pieces of %s differs from read whole; input in %s"
+                             % (what, dialect, piece, path))
+        notes.append(err)
+    return notes
+
+
+def main():
+    galley, specs = sys.argv[1], sys.argv[2:]
+    examples = []
+    for path in specs:
+        examples += [ex["markdown"] for ex in parse_examples(path)]
+    checked = 0
+    for dialect in ("markdown", "gfm", "commonmark"):
+        for md in examples:
+            same(galley, dialect, md, ["1"], "an example")
+            checked += 1
+    # every example in one document: definitions of the same label in many
+    # pieces, references before and after them
+    everything = "\n\n".join(examples) + "\n"
+    for dialect in ("markdown", "commonmark"):
+        notes = same(galley, dialect, everything, ["1", "64", "1000", "20000"], "all the examples")
+        checked += 1
+    # a definition at the end, used from the start: read whole after all
+    prose = "".join("Paragraph %d, about [the thing] and [Other][x].\n\n" % i for i in range(3000))
+    late = prose + "[the thing]: /thing \"Title\"\n[x]: </a b> 'x'\n"
+    notes = same(galley, "markdown", late, ["4096"], "late definitions")
+    if "read whole" not in notes[0]:
+        raise SystemExit("FAIL: definitions after their references did not send the document back whole")
+    # definitions first, used in every later piece: carried across
+    early = "[the thing]: /thing \"Title\"\n[x]: </a b> 'x'\n\n" + prose
+    notes = same(galley, "markdown", early, ["4096"], "early definitions")
+    if "2 link definitions carried across" not in notes[0] or "read in 1" in notes[0]:
+        raise SystemExit("FAIL: early definitions were not carried across pieces: %s" % notes[0])
+    # the long documents of the benchmarks are read in pieces
+    notes = same(galley, "markdown", prose, ["4096"], "plain prose")
+    if "read in" not in notes[0]:
+        raise SystemExit("FAIL: a long document was not read in pieces: %s" % notes[0])
+    print("%d documents read in pieces exactly as whole" % (checked + 3))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
