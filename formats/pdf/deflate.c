@@ -196,6 +196,44 @@ int pdf_deflater_finish(pdf_deflater *d, HPDF_Page *pages)
 	return rc;
 }
 
+int pdf_deflate_now(HPDF_Dict dict, int level)
+{
+	HPDF_Stream s = dict ? dict->stream : NULL;
+	if (!s || s->type != HPDF_STREAM_MEMORY || dict->write_fn || !(dict->filter & HPDF_STREAM_FILTER_FLATE_DECODE))
+		return 0;
+	job j = {0};
+	size_t size = HPDF_Stream_Size(s);
+	j.raw = malloc(size ? size : 1);
+	if (!j.raw)
+		return GALLEY_ENOMEM;
+	HPDF_UINT count = HPDF_MemStream_GetBufCount(s);
+	for (HPDF_UINT i = 0; i < count; i++) {
+		HPDF_UINT len = 0;
+		HPDF_BYTE *chunk = HPDF_MemStream_GetBufPtr(s, i, &len);
+		if (!chunk || j.rawlen + len > size) {
+			free(j.raw);
+			return 0; /* not as expected: left to libharu */
+		}
+		memcpy(j.raw + j.rawlen, chunk, len);
+		j.rawlen += len;
+	}
+	struct libdeflate_compressor *c = libdeflate_alloc_compressor(level);
+	if (c)
+		compress_job(c, &j);
+	libdeflate_free_compressor(c);
+	int rc = 0;
+	if (j.packed) {
+		HPDF_MemStream_FreeData(s);
+		if (HPDF_Stream_Write(s, j.packed, (HPDF_UINT)j.packedlen) != HPDF_OK)
+			rc = GALLEY_EINTERNAL;
+		dict->filter = HPDF_STREAM_FILTER_NONE;
+		dict->write_fn = write_flate_filter;
+	}
+	free(j.raw);
+	free(j.packed);
+	return rc;
+}
+
 void pdf_deflater_free(pdf_deflater *d)
 {
 	if (!d)

@@ -8,6 +8,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include <hpdf_font.h>
+#include <hpdf_fontdef.h>
+#include <hpdf_objects.h>
+
 #include "pdf.h"
 
 #define WIDTH_UNKNOWN INT16_MIN
@@ -329,6 +333,71 @@ static int write_identity_tounicode(HPDF_Stream s)
 		rc = HPDF_Stream_WriteStr(
 		    s, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
 	return rc;
+}
+
+/*
+ * The embedded font programs and CIDToGIDMaps compressed by libdeflate
+ * rather than by libharu's zlib when it saves (a tenth of a long book's
+ * run). libharu makes a font's descriptor, with the font program, when it
+ * first writes the font, unless the font has one: so the descriptor is made
+ * here, with the entries libharu would give it, and its FontFile2 stream
+ * compressed. The map is compressed where it is, and taken from libharu's
+ * list of streams whose filter it sets at saving.
+ */
+static int precompress_font(HPDF_Font font)
+{
+	HPDF_FontAttr fa = (HPDF_FontAttr)font->attr;
+	HPDF_FontDef def = fa ? fa->fontdef : NULL;
+	if (!def || fa->type != HPDF_FONT_TYPE0_TT || def->type != HPDF_FONTDEF_TYPE_TRUETYPE)
+		return 0;
+	HPDF_TTFontDefAttr da = (HPDF_TTFontDefAttr)def->attr;
+	if (!(font->filter & HPDF_STREAM_FILTER_FLATE_DECODE))
+		return 0;
+	if (fa->map_stream) {
+		int rc = pdf_deflate_now(fa->map_stream, 1);
+		if (rc)
+			return rc;
+		if (fa->map_stream->write_fn)
+			fa->map_stream = NULL; /* compressed: libharu must not set its filter back */
+	}
+	if (def->descriptor || !da->embedding)
+		return 0;
+	HPDF_Dict descriptor = HPDF_Dict_New(font->mmgr);
+	HPDF_Dict data = HPDF_DictStream_New(font->mmgr, fa->xref);
+	if (!descriptor || !data)
+		return GALLEY_ENOMEM;
+	HPDF_STATUS ret = HPDF_TTFontDef_SaveFontData(def, data->stream);
+	data->filter = font->filter;
+	ret += HPDF_Dict_Add(descriptor, "FontFile2", data);
+	ret += HPDF_Dict_AddNumber(data, "Length1", (HPDF_INT32)da->length1);
+	ret += HPDF_Dict_AddNumber(data, "Length2", 0);
+	ret += HPDF_Dict_AddNumber(data, "Length3", 0);
+	ret += HPDF_Xref_Add(fa->xref, descriptor);
+	ret += HPDF_Dict_AddName(descriptor, "Type", "FontDescriptor");
+	ret += HPDF_Dict_AddNumber(descriptor, "Ascent", def->ascent);
+	ret += HPDF_Dict_AddNumber(descriptor, "Descent", def->descent);
+	ret += HPDF_Dict_AddNumber(descriptor, "Flags", (HPDF_INT32)def->flags);
+	ret += HPDF_Dict_Add(descriptor, "FontBBox", HPDF_Box_Array_New(font->mmgr, def->font_bbox));
+	ret += HPDF_Dict_AddName(descriptor, "FontName", da->base_font);
+	ret += HPDF_Dict_AddNumber(descriptor, "ItalicAngle", def->italic_angle);
+	ret += HPDF_Dict_AddNumber(descriptor, "StemV", def->stemv);
+	ret += HPDF_Dict_AddNumber(descriptor, "XHeight", def->x_height);
+	if (ret != HPDF_OK)
+		return GALLEY_EINTERNAL;
+	def->descriptor = descriptor;
+	return pdf_deflate_now(data, 6);
+}
+
+int pdf_fonts_precompress(pdf_fonts *f)
+{
+	for (int i = 0; i < f->count; i++) {
+		if (!f->faces[i].font || f->alias[i] != i)
+			continue;
+		int rc = precompress_font(f->faces[i].font);
+		if (rc)
+			return rc;
+	}
+	return 0;
 }
 
 int pdf_fonts_fix_tounicode(pdf_fonts *f)

@@ -313,7 +313,8 @@ static int pdf_write(const galley_doc *doc, galley_buf *out, const galley_option
 	if ((rc = pdf_paginate(e)) || (rc = pdf_render(e)))
 		goto fail;
 	set_info(e);
-	if ((rc = pdf_fonts_fix_tounicode(&e->fonts)) || e->hpdf_error || (rc = save(e, out)) ||
+	if ((rc = pdf_fonts_fix_tounicode(&e->fonts)) || (rc = pdf_fonts_precompress(&e->fonts)) || e->hpdf_error ||
+	    (rc = save(e, out)) ||
 	    e->hpdf_error)
 		goto fail;
 	goto cleanup;

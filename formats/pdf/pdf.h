@@ -65,6 +65,8 @@ int pdf_fonts_width(pdf_fonts *f, int face, uint32_t cp);
 HPDF_Font pdf_fonts_handle(pdf_fonts *f, int face);
 /** Replaces libharu's malformed ToUnicode CMaps of the loaded faces with correct ones. */
 int pdf_fonts_fix_tounicode(pdf_fonts *f);
+/** Compresses the embedded fonts and their glyph maps with libdeflate, just before saving. */
+int pdf_fonts_precompress(pdf_fonts *f);
 
 /* ---- hyphenation (hyphenate.c) ------------------------------------- */
 
@@ -179,6 +181,8 @@ int pdf_deflater_take(pdf_deflater *d, size_t index, HPDF_Page page);
 /** Waits for the compression and puts each page's content back, compressed. */
 int pdf_deflater_finish(pdf_deflater *d, HPDF_Page *pages);
 void pdf_deflater_free(pdf_deflater *d);
+/** Compresses a finished stream object now, at libdeflate `level` (libharu then copies it as it is). */
+int pdf_deflate_now(HPDF_Dict dict, int level);
 
 /* ---- the engine (layout.c) ----------------------------------------- */
 
