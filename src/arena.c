@@ -82,6 +82,35 @@ char *arena_strndup(arena *a, const char *str, size_t len)
 	return p;
 }
 
+arena_mark arena_get_mark(const arena *a)
+{
+	arena_mark m = {a->head, a->head ? a->head->prev : NULL, a->next, a->end};
+	return m;
+}
+
+void arena_release(arena *a, arena_mark m)
+{
+	arena_chunk *c = a->head;
+	while (c && c != m.head) {
+		arena_chunk *prev = c->prev;
+		free(c);
+		c = prev;
+	}
+	if (m.head) {
+		/* large blocks put behind the marked head since */
+		c = m.head->prev;
+		while (c && c != m.head_prev) {
+			arena_chunk *prev = c->prev;
+			free(c);
+			c = prev;
+		}
+		m.head->prev = m.head_prev;
+	}
+	a->head = m.head;
+	a->next = m.next;
+	a->end = m.end;
+}
+
 void arena_free(arena *a)
 {
 	arena_chunk *c = a->head;

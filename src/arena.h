@@ -19,4 +19,16 @@ void *arena_alloc(arena *a, size_t size);
 char *arena_strndup(arena *a, const char *str, size_t len);
 void arena_free(arena *a);
 
+/** A point in an arena's life that arena_release goes back to. */
+typedef struct arena_mark {
+	arena_chunk *head;
+	arena_chunk *head_prev; /* large blocks later slip in between head and this */
+	char *next;
+	char *end;
+} arena_mark;
+
+arena_mark arena_get_mark(const arena *a);
+/** Frees everything allocated since `m`; what was allocated before stays valid. */
+void arena_release(arena *a, arena_mark m);
+
 #endif

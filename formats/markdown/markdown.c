@@ -260,6 +260,7 @@ static int convert_block(md_ctx *c, cmark_node *block)
 {
 	cmark_iter *it = cmark_iter_new(block);
 	galley_node *cur = c->doc->root;
+	cmark_node *unplaced = NULL; /* a container cmark-gfm gives no place: nor has anything in it */
 	cmark_event_type ev;
 	int rc = 0;
 	if (!it)
@@ -268,14 +269,24 @@ static int convert_block(md_ctx *c, cmark_node *block)
 		cmark_node *n = cmark_iter_get_node(it);
 		galley_node_type t = map_type(n);
 		if (ev == CMARK_EVENT_EXIT) {
+			if (n == unplaced)
+				unplaced = NULL;
 			if (t != GALLEY_NODE_NONE && !galley_node_type_is_leaf(t) && cur->parent)
 				cur = cur->parent;
 			continue;
 		}
+		/*
+		 * The paragraph that cmark-gfm's table extension cuts a header row
+		 * from has no position, and what is inside it positions relative
+		 * to nothing: all of it is unknown (0), however the text was read.
+		 */
+		int line = cmark_node_get_start_line(n);
+		if (!unplaced && line == 0 && cmark_node_first_child(n))
+			unplaced = n;
 		if (t == GALLEY_NODE_NONE)
 			continue; /* unknown extension node: its children go to the parent */
-		galley_node *g = galley_node_new(c->doc, t, model_line(c, cmark_node_get_start_line(n)),
-		                                 (unsigned)cmark_node_get_start_column(n));
+		galley_node *g = galley_node_new(c->doc, t, unplaced ? 0 : model_line(c, line),
+		                                 unplaced ? 0 : (unsigned)cmark_node_get_start_column(n));
 		if (!g) {
 			rc = GALLEY_ENOMEM;
 			break;
@@ -372,12 +383,13 @@ cleanup:
  * link exactly when cmark-gfm knows the label, with the destination and
  * title it knows. Each definition found is written at the head of every
  * later piece, before the piece's own text, so the first definition in the
- * document still wins. The document goes back to being parsed whole when a
- * definition turns up after a converted piece that could have used it (one
- * with a '[' in it), when a label cannot be probed for sure, when the probes
- * do not come out as paragraphs of their own, when the definitions grow
- * past 256 KB, and for footnotes, which are numbered across the whole
- * document.
+ * document still wins. A definition that turns up after a converted piece
+ * that could have used it (one with a '[' in it) has the document read
+ * again, in pieces, with every definition known (read_in_pieces). The
+ * document goes back to being parsed whole when a label cannot be probed for
+ * sure, when the probes do not come out as paragraphs of their own, when the
+ * definitions grow past 256 KB, and for footnotes, which are numbered across
+ * the whole document.
  */
 #define MD_PIECE 65536
 #define MD_WHOLE 1 /* not an error: parse the document whole */
@@ -696,6 +708,12 @@ static bool can_restart(cmark_node *before, cmark_node *at, long prefix)
 	return bs > prefix && be >= bs && as > be;
 }
 
+/*
+ * A definition found after a piece that could have used it: the pieces are
+ * read on only to learn the rest of the definitions (`collecting`), then the
+ * model is dropped and the document read again in pieces, every definition
+ * known from the start (`complete`: no more probes).
+ */
 static int read_in_pieces(pieces *ps, size_t base)
 {
 	size_t size = base;
@@ -703,15 +721,16 @@ static int read_in_pieces(pieces *ps, size_t base)
 	const char *data = ps->data;
 	size_t pos = 0, count = 0;
 	long pos_line = 1;
-	bool first = true;
+	bool first = true, collecting = false, complete = false;
+	arena_mark mark = arena_get_mark(&c->doc->mem);
 	while (pos < ps->len) {
 		size_t to = piece_end(data, ps->len, pos, size);
 		bool last = to == ps->len;
-		int rc = collect_probes(ps, pos, to);
+		int rc = complete ? 0 : collect_probes(ps, pos, to);
 		if (rc)
 			return rc;
 		/* the last piece's definitions matter only to earlier pieces that could use them */
-		bool probe = !last || (ps->dirty && !first);
+		bool probe = !complete && (!last || collecting || (ps->dirty && !first));
 		long prefix, probe_line;
 		cmark_node *root = parse_piece(ps, pos, to, probe, &prefix, &probe_line);
 		if (!root)
@@ -720,7 +739,7 @@ static int read_in_pieces(pieces *ps, size_t base)
 		if (probe)
 			rc = read_probes(ps, root, probe_line, &fresh);
 		if (rc == 0 && fresh && ps->dirty)
-			rc = MD_WHOLE;
+			collecting = true;
 		/* thousands of definitions, each parsed again with every piece: cheaper whole */
 		if (rc == 0 && ps->defs.len > (base > 65536 ? 4 * base : 262144))
 			rc = MD_WHOLE;
@@ -745,7 +764,8 @@ static int read_in_pieces(pieces *ps, size_t base)
 		}
 		c->line_offset = ps->body_offset + pos_line - 1 - prefix;
 		while (rc == 0 && (b = cmark_node_first_child(root)) != restart) {
-			rc = convert_block(c, b);
+			if (!collecting)
+				rc = convert_block(c, b);
 			cmark_node_free(b);
 		}
 		size_t next = ps->len;
@@ -773,6 +793,21 @@ static int read_in_pieces(pieces *ps, size_t base)
 		first = false;
 		size = base;
 		count++;
+		if (pos == ps->len && collecting) {
+			c->doc->root->first = c->doc->root->last = NULL;
+			arena_release(&c->doc->mem, mark);
+			pos = 0;
+			pos_line = 1;
+			first = true;
+			collecting = false;
+			complete = true;
+			ps->dirty = false;
+			galley_report(c->opts, GALLEY_NOTE, 0, 0,
+			              "%zu link definitions are used before they are defined: reading again with all "
+			              "of them",
+			              ps->known.count);
+			count = 0;
+		}
 	}
 	galley_report(c->opts, GALLEY_NOTE, 0, 0, "read in %zu pieces, %zu link definitions carried across", count,
 	              ps->known.count);
