@@ -21,14 +21,21 @@ void arena_init(arena *a)
 	a->head = NULL;
 	a->next = NULL;
 	a->end = NULL;
+	a->spare = NULL;
 }
 
 static arena_chunk *new_chunk(arena *a, size_t size)
 {
-	arena_chunk *c = malloc(sizeof(*c) + size);
-	if (!c)
-		return NULL;
-	c->size = size;
+	arena_chunk *c = NULL;
+	if (a->spare && size == CHUNK_SIZE) {
+		c = a->spare;
+		a->spare = c->prev;
+	} else {
+		c = malloc(sizeof(*c) + size);
+		if (!c)
+			return NULL;
+		c->size = size;
+	}
 	c->prev = a->head;
 	a->head = c;
 	return c;
@@ -88,12 +95,23 @@ arena_mark arena_get_mark(const arena *a)
 	return m;
 }
 
+/* Keeps a chunk for reuse, or frees it when it is not of the usual size. */
+static void retire(arena *a, arena_chunk *c)
+{
+	if (c->size == CHUNK_SIZE) {
+		c->prev = a->spare;
+		a->spare = c;
+	} else {
+		free(c);
+	}
+}
+
 void arena_release(arena *a, arena_mark m)
 {
 	arena_chunk *c = a->head;
 	while (c && c != m.head) {
 		arena_chunk *prev = c->prev;
-		free(c);
+		retire(a, c);
 		c = prev;
 	}
 	if (m.head) {
@@ -101,7 +119,7 @@ void arena_release(arena *a, arena_mark m)
 		c = m.head->prev;
 		while (c && c != m.head_prev) {
 			arena_chunk *prev = c->prev;
-			free(c);
+			retire(a, c);
 			c = prev;
 		}
 		m.head->prev = m.head_prev;
@@ -113,11 +131,13 @@ void arena_release(arena *a, arena_mark m)
 
 void arena_free(arena *a)
 {
-	arena_chunk *c = a->head;
-	while (c) {
-		arena_chunk *prev = c->prev;
-		free(c);
-		c = prev;
+	for (int list = 0; list < 2; list++) {
+		arena_chunk *c = list == 0 ? a->head : a->spare;
+		while (c) {
+			arena_chunk *prev = c->prev;
+			free(c);
+			c = prev;
+		}
 	}
 	arena_init(a);
 }

@@ -10,6 +10,7 @@ typedef struct arena {
 	arena_chunk *head;
 	char *next;
 	char *end;
+	arena_chunk *spare; /* chunks released to a mark, kept for reuse */
 } arena;
 
 void arena_init(arena *a);
@@ -28,7 +29,12 @@ typedef struct arena_mark {
 } arena_mark;
 
 arena_mark arena_get_mark(const arena *a);
-/** Frees everything allocated since `m`; what was allocated before stays valid. */
+/**
+ * Frees everything allocated since `m`; what was allocated before stays
+ * valid. The chunks are kept for the allocations that follow, which then
+ * take the same memory (freed, it would go to the parser's small
+ * allocations in between and the arena would need new).
+ */
 void arena_release(arena *a, arena_mark m);
 
 #endif

@@ -931,7 +931,7 @@ static int read_dialect(galley_doc *doc, const char *data, size_t len, const gal
 	const char *env = getenv("GALLEY_MARKDOWN_PIECE");
 	size_t piece = env && atol(env) > 0 ? (size_t)atol(env) : MD_PIECE;
 	if (!(cmark_opts & CMARK_OPT_FOOTNOTES) && len > 2 * piece) {
-		pieces ps = {&c, data, len, c.line_offset, GALLEY_BUF_INIT, 0, STRMAP_INIT, {NULL, NULL, NULL}, GALLEY_BUF_INIT,
+		pieces ps = {&c, data, len, c.line_offset, GALLEY_BUF_INIT, 0, STRMAP_INIT, {NULL, NULL, NULL, NULL}, GALLEY_BUF_INIT,
 		             GALLEY_BUF_INIT, 0, false};
 		arena_init(&ps.keys);
 		rc = read_in_pieces(&ps, piece);
