@@ -304,6 +304,49 @@ static int emit_segment(builder *b, size_t s, size_t t)
 	return 0;
 }
 
+/*
+ * TeX's space factor, for stretch and shrink only (the space keeps its
+ * width, as with \frenchspacing): a space after a sentence stretches three
+ * times as readily as one between words, after a colon twice, a semicolon
+ * one and a half, a comma a quarter more, and shrinks as much less. Closing
+ * quotes and brackets pass the factor of what they close on.
+ */
+static float space_factor(const char *text, size_t at)
+{
+	size_t i = at;
+	while (i > 0) {
+		size_t k = i - 1;
+		while (k > 0 && ((unsigned char)text[k] & 0xC0) == 0x80)
+			k--;
+		size_t n = k;
+		uint32_t c = pdf_utf8_next(text, at, &n);
+		i = k;
+		switch (c) {
+		case ')':
+		case ']':
+		case '"':
+		case '\'':
+		case 0x2019: /* ’ */
+		case 0x201D: /* ” */
+		case 0xBB:   /* » */
+			continue;
+		case '.':
+		case '?':
+		case '!':
+			return 3.0f;
+		case ':':
+			return 2.0f;
+		case ';':
+			return 1.5f;
+		case ',':
+			return 1.25f;
+		default:
+			return 1.0f;
+		}
+	}
+	return 1.0f;
+}
+
 static int emit_space(builder *b, size_t at, bool nobreak)
 {
 	pdf_para *p = b->p;
@@ -314,7 +357,8 @@ static int emit_space(builder *b, size_t at, bool nobreak)
 	bool justify = p->align == PDF_ALIGN_JUSTIFY;
 	if (nobreak && push_penalty(p, PDF_INF_PENALTY, 0, 0, st))
 		return GALLEY_ENOMEM;
-	return push_glue(p, w, justify ? w / 2 : 0, justify ? w / 3 : 0, false, st);
+	float sf = justify ? space_factor(p->text, at) : 1.0f;
+	return push_glue(p, w, justify ? w / 2 * sf : 0, justify ? w / 3 / sf : 0, false, st);
 }
 
 static int end_line_atoms(pdf_para *p, int penalty)
