@@ -104,6 +104,33 @@ pdf_deflater *pdf_deflater_new(size_t npages)
 	return d;
 }
 
+/*
+ * Copies a memory stream's bytes into j->raw. 0 with j->raw NULL when the
+ * stream is not as expected (it is then left to libharu).
+ */
+static int copy_stream(HPDF_Stream s, job *j)
+{
+	size_t size = HPDF_Stream_Size(s);
+	j->raw = malloc(size ? size : 1);
+	j->rawlen = 0;
+	if (!j->raw)
+		return GALLEY_ENOMEM;
+	HPDF_UINT count = HPDF_MemStream_GetBufCount(s);
+	for (HPDF_UINT i = 0; i < count; i++) {
+		HPDF_UINT len = 0;
+		HPDF_BYTE *chunk = HPDF_MemStream_GetBufPtr(s, i, &len);
+		if (!chunk || j->rawlen + len > size) {
+			free(j->raw);
+			j->raw = NULL;
+			j->rawlen = 0;
+			return 0;
+		}
+		memcpy(j->raw + j->rawlen, chunk, len);
+		j->rawlen += len;
+	}
+	return 0;
+}
+
 static bool eligible(HPDF_Page page)
 {
 	HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
@@ -120,23 +147,9 @@ int pdf_deflater_take(pdf_deflater *d, size_t index, HPDF_Page page)
 		return 0;
 	HPDF_Stream s = ((HPDF_PageAttr)page->attr)->stream;
 	job *j = &d->jobs[index];
-	size_t size = HPDF_Stream_Size(s);
-	j->raw = malloc(size ? size : 1);
-	if (!j->raw)
-		return GALLEY_ENOMEM;
-	HPDF_UINT count = HPDF_MemStream_GetBufCount(s);
-	for (HPDF_UINT i = 0; i < count; i++) {
-		HPDF_UINT len = 0;
-		HPDF_BYTE *chunk = HPDF_MemStream_GetBufPtr(s, i, &len);
-		if (!chunk || j->rawlen + len > size) {
-			free(j->raw);
-			j->raw = NULL;
-			j->rawlen = 0;
-			return 0; /* not as expected: left to libharu */
-		}
-		memcpy(j->raw + j->rawlen, chunk, len);
-		j->rawlen += len;
-	}
+	int rc = copy_stream(s, j);
+	if (rc || !j->raw)
+		return rc;
 	HPDF_MemStream_FreeData(s);
 	j->taken = true;
 	if (!d->threaded) {
@@ -202,26 +215,13 @@ int pdf_deflate_now(HPDF_Dict dict, int level)
 	if (!s || s->type != HPDF_STREAM_MEMORY || dict->write_fn || !(dict->filter & HPDF_STREAM_FILTER_FLATE_DECODE))
 		return 0;
 	job j = {0};
-	size_t size = HPDF_Stream_Size(s);
-	j.raw = malloc(size ? size : 1);
-	if (!j.raw)
-		return GALLEY_ENOMEM;
-	HPDF_UINT count = HPDF_MemStream_GetBufCount(s);
-	for (HPDF_UINT i = 0; i < count; i++) {
-		HPDF_UINT len = 0;
-		HPDF_BYTE *chunk = HPDF_MemStream_GetBufPtr(s, i, &len);
-		if (!chunk || j.rawlen + len > size) {
-			free(j.raw);
-			return 0; /* not as expected: left to libharu */
-		}
-		memcpy(j.raw + j.rawlen, chunk, len);
-		j.rawlen += len;
-	}
+	int rc = copy_stream(s, &j);
+	if (rc || !j.raw)
+		return rc;
 	struct libdeflate_compressor *c = libdeflate_alloc_compressor(level);
 	if (c)
 		compress_job(c, &j);
 	libdeflate_free_compressor(c);
-	int rc = 0;
 	if (j.packed) {
 		HPDF_MemStream_FreeData(s);
 		if (HPDF_Stream_Write(s, j.packed, (HPDF_UINT)j.packedlen) != HPDF_OK)
