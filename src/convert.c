@@ -245,30 +245,46 @@ static int pass_on(void *ctx, const void *data, size_t len)
 	return 0;
 }
 
-int galley_write_stream(const galley_doc *doc, const char *to, const galley_options *opts, galley_sink sink,
-                        void *ctx, galley_error *err)
+/*
+ * Runs the writer for `to` into `buf` (with its sink, if any: `state`
+ * then says whether the sink refused) and says what went wrong.
+ */
+static int run_writer(const galley_doc *doc, const char *to, const galley_options *opts, galley_buf *buf,
+                      const sink_state *state, galley_error *err)
 {
 	const galley_format *fmt = galley_format_find(to);
-	sink_state state = {sink, ctx, false};
-	galley_buf buf = GALLEY_BUF_INIT;
-	int rc;
-
 	galley_error_clear(err);
 	if (!fmt || !fmt->write)
 		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "unknown output format '%s'", to ? to : "(none)");
-	if (!sink)
+	int rc = fmt->write(doc, buf, opts, err);
+	if (rc == 0 && !buf->failed) {
+		/* the end: what a sink has not had yet, or the NUL past a text */
+		if (buf->sink && buf->len)
+			buf->failed = buf->sink(buf->sink_ctx, buf->data, buf->len) != 0;
+		else if (!buf->sink)
+			galley_buf_grow(buf, 0);
+	}
+	if (state && state->failed)
+		return galley_error_set(err, GALLEY_EOUTPUT, NULL, 0, 0, "cannot write the output");
+	if (rc == 0 && buf->failed)
+		return galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory");
+	if (rc != 0 && err && err->code == 0)
+		galley_error_set(err, rc, NULL, 0, 0, "%s", galley_strerror(rc));
+	return rc;
+}
+
+int galley_write_stream(const galley_doc *doc, const char *to, const galley_options *opts, galley_sink sink,
+                        void *ctx, galley_error *err)
+{
+	sink_state state = {sink, ctx, false};
+	galley_buf buf = GALLEY_BUF_INIT;
+	if (!sink) {
+		galley_error_clear(err);
 		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "no sink to write to");
+	}
 	buf.sink = pass_on;
 	buf.sink_ctx = &state;
-	rc = fmt->write(doc, &buf, opts, err);
-	if (rc == 0 && !buf.failed && buf.len && pass_on(&state, buf.data, buf.len) != 0)
-		buf.failed = 1;
-	if (state.failed)
-		rc = galley_error_set(err, GALLEY_EOUTPUT, NULL, 0, 0, "cannot write the output");
-	else if (rc == 0 && buf.failed)
-		rc = galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory");
-	else if (rc != 0 && err && err->code == 0)
-		galley_error_set(err, rc, NULL, 0, 0, "%s", galley_strerror(rc));
+	int rc = run_writer(doc, to, opts, &buf, &state, err);
 	galley_buf_free(&buf);
 	return rc;
 }
@@ -276,23 +292,11 @@ int galley_write_stream(const galley_doc *doc, const char *to, const galley_opti
 int galley_write(const galley_doc *doc, const char *to, const galley_options *opts, unsigned char **out,
                  size_t *len, galley_error *err)
 {
-	const galley_format *fmt = galley_format_find(to);
 	galley_buf buf = GALLEY_BUF_INIT;
-	int rc;
-
 	*out = NULL;
 	*len = 0;
-	galley_error_clear(err);
-	if (!fmt || !fmt->write)
-		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "unknown output format '%s'", to ? to : "(none)");
-	rc = fmt->write(doc, &buf, opts, err);
-	if (rc == 0 && buf.failed)
-		rc = galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory");
-	if (rc == 0 && galley_buf_grow(&buf, 0) != 0)
-		rc = galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory");
+	int rc = run_writer(doc, to, opts, &buf, NULL, err);
 	if (rc != 0) {
-		if (err && err->code == 0)
-			galley_error_set(err, rc, NULL, 0, 0, "%s", galley_strerror(rc));
 		galley_buf_free(&buf);
 		return rc;
 	}

@@ -1,5 +1,6 @@
 /*
- * deflate.c - page contents compressed beside the drawing.
+ * deflate.c - page contents compressed beside the drawing, and other
+ * finished streams (the fonts) compressed on demand.
  *
  * libharu 2.3.0 deflates every stream with zlib at its default level when
  * it saves, which on a long book costs a quarter of the run. Instead, each
@@ -169,6 +170,20 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out)
 	return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
 }
 
+/*
+ * Puts a job's bytes back into its (emptied) stream: compressed, marked so
+ * that libharu copies them and names the filter; or, when compressing
+ * failed, as they were, for libharu to deflate.
+ */
+static int put_back(HPDF_Dict dict, const job *j)
+{
+	if (!j->packed)
+		return HPDF_Stream_Write(dict->stream, j->raw, (HPDF_UINT)j->rawlen) == HPDF_OK ? 0 : GALLEY_EINTERNAL;
+	dict->filter = HPDF_STREAM_FILTER_NONE;
+	dict->write_fn = write_flate_filter;
+	return HPDF_Stream_Write(dict->stream, j->packed, (HPDF_UINT)j->packedlen) == HPDF_OK ? 0 : GALLEY_EINTERNAL;
+}
+
 static void join(pdf_deflater *d)
 {
 	if (!d->threaded)
@@ -193,15 +208,7 @@ int pdf_deflater_finish(pdf_deflater *d, HPDF_Page *pages)
 		job *j = &d->jobs[i];
 		if (!j->taken)
 			continue;
-		HPDF_Dict contents = ((HPDF_PageAttr)pages[i]->attr)->contents;
-		if (j->packed) {
-			if (HPDF_Stream_Write(contents->stream, j->packed, (HPDF_UINT)j->packedlen) != HPDF_OK)
-				rc = GALLEY_EINTERNAL;
-			contents->filter = HPDF_STREAM_FILTER_NONE;
-			contents->write_fn = write_flate_filter;
-		} else if (HPDF_Stream_Write(contents->stream, j->raw, (HPDF_UINT)j->rawlen) != HPDF_OK) {
-			rc = GALLEY_EINTERNAL; /* libharu deflates it */
-		}
+		rc = put_back(((HPDF_PageAttr)pages[i]->attr)->contents, j);
 		free(j->raw);
 		free(j->packed);
 		*j = (job){0};
@@ -224,10 +231,7 @@ int pdf_deflate_now(HPDF_Dict dict, int level)
 	libdeflate_free_compressor(c);
 	if (j.packed) {
 		HPDF_MemStream_FreeData(s);
-		if (HPDF_Stream_Write(s, j.packed, (HPDF_UINT)j.packedlen) != HPDF_OK)
-			rc = GALLEY_EINTERNAL;
-		dict->filter = HPDF_STREAM_FILTER_NONE;
-		dict->write_fn = write_flate_filter;
+		rc = put_back(dict, &j);
 	}
 	free(j.raw);
 	free(j.packed);

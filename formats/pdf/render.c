@@ -522,7 +522,6 @@ static void set_xyz(HPDF_Destination d, float top)
 		zoom->value = 0;
 }
 
-
 /* Destinations for anchors and the outline from headings, before any link is drawn. */
 static int place_anchors(pdf_engine *e, HPDF_Page *pages, HPDF_Destination *dests)
 {
