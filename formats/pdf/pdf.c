@@ -33,6 +33,7 @@ static const galley_param_spec pdf_params[] = {
     {"bleed", "LENGTH", "PDF: extend the page by LENGTH (3mm, 0.125in) with TrimBox and BleedBox set"},
     {"crop-marks", NULL, "PDF: trim marks in the bleed area (3mm of bleed unless --bleed says)"},
     {"print", NULL, "PDF: print-on-demand preset: no links or bookmarks, warn about images under 300 dpi"},
+    {"no-ligatures", NULL, "PDF: no standard ligatures (fi, fl, ...)"},
     {NULL, NULL, NULL},
 };
 
@@ -268,7 +269,10 @@ static int open_document(pdf_engine *e, galley_error *err)
 	HPDF_SetCompressionMode(e->pdf, HPDF_COMP_ALL);
 	if (!e->set.print)
 		HPDF_SetPageMode(e->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
-	return pdf_fonts_init(&e->fonts, e->pdf, e->set.families, e->opts, err);
+	int rc = pdf_fonts_init(&e->fonts, e->pdf, e->set.families, e->opts, err);
+	e->fonts.no_ligatures = flag(e->opts, "no-ligatures");
+	e->fonts.lang = e->set.lang;
+	return rc;
 }
 
 static void engine_free(pdf_engine *e)
@@ -313,9 +317,7 @@ static int pdf_write(const galley_doc *doc, galley_buf *out, const galley_option
 	if ((rc = pdf_paginate(e)) || (rc = pdf_render(e)))
 		goto fail;
 	set_info(e);
-	if ((rc = pdf_fonts_fix_tounicode(&e->fonts)) || (rc = pdf_fonts_precompress(&e->fonts)) || e->hpdf_error ||
-	    (rc = save(e, out)) ||
-	    e->hpdf_error)
+	if ((rc = pdf_fonts_embed(&e->fonts)) || e->hpdf_error || (rc = save(e, out)) || e->hpdf_error)
 		goto fail;
 	goto cleanup;
 fail:
@@ -336,7 +338,7 @@ static const char *const pdf_exts[] = {"pdf", NULL};
 
 const galley_format galley_format_pdf = {
     .name = "pdf",
-    .description = "PDF, typeset (Knuth-Plass lines, hyphenation, pagination) with embedded TrueType fonts",
+    .description = "PDF, typeset (Knuth-Plass lines, hyphenation, pagination) with shaped text in embedded OpenType fonts",
     .read_extensions = NULL,
     .write_extensions = pdf_exts,
     .mime_type = "application/pdf",
