@@ -164,6 +164,7 @@ void pdf_fonts_free(pdf_fonts *f)
 		free(fc->path);
 		free(fc->known);
 		free(fc->used);
+		free(fc->widths);
 		if (fc->charset)
 			FcCharSetDestroy(fc->charset);
 		hb_font_destroy(fc->font);
@@ -401,8 +402,16 @@ bool pdf_fonts_load(pdf_fonts *f, int face)
 int pdf_fonts_glyph_width(pdf_fonts *f, int face, unsigned gid)
 {
 	pdf_face *fc = &f->faces[f->alias[face]];
-	if (!fc->font)
+	if (!fc->font || gid >= fc->nglyphs)
 		return 0;
+	if (!fc->widths && (fc->widths = malloc(fc->nglyphs * sizeof(int16_t))))
+		for (unsigned g = 0; g < fc->nglyphs; g++)
+			fc->widths[g] = INT16_MIN;
+	if (fc->widths && fc->widths[gid] != INT16_MIN)
+		return fc->widths[gid];
 	long adv = hb_font_get_glyph_h_advance(fc->font, gid);
-	return (int)((adv * 1000 + (long)fc->upem / 2) / (long)fc->upem);
+	int w = (int)((adv * 1000 + (long)fc->upem / 2) / (long)fc->upem);
+	if (fc->widths)
+		fc->widths[gid] = (int16_t)w;
+	return w;
 }

@@ -50,6 +50,7 @@ typedef struct pdf_face {
 	unsigned upem, nglyphs;
 	bool cff;              /* OpenType with CFF outlines (embedded as CIDFontType0) */
 	pdf_glyph_text *used;  /* per glyph id, allocated when the face first draws */
+	int16_t *widths;       /* per glyph id: its /W width, INT16_MIN until asked */
 	HPDF_Dict dict;        /* the Type0 font, filled in by pdf_fonts_embed */
 	uint8_t *known;        /* coverage bits looked up so far, per BMP code point */
 	uint8_t *has;          /* coverage bits: the face has a glyph */
@@ -72,6 +73,7 @@ typedef struct pdf_shaped {
 	uint32_t nglyphs;
 	uint8_t face;
 	bool rtl;
+	uint8_t mapped; /* drawing: 0 not yet, 1 every glyph's ToUnicode entry says its text, 2 not */
 	uint32_t hash;
 	pdf_glyph *glyphs; /* in visual order */
 } pdf_shaped;

@@ -290,8 +290,16 @@ static void tj_glyphs(painter *pt, tj_run *run, const pdf_style *st, const pdf_s
 	pdf_fonts *f = &pt->e->fonts;
 	if (g0 >= g1 || !tj_start(pt, run, sh->face, st, x, baseline))
 		return;
-	uint32_t from, to;
-	bool actual = !map_glyphs(f, sh, g0, g1, &from, &to);
+	uint32_t from = 0, to = 0;
+	/*
+	 * A run whose glyphs all map to their text once always will (an entry
+	 * never changes), and every glyph of a run in the atoms is drawn: the
+	 * first drawing checks the whole run, later ones need not look.
+	 */
+	pdf_shaped *mut = (pdf_shaped *)sh; /* the cache's own run */
+	if (!sh->mapped)
+		mut->mapped = map_glyphs(f, sh, 0, sh->nglyphs, &from, &to) ? 1 : 2;
+	bool actual = sh->mapped == 2 && !map_glyphs(f, sh, g0, g1, &from, &to);
 	if (actual) {
 		tj_close(pt, run);
 		put_actual_text(&pt->tj, sh->text + from, to - from);

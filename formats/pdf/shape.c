@@ -81,7 +81,7 @@ static pdf_shaped *shape_new(pdf_fonts *f, int face, const char *text, size_t le
 	pdf_glyph *g = arena_alloc(&f->mem, (n ? n : 1) * sizeof(*g));
 	if (!sh || !copy || !g)
 		return NULL;
-	*sh = (pdf_shaped){copy, (uint32_t)len, n, (uint8_t)face, rtl, hash, g};
+	*sh = (pdf_shaped){copy, (uint32_t)len, n, (uint8_t)face, rtl, 0, hash, g};
 	for (unsigned i = 0; i < n; i++) {
 		hb_glyph_flags_t fl = hb_glyph_info_get_glyph_flags(&info[i]);
 		g[i] = (pdf_glyph){(uint16_t)info[i].codepoint, (fl & HB_GLYPH_FLAG_UNSAFE_TO_BREAK) != 0,
