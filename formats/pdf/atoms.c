@@ -11,6 +11,7 @@
  * where HarfBuzz says a break leaves the shaping unchanged. Bidi levels come
  * from FriBidi; lines are reordered when drawn.
  */
+#include <ctype.h>
 #include <fribidi.h>
 #include <linebreak.h>
 #include <stdlib.h>
@@ -512,7 +513,14 @@ static int bidi_levels(builder *b)
 	FriBidiLevel *lv = (FriBidiLevel *)(brackets + p->len + 1);
 	fribidi_get_bidi_types(u, (FriBidiStrIndex)n, types);
 	fribidi_get_bracket_types(u, (FriBidiStrIndex)n, types, brackets);
+	/* the first strong character decides; without one, the document's language */
+	static const char *const rtl_langs[] = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "syr"};
 	FriBidiParType base = FRIBIDI_PAR_ON;
+	for (size_t k = 0; e->set.lang && k < sizeof(rtl_langs) / sizeof(rtl_langs[0]); k++) {
+		size_t tag = strlen(rtl_langs[k]);
+		if (strncmp(e->set.lang, rtl_langs[k], tag) == 0 && !isalpha((unsigned char)e->set.lang[tag]))
+			base = FRIBIDI_PAR_WRTL;
+	}
 	if (!fribidi_get_par_embedding_levels_ex(types, brackets, (FriBidiStrIndex)n, &base, lv))
 		memset(lv, 0, n * sizeof(*lv));
 	p->rtl = FRIBIDI_IS_RTL(base);

@@ -417,6 +417,20 @@ static size_t visual_order(painter *pt, const pdf_line *ln)
 	return n;
 }
 
+/* The measure of the text block. */
+static float text_measure(const pdf_engine *e)
+{
+	return e->set.page_w - e->set.margin_inner - e->set.margin_outer;
+}
+
+/* A line's left edge: a right-to-left paragraph's indents mirrored, so lists and quotes indent from the right. */
+static float line_x(const painter *pt, const pdf_line *ln)
+{
+	if (!ln->para || !ln->para->rtl)
+		return ln->x;
+	return text_measure(pt->e) - ln->x - ln->width;
+}
+
 static float line_offset(const pdf_line *ln, float drawn)
 {
 	uint8_t align = ln->para->align;
@@ -458,7 +472,7 @@ static void draw_line_text(painter *pt, const pdf_line *ln, float left, float ba
 		const pdf_atom *a = &p->atoms[pt->order[k]];
 		drawn += a->type == PDF_GLUE ? glue_width(a, r) : a->width;
 	}
-	float x = left + ln->x + line_offset(ln, drawn);
+	float x = left + line_x(pt, ln) + line_offset(ln, drawn);
 	const pdf_atom *last_box = NULL;
 	tj_run run = {0};
 	for (size_t k = 0; k < n; k++) {
@@ -565,7 +579,9 @@ static void draw_line(painter *pt, const pdf_vitem *v, float top)
 		size_t len = strlen(v->label);
 		float w = pdf_text_width(e, v->label, len, v->label_style);
 		tj_run run = {0};
-		draw_string(pt, &run, v->label_style, v->label, len, left + v->deco_x - w, baseline);
+		/* a right-to-left item's label stands at the right, before its text */
+		float lx = v->line.para && v->line.para->rtl ? left + text_measure(e) - v->deco_x : left + v->deco_x - w;
+		draw_string(pt, &run, v->label_style, v->label, len, lx, baseline);
 		tj_flush(pt, &run);
 	}
 	if (v->line.para)
