@@ -81,6 +81,8 @@ int pdf_para_add(pdf_engine *e, pdf_para *p, const char *text, size_t len, uint1
 
 static bool joins_previous(uint32_t c)
 {
+	if (c < 0x300)
+		return false; /* the first combining marks; most text has none */
 	return c == 0x200C || c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F) ||
 	       (c >= 0xE0100 && c <= 0xE01EF) || uc_is_general_category(c, UC_CATEGORY_M);
 }

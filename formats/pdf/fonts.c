@@ -38,8 +38,12 @@ static bool pattern_is_embeddable(FcPattern *pat)
 {
 	FcChar8 *format;
 	FcBool variable = FcFalse;
+	int index = 0;
 	FcPatternGetBool(pat, FC_VARIABLE, 0, &variable);
+	FcPatternGetInteger(pat, FC_INDEX, 0, &index);
+	/* a variable font's instances (index above 0xFFFF) would embed as its default outlines */
 	return FcPatternGetString(pat, FC_FONTFORMAT, 0, &format) == FcResultMatch && !variable &&
+	       index <= 0xFFFF &&
 	       (strcmp((const char *)format, "TrueType") == 0 || strcmp((const char *)format, "CFF") == 0);
 }
 
