@@ -93,8 +93,9 @@ size_t pdf_face_run(pdf_fonts *f, int main_face, const char *text, size_t len, s
 	while (i < len) {
 		size_t n = i;
 		uint32_t c = pdf_utf8_next(text, len, &n);
-		/* a mark or joiner stays with its base when that face has it */
-		if (!(joins_previous(c) && pdf_fonts_has(f, *face, c)) &&
+		/* a mark stays with its base when that face has it; joiners and selectors always do */
+		bool ignorable = c == 0x200C || c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF);
+		if (!(joins_previous(c) && (ignorable || pdf_fonts_has(f, *face, c))) &&
 		    pdf_fonts_resolve(f, main_face, c) != *face)
 			break;
 		i = n;

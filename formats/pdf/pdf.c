@@ -293,6 +293,7 @@ static void engine_free(pdf_engine *e)
 	free(e->anchor_page);
 	free(e->scratch);
 	free(e->gscratch);
+	free(e->levels);
 	strmap_free(&e->anchors);
 	arena_free(&e->mem);
 }
