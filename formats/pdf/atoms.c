@@ -95,7 +95,9 @@ size_t pdf_face_run(pdf_fonts *f, int main_face, const char *text, size_t len, s
 		uint32_t c = pdf_utf8_next(text, len, &n);
 		/* a mark stays with its base when that face has it; joiners and selectors always do */
 		bool ignorable = c == 0x200C || c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF);
-		if (!(joins_previous(c) && (ignorable || pdf_fonts_has(f, *face, c))) &&
+		/* punctuation and spaces stay in the run's face when it has them (an Arabic comma in Naskh) */
+		bool neutral = !uc_is_alpha(c) && c >= 0x20 && pdf_fonts_has(f, *face, c);
+		if (!neutral && !(joins_previous(c) && (ignorable || pdf_fonts_has(f, *face, c))) &&
 		    pdf_fonts_resolve(f, main_face, c) != *face)
 			break;
 		i = n;
