@@ -78,6 +78,25 @@ int main(int argc, char **argv)
 	galley_doc_free(doc);
 	doc = NULL;
 
+	/* every setter refuses a node type its field is not for, and changes nothing */
+	doc = galley_doc_new();
+	galley_node *para = doc ? galley_node_new(doc, GALLEY_NODE_PARAGRAPH, 1, 1) : NULL;
+	EXPECT(para != NULL);
+	if (para) {
+		EXPECT(galley_node_set_heading_level(para, 2) == GALLEY_EUSAGE);
+		EXPECT(galley_node_heading_level(para) == 0);
+		EXPECT(galley_node_set_list(para, 3, ')', true) == GALLEY_EUSAGE);
+		EXPECT(galley_node_set_task(para, GALLEY_TASK_CHECKED) == GALLEY_EUSAGE);
+		EXPECT(galley_node_task(para) == GALLEY_TASK_NONE);
+		EXPECT(galley_node_set_row_header(para, true) == GALLEY_EUSAGE);
+		EXPECT(galley_node_set_url(doc, para, "x", 1) == GALLEY_EUSAGE && galley_node_url(para) == NULL);
+		EXPECT(galley_node_set_table(doc, para, 2, NULL) == GALLEY_EUSAGE);
+		galley_node *h = galley_node_new(doc, GALLEY_NODE_HEADING, 1, 1);
+		EXPECT(h && galley_node_set_heading_level(h, 2) == 0 && galley_node_heading_level(h) == 2);
+	}
+	galley_doc_free(doc);
+	doc = NULL;
+
 	/* option values are checked before any input is read */
 	galley_param bad = {"count", "lines"};
 	opts.params = &bad;
