@@ -689,7 +689,7 @@ static int check_output(const cli *c)
 		char dir[4096];
 		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - c->output), c->output);
 		if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-			return output_error("cannot write '%s': there is no folder '%s'", c->output, dir);
+			return output_error("cannot write '%s': No such file or directory (no folder '%s')", c->output, dir);
 	}
 	return GO_ON;
 }
