@@ -451,8 +451,7 @@ static int read_pieces(pieces *ps, size_t base)
 
 int md_read_in_pieces(md_ctx *c, const char *data, size_t len, size_t piece)
 {
-	pieces ps = {c,           data, len, c->line_offset, GALLEY_BUF_INIT, 0, STRMAP_INIT, {NULL, NULL, NULL, NULL},
-	             GALLEY_BUF_INIT, GALLEY_BUF_INIT, 0, false};
+	pieces ps = {.c = c, .data = data, .len = len, .body_offset = c->line_offset, .known = STRMAP_INIT};
 	arena_init(&ps.keys);
 	int rc = read_pieces(&ps, piece);
 	c->line_offset = ps.body_offset;
