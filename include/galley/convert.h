@@ -125,9 +125,13 @@ GALLEY_EXTERN int galley_write_stream(const galley_doc *doc, const char *to, con
                                       galley_sink sink, void *ctx, galley_error *err);
 
 /**
- * Writes `doc` to `path` atomically: into a temporary file beside it, then
- * renamed over it. On failure nothing is left at `path` (an existing file is
- * untouched). `to` NULL infers the format from the extension.
+ * Writes `doc` to `path` atomically: the writer's output is streamed into a
+ * temporary file beside it (with no name until it is whole, where the file
+ * system allows), which is then renamed over it. A symbolic link is
+ * followed: the file it points to is replaced, the link stays. A device or
+ * pipe is written directly. On failure nothing is left at `path` (an
+ * existing file is untouched). `to` NULL infers the format from the
+ * extension. SIGINT, SIGTERM and SIGHUP wait during the rename.
  */
 GALLEY_EXTERN int galley_write_file(const galley_doc *doc, const char *to, const char *path,
                                     const galley_options *opts, galley_error *err);
