@@ -68,6 +68,9 @@ static int fail(galley_error *err, const char *path, int errnum)
 static int open_unnamed(const char *target, mode_t mode)
 {
 #ifdef O_TMPFILE
+	/* it is given its name through /proc (linkat), so without /proc it cannot be */
+	if (access("/proc/self/fd", F_OK) != 0)
+		return -1;
 	const char *slash = strrchr(target, '/');
 	char *dir = slash ? strndup(target, (size_t)(slash - target) + 1) : strdup(".");
 	if (!dir)
