@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <uuid/uuid.h>
 
 #include "../../src/resource.h"
@@ -530,7 +531,7 @@ static int fallback_title(epub_book *b)
 		b->title = "Untitled";
 	}
 	galley_report(b->opts, GALLEY_WARNING, 0, 0,
-	              "no title in the metadata; the book is called '%s' (set one with -M title=...)",
+	              "no title in the metadata; the book is called '%s'",
 	              b->title);
 	return 0;
 }
@@ -609,10 +610,13 @@ static const galley_param_spec epub_params[] = {
     {NULL, NULL, NULL},
 };
 
-/* A stylesheet that cannot be read is input at fault, found when the book is made. */
 static int epub_check(const galley_options *opts, galley_error *err)
 {
 	int level;
+	const char *css = galley_options_param(opts, "css");
+	if (css && access(css, R_OK) != 0)
+		return galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "cannot read stylesheet '%s': %s", css,
+		                        strerror(errno));
 	return split_level(opts, &level, err);
 }
 

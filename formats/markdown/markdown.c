@@ -383,7 +383,7 @@ static int fail_utf8(md_ctx *c, const char *data, size_t len, size_t bad)
 	position_of(data, bad, &line, &col);
 	return galley_error_set(c->err, GALLEY_EINPUT, c->opts, line, col,
 	                        "the input is not valid UTF-8 (bad byte 0x%02X at offset %zu); convert it first or "
-	                        "read it as text with --encoding",
+	                        "read it as text, naming its encoding",
 	                        (unsigned char)data[bad], bad);
 }
 

@@ -86,7 +86,8 @@ GALLEY_EXTERN bool galley_format_takes(const galley_format *fmt, const char *par
  * parameter is one some format takes, and the values of the parameters
  * those two formats take. A parameter that only other formats take is not
  * an error (it is ignored; galley_format_takes() tells). 0, or
- * GALLEY_EUSAGE with `err` saying what is wrong.
+ * GALLEY_EUSAGE with `err` saying what is wrong (GALLEY_EINPUT when a file
+ * a parameter names cannot be read).
  */
 GALLEY_EXTERN int galley_options_check(const galley_options *opts, const char *from, const char *to,
                                        galley_error *err);

@@ -706,8 +706,10 @@ static int check_all(cli *c)
 	c->opts.metadata = c->meta;
 	c->opts.metadata_count = c->nmeta;
 	rc = galley_options_check(&c->opts, c->from, c->to, &err);
-	if (rc)
+	if (rc == GALLEY_EUSAGE)
 		return usage_error("%s", err.message);
+	if (rc)
+		return report_error(&err, rc); /* a file an option names cannot be read */
 	warn_rows(c);
 	warn_params(c, galley_format_find(c->from), galley_format_find(c->to));
 	return check_output(c);

@@ -239,6 +239,8 @@ def case_option_values_first(tmp):
             (["-f", "text", "--paragraphs", "words", "-o", "x.html"], r"paragraphs takes auto, line or blank"),
             (["-f", "text", "--encoding", "no-such-encoding", "-o", "x.html"], r"unknown encoding")):
         expect_exit(run(["missing.md"] + args, cwd=tmp), 2, r"^galley: error: " + message)
+    expect_exit(run(["missing.md", "--css", "missing.css", "-o", "x.epub"], cwd=tmp), 1,
+                r"^galley: error: cannot read stylesheet 'missing\.css'")
     expect(listing(tmp) == [], "nothing written", listing(tmp))
 
 
