@@ -102,11 +102,13 @@ static int open_output(output *o, const char *path, galley_error *err)
 		o->fd = open(o->target, O_WRONLY | O_CLOEXEC);
 		return o->fd < 0 ? fail(err, path, errno) : 0;
 	}
+	/* a file replaced keeps its permissions; a new one gets the usual ones */
 	mode_t mask = umask(0);
 	umask(mask);
-	o->fd = open_unnamed(o->target, 0666 & ~mask);
+	mode_t mode = stat(o->target, &st) == 0 ? st.st_mode & 07777 : 0666 & ~mask;
+	o->fd = open_unnamed(o->target, mode);
 	if (o->fd >= 0)
-		return 0;
+		return fchmod(o->fd, mode) != 0 ? fail(err, path, errno) : 0;
 	size_t len = strlen(o->target) + 16;
 	o->tmp = malloc(len);
 	if (!o->tmp)
@@ -118,7 +120,7 @@ static int open_output(output *o, const char *path, galley_error *err)
 		o->tmp = NULL;
 		return fail(err, path, errno);
 	}
-	if (fchmod(o->fd, 0666 & ~mask) != 0)
+	if (fchmod(o->fd, mode) != 0)
 		return fail(err, path, errno);
 	return 0;
 }

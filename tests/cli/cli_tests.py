@@ -334,6 +334,9 @@ def case_output_symlink(tmp):
             expect("<h1" in f.read(), "real/%s was written through the link" % name)
     expect(listing(os.path.join(tmp, "real")) == ["a.html", "abs.html", "new.html"], "no temporary files",
            listing(os.path.join(tmp, "real")))
+    os.chmod(os.path.join(tmp, "real", "a.html"), 0o600)
+    expect_exit(run(["a.md", "-o", "link.html"], cwd=tmp), 0)
+    expect(os.stat(os.path.join(tmp, "real", "a.html")).st_mode & 0o777 == 0o600, "a replaced file keeps its mode")
     os.symlink("a.md", os.path.join(tmp, "input-link.html"))
     expect_exit(run(["a.md", "-t", "html", "-o", "input-link.html"], cwd=tmp), 2, r"is the input")
     os.symlink("loop2.html", os.path.join(tmp, "loop1.html"))
