@@ -54,9 +54,12 @@ typedef struct cls {
 	int ord_number;
 	size_t weak_run_end; /* the weak heading candidates counted so far end before this line */
 	uint32_t weak_run_len;
+	uint8_t *toc; /* lines of a table of contents */
 } cls;
 
 enum { WEAK_NONE = 0, WEAK_CAPS, WEAK_BARE };
+
+static bool is_byline(const tx_line *l, size_t *skip);
 
 static tx_line *line_at(const cls *c, size_t i) { return &c->ctx->lines[i]; }
 
@@ -147,66 +150,6 @@ static tx_block *emit_heading(cls *c, int style, int depth, size_t first, size_t
 }
 
 /* ---- shapes of lines ---------------------------------------------- */
-
-static bool word_is(const char *s, size_t n, const char *const *words)
-{
-	for (; *words; words++)
-		if (strlen(*words) == n && memcmp(s, *words, n) == 0)
-			return true;
-	return false;
-}
-
-static bool is_number_word(const char *s, size_t n)
-{
-	static const char *const words[] = {
-	    "One",  "Two",   "Three", "Four",  "Five",   "Six",    "Seven",  "Eight", "Nine",   "Ten",   "Eleven",
-	    "Twelve", "First", "Second", "Third", "Fourth", "Fifth", "Sixth",  "Seventh", "Eighth", "Ninth",
-	    "Tenth", "Last", "ONE",  "TWO",   "THREE", "FOUR",  "FIVE",   "SIX",    "SEVEN",  "EIGHT", "NINE",
-	    "TEN",  "FIRST", "SECOND", "THIRD", "LAST", "the", "THE", NULL};
-	return word_is(s, n, words);
-}
-
-static bool is_roman(const char *s, size_t n)
-{
-	if (n == 0 || n > 8)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!strchr("IVXLCDM", s[i]) || !s[i])
-			return false;
-	return true;
-}
-
-/* CHAPTER I., Chapter 12, Letter 4, BOOK ONE, Part the First, a roman numeral alone. */
-static int chapter_style(const tx_line *l)
-{
-	static const char *const parts[] = {"BOOK", "Book", "PART", "Part", "VOLUME", "Volume", "ACT", "Act", NULL};
-	static const char *const chapters[] = {"CHAPTER", "Chapter", "LETTER", "Letter", "STAVE", "Stave",
-	                                       "CANTO",   "Canto",   "SCENE",  "Scene",  NULL};
-	const char *s = l->s;
-	size_t n = l->len, w = 0;
-	if (l->marker == TX_MARK_BULLET || l->rule || n > 80)
-		return TX_H_NONE;
-	size_t bare = n;
-	while (bare > 0 && (s[bare - 1] == '.' || s[bare - 1] == ':'))
-		bare--;
-	if (is_roman(s, bare))
-		return TX_H_CHAPTER;
-	while (w < n && s[w] != ' ')
-		w++;
-	int style = word_is(s, w, parts) ? TX_H_PART : word_is(s, w, chapters) ? TX_H_CHAPTER : TX_H_NONE;
-	if (!style || w + 1 >= n)
-		return TX_H_NONE;
-	const char *t = s + w + 1;
-	size_t k = 0, rest = n - w - 1;
-	while (k < rest && t[k] != ' ' && t[k] != '.' && t[k] != ':')
-		k++;
-	bool digits = k > 0;
-	for (size_t j = 0; j < k; j++)
-		digits = digits && t[j] >= '0' && t[j] <= '9';
-	if (digits || is_roman(t, k) || is_number_word(t, k))
-		return style;
-	return TX_H_NONE;
-}
 
 /* "2.3.1 Title" (two or more numbers): its depth; 0 if the line is not that. */
 static int numbered_depth(const tx_line *l)
@@ -475,8 +418,6 @@ static bool try_preformatted(cls *c)
 	uint32_t lines = r->end - (uint32_t)i + 1;
 	if (ctx->mode == TX_MODE_BLANK && !c->blank_before && i > 0)
 		return false;
-	if (r->end > i && chapter_style(line_at(c, i)) && chapter_style(line_at(c, i + 1)))
-		return false; /* a table of contents: the chapter rule keeps its lines */
 	if (is_table(c, i)) {
 		tx_note(ctx, line_at(c, i)->no, "preformatted (kept verbatim), because its %u lines are drawn as a table",
 		        lines);
@@ -527,50 +468,176 @@ static bool try_centred(cls *c)
 	return true;
 }
 
-/* A chapter line followed by a short title line, directly or after a blank line. */
-static size_t chapter_subtitle(const cls *c, size_t i)
+static bool is_structure_line(const tx_line *l)
+{
+	return tx_chapter_style(l) || tx_roman_titled(l) || tx_section_line(l);
+}
+
+/* A chapter line with a title of its own ("CHAPTER 1. Loomings.", not "CHAPTER I." or "IV"). */
+static bool has_own_title(const tx_line *l)
+{
+	if (tx_roman_titled(l))
+		return true;
+	if (l->words <= 2)
+		return false;
+	const char *sp = memchr(l->s, ' ', l->len);
+	return !(l->words == 3 && sp && strncasecmp(sp + 1, "the ", 4) == 0);
+}
+
+/*
+ * A line that can be a chapter's title: short and heading-shaped; under the
+ * chapter line in its block (or in capitals) it may end in a full stop
+ * ("I.\nTHE EVE OF THE WAR."), and it may be in brackets ("[Second Report
+ * of Dr. Watson]"). A label of what follows (SCENE, ARGUMENT) is no title,
+ * nor is an italic line (a letter's address, "_To Mrs. Saville, England._").
+ */
+static bool title_line(const cls *c, const tx_line *l, bool under)
+{
+	static const char *const labels[] = {"SCENE", "ARGUMENT", "SYNOPSIS", "SUMMARY", "CONTENTS", "NOTE", NULL};
+	const tx_ctx *ctx = c->ctx;
+	if (tx_chapter_style(l) || tx_roman_titled(l) || (!under && tx_section_line(l)) || l->marker || l->rule ||
+	    l->letters == 0 || l->chars > 80 || l->words > 12 || (ctx->wrap && l->width * 10 > ctx->wrap * 9))
+		return false;
+	for (size_t k = 0; labels[k]; k++)
+		if (l->len >= strlen(labels[k]) && !strncasecmp(l->s, labels[k], strlen(labels[k])) &&
+		    !uc_is_alpha((uint32_t)(unsigned char)l->s[strlen(labels[k])]))
+			return false; /* the label of what follows, not a title */
+	uint32_t first = l->first, last = l->last_bare;
+	if (first == '[' || first == '(')
+		tx_char(l->s + 1, l->len - 1, &first);
+	if (!uc_is_upper(first) && !(first >= '0' && first <= '9'))
+		return false;
+	if (last == ',' || last == ';' || last == ':' || last == '-' || last == 0x2014 || last == 0x2013 ||
+	    (is_closing_quote(l->last) && tx_is_sentence_end(last)))
+		return false;
+	bool caps = l->letters >= 3 && l->uppers * 10 >= l->letters * 6;
+	return last != '.' || ((under || caps) && l->words <= 10);
+}
+
+/*
+ * The title under a chapter line without one: one or two short lines ending
+ * the chapter line's block, or a short line alone after a blank line. Its
+ * last line, or 0.
+ */
+static size_t chapter_title(const cls *c, size_t i)
 {
 	size_t k = next_text(c, i);
-	if (k >= c->n || k > i + 3 || chapter_style(line_at(c, k)) || weak_kind(c, line_at(c, k)) == WEAK_NONE)
+	if (k >= c->n || k > i + 3 || c->toc[k])
 		return 0;
-	if (k > i + 1 && !alone(c, k))
+	size_t end = c->runs[k].end;
+	if (k == i + 1) {
+		if (end > k + 1)
+			return 0;
+		for (size_t j = k; j <= end; j++)
+			if (!title_line(c, line_at(c, j), true))
+				return 0;
+	} else if (end != k || !title_line(c, line_at(c, k), false)) {
 		return 0;
-	if (k == i + 1 && c->runs[k].end != k && c->ctx->mode == TX_MODE_BLANK)
+	}
+	return next_text(c, end) < c->n ? end : 0;
+}
+
+/* A chapter line wrapped onto the next ("CHAPTER 57. Of Whales in Paint; ... in\nStone; in Stars."): its last line, or 0. */
+static size_t wrapped_chapter(const cls *c, size_t i)
+{
+	const tx_ctx *ctx = c->ctx;
+	const tx_line *l = line_at(c, i);
+	size_t end = c->runs[i].end;
+	uint32_t wide = ctx->wrap ? ctx->wrap : 72;
+	if (end == i || end > i + 2 || l->width * 10 < wide * 6 || !has_own_title(l) || tx_is_sentence_end(l->last_bare))
 		return 0;
-	return next_text(c, k) < c->n ? k : 0;
+	for (size_t j = i + 1; j <= end; j++)
+		if (line_at(c, j)->marker || line_at(c, j)->rule || is_structure_line(line_at(c, j)))
+			return 0;
+	return next_text(c, end) < c->n ? end : 0;
 }
 
 static bool try_chapter(cls *c)
 {
 	size_t i = c->i;
 	const tx_line *l = line_at(c, i);
-	int style = chapter_style(l);
-	if (!style || (c->ctx->mode == TX_MODE_BLANK && !c->blank_before && i > 0))
-		return false;
-	size_t k = next_text(c, i);
-	if (k < c->n && chapter_style(line_at(c, k))) {
-		size_t end = c->runs[i].end;
-		tx_note(c->ctx, l->no, "lines kept as lines (a table of contents), because chapter lines follow one "
-		        "another with no text between");
-		tx_block *b = emit(c, TX_B_PARA, i, end);
-		if (b)
-			b->hard_breaks = 1;
-		return true;
+	int style = tx_chapter_style(l);
+	bool roman = !style && tx_roman_titled(l);
+	if (roman) {
+		/* "I. The Period" alone is a chapter; "I. Scope" in a run of items is an outline */
+		if (!alone(c, i) || continues_list(c, l))
+			return false;
+		style = TX_H_CHAPTER;
 	}
-	if (c->ctx->mode == TX_MODE_BLANK && c->runs[i].end != i && !chapter_subtitle(c, i))
+	if (!style || (c->ctx->mode == TX_MODE_BLANK && !c->blank_before && i > 0) || next_text(c, i) >= c->n)
 		return false;
-	size_t sub = chapter_subtitle(c, i);
+	size_t title = has_own_title(l) ? 0 : chapter_title(c, i);
+	size_t wrapped = title ? 0 : wrapped_chapter(c, i);
+	if (c->ctx->mode == TX_MODE_BLANK && c->runs[i].end != i && !title && !wrapped)
+		return false;
 	const char *kind = style == TX_H_PART ? "part" : "chapter";
-	if (sub)
+	int level = heading_level(c, style, 1);
+	if (title)
 		tx_note(c->ctx, l->no, "heading (level %d), because it names a %s; the short line at %u is its title",
-		        heading_level(c, style, 1), kind, line_at(c, sub)->no);
+		        level, kind, line_at(c, title)->no);
+	else if (wrapped)
+		tx_note(c->ctx, l->no, "heading (level %d), because it names a %s; its title goes on to line %u", level,
+		        kind, line_at(c, wrapped)->no);
 	else
-		tx_note(c->ctx, l->no, "heading (level %d), because it names a %s", heading_level(c, style, 1), kind);
-	tx_block *b = emit_heading(c, style, 1, i, sub ? sub : i);
-	if (b && sub) {
-		uint32_t last = l->last;
-		b->heading_sep = !(last == '.' || last == ':');
+		tx_note(c->ctx, l->no, "heading (level %d), because it names a %s", level, kind);
+	size_t last = title ? title : wrapped ? wrapped : i;
+	tx_block *b = emit_heading(c, style, 1, i, last);
+	if (b && title) {
+		uint32_t end = l->last;
+		b->heading_sep = !(end == '.' || end == ':');
 	}
+	return true;
+}
+
+/* PREFACE, ETYMOLOGY., Epilogue, APPENDIX: alone, followed by text; at the top level whatever the book's parts. */
+static bool try_section(cls *c)
+{
+	size_t i = c->i;
+	const tx_line *l = line_at(c, i);
+	if (!tx_section_line(l) || tx_chapter_style(l) || next_text(c, i) >= c->n)
+		return false;
+	if (c->ctx->mode == TX_MODE_BLANK ? !alone(c, i) : continues_sentence(c, i + 1))
+		return false;
+	tx_note(c->ctx, l->no, "heading (level 1), because it names a section before or after the chapters");
+	tx_block *b = emit(c, TX_B_HEADING, i, i);
+	if (b)
+		b->level = 1;
+	return true;
+}
+
+/* A table of contents found beforehand (book.c): its lines kept as lines. */
+static bool try_contents(cls *c)
+{
+	size_t i = c->i, last = i;
+	if (!c->toc[i])
+		return false;
+	while (last + 1 < c->n && c->toc[last + 1])
+		last++;
+	tx_note(c->ctx, line_at(c, i)->no, "lines %u-%u kept as lines, because they are a table of contents",
+	        line_at(c, i)->no, line_at(c, last)->no);
+	tx_block *b = emit(c, TX_B_PARA, i, last);
+	if (b)
+		b->hard_breaks = 1;
+	return true;
+}
+
+/* "By Herman Melville" on a line of its own: the author, not a heading. */
+static bool try_byline(cls *c)
+{
+	size_t i = c->i, skip = 0;
+	tx_line *l = line_at(c, i);
+	if (!alone(c, i) || !is_byline(l, &skip) || l->words > 7 || l->last_bare == '.' || l->last_bare == ',')
+		return false;
+	uint32_t first;
+	tx_char(l->s + skip, l->len - skip, &first);
+	if (!uc_is_upper(first))
+		return false;
+	tx_note(c->ctx, l->no, "author, left out of the text, because the line reads 'by NAME'");
+	if (galley_doc_author_count(c->ctx->doc) == 0 &&
+	    galley_doc_add_author(c->ctx->doc, l->s + skip, l->len - skip) != 0)
+		return false;
+	l->skip = 1;
+	c->i = i + 1;
 	return true;
 }
 
@@ -609,6 +676,22 @@ static bool try_numbered_heading(cls *c)
 	return true;
 }
 
+/*
+ * The last of a run of short lines, set apart from the others (two blank
+ * lines or another indentation before it) and followed by a paragraph of
+ * several lines: the first heading after a contents list.
+ */
+static bool ends_short_lines(const cls *c, size_t i)
+{
+	size_t k = next_text(c, i);
+	if (is_weak_unit(c, k) || k >= c->n || c->runs[k].end == k || i < 2)
+		return false;
+	size_t p = i - 1;
+	while (p > 0 && is_gap(c, p))
+		p--;
+	return i - p >= 3 || line_at(c, p)->indent != line_at(c, i)->indent;
+}
+
 static bool try_weak_heading(cls *c)
 {
 	size_t i = c->i;
@@ -624,6 +707,12 @@ static bool try_weak_heading(cls *c)
 		return false;
 	}
 	uint32_t run = weak_run_length(c, i);
+	if (run >= 3 && ends_short_lines(c, i)) {
+		tx_note(c->ctx, l->no, "heading (level %d), because it ends %u short lines set apart from it (a contents "
+		        "list) and text follows it", heading_level(c, kind == WEAK_CAPS ? TX_H_CAPS : TX_H_BARE, 1), run);
+		emit_heading(c, kind == WEAK_CAPS ? TX_H_CAPS : TX_H_BARE, 1, i, i);
+		return true;
+	}
 	if (run >= 3) {
 		tx_note(c->ctx, l->no, "paragraph, not a heading: it is one of %u short lines in a row", run);
 		return false;
@@ -748,7 +837,7 @@ static bool title_shaped(const cls *c, const tx_line *l)
 {
 	uint32_t last = l->last_bare;
 	return !l->marker && !l->rule && l->letters > 0 && l->chars <= 100 && l->words <= 15 && last != '.' &&
-	       last != ',' && last != ';' && last != ':' && !is_closing_quote(l->last) && !chapter_style(l) &&
+	       last != ',' && last != ';' && last != ':' && !is_closing_quote(l->last) && !tx_chapter_style(l) &&
 	       !numbered_depth(l);
 }
 
@@ -851,8 +940,9 @@ static int find_title(cls *c)
 
 static void classify_one(cls *c)
 {
-	if (try_rules_and_breaks(c) || try_numbered_heading(c) || try_item(c) || try_item_paragraph(c) ||
-	    try_preformatted(c) || try_centred(c) || try_chapter(c) || try_weak_heading(c))
+	if (try_contents(c) || try_rules_and_breaks(c) || try_section(c) || try_chapter(c) || try_byline(c) ||
+	    try_numbered_heading(c) || try_item(c) || try_item_paragraph(c) || try_preformatted(c) ||
+	    try_centred(c) || try_weak_heading(c))
 		return;
 	emit_paragraph(c);
 }
@@ -868,7 +958,9 @@ static void reserve_book_levels(cls *c)
 	for (size_t i = 0; i < c->n; i++) {
 		if (is_gap(c, i) || (i > 0 && !is_gap(c, i - 1)))
 			continue;
-		int style = chapter_style(line_at(c, i));
+		int style = tx_chapter_style(line_at(c, i));
+		if (!style && tx_roman_titled(line_at(c, i)) && alone(c, i))
+			style = TX_H_CHAPTER;
 		part = part || style == TX_H_PART;
 		chapter = chapter || style == TX_H_CHAPTER;
 	}
@@ -885,10 +977,15 @@ int tx_classify(tx_ctx *ctx)
 	c.ctx = ctx;
 	c.n = ctx->nlines;
 	int rc = compute_runs(&c);
-	if (rc == 0)
-		reserve_book_levels(&c);
+	c.toc = calloc(c.n ? c.n : 1, 1);
+	if (rc == 0 && !c.toc)
+		rc = GALLEY_ENOMEM;
 	if (rc == 0)
 		rc = find_title(&c);
+	if (rc == 0)
+		rc = tx_find_contents(ctx, c.toc);
+	if (rc == 0)
+		reserve_book_levels(&c);
 	c.blank_before = true;
 	while (rc == 0 && c.i < c.n) {
 		if (is_gap(&c, c.i)) {
@@ -896,15 +993,16 @@ int tx_classify(tx_ctx *ctx)
 			c.i++;
 			continue;
 		}
-		size_t before = ctx->nblocks, at = c.i;
+		size_t at = c.i;
 		classify_one(&c);
-		if (ctx->nblocks == before || c.i <= at) {
+		if (c.i <= at) {
 			rc = GALLEY_ENOMEM; /* emit() failed */
 			break;
 		}
 		c.blank_before = false;
 	}
 	free(c.runs);
+	free(c.toc);
 	if (rc)
 		return galley_error_set(ctx->err, rc, NULL, 0, 0, "out of memory");
 	return 0;

@@ -5,6 +5,7 @@
  *   decode.c     bytes -> UTF-8 with '\n' line ends (BOM, uchardet, iconv)
  *   lines.c      UTF-8 -> lines with measured features, document statistics
  *   gutenberg.c  Project Gutenberg header and licence -> metadata, skipped lines
+ *   book.c       chapter, part and section lines; tables of contents
  *   classify.c   lines -> blocks (heading, paragraph, item, quote, code, ...)
  *   build.c      blocks -> model nodes, with the inline pass (links, emphasis)
  * Every stage is linear in the input and none recurses.
@@ -139,6 +140,17 @@ bool tx_is_sentence_end(uint32_t c);
 
 /** Finds a Project Gutenberg header and licence; fills metadata; marks lines skipped. */
 int tx_gutenberg(tx_ctx *ctx);
+
+/* ---- book.c ------------------------------------------------------- */
+
+/** CHAPTER I., Book the First, Stave III:, FIRST ACT, a roman numeral alone: TX_H_PART, TX_H_CHAPTER or 0. */
+int tx_chapter_style(const tx_line *l);
+/** "IV. The Preparation": an upper-case roman numeral, a full stop and a short title. */
+bool tx_roman_titled(const tx_line *l);
+/** PREFACE, ETYMOLOGY., THE INTRODUCTION, Epilogue, APPENDIX: a section before or after the chapters. */
+bool tx_section_line(const tx_line *l);
+/** Sets toc[i] for the lines of every table of contents (toc has ctx->nlines bytes, zeroed). */
+int tx_find_contents(tx_ctx *ctx, uint8_t *toc);
 
 /* ---- classify.c --------------------------------------------------- */
 
