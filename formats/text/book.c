@@ -193,55 +193,101 @@ static void mark(uint8_t *toc, size_t from, size_t to)
 		toc[k] = 1;
 }
 
+/* The kind of an entry, to tell a list (CHAPTER I, CHAPTER II) from a book's opening (PART I, BOOK I, CHAPTER I). */
+static void entry_kind(const tx_line *l, char kind[static 16])
+{
+	size_t w = word_end(l->s, l->len, 0), len = 0;
+	if (!tx_chapter_style(l) && !unit_style(l->s, w)) {
+		strcpy(kind, tx_section_line(l) ? "#section" : "#roman");
+		return;
+	}
+	for (size_t i = 0; i < w && len < 15; i++)
+		kind[len++] = (char)(l->s[i] >= 'A' && l->s[i] <= 'Z' ? l->s[i] | 0x20 : l->s[i]);
+	kind[len] = '\0';
+}
+
+typedef struct chain {
+	size_t first, last, entries, last_gap, repeats;
+	uint32_t between;
+	char first_key[32], kind[16];
+} chain;
+
+/* Does line i (an entry or not) end the chain? */
+static bool chain_ends(const tx_ctx *ctx, const chain *ch, size_t i, bool entry, const char *key)
+{
+	enum { MAX_GAP = 7, MAX_BETWEEN = 3 };
+	const tx_line *l = &ctx->lines[i];
+	size_t gap = i - ch->last, usual = 2 * ch->last_gap > 3 ? 2 * ch->last_gap : 3;
+	uint32_t wide = ctx->wrap ? ctx->wrap : 72;
+	if (entry && !strcmp(key, ch->first_key))
+		return true; /* the text begins with the list's first entry again */
+	if (gap > MAX_GAP || ch->between > MAX_BETWEEN)
+		return true;
+	if (ch->entries >= 2 && gap > usual && (entry || gap > usual + 1))
+		return true; /* much further apart than the entries before */
+	/* a paragraph of prose; under an entry, a full line is its title going on */
+	return !entry && !l->blank && l->width * 10 > wide * 9 && tx_is_sentence_end(l->last_bare) && i > 0 &&
+	       ctx->lines[i - 1].blank;
+}
+
+static void close_chain(tx_ctx *ctx, const chain *ch, uint8_t *toc)
+{
+	enum { MIN_ENTRIES = 3 };
+	if (ch->entries < MIN_ENTRIES || ch->repeats == 0)
+		return;
+	size_t end = ch->last;
+	while (end + 1 < ctx->nlines && end + 1 < ch->last + ch->last_gap && !is_entry(&ctx->lines[end + 1]))
+		end++;
+	while (end > ch->last && ctx->lines[end].blank)
+		end--;
+	mark(toc, ch->first, end);
+	tx_note(ctx, ctx->lines[ch->first].no,
+	        "a table of contents (kept as lines, not headings), because %zu chapter lines follow one another with "
+	        "no text between",
+	        ch->entries);
+}
+
 /*
  * Between two entries of a contents list come at most three short lines
- * (an entry's title, a page number) and a few blank lines. The entry
- * counting as its last is followed by as many lines as the others had.
+ * (an entry's title, a page number) and a few blank lines, never much more
+ * than between the two before; a list ends where its first entry comes
+ * again (the text begins with the same chapter line), and some entry in it
+ * is of the kind of the one before (PART I, BOOK I, CHAPTER I opening a
+ * book is no list). The last entry keeps as many lines after it as the one
+ * before it had.
  */
 int tx_find_contents(tx_ctx *ctx, uint8_t *toc)
 {
-	enum { MAX_GAP = 7, MAX_BETWEEN = 3, MIN_ENTRIES = 3 };
-	size_t first = 0, last = 0, entries = 0, last_gap = 0;
-	uint32_t between = 0, wide = ctx->wrap ? ctx->wrap : 72;
-	char first_key[32] = "", key[32];
+	chain ch;
+	char key[32] = "", kind[16] = "";
+	memset(&ch, 0, sizeof(ch));
 	for (size_t i = 0; i <= ctx->nlines; i++) {
 		const tx_line *l = i < ctx->nlines ? &ctx->lines[i] : NULL;
 		bool entry = l && is_entry(l);
-		if (entry)
-			entry_key(l, key);
-		size_t gap = i - last, usual = 2 * last_gap > 3 ? 2 * last_gap : 3;
-		bool broken = !l || (entries && entry && !strcmp(key, first_key)) || (entries && (gap > MAX_GAP || between > MAX_BETWEEN || (entries >= 2 && gap > usual &&
-		                                                                          (entry || gap > usual + 1))));
-		if (l && !entry && !l->blank && !l->skip && entries) {
-			between++;
-			if (l->width * 10 > wide * 9 && tx_is_sentence_end(l->last_bare))
-				broken = true; /* a full line of prose */
-		}
-		if (broken || (entry && !entries)) {
-			if (entries >= MIN_ENTRIES) {
-				size_t end = last;
-				while (end + 1 < ctx->nlines && end + 1 < last + last_gap && !is_entry(&ctx->lines[end + 1]))
-					end++;
-				while (end > last && ctx->lines[end].blank)
-					end--;
-				mark(toc, first, end);
-				tx_note(ctx, ctx->lines[first].no,
-				        "a table of contents (kept as lines, not headings), because %zu chapter lines follow "
-				        "one another with no text between",
-				        entries);
-			}
-			entries = 0;
-		}
 		if (entry) {
-			if (!entries) {
-				first = i;
-				memcpy(first_key, key, sizeof(key));
-			} else
-				last_gap = i - last;
-			entries++;
-			last = i;
-			between = 0;
+			entry_key(l, key);
+			entry_kind(l, kind);
 		}
+		if (ch.entries && l && !entry && !l->blank && !l->skip)
+			ch.between++;
+		if (ch.entries && (!l || chain_ends(ctx, &ch, i, entry, key))) {
+			close_chain(ctx, &ch, toc);
+			ch.entries = 0;
+		}
+		if (!entry)
+			continue;
+		if (!ch.entries) {
+			memset(&ch, 0, sizeof(ch));
+			ch.first = i;
+			memcpy(ch.first_key, key, sizeof(key));
+		} else {
+			ch.last_gap = i - ch.last;
+			ch.repeats += !strcmp(kind, ch.kind);
+		}
+		memcpy(ch.kind, kind, sizeof(kind));
+		ch.entries++;
+		ch.last = i;
+		ch.between = 0;
 	}
 	return 0;
 }

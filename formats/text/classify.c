@@ -184,6 +184,20 @@ static int numbered_depth(const tx_line *l)
 
 static bool is_closing_quote(uint32_t c) { return c == '"' || c == 0x201D || c == 0x2019 || c == '\''; }
 
+static bool is_opening_quote(uint32_t c) { return c == '"' || c == 0x201C || c == 0x2018 || c == '\''; }
+
+/*
+ * A line ending in a closing quote is speech ("Come here," he said; "We
+ * shall see") unless the quote closes a word or phrase inside it, as in the
+ * title Camera phones are 'must-haves'.
+ */
+static bool quoted_speech(const tx_line *l)
+{
+	if (!is_closing_quote(l->last))
+		return false;
+	return is_opening_quote(l->first) || tx_is_sentence_end(l->last_bare) || l->last_bare == ',';
+}
+
 /*
  * A short line a person would read as a heading: starts with a capital or a
  * digit, no closing punctuation (. , ; :, nor ? ! in wrapped prose, nor a
@@ -196,7 +210,7 @@ static int weak_kind(const cls *c, const tx_line *l)
 	uint32_t last = l->last_bare;
 	if (l->marker || l->rule || l->letters == 0 || l->chars > 80 || l->words > 12)
 		return WEAK_NONE;
-	if (is_closing_quote(l->last) || last == '.' || last == ',' || last == ';' || last == ':')
+	if (quoted_speech(l) || last == '.' || last == ',' || last == ';' || last == ':')
 		return WEAK_NONE;
 	if ((last == '?' || last == '!') && ctx->wrap)
 		return WEAK_NONE;
@@ -837,7 +851,7 @@ static bool title_shaped(const cls *c, const tx_line *l)
 {
 	uint32_t last = l->last_bare;
 	return !l->marker && !l->rule && l->letters > 0 && l->chars <= 100 && l->words <= 15 && last != '.' &&
-	       last != ',' && last != ';' && last != ':' && !is_closing_quote(l->last) && !tx_chapter_style(l) &&
+	       last != ',' && last != ';' && last != ':' && !quoted_speech(l) && !tx_chapter_style(l) &&
 	       !numbered_depth(l);
 }
 
