@@ -184,6 +184,16 @@ static int numbered_depth(const tx_line *l)
 
 static bool is_closing_quote(uint32_t c) { return c == '"' || c == 0x201D || c == 0x2019 || c == '\''; }
 
+/* "Updated 14:32 GMT", "Published 3 May 2024": when an article was written, not a heading. */
+static bool is_timestamp(const tx_line *l)
+{
+	static const char *const words[] = {"Updated ", "Published ", "Posted ", "Last updated ", "Filed ", NULL};
+	for (size_t k = 0; words[k]; k++)
+		if (l->len > strlen(words[k]) && !strncmp(l->s, words[k], strlen(words[k])))
+			return true;
+	return false;
+}
+
 static bool is_opening_quote(uint32_t c) { return c == '"' || c == 0x201C || c == 0x2018 || c == '\''; }
 
 /*
@@ -210,7 +220,7 @@ static int weak_kind(const cls *c, const tx_line *l)
 	uint32_t last = l->last_bare;
 	if (l->marker || l->rule || l->letters == 0 || l->chars > 80 || l->words > 12)
 		return WEAK_NONE;
-	if (quoted_speech(l) || last == '.' || last == ',' || last == ';' || last == ':')
+	if (quoted_speech(l) || last == '.' || last == ',' || last == ';' || last == ':' || is_timestamp(l))
 		return WEAK_NONE;
 	if ((last == '?' || last == '!') && ctx->wrap)
 		return WEAK_NONE;
@@ -913,6 +923,21 @@ static int take_title_extras(cls *c, size_t k, bool centred_block, bool set)
 	return rc;
 }
 
+/*
+ * In a text written a paragraph a line, a short first line without closing
+ * punctuation over a long line of prose (twice as long, ending a sentence)
+ * is a headline.
+ */
+static bool headline_over_lede(const cls *c, size_t k)
+{
+	const tx_line *l = line_at(c, k);
+	if (c->ctx->mode != TX_MODE_LINE || is_gap(c, k + 1) || !title_shaped(c, l) || l->marker || l->words > 14 ||
+	    !uc_is_upper(l->first) || l->last_bare == '?' || l->last_bare == '!' || is_timestamp(l))
+		return false;
+	const tx_line *lede = line_at(c, k + 1);
+	return lede->chars >= 60 && lede->chars >= 2 * l->chars && tx_is_sentence_end(lede->last_bare) && !lede->marker;
+}
+
 static int find_title(cls *c)
 {
 	tx_ctx *ctx = c->ctx;
@@ -923,10 +948,12 @@ static int find_title(cls *c)
 	const tx_line *l = line_at(c, k);
 	bool centred_block = ctx->wrap && r->centred == r->end - k + 1 && r->end - k < 4;
 	bool first_line = !centred_block && r->end == k && title_shaped(c, l) && l->marker == TX_MARK_NONE;
-	if ((!centred_block && !first_line) || next_text(c, r->end) >= c->n)
+	bool headline = !centred_block && !first_line && headline_over_lede(c, k);
+	size_t end = headline ? k : r->end;
+	if ((!centred_block && !first_line && !headline) || next_text(c, end) >= c->n)
 		return 0;
 	galley_buf text = GALLEY_BUF_INIT;
-	join_lines(c, k, r->end, &text);
+	join_lines(c, k, end, &text);
 	if (text.failed)
 		return GALLEY_ENOMEM;
 	const char *have = galley_doc_meta(ctx->doc, GALLEY_META_TITLE);
@@ -938,15 +965,17 @@ static int find_title(cls *c)
 	}
 	if (set) {
 		tx_note(ctx, l->no, "title, because %s",
-		        centred_block ? "a centred block opens the text" : "the first line stands alone before a blank line");
+		        centred_block ? "a centred block opens the text"
+		        : headline    ? "a short first line stands over a line of prose (one paragraph a line)"
+		                      : "the first line stands alone before a blank line");
 		rc = galley_doc_set_meta(ctx->doc, GALLEY_META_TITLE, (const char *)text.data, text.len);
 	} else {
 		tx_note(ctx, l->no, "left out, because it repeats the title of the Project Gutenberg header");
 	}
 	galley_buf_free(&text);
-	skip_lines(c, k, r->end);
+	skip_lines(c, k, end);
 	if (rc == 0)
-		rc = take_title_extras(c, next_text(c, r->end), centred_block, set);
+		rc = take_title_extras(c, next_text(c, end), centred_block, set);
 	return rc;
 }
 

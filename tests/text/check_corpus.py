@@ -3,7 +3,7 @@
 
 Each FILE.txt has a FILE.expect written by hand:
 
-    title: The Title           the metadata title (required)
+    title: The Title           the metadata title (required; "title:" alone: the text has none)
     author: A. Name            the metadata author, when the text names one
     1 CHAPTER I. Loomings.     a heading the reader must find, with its level
     ?1 EXTRACTS.               a heading it may find or not (neither hit nor extra)
@@ -38,10 +38,10 @@ def load_expect(path):
             line = line.rstrip("\n")
             if not line or line.startswith("#"):
                 continue
-            if line.startswith("title: "):
-                want["title"] = line[7:]
-            elif line.startswith("author: "):
-                want["author"] = line[8:]
+            if line.startswith("title:"):
+                want["title"] = line[6:].strip()
+            elif line.startswith("author:"):
+                want["author"] = line[7:].strip()
             else:
                 level, title = line.split(" ", 1)
                 optional = level.startswith("?")
