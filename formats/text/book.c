@@ -225,9 +225,11 @@ static bool chain_ends(const tx_ctx *ctx, const chain *ch, size_t i, bool entry,
 		return true;
 	if (ch->entries >= 2 && gap > usual && (entry || gap > usual + 1))
 		return true; /* much further apart than the entries before */
-	/* a paragraph of prose; under an entry, a full line is its title going on */
-	return !entry && !l->blank && l->width * 10 > wide * 9 && tx_is_sentence_end(l->last_bare) && i > 0 &&
-	       ctx->lines[i - 1].blank;
+	/* a paragraph of prose (a full line after a blank one, ending a sentence or wrapped onto the next);
+	 * under an entry, a full line is its title going on */
+	bool wrapped_on = i + 1 < ctx->nlines && !ctx->lines[i + 1].blank && !ctx->lines[i + 1].skip;
+	return !entry && !l->blank && l->width * 10 > wide * 9 && (tx_is_sentence_end(l->last_bare) || wrapped_on) &&
+	       i > 0 && ctx->lines[i - 1].blank;
 }
 
 static void close_chain(tx_ctx *ctx, const chain *ch, uint8_t *toc)

@@ -8,6 +8,7 @@
  *   book.c       chapter, part and section lines; tables of contents
  *   classify.c   lines -> blocks (heading, paragraph, item, quote, code, ...)
  *   build.c      blocks -> model nodes, with the inline pass (links, emphasis)
+ *   smart.c      curly quotes, dashes and ellipses for the inline pass
  * Every stage is linear in the input and none recurses.
  */
 #ifndef GALLEY_TEXT_READER_H
@@ -151,6 +152,13 @@ bool tx_roman_titled(const tx_line *l);
 bool tx_section_line(const tx_line *l);
 /** Sets toc[i] for the lines of every table of contents (toc has ctx->nlines bytes, zeroed). */
 int tx_find_contents(tx_ctx *ctx, uint8_t *toc);
+
+/* ---- smart.c ------------------------------------------------------ */
+
+/** For each straight quote in s[0, n), whether it opens (1) or closes (2) a quotation; other bytes 0. */
+void tx_quote_marks(const char *s, size_t n, uint8_t *marks);
+/** Appends s[from, to) to out with curly quotes (as marked), dashes and ellipses; marks may be NULL. */
+void tx_smarten(const char *s, size_t n, size_t from, size_t to, const uint8_t *marks, galley_buf *out);
 
 /* ---- classify.c --------------------------------------------------- */
 
