@@ -112,7 +112,7 @@ static void print_help(const cli *c)
 	       "                           without it, or with -, to standard output\n"
 	       "  -M, --metadata KEY=VALUE set a metadata field (title, author, date, lang, ...)\n"
 	       "      --fragment           HTML, DocBook: the body content only\n"
-	       "      --no-smart           Markdown: keep straight quotes, -- and ...\n"
+	       "      --no-smart           Markdown, text: keep straight quotes, -- and ...\n"
 	       "      --no-title-from-heading  Markdown: a first h1 does not give the title\n"
 	       "      --resource-path DIR  folder images may be read from (default: INPUT's folder)\n"
 	       "      --list-formats       list the formats and what they can do\n"
