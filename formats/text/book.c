@@ -107,6 +107,33 @@ int tx_chapter_style(const tx_line *l)
 	return style && ue >= bare ? style : TX_H_NONE;
 }
 
+void tx_part_word(const tx_line *l, char out[static 12])
+{
+	size_t w = word_end(l->s, l->len, 0), len = 0;
+	out[0] = '\0';
+	if (tx_chapter_style(l) != TX_H_PART || unit_style(l->s, w) != TX_H_PART)
+		return;
+	for (size_t i = 0; i < w && len < 11; i++)
+		out[len++] = (char)(l->s[i] >= 'A' && l->s[i] <= 'Z' ? l->s[i] | 0x20 : l->s[i]);
+	out[len] = '\0';
+}
+
+int tx_bare_number(const tx_line *l)
+{
+	size_t n = l->len;
+	if (n > 0 && l->s[n - 1] == '.')
+		n--;
+	if (n == 0 || n > 3 || l->marker == TX_MARK_BULLET)
+		return 0;
+	int v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (l->s[i] < '0' || l->s[i] > '9')
+			return 0;
+		v = v * 10 + (l->s[i] - '0');
+	}
+	return v;
+}
+
 bool tx_roman_titled(const tx_line *l)
 {
 	const char *s = l->s;

@@ -576,11 +576,26 @@ static size_t wrapped_chapter(const cls *c, size_t i)
 	return next_text(c, end) < c->n ? end : 0;
 }
 
+/* The style of a chapter or part line in this book: the inner kind of part, numbers alone as chapters. */
+static int book_style(const cls *c, const tx_line *l)
+{
+	int style = tx_chapter_style(l);
+	if (style == TX_H_PART && c->ctx->outer_part[0]) {
+		char word[12];
+		tx_part_word(l, word);
+		if (strcmp(word, c->ctx->outer_part))
+			style = TX_H_SUBPART;
+	}
+	if (!style && c->ctx->number_chapters && tx_bare_number(l))
+		style = TX_H_CHAPTER;
+	return style;
+}
+
 static bool try_chapter(cls *c)
 {
 	size_t i = c->i;
 	const tx_line *l = line_at(c, i);
-	int style = tx_chapter_style(l);
+	int style = book_style(c, l);
 	bool roman = !style && tx_roman_titled(l);
 	if (roman) {
 		/* "I. The Period" alone is a chapter; "I. Scope" in a run of items is an outline */
@@ -594,7 +609,7 @@ static bool try_chapter(cls *c)
 	size_t wrapped = title ? 0 : wrapped_chapter(c, i);
 	if (c->ctx->mode == TX_MODE_BLANK && c->runs[i].end != i && !title && !wrapped)
 		return false;
-	const char *kind = style == TX_H_PART ? "part" : "chapter";
+	const char *kind = style == TX_H_CHAPTER ? "chapter" : "part";
 	int level = heading_level(c, style, 1);
 	if (title)
 		tx_note(c->ctx, l->no, "heading (level %d), because it names a %s; the short line at %u is its title",
@@ -993,23 +1008,43 @@ static void classify_one(cls *c)
 /*
  * Parts and chapters are the top of a book whatever comes first (a centred
  * CONTENTS, say): their levels are given before the pass, the other styles'
- * levels in the order they appear.
+ * levels in the order they appear. Two kinds of part (PART I, then Book I)
+ * nest in the order they first come; numbers alone (1, 2, 3 ...) name the
+ * chapters when at least three follow one another in order from 1.
  */
 static void reserve_book_levels(cls *c)
 {
-	bool part = false, chapter = false;
+	tx_ctx *ctx = c->ctx;
+	bool part = false, subpart = false, chapter = false;
+	char word[12];
+	int next_number = 1;
 	for (size_t i = 0; i < c->n; i++) {
-		if (is_gap(c, i) || (i > 0 && !is_gap(c, i - 1)))
+		if (is_gap(c, i) || (i > 0 && !is_gap(c, i - 1)) || c->toc[i])
 			continue;
-		int style = tx_chapter_style(line_at(c, i));
-		if (!style && tx_roman_titled(line_at(c, i)) && alone(c, i))
+		const tx_line *l = line_at(c, i);
+		int style = tx_chapter_style(l);
+		if (!style && tx_roman_titled(l) && alone(c, i))
 			style = TX_H_CHAPTER;
+		if (style == TX_H_PART) {
+			tx_part_word(l, word);
+			if (!part)
+				memcpy(ctx->outer_part, word, sizeof(word));
+			else if (strcmp(word, ctx->outer_part))
+				subpart = true;
+		}
+		if (alone(c, i) && tx_bare_number(l) == next_number)
+			next_number++;
 		part = part || style == TX_H_PART;
 		chapter = chapter || style == TX_H_CHAPTER;
 	}
+	if (!subpart)
+		ctx->outer_part[0] = '\0';
+	ctx->number_chapters = next_number > 3;
 	if (part)
 		heading_level(c, TX_H_PART, 1);
-	if (chapter)
+	if (subpart)
+		heading_level(c, TX_H_SUBPART, 1);
+	if (chapter || ctx->number_chapters)
 		heading_level(c, TX_H_CHAPTER, 1);
 }
 

@@ -74,6 +74,7 @@ enum tx_hstyle {
 	TX_H_UNDER_EQ,
 	TX_H_UNDER_DASH,
 	TX_H_PART,
+	TX_H_SUBPART, /* the inner of two kinds of part: PART I > Book I > Chapter I */
 	TX_H_CHAPTER,
 	TX_H_NUMBERED,
 	TX_H_CENTRED,
@@ -126,6 +127,8 @@ typedef struct tx_ctx {
 	size_t nblocks, cap;
 	uint8_t style_level[TX_H_COUNT]; /* level given to each heading style, 0 = not yet seen */
 	uint8_t next_level;
+	char outer_part[12];  /* the unit word of the outer kind of part ("part"), when there are two */
+	bool number_chapters; /* numbers alone (1, 2, 3 ...) name the chapters */
 } tx_ctx;
 
 /** Splits ctx->text into ctx->lines and measures them. */
@@ -146,6 +149,10 @@ int tx_gutenberg(tx_ctx *ctx);
 
 /** CHAPTER I., Book the First, Stave III:, FIRST ACT, a roman numeral alone: TX_H_PART, TX_H_CHAPTER or 0. */
 int tx_chapter_style(const tx_line *l);
+/** The lower-case unit word of a part line ("book", "part", "volume", "act") into out; "" for others. */
+void tx_part_word(const tx_line *l, char out[static 12]);
+/** A number alone on its line ("12", "12."): its value, else 0. */
+int tx_bare_number(const tx_line *l);
 /** "IV. The Preparation": an upper-case roman numeral, a full stop and a short title. */
 bool tx_roman_titled(const tx_line *l);
 /** PREFACE, ETYMOLOGY., THE INTRODUCTION, Epilogue, APPENDIX: a section before or after the chapters. */

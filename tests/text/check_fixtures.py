@@ -435,6 +435,18 @@ def book_shapes(g, d, sample):
     expect("its title goes on to line" in err, "the wrapped title is explained")
 
 
+@case
+def book_levels(g, d, sample):
+    doc = read(g, os.path.join(d, "book-levels.txt"))
+    equal(headings(doc), [(1, "PART I"), (2, "Book I. The Family"), (3, "Chapter I. The Father"),
+                          (3, "Chapter II. The Sons"), (2, "Book II. The Meeting"), (3, "Chapter I. At the Monastery"),
+                          (1, "PART II"), (2, "Book III. The Journey"), (3, "Chapter I. On the Road")],
+          "two kinds of part nest in the order they come; PART I, Book I, Chapter I is no contents list")
+    doc = read(g, os.path.join(d, "numbered-chapters.txt"))
+    equal(headings(doc), [(1, "1: The Old Inn"), (1, "2: A Stranger"), (1, "3: The Map")],
+          "numbers alone, 1, 2, 3 in order, name the chapters; the line under each is its title")
+
+
 def list_paths(root):
     """Every root-to-leaf path of node types, iteratively."""
     stack = [(root, [])]
