@@ -6,20 +6,26 @@
  * of its lines look like a table or like code) are computed beforehand
  * backwards, so the pass stays linear. The rules, first match wins:
  *
- *   title      the first line alone before a blank line, or a centred block
- *              at the top of wrapped text; "by NAME" after it is the author
+ *   title      the first line alone before a blank line, a centred block at
+ *              the top of wrapped text, or a headline over a one-line lede;
+ *              "by NAME" after it is the author
+ *   contents   the lines of a table of contents (found beforehand, book.c)
  *   heading    a line underlined (or over- and underlined) with = or -
  *   break      a line of one repeated symbol ("* * *", "-----"), a lone #
+ *   heading    PREFACE, Epilogue and the other sections around the chapters;
+ *              CHAPTER/Book/Part/Letter + number, a roman numeral alone,
+ *              "IV. Title" alone, with its title under it or wrapped on
+ *   author     "By NAME" alone
+ *   heading    numbered "1.2 Title"
  *   item       a bullet (- * + • ◦ · ‣ ▪) or a number/letter/roman numeral
  *              with . or ), at the start of a block, after a line ending in
  *              ':', or after another item
  *   code       a run drawn as a table (| columns, +--+ borders, columns
  *              aligned by blank gaps), or an indented run that looks like code
  *   quote      an indented run of prose
- *   heading    CHAPTER/Book/Part/Letter + number, a roman numeral alone;
- *              numbered "1.2 Title"; a centred short line; a short ALL-CAPS
- *              or bare line without closing punctuation, followed by text and
- *              not in a run of three or more such lines
+ *   heading    a centred short line; a short ALL-CAPS or bare line without
+ *              closing punctuation, followed by text and not in a run of
+ *              three or more such lines (unless it ends one, set apart)
  *   paragraph  everything else; in the blank-line mode, wrapped lines are
  *              joined until a blank line or a line that cannot be wrapped
  */
