@@ -27,15 +27,15 @@ static bool word_in(const char *s, size_t n, const char *const *words)
 	return false;
 }
 
-static const char *const cardinals[] = {"one",      "two",      "three",     "four",     "five",    "six",
-                                        "seven",    "eight",    "nine",      "ten",      "eleven",  "twelve",
-                                        "thirteen", "fourteen", "fifteen",   "sixteen",  "seventeen",
-                                        "eighteen", "nineteen", "twenty",    NULL};
-static const char *const ordinals[] = {"first",      "second",     "third",      "fourth",     "fifth",
-                                       "sixth",      "seventh",    "eighth",     "ninth",      "tenth",
-                                       "eleventh",   "twelfth",    "thirteenth", "fourteenth", "fifteenth",
-                                       "sixteenth",  "seventeenth", "eighteenth", "nineteenth", "twentieth",
-                                       "last",       "final",      NULL};
+static const char *const cardinals[] = {"one",      "two",      "three",   "four",    "five",      "six",
+                                        "seven",    "eight",    "nine",    "ten",     "eleven",    "twelve",
+                                        "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+                                        "nineteen", "twenty",   NULL};
+static const char *const ordinals[] = {"first",     "second",      "third",      "fourth",     "fifth",
+                                       "sixth",     "seventh",     "eighth",     "ninth",      "tenth",
+                                       "eleventh",  "twelfth",     "thirteenth", "fourteenth", "fifteenth",
+                                       "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth",
+                                       "last",      "final",       NULL};
 
 static bool is_roman_upper(const char *s, size_t n)
 {
@@ -154,11 +154,11 @@ bool tx_roman_titled(const tx_line *l)
  */
 bool tx_section_line(const tx_line *l)
 {
-	static const char *const words[] = {"preface",   "introduction", "etymology", "extracts",  "epilogue",
-	                                    "prologue",  "appendix",     "dedication", "foreword", "afterword",
-	                                    "postscript", "conclusion",  "contents",   "glossary", "index",
-	                                    "notes",     "footnotes",    "acknowledgments", "acknowledgements",
-	                                    "bibliography", "envoi", "l'envoi", NULL};
+	static const char *const words[] = {
+	    "preface",          "introduction", "etymology", "extracts",  "epilogue",   "prologue",
+	    "appendix",         "dedication",   "foreword",  "afterword", "postscript", "conclusion",
+	    "contents",         "glossary",     "index",     "notes",     "footnotes",  "acknowledgments",
+	    "acknowledgements", "bibliography", "envoi",     "l'envoi",   NULL};
 	const char *s = l->s;
 	size_t n = l->len;
 	if (l->marker || l->rule || l->chars > 60 || l->words > 8 || n == 0 ||
@@ -181,7 +181,8 @@ bool tx_section_line(const tx_line *l)
 	/* "LETTER FROM ..." and "LETTER TO ...": a letter set before the text, as in a slave narrative */
 	if (w == 6 && !strncasecmp(s, "letter", 6) && w + 1 < n) {
 		size_t t = w + 1, e = word_end(s, n, t);
-		return (e - t == 4 && !strncasecmp(s + t, "from", 4)) || (e - t == 2 && !strncasecmp(s + t, "to", 2));
+		return (e - t == 4 && !strncasecmp(s + t, "from", 4)) ||
+		       (e - t == 2 && !strncasecmp(s + t, "to", 2));
 	}
 	return false;
 }
@@ -193,7 +194,8 @@ static bool is_entry(const tx_line *l)
 		return false;
 	if (tx_chapter_style(l) || tx_roman_titled(l))
 		return true;
-	return tx_section_line(l) && strncasecmp(l->s, "contents", 8) != 0 && strncasecmp(l->s, "table of", 8) != 0;
+	return tx_section_line(l) && strncasecmp(l->s, "contents", 8) != 0 &&
+	       strncasecmp(l->s, "table of", 8) != 0;
 }
 
 /* What names an entry, in lower case: "chapter i", "book one", "iv", "etymology". */
@@ -220,7 +222,8 @@ static void mark(uint8_t *toc, size_t from, size_t to)
 		toc[k] = 1;
 }
 
-/* The kind of an entry, to tell a list (CHAPTER I, CHAPTER II) from a book's opening (PART I, BOOK I, CHAPTER I). */
+/* The kind of an entry, to tell a list (CHAPTER I, CHAPTER II) from a book's opening (PART I, BOOK I, CHAPTER
+ * I). */
 static void entry_kind(const tx_line *l, char kind[static 16])
 {
 	size_t w = word_end(l->s, l->len, 0), len = 0;
@@ -255,8 +258,8 @@ static bool chain_ends(const tx_ctx *ctx, const chain *ch, size_t i, bool entry,
 	/* a paragraph of prose (a full line after a blank one, ending a sentence or wrapped onto the next);
 	 * under an entry, a full line is its title going on */
 	bool wrapped_on = i + 1 < ctx->nlines && !ctx->lines[i + 1].blank && !ctx->lines[i + 1].skip;
-	return !entry && !l->blank && l->width * 10 > wide * 9 && (tx_is_sentence_end(l->last_bare) || wrapped_on) &&
-	       i > 0 && ctx->lines[i - 1].blank;
+	return !entry && !l->blank && l->width * 10 > wide * 9 &&
+	       (tx_is_sentence_end(l->last_bare) || wrapped_on) && i > 0 && ctx->lines[i - 1].blank;
 }
 
 static void close_chain(tx_ctx *ctx, const chain *ch, uint8_t *toc)
@@ -270,10 +273,11 @@ static void close_chain(tx_ctx *ctx, const chain *ch, uint8_t *toc)
 	while (end > ch->last && ctx->lines[end].blank)
 		end--;
 	mark(toc, ch->first, end);
-	tx_note(ctx, ctx->lines[ch->first].no,
-	        "a table of contents (kept as lines, not headings), because %zu chapter lines follow one another with "
-	        "no text between",
-	        ch->entries);
+	tx_note(
+	    ctx, ctx->lines[ch->first].no,
+	    "a table of contents (kept as lines, not headings), because %zu chapter lines follow one another with "
+	    "no text between",
+	    ch->entries);
 }
 
 /*

@@ -151,7 +151,10 @@ static int gather(builder *b, const tx_block *blk, size_t skip, uint32_t skip_ch
 
 /* ---- the inline pass ---------------------------------------------- */
 
-static bool is_alnum(unsigned char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
+static bool is_alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
 
 static int add_text(builder *b, galley_node *parent, size_t from, size_t to)
 {
@@ -203,16 +206,17 @@ static size_t url_at(const char *s, size_t pos, size_t limit, const char **prefi
 		return 0;
 	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
 		size_t k = strlen(schemes[i]);
-		if (pos + k < limit && strncasecmp(s + pos, schemes[i], k) == 0 && is_alnum((unsigned char)s[pos + k]))
+		if (pos + k < limit && strncasecmp(s + pos, schemes[i], k) == 0 &&
+		    is_alnum((unsigned char)s[pos + k]))
 			break;
 	}
 	if (i == sizeof(schemes) / sizeof(schemes[0]))
 		return 0;
 	*prefix = i == 4 ? "http://" : "";
 	int parens = 0;
-	while (pos < limit && s[pos] != ' ' && s[pos] != '\n' && s[pos] != '<' && s[pos] != '>' && s[pos] != '"' &&
-	       (unsigned char)s[pos] >= 0x21 && !((unsigned char)s[pos] == 0xE2 && pos + 1 < limit &&
-	                                          (unsigned char)s[pos + 1] == 0x80)) {
+	while (pos < limit && s[pos] != ' ' && s[pos] != '\n' && s[pos] != '<' && s[pos] != '>' &&
+	       s[pos] != '"' && (unsigned char)s[pos] >= 0x21 &&
+	       !((unsigned char)s[pos] == 0xE2 && pos + 1 < limit && (unsigned char)s[pos + 1] == 0x80)) {
 		parens += s[pos] == '(' ? 1 : s[pos] == ')' ? -1 : 0;
 		pos++;
 	}
@@ -226,7 +230,10 @@ static size_t url_at(const char *s, size_t pos, size_t limit, const char **prefi
 	return pos - start;
 }
 
-static bool local_char(unsigned char c) { return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'; }
+static bool local_char(unsigned char c)
+{
+	return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
 
 /* An e-mail address around the '@' at `at`: its extent in [*from, *to). */
 static bool email_at(const char *s, size_t at, size_t floor, size_t limit, size_t *from, size_t *to)
@@ -352,7 +359,8 @@ static int add_inlines(builder *b, galley_node *parent, bool labelled)
 		if (!strong || add_text(b, strong, 0, label) != 0)
 			return GALLEY_ENOMEM;
 		galley_node_append(parent, strong);
-		tx_note(b->ctx, b->segs[0].line, "'%.*s' set strong, because a list item starts with a short label and ':'",
+		tx_note(b->ctx, b->segs[0].line,
+		        "'%.*s' set strong, because a list item starts with a short label and ':'",
 		        (int)label, (const char *)b->text.data);
 	}
 	return inline_pass(b, parent, label);
@@ -365,8 +373,8 @@ static galley_node *block_node(builder *b, galley_node_type type, const tx_line 
 	return galley_node_new(b->doc, type, l->no, l->lead + 1 + extra_col);
 }
 
-static int add_paragraph(builder *b, galley_node *parent, const tx_block *blk, size_t skip, uint32_t skip_chars,
-                         bool labelled)
+static int add_paragraph(builder *b, galley_node *parent, const tx_block *blk, size_t skip,
+                         uint32_t skip_chars, bool labelled)
 {
 	const tx_line *l = &b->ctx->lines[blk->first];
 	galley_node *p = block_node(b, GALLEY_NODE_PARAGRAPH, l, skip_chars);
@@ -547,7 +555,8 @@ static int smarten_meta(galley_doc *doc)
 		tx_quote_marks(v, n, marks);
 		out.len = 0;
 		tx_smarten(v, n, 0, n, marks, &out);
-		rc = out.failed ? GALLEY_ENOMEM : galley_doc_set_meta(doc, fields[k], (const char *)out.data, out.len);
+		rc = out.failed ? GALLEY_ENOMEM
+		                : galley_doc_set_meta(doc, fields[k], (const char *)out.data, out.len);
 	}
 	galley_buf_free(&out);
 	free(marks);

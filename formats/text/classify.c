@@ -55,7 +55,8 @@ typedef struct cls {
 	size_t i;
 	bool blank_before;
 	uint8_t prev_kind;
-	uint32_t item_indent, item_col; /* last list item's marker and content columns; 0 col: not in a list */
+	uint32_t item_indent,
+	    item_col; /* last list item's marker and content columns; 0 col: not in a list */
 	uint8_t ord_style;
 	int ord_number;
 	size_t weak_run_end; /* the weak heading candidates counted so far end before this line */
@@ -193,7 +194,8 @@ static bool is_closing_quote(uint32_t c) { return c == '"' || c == 0x201D || c =
 /* "Updated 14:32 GMT", "Published 3 May 2024": when an article was written, not a heading. */
 static bool is_timestamp(const tx_line *l)
 {
-	static const char *const words[] = {"Updated ", "Published ", "Posted ", "Last updated ", "Filed ", NULL};
+	static const char *const words[] = {"Updated ",      "Published ", "Posted ",
+	                                    "Last updated ", "Filed ",     NULL};
 	for (size_t k = 0; words[k]; k++)
 		if (l->len > strlen(words[k]) && !strncmp(l->s, words[k], strlen(words[k])))
 			return true;
@@ -298,8 +300,8 @@ static bool try_rules_and_breaks(cls *c)
 		c->i = i + 2;
 		return true;
 	}
-	bool lone = l->chars == 1 && (l->first == '#' || l->first == '*' || l->first == '~' || l->first == 0xA7 ||
-	                              l->first == 0x2042 || l->first == 0x2766);
+	bool lone = l->chars == 1 && (l->first == '#' || l->first == '*' || l->first == '~' ||
+	                              l->first == 0xA7 || l->first == 0x2042 || l->first == 0x2766);
 	if (l->rule || lone) {
 		tx_note(c->ctx, l->no, "scene break, because the line is %s",
 		        lone ? "a lone symbol" : "one symbol repeated");
@@ -316,7 +318,10 @@ static void settle_roman(cls *c, tx_line *l)
 	if ((l->style == 'a' || l->style == 'A') && !letter_list && strchr("ivxlcdm", l->s[l->s[0] == '(']) &&
 	    (c->ord_style == 'i' || c->ord_style == 'I' || l->number == 9)) {
 		char ch = l->s[l->s[0] == '('];
-		l->number = ch == 'i' || ch == 'I' ? 1 : ch == 'v' || ch == 'V' ? 5 : ch == 'x' || ch == 'X' ? 10 : 50;
+		l->number = ch == 'i' || ch == 'I'   ? 1
+		            : ch == 'v' || ch == 'V' ? 5
+		            : ch == 'x' || ch == 'X' ? 10
+		                                     : 50;
 		l->style = l->style == 'a' ? 'i' : 'I';
 	}
 }
@@ -384,8 +389,9 @@ static bool try_item(cls *c)
 	if (l->marker == TX_MARK_BULLET)
 		tx_note(c->ctx, l->no, "list item, because it starts with a bullet and %s", why);
 	else
-		tx_note(c->ctx, l->no, "list item %d, because it starts with a number or letter and '%c', and %s",
-		        l->number, l->delim, why);
+		tx_note(c->ctx, l->no,
+		        "list item %d, because it starts with a number or letter and '%c', and %s", l->number,
+		        l->delim, why);
 	if (!emit(c, TX_B_ITEM, c->i, last))
 		return true;
 	c->item_col = content_col;
@@ -404,7 +410,8 @@ static bool try_item_paragraph(cls *c)
 	    l->indent <= c->item_indent)
 		return false;
 	size_t last = c->i;
-	while (!is_gap(c, last + 1) && !line_at(c, last + 1)->marker && line_at(c, last + 1)->indent > c->item_indent)
+	while (!is_gap(c, last + 1) && !line_at(c, last + 1)->marker &&
+	       line_at(c, last + 1)->indent > c->item_indent)
 		last++;
 	tx_note(c->ctx, l->no, "paragraph of the list item above, because it is indented to the item's text");
 	uint32_t col = c->item_col, ind = c->item_indent;
@@ -449,8 +456,8 @@ static bool try_preformatted(cls *c)
 	if (ctx->mode == TX_MODE_BLANK && !c->blank_before && i > 0)
 		return false;
 	if (is_table(c, i)) {
-		tx_note(ctx, line_at(c, i)->no, "preformatted (kept verbatim), because its %u lines are drawn as a table",
-		        lines);
+		tx_note(ctx, line_at(c, i)->no,
+		        "preformatted (kept verbatim), because its %u lines are drawn as a table", lines);
 		tx_block *b = emit(c, TX_B_CODE, i, r->end);
 		if (b)
 			b->strip = r->min_indent;
@@ -461,15 +468,18 @@ static bool try_preformatted(cls *c)
 		return false;
 	if (r->codey * 2 >= lines) {
 		size_t end = code_extent(c, i, r->min_indent);
-		tx_note(ctx, line_at(c, i)->no, "code (kept verbatim), because it is indented and %u of its %u lines "
-		        "look like program code", r->codey, lines);
+		tx_note(ctx, line_at(c, i)->no,
+		        "code (kept verbatim), because it is indented and %u of its %u lines "
+		        "look like program code",
+		        r->codey, lines);
 		tx_block *b = emit(c, TX_B_CODE, i, end);
 		if (b)
 			b->strip = r->min_indent;
 		return true;
 	}
 	size_t last = ctx->mode == TX_MODE_LINE ? i : r->end;
-	tx_note(ctx, line_at(c, i)->no, "block quote, because it is indented by %u columns more than the text",
+	tx_note(ctx, line_at(c, i)->no,
+	        "block quote, because it is indented by %u columns more than the text",
 	        r->min_indent - ctx->base_indent);
 	tx_block *b = emit(c, TX_B_QUOTE, i, last);
 	if (b && last > i && r->max_width * 10 < (ctx->wrap ? ctx->wrap : 72) * 6)
@@ -486,7 +496,8 @@ static bool try_centred(cls *c)
 	if (r->centred != lines || (ctx->mode == TX_MODE_BLANK && !c->blank_before && i > 0))
 		return false;
 	if (lines == 1 && weak_kind(c, line_at(c, i)) && next_text(c, i) < c->n) {
-		tx_note(ctx, line_at(c, i)->no, "heading (level %d), because it is a short line centred in the %u-column text",
+		tx_note(ctx, line_at(c, i)->no,
+		        "heading (level %d), because it is a short line centred in the %u-column text",
 		        heading_level(c, TX_H_CENTRED, 1), ctx->ref_width);
 		emit_heading(c, TX_H_CENTRED, 1, i, i);
 		return true;
@@ -523,10 +534,12 @@ static bool has_own_title(const tx_line *l)
  */
 static bool title_line(const cls *c, const tx_line *l, bool under)
 {
-	static const char *const labels[] = {"SCENE", "ARGUMENT", "SYNOPSIS", "SUMMARY", "CONTENTS", "NOTE", NULL};
+	static const char *const labels[] = {"SCENE",    "ARGUMENT", "SYNOPSIS", "SUMMARY",
+	                                     "CONTENTS", "NOTE",     NULL};
 	const tx_ctx *ctx = c->ctx;
-	if (tx_chapter_style(l) || tx_roman_titled(l) || (!under && tx_section_line(l)) || l->marker || l->rule ||
-	    l->letters == 0 || l->chars > 80 || l->words > 12 || (ctx->wrap && l->width * 10 > ctx->wrap * 9))
+	if (tx_chapter_style(l) || tx_roman_titled(l) || (!under && tx_section_line(l)) || l->marker ||
+	    l->rule || l->letters == 0 || l->chars > 80 || l->words > 12 ||
+	    (ctx->wrap && l->width * 10 > ctx->wrap * 9))
 		return false;
 	for (size_t k = 0; labels[k]; k++)
 		if (l->len >= strlen(labels[k]) && !strncasecmp(l->s, labels[k], strlen(labels[k])) &&
@@ -567,14 +580,16 @@ static size_t chapter_title(const cls *c, size_t i)
 	return next_text(c, end) < c->n ? end : 0;
 }
 
-/* A chapter line wrapped onto the next ("CHAPTER 57. Of Whales in Paint; ... in\nStone; in Stars."): its last line, or 0. */
+/* A chapter line wrapped onto the next ("CHAPTER 57. Of Whales in Paint; ... in\nStone; in Stars."): its last
+ * line, or 0. */
 static size_t wrapped_chapter(const cls *c, size_t i)
 {
 	const tx_ctx *ctx = c->ctx;
 	const tx_line *l = line_at(c, i);
 	size_t end = c->runs[i].end;
 	uint32_t wide = ctx->wrap ? ctx->wrap : 72;
-	if (end == i || end > i + 2 || l->width * 10 < wide * 6 || !has_own_title(l) || tx_is_sentence_end(l->last_bare))
+	if (end == i || end > i + 2 || l->width * 10 < wide * 6 || !has_own_title(l) ||
+	    tx_is_sentence_end(l->last_bare))
 		return 0;
 	for (size_t j = i + 1; j <= end; j++)
 		if (line_at(c, j)->marker || line_at(c, j)->rule || is_structure_line(line_at(c, j)))
@@ -618,10 +633,12 @@ static bool try_chapter(cls *c)
 	const char *kind = style == TX_H_CHAPTER ? "chapter" : "part";
 	int level = heading_level(c, style, 1);
 	if (title)
-		tx_note(c->ctx, l->no, "heading (level %d), because it names a %s; the short line at %u is its title",
-		        level, kind, line_at(c, title)->no);
+		tx_note(c->ctx, l->no,
+		        "heading (level %d), because it names a %s; the short line at %u is its title", level,
+		        kind, line_at(c, title)->no);
 	else if (wrapped)
-		tx_note(c->ctx, l->no, "heading (level %d), because it names a %s; its title goes on to line %u", level,
+		tx_note(c->ctx, l->no,
+		        "heading (level %d), because it names a %s; its title goes on to line %u", level,
 		        kind, line_at(c, wrapped)->no);
 	else
 		tx_note(c->ctx, l->no, "heading (level %d), because it names a %s", level, kind);
@@ -634,7 +651,8 @@ static bool try_chapter(cls *c)
 	return true;
 }
 
-/* PREFACE, ETYMOLOGY., Epilogue, APPENDIX: alone, followed by text; at the top level whatever the book's parts. */
+/* PREFACE, ETYMOLOGY., Epilogue, APPENDIX: alone, followed by text; at the top level whatever the book's
+ * parts. */
 static bool try_section(cls *c)
 {
 	size_t i = c->i;
@@ -671,7 +689,8 @@ static bool try_byline(cls *c)
 {
 	size_t i = c->i, skip = 0;
 	tx_line *l = line_at(c, i);
-	if (!alone(c, i) || !is_byline(l, &skip) || l->words > 7 || l->last_bare == '.' || l->last_bare == ',')
+	if (!alone(c, i) || !is_byline(l, &skip) || l->words > 7 || l->last_bare == '.' ||
+	    l->last_bare == ',')
 		return false;
 	uint32_t first;
 	tx_char(l->s + skip, l->len - skip, &first);
@@ -695,8 +714,7 @@ static bool try_numbered_heading(cls *c)
 	int depth = numbered_depth(l);
 	if (depth) {
 		tx_note(c->ctx, l->no, "heading (level %d), because it is numbered %d levels deep ('%.*s')",
-		        heading_level(c, TX_H_NUMBERED, depth), depth,
-		        (int)(strchr(l->s, ' ') - l->s), l->s);
+		        heading_level(c, TX_H_NUMBERED, depth), depth, (int)(strchr(l->s, ' ') - l->s), l->s);
 		emit_heading(c, TX_H_NUMBERED, depth, i, i);
 		return true;
 	}
@@ -715,7 +733,8 @@ static bool try_numbered_heading(cls *c)
 	tx_char(shaped.s, shaped.len, &shaped.first);
 	if (weak_kind(c, &shaped) == WEAK_NONE)
 		return false;
-	tx_note(c->ctx, l->no, "heading (level %d), because it is a short numbered line ('%d.') with no list around it",
+	tx_note(c->ctx, l->no,
+	        "heading (level %d), because it is a short numbered line ('%d.') with no list around it",
 	        heading_level(c, TX_H_NUMBERED, 1), l->number);
 	emit_heading(c, TX_H_NUMBERED, 1, i, i);
 	return true;
@@ -753,8 +772,10 @@ static bool try_weak_heading(cls *c)
 	}
 	uint32_t run = weak_run_length(c, i);
 	if (run >= 3 && ends_short_lines(c, i)) {
-		tx_note(c->ctx, l->no, "heading (level %d), because it ends %u short lines set apart from it (a contents "
-		        "list) and text follows it", heading_level(c, kind == WEAK_CAPS ? TX_H_CAPS : TX_H_BARE, 1), run);
+		tx_note(c->ctx, l->no,
+		        "heading (level %d), because it ends %u short lines set apart from it (a contents "
+		        "list) and text follows it",
+		        heading_level(c, kind == WEAK_CAPS ? TX_H_CAPS : TX_H_BARE, 1), run);
 		emit_heading(c, kind == WEAK_CAPS ? TX_H_CAPS : TX_H_BARE, 1, i, i);
 		return true;
 	}
@@ -763,14 +784,16 @@ static bool try_weak_heading(cls *c)
 		return false;
 	}
 	if (kind == WEAK_CAPS)
-		tx_note(c->ctx, l->no,
-		        "heading (level %d), because it is a short line in capitals (%u characters), followed by text",
-		        heading_level(c, TX_H_CAPS, 1), l->chars);
+		tx_note(
+		    c->ctx, l->no,
+		    "heading (level %d), because it is a short line in capitals (%u characters), followed by text",
+		    heading_level(c, TX_H_CAPS, 1), l->chars);
 	else
-		tx_note(c->ctx, l->no,
-		        "heading (level %d), because it is a short line (%u characters, %u word%s) without closing "
-		        "punctuation, followed by text",
-		        heading_level(c, TX_H_BARE, 1), l->chars, l->words, l->words == 1 ? "" : "s");
+		tx_note(
+		    c->ctx, l->no,
+		    "heading (level %d), because it is a short line (%u characters, %u word%s) without closing "
+		    "punctuation, followed by text",
+		    heading_level(c, TX_H_BARE, 1), l->chars, l->words, l->words == 1 ? "" : "s");
 	emit_heading(c, kind == WEAK_CAPS ? TX_H_CAPS : TX_H_BARE, 1, i, i);
 	return true;
 }
@@ -786,15 +809,18 @@ static size_t paragraph_extent(const cls *c, size_t i, const char **why)
 		if (!ctx->force_join && !continues_sentence(c, j + 1)) {
 			if (!ctx->wrap || p->width > ctx->wrap + 8)
 				break; /* the line was not wrapped: it ends where the writer ended it */
-			if (ctx->split_short && p->width * 10 < ctx->wrap * 6 && tx_is_sentence_end(p->last_bare))
+			if (ctx->split_short && p->width * 10 < ctx->wrap * 6 &&
+			    tx_is_sentence_end(p->last_bare))
 				break;
 			if (ctx->split_short && l->indent > p->indent && l->indent <= ctx->base_indent + 8)
 				break; /* first-line indentation */
 		}
-		if (l->rule || (!is_gap(c, j + 2) && (line_at(c, j + 2)->rule == '=' || line_at(c, j + 2)->rule == '-') &&
+		if (l->rule || (!is_gap(c, j + 2) &&
+		                (line_at(c, j + 2)->rule == '=' || line_at(c, j + 2)->rule == '-') &&
 		                !line_at(c, j + 2)->rule_spaced))
 			break;
-		if (l->marker && (p->last == ':' || p->width * 10 < (ctx->ref_width ? ctx->ref_width : 72) * 7))
+		if (l->marker &&
+		    (p->last == ':' || p->width * 10 < (ctx->ref_width ? ctx->ref_width : 72) * 7))
 			break;
 		j++;
 	}
@@ -822,7 +848,8 @@ static void emit_paragraph(cls *c)
 			while (last < r->end && !line_at(c, last + 1)->marker && !line_at(c, last + 1)->rule)
 				last++;
 			hard = last > i;
-			why = hard ? "its short lines are kept as lines (not wrapped text)" : "it is a line of prose";
+			why = hard ? "its short lines are kept as lines (not wrapped text)"
+			           : "it is a line of prose";
 		} else {
 			last = paragraph_extent(c, i, &why);
 			if (last > i && !ctx->force_join) {
@@ -888,8 +915,8 @@ static bool title_shaped(const cls *c, const tx_line *l)
 
 static bool is_byline(const tx_line *l, size_t *skip)
 {
-	if (l->len < 4 || l->chars > 80 || (strncmp(l->s, "by ", 3) && strncmp(l->s, "By ", 3) &&
-	                                    strncmp(l->s, "BY ", 3)))
+	if (l->len < 4 || l->chars > 80 ||
+	    (strncmp(l->s, "by ", 3) && strncmp(l->s, "By ", 3) && strncmp(l->s, "BY ", 3)))
 		return false;
 	*skip = 3;
 	return true;
@@ -920,7 +947,8 @@ static int take_title_extras(cls *c, size_t k, bool centred_block, bool set)
 				break;
 			tx_note(ctx, line_at(c, name)->no, "author, because it follows 'by' after the title");
 			if (set && galley_doc_author_count(ctx->doc) == 0)
-				rc = galley_doc_add_author(ctx->doc, line_at(c, name)->s, line_at(c, name)->len);
+				rc = galley_doc_add_author(ctx->doc, line_at(c, name)->s,
+				                           line_at(c, name)->len);
 			skip_lines(c, k, name);
 			k = next_text(c, name);
 			subtitle_done = true;
@@ -952,11 +980,13 @@ static int take_title_extras(cls *c, size_t k, bool centred_block, bool set)
 static bool headline_over_lede(const cls *c, size_t k)
 {
 	const tx_line *l = line_at(c, k);
-	if (c->ctx->mode != TX_MODE_LINE || is_gap(c, k + 1) || !title_shaped(c, l) || l->marker || l->words > 14 ||
-	    !uc_is_upper(l->first) || l->last_bare == '?' || l->last_bare == '!' || is_timestamp(l))
+	if (c->ctx->mode != TX_MODE_LINE || is_gap(c, k + 1) || !title_shaped(c, l) || l->marker ||
+	    l->words > 14 || !uc_is_upper(l->first) || l->last_bare == '?' || l->last_bare == '!' ||
+	    is_timestamp(l))
 		return false;
 	const tx_line *lede = line_at(c, k + 1);
-	return lede->chars >= 60 && lede->chars >= 2 * l->chars && tx_is_sentence_end(lede->last_bare) && !lede->marker;
+	return lede->chars >= 60 && lede->chars >= 2 * l->chars && tx_is_sentence_end(lede->last_bare) &&
+	       !lede->marker;
 }
 
 static int find_title(cls *c)
@@ -987,8 +1017,8 @@ static int find_title(cls *c)
 	if (set) {
 		tx_note(ctx, l->no, "title, because %s",
 		        centred_block ? "a centred block opens the text"
-		        : headline    ? "a short first line stands over a line of prose (one paragraph a line)"
-		                      : "the first line stands alone before a blank line");
+		        : headline ? "a short first line stands over a line of prose (one paragraph a line)"
+		                   : "the first line stands alone before a blank line");
 		rc = galley_doc_set_meta(ctx->doc, GALLEY_META_TITLE, (const char *)text.data, text.len);
 	} else {
 		tx_note(ctx, l->no, "left out, because it repeats the title of the Project Gutenberg header");

@@ -45,11 +45,13 @@ static bool is_marker(const tx_line *l, const char *word)
 static const char *language_code(const char *name, size_t n)
 {
 	static const char *const table[][2] = {
-	    {"English", "en"}, {"French", "fr"},     {"German", "de"},   {"Spanish", "es"},   {"Italian", "it"},
-	    {"Portuguese", "pt"}, {"Dutch", "nl"},   {"Latin", "la"},    {"Finnish", "fi"},   {"Swedish", "sv"},
-	    {"Danish", "da"},  {"Norwegian", "no"},  {"Russian", "ru"},  {"Chinese", "zh"},   {"Japanese", "ja"},
-	    {"Greek", "el"},   {"Polish", "pl"},     {"Hungarian", "hu"}, {"Czech", "cs"},    {"Esperanto", "eo"},
-	    {"Catalan", "ca"}, {"Welsh", "cy"},      {"Irish", "ga"},    {"Icelandic", "is"}, {"Tagalog", "tl"},
+	    {"English", "en"}, {"French", "fr"},     {"German", "de"},   {"Spanish", "es"},
+	    {"Italian", "it"}, {"Portuguese", "pt"}, {"Dutch", "nl"},    {"Latin", "la"},
+	    {"Finnish", "fi"}, {"Swedish", "sv"},    {"Danish", "da"},   {"Norwegian", "no"},
+	    {"Russian", "ru"}, {"Chinese", "zh"},    {"Japanese", "ja"}, {"Greek", "el"},
+	    {"Polish", "pl"},  {"Hungarian", "hu"},  {"Czech", "cs"},    {"Esperanto", "eo"},
+	    {"Catalan", "ca"}, {"Welsh", "cy"},      {"Irish", "ga"},    {"Icelandic", "is"},
+	    {"Tagalog", "tl"},
 	};
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
 		if (strlen(table[i][0]) == n && strncasecmp(name, table[i][0], n) == 0)
@@ -92,9 +94,14 @@ typedef struct field {
 } field;
 
 static const field fields[] = {
-    {"Title", GALLEY_META_TITLE}, {"Author", -1},        {"Language", GALLEY_META_LANG},
-    {"Release date", GALLEY_META_DATE}, {"Release Date", GALLEY_META_DATE}, {"Translator", -2},
-    {"Editor", -2},               {"Illustrator", -2},
+    {"Title", GALLEY_META_TITLE},
+    {"Author", -1},
+    {"Language", GALLEY_META_LANG},
+    {"Release date", GALLEY_META_DATE},
+    {"Release Date", GALLEY_META_DATE},
+    {"Translator", -2},
+    {"Editor", -2},
+    {"Illustrator", -2},
 };
 
 static int set_field(tx_ctx *ctx, const field *f, const char *v, size_t n, unsigned line)
@@ -108,7 +115,9 @@ static int set_field(tx_ctx *ctx, const field *f, const char *v, size_t n, unsig
 	if (n == 0)
 		return 0;
 	tx_note(ctx, line, "metadata %s, because the Project Gutenberg header has '%s:'",
-	        f->meta >= 0 ? galley_meta_field_name((galley_meta_field)f->meta) : f->meta == -1 ? "author" : f->key,
+	        f->meta >= 0    ? galley_meta_field_name((galley_meta_field)f->meta)
+	        : f->meta == -1 ? "author"
+	                        : f->key,
 	        f->key);
 	if (f->meta == -1)
 		return galley_doc_add_author(ctx->doc, v, n);
@@ -127,7 +136,9 @@ static int set_field(tx_ctx *ctx, const field *f, const char *v, size_t n, unsig
 		return n <= 3 ? galley_doc_set_meta(ctx->doc, GALLEY_META_LANG, v, n) : 0;
 	}
 	if (f->meta == GALLEY_META_DATE)
-		return iso_date(v, n, date) ? galley_doc_set_meta(ctx->doc, GALLEY_META_DATE, date, (size_t)-1) : 0;
+		return iso_date(v, n, date)
+		           ? galley_doc_set_meta(ctx->doc, GALLEY_META_DATE, date, (size_t)-1)
+		           : 0;
 	return galley_doc_set_meta(ctx->doc, (galley_meta_field)f->meta, v, n);
 }
 
@@ -158,13 +169,14 @@ static size_t field_value(tx_ctx *ctx, size_t i, size_t stop, size_t col, galley
  */
 static bool title_goes_on(const tx_line *first, const tx_line *next)
 {
-	static const char *const joiners[] = {"of", "and", "the", "a", "an", "to", "in", "for", "with", "from",
-	                                      "on", "by", "or", "&", NULL};
+	static const char *const joiners[] = {"of",   "and",  "the", "a",  "an", "to", "in", "for",
+	                                      "with", "from", "on",  "by", "or", "&",  NULL};
 	const char *s = first->s;
 	size_t n = first->len, w = n;
 	if (n == 0 || s[n - 1] == ',' || s[n - 1] == '-' || s[n - 1] == ';')
 		return true;
-	if (next->s[0] >= 'a' && next->s[0] <= 'z' && strncmp(next->s, "or,", 3) && strncmp(next->s, "an ", 3))
+	if (next->s[0] >= 'a' && next->s[0] <= 'z' && strncmp(next->s, "or,", 3) &&
+	    strncmp(next->s, "an ", 3))
 		return true;
 	while (w > 0 && s[w - 1] != ' ')
 		w--;
@@ -174,11 +186,13 @@ static bool title_goes_on(const tx_line *first, const tx_line *next)
 	return false;
 }
 
-/* The title: its first line; indented lines after it are the subtitle or, when it was cut short, more of it. */
+/* The title: its first line; indented lines after it are the subtitle or, when it was cut short, more of it.
+ */
 static size_t title_value(tx_ctx *ctx, size_t i, size_t stop, size_t col, galley_buf *v, galley_buf *sub)
 {
 	galley_buf_put(v, ctx->lines[i].s + col, ctx->lines[i].len - col);
-	while (is_continuation(ctx, i + 1, stop) && sub->len == 0 && title_goes_on(&ctx->lines[i], &ctx->lines[i + 1])) {
+	while (is_continuation(ctx, i + 1, stop) && sub->len == 0 &&
+	       title_goes_on(&ctx->lines[i], &ctx->lines[i + 1])) {
 		i++;
 		galley_buf_putc(v, ' ');
 		galley_buf_put(v, ctx->lines[i].s, ctx->lines[i].len);
@@ -206,7 +220,8 @@ static int read_header(tx_ctx *ctx, size_t stop)
 					col++;
 				bool title = fields[k].meta == GALLEY_META_TITLE;
 				v.len = sub.len = 0;
-				i = title ? title_value(ctx, i, stop, col, &v, &sub) : field_value(ctx, i, stop, col, &v);
+				i = title ? title_value(ctx, i, stop, col, &v, &sub)
+				          : field_value(ctx, i, stop, col, &v);
 				if (v.failed || sub.failed)
 					rc = GALLEY_ENOMEM;
 				else if (title && galley_doc_meta(ctx->doc, GALLEY_META_TITLE))
@@ -214,8 +229,11 @@ static int read_header(tx_ctx *ctx, size_t stop)
 				else
 					rc = set_field(ctx, &fields[k], (const char *)v.data, v.len, l->no);
 				if (rc == 0 && title && sub.len) {
-					tx_note(ctx, l->no + 1, "metadata subtitle, because an indented line follows the title");
-					rc = galley_doc_set_meta(ctx->doc, GALLEY_META_SUBTITLE, (const char *)sub.data, sub.len);
+					tx_note(
+					    ctx, l->no + 1,
+					    "metadata subtitle, because an indented line follows the title");
+					rc = galley_doc_set_meta(ctx->doc, GALLEY_META_SUBTITLE,
+					                         (const char *)sub.data, sub.len);
 				}
 				break;
 			}
@@ -229,8 +247,9 @@ static int read_header(tx_ctx *ctx, size_t stop)
 /* Older e-texts name the book only in their first line: "The Project Gutenberg EBook of TITLE, by AUTHOR". */
 static int read_first_line(tx_ctx *ctx, size_t stop)
 {
-	static const char *const openings[] = {"The Project Gutenberg eBook of ", "The Project Gutenberg Etext of ",
-	                                       "Project Gutenberg's ", NULL};
+	static const char *const openings[] = {"The Project Gutenberg eBook of ",
+	                                       "The Project Gutenberg Etext of ", "Project Gutenberg's ",
+	                                       NULL};
 	for (size_t i = 0; i < stop; i++) {
 		const tx_line *l = &ctx->lines[i];
 		if (l->blank)
@@ -246,7 +265,8 @@ static int read_first_line(tx_ctx *ctx, size_t stop)
 					by = j;
 					break;
 				}
-			tx_note(ctx, l->no, "metadata title%s, because the first line names the Project Gutenberg eBook",
+			tx_note(ctx, l->no,
+			        "metadata title%s, because the first line names the Project Gutenberg eBook",
 			        by < tl ? " and author" : "");
 			if (galley_doc_set_meta(ctx->doc, GALLEY_META_TITLE, t, by) != 0 ||
 			    (by < tl && galley_doc_author_count(ctx->doc) == 0 &&
@@ -259,7 +279,8 @@ static int read_first_line(tx_ctx *ctx, size_t stop)
 	return 0;
 }
 
-/* A marker wrapped over lines ("*** START OF THIS PROJECT GUTENBERG EBOOK\nTHE STRANGE CASE ... ***"): its last line. */
+/* A marker wrapped over lines ("*** START OF THIS PROJECT GUTENBERG EBOOK\nTHE STRANGE CASE ... ***"): its
+ * last line. */
 static size_t marker_end(const tx_ctx *ctx, size_t i)
 {
 	for (size_t k = i; k < ctx->nlines && k < i + 3 && !ctx->lines[k].blank; k++) {
@@ -276,8 +297,13 @@ static size_t marker_end(const tx_ctx *ctx, size_t i)
  */
 static void skip_credits(tx_ctx *ctx, size_t start)
 {
-	static const char *const credits[] = {"Produced by", "E-text prepared by", "Etext prepared by",
-	                                      "This etext was", "This eBook was", "Transcribed by", NULL};
+	static const char *const credits[] = {"Produced by",
+	                                      "E-text prepared by",
+	                                      "Etext prepared by",
+	                                      "This etext was",
+	                                      "This eBook was",
+	                                      "Transcribed by",
+	                                      NULL};
 	size_t k = start + 1;
 	while (k < ctx->nlines && ctx->lines[k].blank)
 		k++;
@@ -289,7 +315,8 @@ static void skip_credits(tx_ctx *ctx, size_t start)
 		size_t first = k;
 		for (; k < ctx->nlines && !ctx->lines[k].blank && k < first + 8; k++)
 			ctx->lines[k].skip = 1;
-		tx_note(ctx, ctx->lines[first].no, "left out, because it names who produced the Project Gutenberg e-text");
+		tx_note(ctx, ctx->lines[first].no,
+		        "left out, because it names who produced the Project Gutenberg e-text");
 		return;
 	}
 }
@@ -315,21 +342,23 @@ int tx_gutenberg(tx_ctx *ctx)
 	if (rc)
 		return galley_error_set(ctx->err, rc, NULL, 0, 0, "out of memory");
 	if (keep) {
-		tx_note(ctx, ctx->lines[start].no,
-		        "Project Gutenberg header and licence kept in the body, because --keep-boilerplate asks for it");
+		tx_note(
+		    ctx, ctx->lines[start].no,
+		    "Project Gutenberg header and licence kept in the body, because --keep-boilerplate asks for it");
 		return 0;
 	}
 	for (size_t i = 0; i <= start; i++)
 		ctx->lines[i].skip = 1;
 	skip_credits(ctx, start);
-	tx_note(ctx, ctx->lines[start].no, "lines 1-%u left out, because they are the Project Gutenberg header",
-	        ctx->lines[start].no);
+	tx_note(ctx, ctx->lines[start].no,
+	        "lines 1-%u left out, because they are the Project Gutenberg header", ctx->lines[start].no);
 	if (end != (size_t)-1) {
 		for (size_t i = end; i < ctx->nlines; i++)
 			ctx->lines[i].skip = 1;
-		tx_note(ctx, ctx->lines[end].no,
-		        "lines %u-%u left out, because they are the Project Gutenberg licence after '*** END OF'",
-		        ctx->lines[end].no, ctx->lines[ctx->nlines - 1].no);
+		tx_note(
+		    ctx, ctx->lines[end].no,
+		    "lines %u-%u left out, because they are the Project Gutenberg licence after '*** END OF'",
+		    ctx->lines[end].no, ctx->lines[ctx->nlines - 1].no);
 	}
 	return 0;
 }

@@ -56,8 +56,8 @@ static bool is_word(uint32_t c) { return uc_is_alpha(c) || (c >= '0' && c <= '9'
 /* 'tis, 'twas, 'em, '90s: an apostrophe where a quotation could open. */
 static bool elision_at(const char *s, size_t i, size_t n)
 {
-	static const char *const words[] = {"tis ", "twas ", "twere ", "twill ", "em ", "em,", "em.", "n ", "n'", "cause ",
-	                                    "til ", NULL};
+	static const char *const words[] = {"tis ", "twas ", "twere ", "twill ", "em ",  "em,",
+	                                    "em.",  "n ",    "n'",     "cause ", "til ", NULL};
 	if (i + 2 < n && s[i + 1] >= '0' && s[i + 1] <= '9' && s[i + 2] >= '0' && s[i + 2] <= '9')
 		return true;
 	for (size_t k = 0; words[k]; k++) {
@@ -107,13 +107,14 @@ void tx_quote_marks(const char *s, size_t n, uint8_t *marks)
 static void put_dashes(galley_buf *out, const char *s, size_t at, size_t run, size_t n)
 {
 	if (run == 2) {
-		bool digits = at > 0 && s[at - 1] >= '0' && s[at - 1] <= '9' && at + 2 < n && s[at + 2] >= '0' &&
-		              s[at + 2] <= '9';
+		bool digits = at > 0 && s[at - 1] >= '0' && s[at - 1] <= '9' && at + 2 < n &&
+		              s[at + 2] >= '0' && s[at + 2] <= '9';
 		galley_buf_puts(out, digits ? "\xE2\x80\x93" : "\xE2\x80\x94");
 	} else if (run == 3) {
 		galley_buf_puts(out, "\xE2\x80\x94");
 	} else {
-		galley_buf_put(out, s + at, run); /* a longer run is a rule or a blank to fill, left as written */
+		galley_buf_put(out, s + at,
+		               run); /* a longer run is a rule or a blank to fill, left as written */
 	}
 }
 

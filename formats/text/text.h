@@ -45,22 +45,22 @@ typedef struct tx_line {
 	uint32_t letters; /* alphabetic characters */
 	uint32_t uppers;  /* of which upper case */
 	uint32_t words;
-	uint32_t last;      /* last character of content */
-	uint32_t last_bare; /* last character before closing quotes and brackets */
-	uint32_t first;     /* first character of content */
-	int number;         /* ordered marker: its value */
-	uint8_t blank;      /* nothing but blanks */
-	uint8_t skip;       /* left out (boilerplate, consumed title lines) */
-	uint8_t marker;     /* enum tx_marker */
-	uint8_t mlen;       /* bytes of the marker and the blank after it */
-	uint8_t mchars;     /* characters of the same */
-	uint8_t style;      /* ordered: '1', 'a', 'A', 'i', 'I'; bullet: rank of the glyph (0-2) */
-	char delim;         /* ordered: '.' or ')' */
-	uint8_t rule;       /* the character a rule line repeats ('=', '-', '*', ...), or 0 */
+	uint32_t last;       /* last character of content */
+	uint32_t last_bare;  /* last character before closing quotes and brackets */
+	uint32_t first;      /* first character of content */
+	int number;          /* ordered marker: its value */
+	uint8_t blank;       /* nothing but blanks */
+	uint8_t skip;        /* left out (boilerplate, consumed title lines) */
+	uint8_t marker;      /* enum tx_marker */
+	uint8_t mlen;        /* bytes of the marker and the blank after it */
+	uint8_t mchars;      /* characters of the same */
+	uint8_t style;       /* ordered: '1', 'a', 'A', 'i', 'I'; bullet: rank of the glyph (0-2) */
+	char delim;          /* ordered: '.' or ')' */
+	uint8_t rule;        /* the character a rule line repeats ('=', '-', '*', ...), or 0 */
 	uint8_t rule_spaced; /* the rule has blanks between its characters */
 	uint32_t rule_count;
-	uint8_t gaps;  /* inner runs of two or more blanks, not after sentence punctuation */
-	uint8_t pipes; /* '|' characters, capped */
+	uint8_t gaps;   /* inner runs of two or more blanks, not after sentence punctuation */
+	uint8_t pipes;  /* '|' characters, capped */
 	uint8_t border; /* a table border: only - = + | : and blanks, with + or | */
 	uint8_t codey;  /* looks like a line of program code */
 } tx_line;
@@ -98,7 +98,7 @@ typedef struct tx_block {
 	uint8_t hard_breaks; /* keep its line breaks */
 	uint8_t level;       /* heading */
 	uint8_t blank_before;
-	uint8_t heading_sep; /* heading over two lines: 0 space, 1 ": " */
+	uint8_t heading_sep;  /* heading over two lines: 0 space, 1 ": " */
 	uint32_t first, last; /* line indices, inclusive; blank lines inside only for code */
 	uint32_t strip;       /* code: columns of indentation removed from each line */
 } tx_block;
@@ -117,10 +117,10 @@ typedef struct tx_ctx {
 	uint32_t median_len;  /* median characters of a non-blank line */
 	uint32_t base_indent; /* the usual indentation of a line */
 	uint32_t blank_lines, text_lines, adjacent;
-	int mode;          /* enum tx_mode */
-	bool mode_asked;   /* --paragraphs line or blank: no guessing */
-	bool force_join;   /* the blank-line mode was asked for: join every block */
-	bool split_short;  /* wrapped text without blank lines: short lines end paragraphs */
+	int mode;         /* enum tx_mode */
+	bool mode_asked;  /* --paragraphs line or blank: no guessing */
+	bool force_join;  /* the blank-line mode was asked for: join every block */
+	bool split_short; /* wrapped text without blank lines: short lines end paragraphs */
 	bool verbose;
 	/* the blocks */
 	tx_block *blocks;
