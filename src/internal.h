@@ -93,6 +93,8 @@ void galley_report_v(const galley_options *opts, galley_severity sev, unsigned l
 
 /** Applies opts->metadata (-M key=value) to the document. */
 int galley_doc_apply_metadata(galley_doc *doc, const galley_options *opts, galley_error *err);
+/* --metadata-file (the "metadata-file" parameter): fills what the document does not set (metadata_file.c). */
+int galley_doc_apply_metadata_file(galley_doc *doc, const galley_options *opts, galley_error *err);
 
 /**
  * Appends `len` bytes of `data` to `out` with each invalid UTF-8 sequence

@@ -224,6 +224,8 @@ static void enter_heading(html_ctx *c, const galley_node *n)
 	xmlw_start(c->x, tag);
 	if (n->id)
 		xmlw_attr(c->x, "id", n->id);
+	if (c->sections && n != galley_doc_title_heading(c->doc))
+		html_write_section_number(c->x, html_section_number(c->sections, n->level ? n->level : 1));
 }
 
 static void enter_ordered_list(html_ctx *c, const galley_node *n)

@@ -24,6 +24,8 @@ enum {
 	OPT_NO_SMART,
 	OPT_NO_TITLE,
 	OPT_RESOURCE_PATH,
+	OPT_METADATA_FILE,
+	OPT_FAIL_IF_WARNINGS,
 	OPT_FORMAT_PARAM /* + index into the parameter table */
 };
 
@@ -41,6 +43,7 @@ typedef struct cli {
 	const galley_param_spec **specs; /* every format's parameters, without repeats */
 	size_t nspecs;
 	unsigned warnings;
+	bool fail_if_warnings;
 } cli;
 
 static const char *prog = "galley";
@@ -78,13 +81,13 @@ static void print_location(FILE *f, const char *file, unsigned line, unsigned co
 static void on_diag(const galley_diag *d, void *data)
 {
 	cli *c = data;
+	if (d->severity == GALLEY_WARNING)
+		c->warnings++; /* counted under -q too, for --fail-if-warnings */
 	if (c->quiet && d->severity != GALLEY_ERROR)
 		return;
 	print_location(stderr, d->file, d->line, d->column);
 	fprintf(stderr, "%s: %s\n",
 	        d->severity == GALLEY_ERROR ? "error" : d->severity == GALLEY_WARNING ? "warning" : "note", d->message);
-	if (d->severity == GALLEY_WARNING)
-		c->warnings++;
 }
 
 static int report_error(const galley_error *err, int status)
@@ -111,10 +114,12 @@ static void print_help(const cli *c)
 	       "  -o, --output FILE        write to FILE (written whole, then renamed into place);\n"
 	       "                           without it, or with -, to standard output\n"
 	       "  -M, --metadata KEY=VALUE set a metadata field (title, author, date, lang, ...)\n"
+	       "      --metadata-file FILE metadata from a YAML file (the input's own and -M win)\n"
 	       "      --fragment           HTML, DocBook: the body content only\n"
 	       "      --no-smart           Markdown: keep straight quotes, -- and ...\n"
 	       "      --no-title-from-heading  Markdown: a first h1 does not give the title\n"
-	       "      --resource-path DIR  folder images may be read from (default: INPUT's folder)\n"
+	       "      --resource-path DIRS folders images may also be read from, colon-separated (a:b)\n"
+	       "      --fail-if-warnings   a warning is an error: exit 1, nothing written\n"
 	       "      --list-formats       list the formats and what they can do\n"
 	       "  -q, --quiet              no warnings\n"
 	       "  -v, --verbose            explain the reader's decisions\n"
@@ -202,6 +207,8 @@ static struct option *build_options(const cli *c)
 	    {"no-smart", no_argument, NULL, OPT_NO_SMART},
 	    {"no-title-from-heading", no_argument, NULL, OPT_NO_TITLE},
 	    {"resource-path", required_argument, NULL, OPT_RESOURCE_PATH},
+	    {"metadata-file", required_argument, NULL, OPT_METADATA_FILE},
+	    {"fail-if-warnings", no_argument, NULL, OPT_FAIL_IF_WARNINGS},
 	};
 	size_t nfixed = sizeof(fixed) / sizeof(fixed[0]);
 	struct option *o = calloc(nfixed + c->nspecs + 1, sizeof(*o));
@@ -268,6 +275,13 @@ static int parse_args(cli *c, int argc, char **argv)
 			break;
 		case OPT_RESOURCE_PATH:
 			c->opts.resource_path = optarg;
+			break;
+		case OPT_METADATA_FILE:
+			if (add_pair(&c->params, &c->nparams, "metadata-file", optarg))
+				rc = EXIT_INTERNAL;
+			break;
+		case OPT_FAIL_IF_WARNINGS:
+			c->fail_if_warnings = true;
 			break;
 		case ':':
 			rc = usage_error("option '%s' needs an argument", argv[optind - 1]);
@@ -466,6 +480,13 @@ static int write_spooled(cli *c, galley_doc **doc, unsigned char **out, size_t *
 	return rc;
 }
 
+static int fail_for_warnings(const cli *c)
+{
+	fprintf(stderr, "%s: error: %u warning%s and --fail-if-warnings: nothing written\n", prog, c->warnings,
+	        c->warnings == 1 ? "" : "s");
+	return EXIT_INPUT;
+}
+
 static int run(cli *c)
 {
 	galley_doc *doc = NULL;
@@ -490,6 +511,8 @@ static int run(cli *c)
 	rc = write_spooled(c, &doc, &out, &len, &err);
 	if (rc)
 		rc = report_error(&err, rc);
+	else if (c->fail_if_warnings && c->warnings)
+		rc = fail_for_warnings(c);
 	else
 		rc = save(c, out, len);
 	galley_free(out);
