@@ -243,6 +243,68 @@ def case_fail_if_warnings(tmp):
     check(os.path.exists(out), "no output without warnings")
 
 
+def case_pdf_jpeg(tmp):
+    with open(os.path.join(IMAGES, "photo.jpg"), "rb") as f:
+        jpeg = f.read()
+    sof = jpeg.index(b"\xff\xc0")
+    # 0xFF fill bytes before a marker are allowed by the JPEG standard (B.1.1.2)
+    with open(os.path.join(tmp, "fill.jpg"), "wb") as f:
+        f.write(jpeg[:sof] + b"\xff\xff" + jpeg[sof:])
+    with open(os.path.join(tmp, "cut.jpg"), "wb") as f:
+        f.write(jpeg[:sof + 3])
+    src = os.path.join(tmp, "j.md")
+    with open(src, "w") as f:
+        f.write("# J\n\n![fill](fill.jpg)\n\n![cut](cut.jpg)\n")
+    out = os.path.join(tmp, "j.pdf")
+    p = galley(src, "-o", out)
+    check("fill.jpg" not in p.stderr, "a JPEG with fill bytes refused:\n" + p.stderr)
+    check(re.search(r"j\.md:5:1: warning: image 'cut\.jpg' left out", p.stderr), "a cut JPEG not reported:\n" + p.stderr)
+    images = subprocess.run(["pdfimages", "-list", out], capture_output=True, text=True, check=True).stdout
+    rows = [l.split() for l in images.splitlines()[2:]]
+    check(len(rows) == 1 and rows[0][3:5] == ["72", "48"] and rows[0][8] == "jpeg", "PDF images:\n" + images)
+    subprocess.run(["qpdf", "--check", out], capture_output=True, check=True)
+
+
+def case_pdf_reproducible(tmp):
+    src = os.path.join(tmp, "r.md")
+    with open(src, "w") as f:
+        f.write("# R\n\nText.\n")
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    outs = []
+    for i, tz in enumerate(("UTC", "Asia/Kolkata")):
+        out = os.path.join(tmp, "r%d.pdf" % i)
+        subprocess.run([GALLEY, src, "-o", out], env=dict(env, TZ=tz), check=True, capture_output=True)
+        with open(out, "rb") as f:
+            outs.append(f.read())
+        if i == 0:
+            import time
+            time.sleep(1.1)  # a clock-based date would now differ
+    check(outs[0] == outs[1], "two PDF builds without SOURCE_DATE_EPOCH differ")
+
+    def info(out):
+        text = subprocess.run(["pdfinfo", "-isodates", out], capture_output=True, text=True, check=True).stdout
+        return dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+    check(info(os.path.join(tmp, "r0.pdf"))["CreationDate"].strip().startswith("1980-01-01T00:00:00"),
+          "default date of a document without one")
+    with open(src, "w") as f:
+        f.write("---\ndate: 2024-05-06\n---\n\n# R\n\nText.\n")
+    out = os.path.join(tmp, "d.pdf")
+    subprocess.run([GALLEY, src, "-o", out], env=env, check=True, capture_output=True)
+    check(info(out)["CreationDate"].strip().startswith("2024-05-06T00:00:00"), "the document's date")
+    p = subprocess.run([GALLEY, src, "-o", out], env=dict(env, SOURCE_DATE_EPOCH="1700000000"), capture_output=True)
+    check(info(out)["CreationDate"].strip().startswith("2023-11-14T22:13:20"), "SOURCE_DATE_EPOCH")
+    for bad in ("soon", "-5", "12abc"):
+        p = subprocess.run([GALLEY, src, "-o", out], env=dict(env, SOURCE_DATE_EPOCH=bad), capture_output=True,
+                           text=True)
+        check(p.returncode == 0 and "SOURCE_DATE_EPOCH '%s' is not a number" % bad in p.stderr,
+              "no warning for SOURCE_DATE_EPOCH=%s:\n%s" % (bad, p.stderr))
+        check(info(out)["CreationDate"].strip().startswith("2024-05-06"), "a bad SOURCE_DATE_EPOCH not ignored")
+        # the EPUB writer follows the same rule and says the same
+        p = subprocess.run([GALLEY, src, "-o", os.path.join(tmp, "d.epub")], env=dict(env, SOURCE_DATE_EPOCH=bad),
+                           capture_output=True, text=True)
+        check("SOURCE_DATE_EPOCH '%s' is not a number" % bad in p.stderr, "EPUB: another rule for %s" % bad)
+
+
 def main():
     global GALLEY, IMAGES
     GALLEY, IMAGES, case = sys.argv[1:4]
