@@ -428,6 +428,7 @@ static int write_package(epub_book *b)
 		rc = epub_write_ncx(b, &part[PART_NCX]);
 	if (rc == 0) {
 		epub_default_css(&part[PART_CSS]);
+		galley_buf_puts(&part[PART_CSS], html_highlight_css());
 		galley_buf_put(&part[PART_CSS], b->user_css.data, b->user_css.len);
 		rc = part[PART_CSS].failed ? GALLEY_ENOMEM : 0;
 	}
@@ -572,6 +573,7 @@ static const char *const epub_exts[] = {"epub", NULL};
 static const galley_param_spec epub_params[] = {
     {"split-level", "N", "EPUB: start a new chapter file at headings of level <= N (default 1; 0: one file)"},
     {"css", "FILE", "EPUB: a stylesheet appended to the default one"},
+    {"no-highlight", NULL, "HTML, EPUB: fenced code with a language is not coloured"},
     {NULL, NULL, NULL},
 };
 

@@ -72,6 +72,9 @@ int html_render_range(html_ctx *c, galley_node *first, galley_node *stop);
  */
 int html_render_note(html_ctx *c, galley_node *def);
 
+/** The colours of highlighted code (classes hl-kw, hl-str, ...), for HTML and EPUB. Static. */
+const char *html_highlight_css(void);
+
 /** The default stylesheet of standalone HTML. Static. */
 const char *html_default_css(void);
 

@@ -174,6 +174,7 @@ static int write_head(xmlw *x, const galley_doc *doc, const galley_options *opts
 	 * the CSS as it is. The stylesheet holds no '<' or '&', so it is XML too.
 	 */
 	xmlw_raw(x, default_css, sizeof(default_css) - 1);
+	xmlw_raw(x, html_highlight_css(), strlen(html_highlight_css()));
 	xmlw_end(x);
 	newline(x);
 	int rc = write_user_css(x, opts, err);
@@ -338,6 +339,7 @@ static const galley_param_spec html_params[] = {
     {"number-sections", NULL, "PDF, HTML: number the headings (1, 1.1, 1.1.1)"},
     {"css", "FILE", "HTML: a stylesheet linked after the default one; EPUB: appended to it"},
     {"embed-resources", NULL, "HTML: self-contained: images as data: URIs, --css inside the page"},
+    {"no-highlight", NULL, "HTML, EPUB: fenced code with a language is not coloured"},
     {NULL, NULL, NULL},
 };
 

@@ -305,6 +305,60 @@ def case_pdf_reproducible(tmp):
         check("SOURCE_DATE_EPOCH '%s' is not a number" % bad in p.stderr, "EPUB: another rule for %s" % bad)
 
 
+def contrast(fg, bg):
+    """WCAG 2 contrast ratio of two #rrggbb colours."""
+    def luminance(hex6):
+        def channel(c):
+            c = c / 255
+            return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+        r, g, b = (int(hex6[i:i + 2], 16) for i in (1, 3, 5))
+        return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    hi, lo = sorted((luminance(fg), luminance(bg)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def case_highlight(tmp):
+    src = os.path.join(tmp, "code.md")
+    with open(src, "w") as f:
+        f.write("# Code\n\n```python\ndef f(x):\n    # a note\n    return \"s\" + 1\n```\n\n"
+                "```C\n#include <stdio.h>\nint main(void) { return 0; }\n```\n\n"
+                "```nosuchlanguage\nplain < text\n```\n\n```\nno language\n```\n")
+    root, text, err = html_of(tmp, src=src)
+    codes = list(root.iter(X + "code"))
+    spans = [[(s.get("class"), s.text) for s in c.iter(X + "span")] for c in codes]
+    check(("hl-kw", "def") in spans[0] and ("hl-kw", "return") in spans[0] and ("hl-str", '"s"') in spans[0]
+          and ("hl-com", "# a note") in spans[0] and ("hl-num", "1") in spans[0], "python tokens: %s" % spans[0])
+    check(("hl-pre", "#include") in spans[1] or any(k == "hl-pre" for k, _ in spans[1]), "C tokens: %s" % spans[1])
+    check(spans[2] == [] and spans[3] == [], "unknown or no language coloured: %s" % spans[2:])
+    for c in codes:  # the text is the code, whole
+        check("".join(c.itertext()) in ("def f(x):\n    # a note\n    return \"s\" + 1\n",
+                                        "#include <stdio.h>\nint main(void) { return 0; }\n",
+                                        "plain < text\n", "no language\n"), "code text changed")
+    # colours: WCAG AA (4.5:1) on the code background and on white
+    css = "".join(root.find(X + "head").find(X + "style").itertext())
+    pre_bg = re.search(r"pre \{[^}]*background: (#[0-9a-f]{6})", css).group(1)
+    colours = re.findall(r"\.hl-(\w+) \{ color: (#[0-9a-f]{6})", css)
+    check(len(colours) == 7, "highlight colours in the stylesheet: %s" % colours)
+    for kind, colour in colours:
+        for bg in (pre_bg, "#ffffff"):
+            ratio = contrast(colour, bg)
+            check(ratio >= 4.5, "hl-%s %s on %s: contrast %.2f below 4.5" % (kind, colour, bg, ratio))
+    root, text, err = html_of(tmp, "--no-highlight", src=src)
+    check("hl-" not in text.split("</style>")[-1], "--no-highlight still colours")
+    # EPUB: the same spans and colours, and epubcheck passes
+    out = os.path.join(tmp, "code.epub")
+    galley(src, "-o", out)
+    import zipfile
+    z = zipfile.ZipFile(out)
+    body = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml"))
+    sheet = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".css"))
+    check('<span class="hl-kw">def</span>' in body and ".hl-kw { color:" in sheet, "EPUB not highlighted")
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+    import validators
+    failed = validators.epubcheck([out])
+    check(not failed, "epubcheck: %s" % failed)
+
+
 def main():
     global GALLEY, IMAGES
     GALLEY, IMAGES, case = sys.argv[1:4]
