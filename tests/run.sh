@@ -22,7 +22,7 @@ cmake --build build -j"$jobs"
 phase "build"
 ctest --test-dir build --output-on-failure -j"$jobs" | tee "$logs/plain"
 phase "tests"
-CC=clang cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DGALLEY_WERROR=ON -DGALLEY_SANITIZE=ON \
+CC=clang CXX=clang++ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DGALLEY_WERROR=ON -DGALLEY_SANITIZE=ON \
   -DGALLEY_FUZZ=ON >/dev/null
 cmake --build build-asan -j"$jobs"
 phase "build (sanitizers)"
