@@ -41,6 +41,7 @@ static const char default_css[] =
     "p.footnote-back { margin-left: 0.3em; } p.footnote-back a { text-decoration: none; }\n"
     "del { color: #777; }\n"
     "nav#toc ol { list-style: none; padding-left: 1.2em; } nav#toc > ol { padding-left: 0; }\n"
+    "nav#toc a { text-decoration: none; }\n"
     ".section-number { margin-right: 0.3em; }\n";
 
 const char *html_default_css(void) { return default_css; }
