@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "../../src/highlight.h"
-#include "../../src/text.h"
+#include "../../src/url.h"
 #include "html.h"
 
 int html_ctx_init(html_ctx *c, xmlw *x, const galley_doc *doc, const galley_options *opts,

@@ -1,6 +1,6 @@
 /*
  * read_many - reads many documents in one process, each as `galley -v -f
- * DIALECT -t json -` would with GALLEY_MARKDOWN_PIECE=PIECE, so that a test
+ * DIALECT -t json --markdown-pieces PIECE -` would, so that a test
  * comparing thousands of readings does not start thousands of processes.
  *
  * Input, repeated:  "DIALECT PIECE LENGTH\n" then LENGTH bytes of Markdown.
@@ -25,9 +25,10 @@ static void collect_note(const galley_diag *d, void *data)
 	                  d->message);
 }
 
-static int answer(const char *dialect, const char *text, size_t len)
+static int answer(const char *dialect, const char *piece, const char *text, size_t len)
 {
 	galley_options opts = GALLEY_OPTIONS_INIT;
+	galley_param pieces = {"markdown-pieces", piece};
 	galley_buf notes = GALLEY_BUF_INIT;
 	galley_error err;
 	galley_doc *doc = NULL;
@@ -37,6 +38,8 @@ static int answer(const char *dialect, const char *text, size_t len)
 	opts.source_name = "<stdin>";
 	opts.diag = collect_note;
 	opts.diag_data = &notes;
+	opts.params = &pieces;
+	opts.param_count = 1;
 	int rc = galley_read(dialect, text, len, &opts, &doc, &err);
 	if (rc == 0)
 		rc = galley_write(doc, "json", &opts, &json, &json_len, &err);
@@ -67,8 +70,7 @@ int main(void)
 			free(text);
 			return 2;
 		}
-		setenv("GALLEY_MARKDOWN_PIECE", piece, 1);
-		answer(dialect, text, len);
+		answer(dialect, piece, text, len);
 		free(text);
 	}
 	return ferror(stdin) ? 2 : 0;
