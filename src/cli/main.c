@@ -224,7 +224,7 @@ static int add_param(cli *c, const char *name, const char *value, const char *sp
 	return add_pair(&c->params, &c->nparams, name, value) ? EXIT_INTERNAL : GO_ON;
 }
 
-static int set_metadata_file(cli *c, char *arg) { return add_param(c, "metadata-file", arg, "--metadata-file"); }
+static int set_metadata_file(cli *c, char *arg) { return add_param(c, "metadata-file", arg, "metadata-file"); }
 
 /* -M key=value; the string is split in place. */
 static int add_metadata(cli *c, char *arg)
@@ -643,7 +643,8 @@ static void warn_params(cli *c, const galley_format *in, const galley_format *ou
 		size_t n = 0;
 		for (size_t k = 0; k < i; k++)
 			seen = seen || strcmp(c->params[k].name, name) == 0;
-		if (seen || galley_format_takes(in, name) || galley_format_takes(out, name))
+		/* metadata-file is the library's own, for every reader */
+		if (seen || !strcmp(name, "metadata-file") || galley_format_takes(in, name) || galley_format_takes(out, name))
 			continue;
 		for (size_t k = 0; k < galley_format_count() && n < sizeof(who); k++) {
 			const galley_format *f = galley_format_at(k);
