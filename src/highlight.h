@@ -44,7 +44,8 @@ typedef struct galley_token_span {
  * or -1 when the language is unknown or the highlighter failed: then the
  * code is written plain.
  */
-int galley_highlight(const char *lang, const char *code, size_t len, galley_token_span **spans, size_t *count);
+int galley_highlight(const char *lang, const char *code, size_t len, galley_token_span **spans,
+                     size_t *count);
 
 /** The short name of a kind, for CSS classes ("kw", "str", ...). Static. */
 const char *galley_token_kind_name(galley_token_kind kind);

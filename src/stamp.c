@@ -39,8 +39,8 @@ time_t galley_doc_stamp(const galley_doc *doc, const galley_options *opts)
 		long long v = strtoll(sde, &end, 10);
 		if (!errno && !*end && v >= 0 && v <= (long long)253402300799) /* up to 9999-12-31 */
 			return (time_t)v;
-		galley_report(opts, GALLEY_WARNING, 0, 0, "SOURCE_DATE_EPOCH '%s' is not a number of seconds; ignored",
-		              sde);
+		galley_report(opts, GALLEY_WARNING, 0, 0,
+		              "SOURCE_DATE_EPOCH '%s' is not a number of seconds; ignored", sde);
 	}
 	if (parse_date_stamp(galley_doc_meta(doc, GALLEY_META_DATE), &t))
 		return t;

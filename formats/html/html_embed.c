@@ -52,7 +52,8 @@ static const char *data_uri(html_embed *e, const char *url, unsigned line, unsig
 	else if (!strcmp(type, "image/svg+xml"))
 		why = "SVG is linked, not embedded (an SVG data: URI may carry script)";
 	if (why) {
-		galley_report(e->opts, GALLEY_WARNING, line, col, "image '%s' not embedded: %s; it stays a link", url, why);
+		galley_report(e->opts, GALLEY_WARNING, line, col,
+		              "image '%s' not embedded: %s; it stays a link", url, why);
 		free(data);
 		return NULL;
 	}

@@ -47,7 +47,8 @@ const char *html_section_number(html_sections *s, int level)
 	size_t used = 0;
 	s->text[0] = '\0';
 	for (int i = 0; i <= rel && used < sizeof(s->text); i++)
-		used += (size_t)snprintf(s->text + used, sizeof(s->text) - used, i ? ".%d" : "%d", s->count[i]);
+		used +=
+		    (size_t)snprintf(s->text + used, sizeof(s->text) - used, i ? ".%d" : "%d", s->count[i]);
 	return s->text;
 }
 

@@ -21,7 +21,9 @@ static void collect_note(const galley_diag *d, void *data)
 {
 	galley_buf *notes = data;
 	galley_buf_printf(notes, "%s: %s\n",
-	                  d->severity == GALLEY_ERROR ? "error" : d->severity == GALLEY_WARNING ? "warning" : "note",
+	                  d->severity == GALLEY_ERROR     ? "error"
+	                  : d->severity == GALLEY_WARNING ? "warning"
+	                                                  : "note",
 	                  d->message);
 }
 
