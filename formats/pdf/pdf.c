@@ -190,14 +190,6 @@ static int read_settings(pdf_settings *set, const galley_doc *doc, const galley_
 		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0,
 		                        "bleed '%s': expected a length such as 3mm", bl);
 	set->bleed = (float)bleed;
-	set->epoch = -1;
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	if (sde && *sde) {
-		char *end;
-		long long v = strtoll(sde, &end, 10);
-		if (*end == '\0' && v >= 0)
-			set->epoch = v;
-	}
 	return 0;
 }
 
@@ -235,7 +227,7 @@ static void set_info(pdf_engine *e)
 	galley_buf_free(&list);
 	HPDF_SetInfoAttr(e->pdf, HPDF_INFO_CREATOR, "galley " GALLEY_VERSION);
 	HPDF_SetInfoAttr(e->pdf, HPDF_INFO_PRODUCER, "galley " GALLEY_VERSION " with libharu");
-	time_t t = e->set.epoch >= 0 ? (time_t)e->set.epoch : time(NULL);
+	time_t t = galley_doc_stamp(doc, e->opts); /* reproducible: never the clock */
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	HPDF_Date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
