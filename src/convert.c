@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -105,6 +106,17 @@ static int check_nesting(const galley_doc *doc, const galley_options *opts, gall
 	return 0;
 }
 
+int galley_read_part(const galley_format *fmt, galley_doc *doc, const char *data, size_t len,
+                     const galley_options *opts, galley_error *err)
+{
+	galley_library_init();
+	if (!data || is_blank(data, len))
+		galley_report(opts, GALLEY_WARNING, 0, 0, "the input is empty%s",
+		              data && len ? " (only white space)" : "");
+	int rc = fmt->read(doc, data ? data : "", data ? len : 0, opts, err);
+	return rc ? rc : check_nesting(doc, opts, err);
+}
+
 int galley_read(const char *from, const char *data, size_t len, const galley_options *opts, galley_doc **out,
                 galley_error *err)
 {
@@ -120,12 +132,7 @@ int galley_read(const char *from, const char *data, size_t len, const galley_opt
 	doc = galley_doc_new();
 	if (!doc)
 		return galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory");
-	if (!data || is_blank(data, len))
-		galley_report(opts, GALLEY_WARNING, 0, 0, "the input is empty%s",
-		              data && len ? " (only white space)" : "");
-	rc = fmt->read(doc, data ? data : "", data ? len : 0, opts, err);
-	if (rc == 0)
-		rc = check_nesting(doc, opts, err);
+	rc = galley_read_part(fmt, doc, data, len, opts, err);
 	if (rc == 0)
 		rc = galley_doc_apply_metadata(doc, opts, err);
 	if (rc == 0 && (rc = galley_doc_finish(doc)) != 0)
@@ -140,7 +147,7 @@ int galley_read(const char *from, const char *data, size_t len, const galley_opt
 	return 0;
 }
 
-static int read_all(const char *path, char **data, size_t *len, galley_error *err)
+int galley_read_all(const char *path, char **data, size_t *len, galley_error *err)
 {
 	struct stat st;
 	galley_buf buf = GALLEY_BUF_INIT;
@@ -211,7 +218,7 @@ int galley_read_file(const char *from, const char *path, const galley_options *o
 			                        "cannot tell the format of '%s' from its name; name it with -f", path);
 		from = f->name;
 	}
-	rc = read_all(path, &data, &len, err);
+	rc = galley_read_all(path, &data, &len, err);
 	if (rc)
 		return rc;
 	rc = galley_read(from, data, len, opts, out, err);
@@ -253,10 +260,16 @@ static int run_writer(const galley_doc *doc, const char *to, const galley_option
                       const sink_state *state, galley_error *err)
 {
 	const galley_format *fmt = galley_format_find(to);
+	galley_options book_opts;
+	galley_book_diag book_diag;
 	galley_error_clear(err);
 	if (!fmt || !fmt->write)
 		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "unknown output format '%s'", to ? to : "(none)");
+	galley_library_init();
+	/* a book's messages name the file each line comes from */
+	opts = galley_book_options(doc, opts, &book_opts, &book_diag);
 	int rc = fmt->write(doc, buf, opts, err);
+	galley_book_locate(doc, err);
 	if (rc == 0 && !buf->failed) {
 		/* the end: what a sink has not had yet, or the NUL past a text */
 		if (buf->sink && buf->len)
@@ -319,26 +332,47 @@ static int write_fully(int fd, const unsigned char *data, size_t len)
 	return 0;
 }
 
+/*
+ * A new file "PATH.tmp-XXXXXX" (tmp holds room for it), created with mode
+ * 0666 so that the umask applies as to any new file. mkstemp's 0600 would
+ * need the umask read back with umask(), which changes it for every thread
+ * of the process meanwhile.
+ */
+static int create_temporary(const char *path, char *tmp, size_t size)
+{
+	static const char digits[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	for (int attempt = 0; attempt < 100; attempt++) {
+		unsigned char r[6];
+		char name[7];
+		if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+			return -1;
+		for (size_t i = 0; i < sizeof(r); i++)
+			name[i] = digits[r[i] % (sizeof(digits) - 1)];
+		name[6] = '\0';
+		snprintf(tmp, size, "%s.tmp-%s", path, name);
+		int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	return -1;
+}
+
 int galley_save_file(const char *path, const void *data, size_t len, galley_error *err)
 {
 	size_t plen = strlen(path);
 	char *tmp = malloc(plen + 16);
 	int fd = -1, rc = 0;
-	mode_t mask;
 
 	galley_error_clear(err);
 	if (!tmp)
 		return galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory");
-	snprintf(tmp, plen + 16, "%s.tmp-XXXXXX", path);
-	fd = mkstemp(tmp);
+	fd = create_temporary(path, tmp, plen + 16);
 	if (fd < 0) {
 		rc = galley_error_set(err, GALLEY_EOUTPUT, NULL, 0, 0, "cannot write '%s': %s", path, strerror(errno));
 		free(tmp);
 		return rc;
 	}
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) != 0 || write_fully(fd, data, len) != 0 || fsync(fd) != 0) {
+	if (write_fully(fd, data, len) != 0 || fsync(fd) != 0) {
 		rc = galley_error_set(err, GALLEY_EOUTPUT, NULL, 0, 0, "cannot write '%s': %s", path, strerror(errno));
 		goto cleanup;
 	}

@@ -120,14 +120,14 @@ cleanup:
 }
 
 /* Tries `path`; refused when its real location is under neither root. */
-static galley_res_status try_path(const char *path, const char *base, const char *res, unsigned char **data,
-                           size_t *len)
+static galley_res_status try_path(const galley_doc *doc, const char *path, const char *base, const char *res,
+                                  unsigned char **data, size_t *len)
 {
 	char *real = realpath(path, NULL);
 	galley_res_status st;
 	if (!real)
 		return errno == ENOENT || errno == ENOTDIR ? GALLEY_RES_MISSING : GALLEY_RES_UNREADABLE;
-	if (!is_under(real, base) && !is_under(real, res))
+	if (!is_under(real, base) && !is_under(real, res) && !galley_book_allows(doc, real))
 		st = GALLEY_RES_REFUSED;
 	else
 		st = read_image(real, data, len);
@@ -164,14 +164,14 @@ galley_res_status galley_resource_load(const galley_doc *doc, const galley_optio
 	if (!path || !*path)
 		goto cleanup;
 	if (path[0] == '/') {
-		st = try_path(path, base, res, data, len);
+		st = try_path(doc, path, base, res, data, len);
 	} else {
 		const char *dirs[2] = {*base_dir ? base_dir : ".", res_dir && *res_dir ? res_dir : NULL};
 		for (int i = 0; i < 2 && st != GALLEY_RES_OK; i++) {
 			char *full = dirs[i] ? join_path(dirs[i], path) : NULL;
 			if (!full)
 				continue;
-			st2 = try_path(full, base, res, data, len);
+			st2 = try_path(doc, full, base, res, data, len);
 			free(full);
 			/* the most telling failure wins: refused or unreadable over missing */
 			if (i == 0 || st2 == GALLEY_RES_OK || st == GALLEY_RES_MISSING)

@@ -10,6 +10,7 @@
  *   commonmark  the CommonMark spec and nothing more.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,6 +64,26 @@ static unsigned overwide_table_line(const char *data, size_t len)
 	return 0;
 }
 
+/*
+ * cmark-gfm is not safe for concurrent documents in two places: registering
+ * the extensions sets a flag unguarded, and every parse turns the
+ * extensions' characters (~ for strikethrough, : and w for autolinks) on in
+ * tables shared by all parsers for its inline pass, then off again, under
+ * the feet of a parse going on in another thread. The registration is done
+ * once, and the inline passes (cmark_parser_finish) one at a time; block
+ * parsing, most of the work, runs in parallel.
+ */
+static pthread_once_t extensions_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t inline_pass = PTHREAD_MUTEX_INITIALIZER;
+
+static cmark_node *finish_parse(cmark_parser *parser)
+{
+	pthread_mutex_lock(&inline_pass);
+	cmark_node *root = cmark_parser_finish(parser);
+	pthread_mutex_unlock(&inline_pass);
+	return root;
+}
+
 /* A parser with the document's options and extensions; NULL when out of memory. */
 static cmark_parser *new_parser(const md_ctx *c)
 {
@@ -70,7 +91,7 @@ static cmark_parser *new_parser(const md_ctx *c)
 	cmark_parser *p = cmark_parser_new(c->cmark_opts);
 	if (!p || !c->extensions)
 		return p;
-	cmark_gfm_core_extensions_ensure_registered();
+	pthread_once(&extensions_once, cmark_gfm_core_extensions_ensure_registered);
 	for (size_t i = c->wide_table ? 1 : 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		cmark_syntax_extension *ext = cmark_find_syntax_extension(names[i]);
 		if (!ext || !cmark_parser_attach_syntax_extension(p, ext)) {
@@ -664,7 +685,7 @@ static cmark_node *parse_piece(pieces *ps, size_t from, size_t to, bool probe, l
 	if (!parser)
 		return NULL;
 	cmark_parser_feed(parser, (const char *)in->data, in->len);
-	cmark_node *root = cmark_parser_finish(parser);
+	cmark_node *root = finish_parse(parser);
 	cmark_parser_free(parser);
 	return root;
 }
@@ -959,7 +980,7 @@ static int read_dialect(galley_doc *doc, const char *data, size_t len, const gal
 		goto cleanup;
 	}
 	cmark_parser_feed(parser, data, len);
-	root = cmark_parser_finish(parser);
+	root = finish_parse(parser);
 	if (!root) {
 		rc = galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory parsing Markdown");
 		goto cleanup;

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <linebreak.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -293,6 +294,9 @@ static void engine_free(pdf_engine *e)
 	arena_free(&e->mem);
 }
 
+/* libunibreak 1.x fills its lookup index in init_linebreak(): once, before threads share it. */
+static pthread_once_t linebreak_once = PTHREAD_ONCE_INIT;
+
 static int pdf_write(const galley_doc *doc, galley_buf *out, const galley_options *opts, galley_error *err)
 {
 	pdf_engine *e = calloc(1, sizeof(*e));
@@ -306,7 +310,7 @@ static int pdf_write(const galley_doc *doc, galley_buf *out, const galley_option
 		rc = open_document(e, err);
 	if (rc)
 		goto cleanup;
-	init_linebreak();
+	pthread_once(&linebreak_once, init_linebreak);
 	e->hyph = pdf_hyphenator_new(e->set.lang, opts);
 	if ((rc = pdf_layout_document(e, err)))
 		goto cleanup;

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "galley/sys/format.h"
 
 enum { EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_OUTPUT = 3, EXIT_INTERNAL = 4 };
@@ -24,11 +25,20 @@ enum {
 	OPT_NO_SMART,
 	OPT_NO_TITLE,
 	OPT_RESOURCE_PATH,
+	OPT_METADATA_FILE,
+	OPT_BATCH, /* the batch options, handed to batch_option() by name */
+	OPT_OUTPUT_DIR,
+	OPT_SHARD,
 	OPT_FORMAT_PARAM /* + index into the parameter table */
 };
 
 typedef struct cli {
 	const char *input;
+	char **inputs; /* several: one book, or a batch */
+	size_t ninputs;
+	const char *metadata_file;
+	bool from_given;
+	batch_config batch;
 	const char *output;
 	const char *from;
 	const char *to;
@@ -104,23 +114,32 @@ static int usage_error(const char *fmt, const char *arg)
 
 static void print_help(const cli *c)
 {
-	printf("Usage: %s [OPTIONS] INPUT [-o OUTPUT]\n"
-	       "Converts Markdown or plain text into PDF, EPUB 3, DocBook 5, HTML or JSON.\n\n"
+	printf("Usage: %s [OPTIONS] INPUT... [-o OUTPUT]\n"
+	       "       %s [OPTIONS] -t FORMAT --output-dir DIR INPUT...\n"
+	       "       %s [OPTIONS] --batch MANIFEST\n"
+	       "Converts Markdown or plain text into PDF, EPUB 3, DocBook 5, HTML or JSON.\n"
+	       "Several inputs make one document (a book, one file per chapter), unless --output-dir\n"
+	       "or --batch converts each on its own.\n\n"
 	       "  -f, --from FORMAT        input format (default: from INPUT's extension; markdown for stdin)\n"
 	       "  -t, --to FORMAT          output format (default: from OUTPUT's extension; html for stdout)\n"
 	       "  -o, --output FILE        write to FILE (written whole, then renamed into place);\n"
 	       "                           without it, or with -, to standard output\n"
 	       "  -M, --metadata KEY=VALUE set a metadata field (title, author, date, lang, ...)\n"
+	       "      --metadata-file FILE YAML metadata; the input's front matter and -M win over it\n"
 	       "      --fragment           HTML, DocBook: the body content only\n"
 	       "      --no-smart           Markdown: keep straight quotes, -- and ...\n"
 	       "      --no-title-from-heading  Markdown: a first h1 does not give the title\n"
 	       "      --resource-path DIR  folder images may be read from (default: INPUT's folder)\n"
+	       "      --batch MANIFEST     convert each line's INPUT<tab>OUTPUT (- reads standard input)\n"
+	       "      --output-dir DIR     convert each INPUT on its own into DIR/NAME.EXT\n"
+	       "  -j, --jobs N             batch: N documents at a time (default: one per processor)\n"
+	       "      --shard K/N          batch: only the K-th of N slices of the documents\n"
 	       "      --list-formats       list the formats and what they can do\n"
 	       "  -q, --quiet              no warnings\n"
 	       "  -v, --verbose            explain the reader's decisions\n"
 	       "  -h, --help               this help\n"
 	       "  -V, --version            the version\n",
-	       prog);
+	       prog, prog, prog);
 	if (c->nspecs)
 		printf("\nFormat options:\n");
 	for (size_t i = 0; i < c->nspecs; i++) {
@@ -202,6 +221,11 @@ static struct option *build_options(const cli *c)
 	    {"no-smart", no_argument, NULL, OPT_NO_SMART},
 	    {"no-title-from-heading", no_argument, NULL, OPT_NO_TITLE},
 	    {"resource-path", required_argument, NULL, OPT_RESOURCE_PATH},
+	    {"metadata-file", required_argument, NULL, OPT_METADATA_FILE},
+	    {"batch", required_argument, NULL, OPT_BATCH},
+	    {"output-dir", required_argument, NULL, OPT_OUTPUT_DIR},
+	    {"shard", required_argument, NULL, OPT_SHARD},
+	    {"jobs", required_argument, NULL, 'j'},
 	};
 	size_t nfixed = sizeof(fixed) / sizeof(fixed[0]);
 	struct option *o = calloc(nfixed + c->nspecs + 1, sizeof(*o));
@@ -216,6 +240,27 @@ static struct option *build_options(const cli *c)
 	return o;
 }
 
+/* One input, several (a book), or a batch: -1 to go on, or an exit code. */
+static int check_inputs(const cli *c)
+{
+	if (batch_requested(&c->batch)) {
+		if (c->output)
+			return usage_error("%s", "-o names one output: a batch names its outputs in the manifest or "
+			                         "with --output-dir");
+		if (!c->batch.manifest && !c->ninputs)
+			return usage_error("%s", "no input file given");
+		return -1;
+	}
+	if (c->batch.jobs || c->batch.shards)
+		return usage_error("%s", "-j and --shard apply to a batch (--batch or --output-dir)");
+	if (!c->ninputs)
+		return usage_error("%s", "no input file given (use - for standard input)");
+	for (size_t i = 0; c->ninputs > 1 && i < c->ninputs; i++)
+		if (strcmp(c->inputs[i], "-") == 0)
+			return usage_error("%s", "standard input (-) cannot be one of several inputs");
+	return -1;
+}
+
 /* Returns -1 to go on, or an exit code. */
 static int parse_args(cli *c, int argc, char **argv)
 {
@@ -224,10 +269,11 @@ static int parse_args(cli *c, int argc, char **argv)
 	if (!longopts)
 		return EXIT_INTERNAL;
 	opterr = 0;
-	while (rc < 0 && (opt = getopt_long(argc, argv, ":f:t:o:M:qvhV", longopts, NULL)) != -1) {
+	while (rc < 0 && (opt = getopt_long(argc, argv, ":f:t:o:M:j:qvhV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
 			c->from = optarg;
+			c->from_given = true;
 			break;
 		case 't':
 			c->to = optarg;
@@ -269,6 +315,15 @@ static int parse_args(cli *c, int argc, char **argv)
 		case OPT_RESOURCE_PATH:
 			c->opts.resource_path = optarg;
 			break;
+		case OPT_METADATA_FILE:
+			c->metadata_file = optarg;
+			break;
+		case 'j':
+		case OPT_BATCH:
+		case OPT_OUTPUT_DIR:
+		case OPT_SHARD:
+			rc = batch_option(&c->batch, opt == 'j' ? "jobs" : opt == OPT_BATCH ? "batch" : opt == OPT_OUTPUT_DIR ? "output-dir" : "shard", optarg);
+			break;
 		case ':':
 			rc = usage_error("option '%s' needs an argument", argv[optind - 1]);
 			break;
@@ -287,13 +342,10 @@ static int parse_args(cli *c, int argc, char **argv)
 	free(longopts);
 	if (rc >= 0)
 		return rc;
-	if (optind < argc)
-		c->input = argv[optind++];
-	if (optind < argc)
-		return usage_error("more than one input given ('%s'); galley converts one file at a time", argv[optind]);
-	if (!c->input)
-		return usage_error("%s", "no input file given (use - for standard input)");
-	return -1;
+	c->inputs = argv + optind;
+	c->ninputs = (size_t)(argc - optind);
+	c->input = c->ninputs ? c->inputs[0] : NULL;
+	return check_inputs(c);
 }
 
 static bool is_stdio(const char *path) { return !path || strcmp(path, "-") == 0; }
@@ -364,9 +416,15 @@ static int load(cli *c, galley_doc **doc)
 		}
 		rc = galley_read(c->from, data, len, &c->opts, doc, &err);
 		free(data);
+	} else if (c->ninputs > 1) {
+		/* each file's format from its own name unless -f names one */
+		const char *from = c->from_given ? c->from : NULL;
+		rc = galley_read_files(from, (const char *const *)c->inputs, c->ninputs, &c->opts, doc, &err);
 	} else {
 		rc = galley_read_file(c->from, c->input, &c->opts, doc, &err);
 	}
+	if (rc == 0 && c->metadata_file)
+		rc = galley_doc_read_metadata_file(*doc, c->metadata_file, &c->opts, &err);
 	return rc ? report_error(&err, rc) : 0;
 }
 
@@ -447,9 +505,10 @@ static int write_spooled(cli *c, galley_doc **doc, unsigned char **out, size_t *
 		fclose(s.f);
 		return galley_write(*doc, c->to, &c->opts, out, len, err);
 	}
-	galley_doc_free(*doc);
-	*doc = NULL;
 	if (rc == 0) {
+		/* on failure the message may name one of the document's files: it is kept until then */
+		galley_doc_free(*doc);
+		*doc = NULL;
 		long size = ftell(s.f);
 		unsigned char *data = size >= 0 ? malloc((size_t)size + 1) : NULL;
 		if (!data || fseek(s.f, 0, SEEK_SET) != 0 || fread(data, 1, (size_t)size, s.f) != (size_t)size) {
@@ -466,24 +525,39 @@ static int write_spooled(cli *c, galley_doc **doc, unsigned char **out, size_t *
 	return rc;
 }
 
-static int run(cli *c)
+static void set_library_options(cli *c)
 {
-	galley_doc *doc = NULL;
-	galley_error err;
-	unsigned char *out = NULL;
-	size_t len = 0;
-	int rc = resolve_formats(c);
-	if (rc >= 0)
-		return rc;
-	if (same_file(c->input, c->output))
-		return usage_error("the output '%s' is the input; galley never writes over its input", c->output);
-	c->opts.source_name = is_stdio(c->input) ? "<stdin>" : c->input;
 	c->opts.diag = on_diag;
 	c->opts.diag_data = c;
 	c->opts.params = c->params;
 	c->opts.param_count = c->nparams;
 	c->opts.metadata = c->meta;
 	c->opts.metadata_count = c->nmeta;
+}
+
+static int run_batch(cli *c)
+{
+	set_library_options(c);
+	batch_inputs in = {c->from, c->to, c->inputs, c->ninputs, &c->opts, c->metadata_file, c->quiet != 0};
+	return batch_run(&c->batch, &in);
+}
+
+static int run(cli *c)
+{
+	galley_doc *doc = NULL;
+	galley_error err;
+	unsigned char *out = NULL;
+	size_t len = 0;
+	if (batch_requested(&c->batch))
+		return run_batch(c);
+	int rc = resolve_formats(c);
+	if (rc >= 0)
+		return rc;
+	for (size_t i = 0; i < c->ninputs; i++)
+		if (same_file(c->inputs[i], c->output))
+			return usage_error("the output '%s' is an input; galley never writes over its input", c->output);
+	c->opts.source_name = is_stdio(c->input) ? "<stdin>" : c->input;
+	set_library_options(c);
 	rc = load(c, &doc);
 	if (rc)
 		return rc;
