@@ -4,6 +4,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fontconfig/fontconfig.h>
 #include <linebreak.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -294,8 +295,18 @@ static void engine_free(pdf_engine *e)
 	arena_free(&e->mem);
 }
 
-/* libunibreak 1.x fills its lookup index in init_linebreak(): once, before threads share it. */
-static pthread_once_t linebreak_once = PTHREAD_ONCE_INIT;
+/*
+ * Once per process, before threads share them: libunibreak 1.x fills its
+ * lookup index in init_linebreak(), and fontconfig makes its cache lock on
+ * first use (with atomics of its own); FcInit() does that here.
+ */
+static pthread_once_t libraries_once = PTHREAD_ONCE_INIT;
+
+static void init_libraries(void)
+{
+	init_linebreak();
+	FcInit();
+}
 
 static int pdf_write(const galley_doc *doc, galley_buf *out, const galley_options *opts, galley_error *err)
 {
@@ -310,7 +321,7 @@ static int pdf_write(const galley_doc *doc, galley_buf *out, const galley_option
 		rc = open_document(e, err);
 	if (rc)
 		goto cleanup;
-	pthread_once(&linebreak_once, init_linebreak);
+	pthread_once(&libraries_once, init_libraries);
 	e->hyph = pdf_hyphenator_new(e->set.lang, opts);
 	if ((rc = pdf_layout_document(e, err)))
 		goto cleanup;
