@@ -3,6 +3,7 @@
  * TrueType with libharu's UTF-8 encoding, widths cached per code point, and
  * a fallback face per character the main face lacks.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,13 +129,29 @@ static const char *default_family(pdf_fonts *f, int role)
 	return default_families[role][0];
 }
 
+/*
+ * fontconfig's configuration is read once per process (its XML files parsed,
+ * its caches mapped: a tenth of a short article's PDF) and shared by every
+ * document, each holding a reference; matching reads it and never changes it.
+ */
+static pthread_once_t config_once = PTHREAD_ONCE_INIT;
+static FcConfig *shared_config;
+
+static void load_config(void) { shared_config = FcInitLoadConfigAndFonts(); }
+
+static FcConfig *config_reference(void)
+{
+	pthread_once(&config_once, load_config);
+	return shared_config ? FcConfigReference(shared_config) : NULL;
+}
+
 int pdf_fonts_init(pdf_fonts *f, HPDF_Doc pdf, const char *families[PDF_ROLE_COUNT],
                    const galley_options *opts, galley_error *err)
 {
 	memset(f, 0, sizeof(*f));
 	f->pdf = pdf;
 	f->opts = opts;
-	f->config = FcInitLoadConfigAndFonts();
+	f->config = config_reference();
 	f->fallback = calloc(65536, 1);
 	f->reported = calloc(65536 / 8, 1);
 	if (!f->config || !f->fallback || !f->reported)
