@@ -15,33 +15,14 @@
  */
 #include <libgen.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include <libxml/parser.h>
 
 #include "internal.h"
 #include "resource.h"
 #include "strmap.h"
-
-static pthread_once_t library_once = PTHREAD_ONCE_INIT;
-
-/*
- * libxml2 before 2.11 wants its first initialisation done by one thread.
- * The C library's time zone is read once here too: the first read frees and
- * copies its state (libzip's mktime, for one, reads it), later ones find it
- * unchanged.
- */
-static void init_libraries(void)
-{
-	xmlInitParser();
-	tzset();
-}
-
-void galley_library_init(void) { pthread_once(&library_once, init_libraries); }
 
 static unsigned count_lines(const char *data, size_t len)
 {

@@ -207,16 +207,21 @@ def case_output_dir(tmp):
 
 
 def case_same_output_any_jobs(tmp):
-    """Threads give the bytes one thread gives (cmark-gfm's shared tables are guarded)."""
+    """Threads give the bytes one thread gives, in every format (cmark-gfm's shared tables are guarded)."""
     names = make_articles(tmp, 40)
-    for j in ("1", "4"):
-        expect_exit(run(["-q", "-t", "html", "--output-dir", "j" + j, "-j", j] + names, tmp), 0)
-    for n in names:
-        a = open(os.path.join(tmp, "j1", n[:-3] + ".html"), "rb").read()
-        b = open(os.path.join(tmp, "j4", n[:-3] + ".html"), "rb").read()
-        expect(a == b, "same HTML with -j 4 as with -j 1: " + n)
-        expect(b"<del>struck</del>" in a and b'href="http://www.example.com/' in a and b"<table" in a,
-               "extensions applied: " + n, a[-1500:])
+    os.environ["SOURCE_DATE_EPOCH"] = "1700000000"  # EPUB and PDF byte for byte
+    for fmt, ext, count in (("html", "html", 40), ("epub", "epub", 10), ("pdf", "pdf", 10),
+                            ("docbook", "xml", 10), ("json", "json", 10)):
+        for j in ("1", "4"):
+            out = "%s-j%s" % (fmt, j)
+            expect_exit(run(["-q", "-t", fmt, "--output-dir", out, "-j", j] + names[:count], tmp), 0)
+        for n in names[:count]:
+            a = open(os.path.join(tmp, fmt + "-j1", n[:-3] + "." + ext), "rb").read()
+            b = open(os.path.join(tmp, fmt + "-j4", n[:-3] + "." + ext), "rb").read()
+            expect(a == b, "the same %s with -j 4 as with -j 1: %s" % (fmt, n))
+            if fmt == "html":
+                expect(b"<del>struck</del>" in a and b'href="http://www.example.com/' in a and b"<table" in a,
+                       "extensions applied: " + n, a[-1500:])
 
 
 def case_manifest(tmp):
