@@ -4,7 +4,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <fontconfig/fontconfig.h>
 #include <linebreak.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -295,18 +294,10 @@ static void engine_free(pdf_engine *e)
 	arena_free(&e->mem);
 }
 
-/*
- * Once per process, before threads share them: libunibreak 1.x fills its
- * lookup index in init_linebreak(), and fontconfig makes its cache lock on
- * first use (with atomics of its own); FcInit() does that here.
- */
+/* libunibreak 1.x fills its lookup index in init_linebreak(): once, before threads share it. */
 static pthread_once_t libraries_once = PTHREAD_ONCE_INIT;
 
-static void init_libraries(void)
-{
-	init_linebreak();
-	FcInit();
-}
+static void init_libraries(void) { init_linebreak(); }
 
 static int pdf_write(const galley_doc *doc, galley_buf *out, const galley_options *opts, galley_error *err)
 {

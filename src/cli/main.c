@@ -555,7 +555,10 @@ static int run(cli *c)
 		return rc;
 	for (size_t i = 0; i < c->ninputs; i++)
 		if (same_file(c->inputs[i], c->output))
-			return usage_error("the output '%s' is an input; galley never writes over its input", c->output);
+			return usage_error(c->ninputs > 1 ? "the output '%s' is one of the inputs; galley never writes over "
+			                                    "its input"
+			                                  : "the output '%s' is the input; galley never writes over its input",
+			                   c->output);
 	c->opts.source_name = is_stdio(c->input) ? "<stdin>" : c->input;
 	set_library_options(c);
 	rc = load(c, &doc);
