@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #include "internal.h"
 #include "resource.h"
 #include "strmap.h"
@@ -77,7 +76,7 @@ static bool is_relative_file(const char *url)
 typedef struct part {
 	galley_doc *doc;
 	const char *name;
-	unsigned offset; /* added to its lines */
+	unsigned offset;    /* added to its lines */
 	const char *prefix; /* put before its relative image paths; NULL for none */
 } part;
 
@@ -129,8 +128,10 @@ static int rename_taken_ids(galley_doc *book, const part *p, strmap *taken, cons
 			do
 				snprintf(fresh, size, "%s-%u", id, k++);
 			while (strmap_get(taken, fresh));
-			galley_report(opts, GALLEY_WARNING, n->line, n->col,
-			              "heading id '%s' is taken by an earlier file; this heading's id is '%s'", id, fresh);
+			galley_report(
+			    opts, GALLEY_WARNING, n->line, n->col,
+			    "heading id '%s' is taken by an earlier file; this heading's id is '%s'", id,
+			    fresh);
 			if (strmap_put(&renamed, id, fresh) != 0)
 				rc = GALLEY_ENOMEM;
 			n->id = id = fresh;
@@ -144,8 +145,8 @@ static int rename_taken_ids(galley_doc *book, const part *p, strmap *taken, cons
 	while (rc == 0 && galley_walk_next(&w) != GALLEY_EVENT_DONE) {
 		galley_node *n = w.node;
 		const char *to;
-		if (w.event != GALLEY_EVENT_ENTER || n->type != GALLEY_NODE_LINK || !n->url || n->url[0] != '#' ||
-		    !(to = strmap_get(&renamed, n->url + 1)))
+		if (w.event != GALLEY_EVENT_ENTER || n->type != GALLEY_NODE_LINK || !n->url ||
+		    n->url[0] != '#' || !(to = strmap_get(&renamed, n->url + 1)))
 			continue;
 		char *url = arena_alloc(&book->mem, strlen(to) + 2);
 		if (!url)
@@ -176,7 +177,8 @@ static int append_part(galley_doc *book, part *p, strmap *taken, const galley_op
 	if (rc)
 		return rc;
 	if (has_metadata(p->doc))
-		galley_report(opts, GALLEY_NOTE, 0, 0, "front matter left out: a book takes its metadata from its first file");
+		galley_report(opts, GALLEY_NOTE, 0, 0,
+		              "front matter left out: a book takes its metadata from its first file");
 	while (p->doc->root->first)
 		galley_node_append(book->root, p->doc->root->first);
 	arena_adopt(&book->mem, &p->doc->mem);
@@ -194,9 +196,11 @@ static int read_one(const char *from, const char *path, const galley_options *op
 	int rc;
 	if (!fmt || !fmt->read) {
 		if (from)
-			return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "unknown input format '%s'", from);
+			return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "unknown input format '%s'",
+			                        from);
 		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0,
-		                        "cannot tell the format of '%s' from its name; name it with -f", path);
+		                        "cannot tell the format of '%s' from its name; name it with -f",
+		                        path);
 	}
 	rc = galley_read_all(path, &data, &len, err);
 	if (rc)
@@ -246,8 +250,8 @@ cleanup:
 }
 
 /* The files after the first, each read on its own and moved into the book. */
-static int read_rest(galley_doc *book, const char *from, const char *const *paths, size_t count, unsigned lines,
-                     const galley_options *opts, galley_error *err)
+static int read_rest(galley_doc *book, const char *from, const char *const *paths, size_t count,
+                     unsigned lines, const galley_options *opts, galley_error *err)
 {
 	strmap taken = STRMAP_INIT;
 	part first = {book, paths[0], 0, NULL};
@@ -375,7 +379,8 @@ bool galley_book_allows(const galley_doc *doc, const char *path)
 	for (size_t i = 0; doc && i < doc->source_count; i++) {
 		const char *dir = doc->sources[i].dir;
 		size_t n = dir ? strlen(dir) : 0;
-		if (n && strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0' || (n == 1 && dir[0] == '/')))
+		if (n && strncmp(path, dir, n) == 0 &&
+		    (path[n] == '/' || path[n] == '\0' || (n == 1 && dir[0] == '/')))
 			return true;
 	}
 	return false;

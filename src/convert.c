@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -54,8 +53,8 @@ int galley_doc_apply_metadata(galley_doc *doc, const galley_options *opts, galle
 			continue;
 		if (galley_utf8_check(key, strlen(key)) != (size_t)-1 ||
 		    galley_utf8_check(value, strlen(value)) != (size_t)-1)
-			return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "the metadata value of '%.40s' is not UTF-8",
-			                        key);
+			return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0,
+			                        "the metadata value of '%.40s' is not UTF-8", key);
 		galley_meta_field f = galley_meta_field_from_name(key);
 		if (f != GALLEY_META_FIELD_COUNT) {
 			rc = galley_doc_set_meta(doc, f, value, (size_t)-1);
@@ -97,10 +96,11 @@ static int check_nesting(const galley_doc *doc, const galley_options *opts, gall
 		if (w.event == GALLEY_EVENT_EXIT) {
 			depth--;
 		} else if (++depth > MAX_NESTING) {
-			return galley_error_set(err, GALLEY_EINPUT, opts, w.node->line, w.node->col,
-			                        "the document nests deeper than %d levels (block quotes, lists, "
-			                        "emphasis...); galley does not convert it",
-			                        MAX_NESTING);
+			return galley_error_set(
+			    err, GALLEY_EINPUT, opts, w.node->line, w.node->col,
+			    "the document nests deeper than %d levels (block quotes, lists, "
+			    "emphasis...); galley does not convert it",
+			    MAX_NESTING);
 		}
 	}
 	return 0;
@@ -126,6 +126,8 @@ int galley_read(const char *from, const char *data, size_t len, const galley_opt
 
 	*out = NULL;
 	galley_error_clear(err);
+	if ((rc = galley_options_check_version(opts, err)) != 0)
+		return rc;
 	if (!fmt || !fmt->read)
 		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "unknown input format '%s'",
 		                        from ? from : "(none)");
@@ -155,12 +157,15 @@ int galley_read_all(const char *path, char **data, size_t *len, galley_error *er
 	int rc = 0;
 
 	if (stat(path, &st) != 0)
-		return galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "cannot read '%s': %s", path, strerror(errno));
+		return galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "cannot read '%s': %s", path,
+		                        strerror(errno));
 	if (S_ISDIR(st.st_mode))
-		return galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "cannot read '%s': it is a directory", path);
+		return galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "cannot read '%s': it is a directory",
+		                        path);
 	f = fopen(path, "rb");
 	if (!f)
-		return galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "cannot read '%s': %s", path, strerror(errno));
+		return galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "cannot read '%s': %s", path,
+		                        strerror(errno));
 	/* a regular file is read into a buffer of its size, not the next power of two */
 	if (S_ISREG(st.st_mode) && st.st_size >= 0 && (size_t)st.st_size < MAX_INPUT_SIZE) {
 		buf.data = malloc((size_t)st.st_size + 1);
@@ -173,7 +178,8 @@ int galley_read_all(const char *path, char **data, size_t *len, galley_error *er
 			if (buf.cap && (ch = getc(f)) == EOF)
 				break;
 			if (galley_buf_grow(&buf, 65536) != 0) {
-				rc = galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory reading '%s'", path);
+				rc = galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0,
+				                      "out of memory reading '%s'", path);
 				goto cleanup;
 			}
 			if (ch != EOF)
@@ -184,12 +190,14 @@ int galley_read_all(const char *path, char **data, size_t *len, galley_error *er
 		if (n == 0)
 			break;
 		if (buf.len > MAX_INPUT_SIZE) {
-			rc = galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "'%s' is larger than 1 GiB", path);
+			rc = galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "'%s' is larger than 1 GiB",
+			                      path);
 			goto cleanup;
 		}
 	}
 	if (ferror(f)) {
-		rc = galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "cannot read '%s': %s", path, strerror(errno));
+		rc = galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "cannot read '%s': %s", path,
+		                      strerror(errno));
 		goto cleanup;
 	}
 	if (buf.data)
@@ -211,11 +219,14 @@ int galley_read_file(const char *from, const char *path, const galley_options *o
 
 	*out = NULL;
 	galley_error_clear(err);
+	if ((rc = galley_options_check_version(opts, err)) != 0)
+		return rc;
 	if (!from) {
 		const galley_format *f = galley_format_for_path(path, false);
 		if (!f)
-			return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0,
-			                        "cannot tell the format of '%s' from its name; name it with -f", path);
+			return galley_error_set(
+			    err, GALLEY_EUSAGE, NULL, 0, 0,
+			    "cannot tell the format of '%s' from its name; give the format", path);
 		from = f->name;
 	}
 	rc = galley_read_all(path, &data, &len, err);
@@ -263,8 +274,11 @@ static int run_writer(const galley_doc *doc, const char *to, const galley_option
 	galley_options book_opts;
 	galley_book_diag book_diag;
 	galley_error_clear(err);
+	if (galley_options_check_version(opts, err) != 0)
+		return GALLEY_EUSAGE;
 	if (!fmt || !fmt->write)
-		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "unknown output format '%s'", to ? to : "(none)");
+		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "unknown output format '%s'",
+		                        to ? to : "(none)");
 	galley_library_init();
 	/* a book's messages name the file each line comes from */
 	opts = galley_book_options(doc, opts, &book_opts, &book_diag);
@@ -315,101 +329,4 @@ int galley_write(const galley_doc *doc, const char *to, const galley_options *op
 	}
 	*out = galley_buf_detach(&buf, len);
 	return 0;
-}
-
-static int write_fully(int fd, const unsigned char *data, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/*
- * A new file "PATH.tmp-XXXXXX" (tmp holds room for it), created with mode
- * 0666 so that the umask applies as to any new file. mkstemp's 0600 would
- * need the umask read back with umask(), which changes it for every thread
- * of the process meanwhile.
- */
-static int create_temporary(const char *path, char *tmp, size_t size)
-{
-	static const char digits[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	for (int attempt = 0; attempt < 100; attempt++) {
-		unsigned char r[6];
-		char name[7];
-		if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
-			return -1;
-		for (size_t i = 0; i < sizeof(r); i++)
-			name[i] = digits[r[i] % (sizeof(digits) - 1)];
-		name[6] = '\0';
-		snprintf(tmp, size, "%s.tmp-%s", path, name);
-		int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-		if (fd >= 0 || errno != EEXIST)
-			return fd;
-	}
-	return -1;
-}
-
-int galley_save_file(const char *path, const void *data, size_t len, galley_error *err)
-{
-	size_t plen = strlen(path);
-	char *tmp = malloc(plen + 16);
-	int fd = -1, rc = 0;
-
-	galley_error_clear(err);
-	if (!tmp)
-		return galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory");
-	fd = create_temporary(path, tmp, plen + 16);
-	if (fd < 0) {
-		rc = galley_error_set(err, GALLEY_EOUTPUT, NULL, 0, 0, "cannot write '%s': %s", path, strerror(errno));
-		free(tmp);
-		return rc;
-	}
-	if (write_fully(fd, data, len) != 0 || fsync(fd) != 0) {
-		rc = galley_error_set(err, GALLEY_EOUTPUT, NULL, 0, 0, "cannot write '%s': %s", path, strerror(errno));
-		goto cleanup;
-	}
-	if (close(fd) != 0) {
-		fd = -1;
-		rc = galley_error_set(err, GALLEY_EOUTPUT, NULL, 0, 0, "cannot write '%s': %s", path, strerror(errno));
-		goto cleanup;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0)
-		rc = galley_error_set(err, GALLEY_EOUTPUT, NULL, 0, 0, "cannot write '%s': %s", path, strerror(errno));
-cleanup:
-	if (fd >= 0)
-		close(fd);
-	if (rc)
-		unlink(tmp);
-	free(tmp);
-	return rc;
-}
-
-int galley_write_file(const galley_doc *doc, const char *to, const char *path, const galley_options *opts,
-                      galley_error *err)
-{
-	unsigned char *data = NULL;
-	size_t len = 0;
-	int rc;
-
-	if (!to) {
-		const galley_format *f = galley_format_for_path(path, true);
-		if (!f)
-			return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0,
-			                        "cannot tell the output format from '%s'; name it with -t", path);
-		to = f->name;
-	}
-	rc = galley_write(doc, to, opts, &data, &len, err);
-	if (rc == 0)
-		rc = galley_save_file(path, data, len, err);
-	free(data);
-	return rc;
 }

@@ -4,8 +4,8 @@
 
 #include <stdint.h>
 
-#include "galley/sys/format.h"
 #include "arena.h"
+#include "galley/sys/format.h"
 
 /*
  * A node is 96 bytes: a long document has hundreds of thousands. Each type
@@ -128,6 +128,9 @@ void galley_book_locate(const galley_doc *doc, galley_error *err);
 
 /** True when the real path `path` lies in the folder of one of the document's files. */
 bool galley_book_allows(const galley_doc *doc, const char *path);
+
+/** GALLEY_EUSAGE, with `err` set, when `opts` has a version this library does not know. */
+int galley_options_check_version(const galley_options *opts, galley_error *err);
 
 /** Applies opts->metadata (-M key=value) to the document. */
 int galley_doc_apply_metadata(galley_doc *doc, const galley_options *opts, galley_error *err);

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <uuid/uuid.h>
 
 #include "../../src/resource.h"
@@ -32,23 +33,23 @@ static const char uuid_namespace[] = "8f0c6d4e-2b1a-4c57-9e3d-6a7b5c4d3e2f";
 
 /* ---- planning ------------------------------------------------------ */
 
-static int parse_split_level(epub_book *b)
+static int split_level(const galley_options *opts, int *level, galley_error *err)
 {
-	const char *v = galley_options_param(b->opts, "split-level");
+	const char *v = galley_options_param(opts, "split-level");
 	char *end;
-	long level;
-	b->split_level = 1;
+	*level = 1;
 	if (!v)
 		return 0;
 	errno = 0;
-	level = strtol(v, &end, 10);
-	if (errno || end == v || *end || level < 0 || level > 6)
-		return galley_error_set(
-		    b->err, GALLEY_EUSAGE, NULL, 0, 0,
-		    "--split-level takes a heading level from 1 to 6 (0: one file), not '%s'", v);
-	b->split_level = (int)level;
+	long n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < 0 || n > 6)
+		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0,
+		                        "split-level takes a heading level from 1 to 6 (0: one file), not '%s'", v);
+	*level = (int)n;
 	return 0;
 }
+
+static int parse_split_level(epub_book *b) { return split_level(b->opts, &b->split_level, b->err); }
 
 static bool splits_here(const epub_book *b, const galley_node *n)
 {
@@ -530,7 +531,7 @@ static int fallback_title(epub_book *b)
 		b->title = "Untitled";
 	}
 	galley_report(b->opts, GALLEY_WARNING, 0, 0,
-	              "no title in the metadata; the book is called '%s' (set one with -M title=...)",
+	              "no title in the metadata; the book is called '%s'",
 	              b->title);
 	return 0;
 }
@@ -609,6 +610,16 @@ static const galley_param_spec epub_params[] = {
     {NULL, NULL, NULL},
 };
 
+static int epub_check(const galley_options *opts, galley_error *err)
+{
+	int level;
+	const char *css = galley_options_param(opts, "css");
+	if (css && access(css, R_OK) != 0)
+		return galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "cannot read stylesheet '%s': %s", css,
+		                        strerror(errno));
+	return split_level(opts, &level, err);
+}
+
 const galley_format galley_format_epub = {
     .name = "epub",
     .description = "EPUB 3 book (reproducible; chapters split at headings)",
@@ -619,4 +630,5 @@ const galley_format galley_format_epub = {
     .params = epub_params,
     .read = NULL,
     .write = epub_write,
+    .check = epub_check,
 };

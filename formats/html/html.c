@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/text.h"
+#include "../../src/url.h"
 #include "html.h"
 
 int html_ctx_init(html_ctx *c, xmlw *x, const galley_doc *doc, const galley_options *opts,

@@ -48,7 +48,8 @@ static int give_fields(galley_doc *doc, const galley_doc *from, const galley_opt
 		rc = copy_list(doc, from, false);
 	for (size_t i = 0; rc == 0 && i < galley_doc_extra_count(from); i++)
 		if (!galley_doc_extra(doc, galley_doc_extra_key(from, i)))
-			rc = galley_doc_set_extra(doc, galley_doc_extra_key(from, i), galley_doc_extra_value(from, i));
+			rc = galley_doc_set_extra(doc, galley_doc_extra_key(from, i),
+			                          galley_doc_extra_value(from, i));
 	return rc;
 }
 
@@ -70,7 +71,8 @@ int galley_doc_read_metadata_file(galley_doc *doc, const char *path, const galle
 	if (rc)
 		return rc;
 	if ((bad = galley_utf8_check(data ? data : "", len)) != (size_t)-1) {
-		rc = galley_error_set(err, GALLEY_EINPUT, &file_opts, 0, 0, "not UTF-8 (bad byte at offset %zu)", bad);
+		rc = galley_error_set(err, GALLEY_EINPUT, &file_opts, 0, 0,
+		                      "not UTF-8 (bad byte at offset %zu)", bad);
 		goto cleanup;
 	}
 	if (!(scratch = galley_doc_new())) {

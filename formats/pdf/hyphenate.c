@@ -228,7 +228,8 @@ static int hyphenate_word(pdf_hyphenator *h, const char *word, size_t len, uint8
 		return 0;
 	lower[llen] = '\0';
 	if (!h->dict->utf8)
-		return strncmp(h->dict->cset, "ISO8859-1", 9) == 0 ? hyphenate_latin1(h, lower, len, points) : 0;
+		return strncmp(h->dict->cset, "ISO8859-1", 9) == 0 ? hyphenate_latin1(h, lower, len, points)
+		                                                   : 0;
 	char hyphens[MAX_WORD * 2 + 8];
 	char **rep = NULL;
 	int *pos = NULL, *cut = NULL;

@@ -29,22 +29,22 @@ enum { BATCH_OK = 0, BATCH_FAILED = 1, BATCH_USAGE = 2 };
 
 typedef struct job {
 	const char *input;
-	char *output;        /* owned */
-	const char *to;      /* output format, or NULL: from the output's extension */
-	unsigned line;       /* in the manifest; 0 for a command-line input */
+	char *output;   /* owned */
+	const char *to; /* output format, or NULL: from the output's extension */
+	unsigned line;  /* in the manifest; 0 for a command-line input */
 } job;
 
 typedef struct batch {
 	const batch_config *cfg;
 	const batch_inputs *in;
 	job *jobs;
-	size_t count;        /* all the manifest's documents */
-	size_t first, step;  /* this shard's: jobs[first], jobs[first + step], ... */
-	size_t total;        /* how many that is */
-	size_t next;         /* the next of those to start */
+	size_t count;       /* all the manifest's documents */
+	size_t first, step; /* this shard's: jobs[first], jobs[first + step], ... */
+	size_t total;       /* how many that is */
+	size_t next;        /* the next of those to start */
 	size_t done, failed, warnings;
-	bool stop;           /* interrupted: start no more */
-	bool progress;       /* a progress line on the terminal */
+	bool stop;     /* interrupted: start no more */
+	bool progress; /* a progress line on the terminal */
 	bool line_shown;
 	double started;
 	pthread_mutex_t lock;
@@ -154,8 +154,8 @@ static char *output_for(const batch *b, const char *input)
 
 static int manifest_error(const batch *b, unsigned line, const char *what)
 {
-	fprintf(stderr, "%s:%u: error: %s\n", strcmp(b->cfg->manifest, "-") ? b->cfg->manifest : "<stdin>", line,
-	        what);
+	fprintf(stderr, "%s:%u: error: %s\n", strcmp(b->cfg->manifest, "-") ? b->cfg->manifest : "<stdin>",
+	        line, what);
 	return BATCH_USAGE;
 }
 
@@ -180,8 +180,9 @@ static int manifest_line(batch *b, char *text, unsigned line)
 		return manifest_error(b, line, "no output named: give one after a tab, or give --output-dir");
 	if (!tab && !b->in->to)
 		return manifest_error(b, line, "no output named: name the format with -t for --output-dir");
-	char *out = !tab ? output_for(b, text) : b->cfg->output_dir && tab[0] != '/' ? join(b->cfg->output_dir, tab)
-	                                                                               : strdup(tab);
+	char *out = !tab                                  ? output_for(b, text)
+	            : b->cfg->output_dir && tab[0] != '/' ? join(b->cfg->output_dir, tab)
+	                                                  : strdup(tab);
 	return out && add_job(b, text, out, line) == 0 ? 0 : -1;
 }
 
@@ -193,7 +194,8 @@ static int read_manifest(batch *b)
 	char chunk[65536];
 	size_t n;
 	if (!f) {
-		fprintf(stderr, "%s: error: cannot read the manifest '%s': %s\n", prog, path, strerror(errno));
+		fprintf(stderr, "%s: error: cannot read the manifest '%s': %s\n", prog, path,
+		        strerror(errno));
 		return BATCH_USAGE;
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
@@ -214,7 +216,8 @@ static int read_manifest(batch *b)
 			*nl = '\0';
 		int rc = manifest_line(b, p, ++line);
 		if (rc)
-			return rc < 0 ? (fprintf(stderr, "%s: error: out of memory\n", prog), BATCH_USAGE) : rc;
+			return rc < 0 ? (fprintf(stderr, "%s: error: out of memory\n", prog), BATCH_USAGE)
+			              : rc;
 	}
 	return 0;
 }
@@ -251,8 +254,8 @@ static int check_collisions(const batch *b)
 	for (size_t i = 1; i < b->count && rc == 0; i++) {
 		if (strcmp(sorted[i - 1]->output, sorted[i]->output) != 0)
 			continue;
-		fprintf(stderr, "%s: error: '%s' and '%s' would both be written to '%s'\n", prog, sorted[i - 1]->input,
-		        sorted[i]->input, sorted[i]->output);
+		fprintf(stderr, "%s: error: '%s' and '%s' would both be written to '%s'\n", prog,
+		        sorted[i - 1]->input, sorted[i]->input, sorted[i]->output);
 		rc = BATCH_USAGE;
 	}
 	free(sorted);
@@ -278,8 +281,8 @@ static void draw_progress(batch *b)
 		unsigned long s = (unsigned long)((double)(b->total - b->done) / rate + 0.5);
 		snprintf(eta, sizeof(eta), ", ETA %lu:%02lu", s / 60, s % 60);
 	}
-	fprintf(stderr, "\r\033[K%zu/%zu converted, %zu failed, %.1f documents/s%s", b->done - b->failed, b->total,
-	        b->failed, rate, eta);
+	fprintf(stderr, "\r\033[K%zu/%zu converted, %zu failed, %.1f documents/s%s", b->done - b->failed,
+	        b->total, b->failed, rate, eta);
 	b->line_shown = true;
 }
 
@@ -304,7 +307,10 @@ static void on_diag(const galley_diag *d, void *data)
 	clear_progress(b);
 	print_location(d->file, d->line, d->column);
 	fprintf(stderr, "%s: %s\n",
-	        d->severity == GALLEY_ERROR ? "error" : d->severity == GALLEY_WARNING ? "warning" : "note", d->message);
+	        d->severity == GALLEY_ERROR     ? "error"
+	        : d->severity == GALLEY_WARNING ? "warning"
+	                                        : "note",
+	        d->message);
 	b->warnings += d->severity == GALLEY_WARNING;
 	pthread_mutex_unlock(&b->lock);
 }
@@ -332,8 +338,8 @@ static int make_parents(const char *path, galley_error *err)
 			continue;
 		*p = '\0';
 		if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-			rc = galley_error_set(err, GALLEY_EOUTPUT, NULL, 0, 0, "cannot make the folder '%s': %s", dir,
-			                      strerror(errno));
+			rc = galley_error_set(err, GALLEY_EOUTPUT, NULL, 0, 0,
+			                      "cannot make the folder '%s': %s", dir, strerror(errno));
 		*p = '/';
 	}
 	free(dir);
@@ -355,7 +361,8 @@ static int convert(batch *b, const job *j, galley_error *err)
 	opts.diag_data = b;
 	if (same_file(j->input, j->output))
 		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0,
-		                        "the output '%s' is the input; galley never writes over its input", j->output);
+		                        "the output '%s' is the input; galley never writes over its input",
+		                        j->output);
 	int rc = galley_read_file(b->in->from, j->input, &opts, &doc, err);
 	if (rc == 0 && b->in->metadata_file)
 		rc = galley_doc_read_metadata_file(doc, b->in->metadata_file, &opts, err);
@@ -439,13 +446,16 @@ static void summary(batch *b, int signal_seen)
 	if (b->in->quiet && b->failed == 0 && !signal_seen)
 		return;
 	if (b->cfg->shards)
-		snprintf(shard, sizeof(shard), " (shard %u/%u of %zu)", b->cfg->shard, b->cfg->shards, b->count);
+		snprintf(shard, sizeof(shard), " (shard %u/%u of %zu)", b->cfg->shard, b->cfg->shards,
+		         b->count);
 	clear_progress(b);
-	fprintf(stderr, "%s: %zu document%s%s: %zu converted, %zu failed", prog, b->total, b->total == 1 ? "" : "s",
-	        shard, b->done - b->failed, b->failed);
+	fprintf(stderr, "%s: %zu document%s%s: %zu converted, %zu failed", prog, b->total,
+	        b->total == 1 ? "" : "s", shard, b->done - b->failed, b->failed);
 	if (b->done < b->total)
-		fprintf(stderr, ", %zu not started (interrupted by signal %d)", b->total - b->done, signal_seen);
-	fprintf(stderr, "; %.2f s, %.1f documents/s\n", elapsed, elapsed > 0 ? (double)b->done / elapsed : 0.0);
+		fprintf(stderr, ", %zu not started (interrupted by signal %d)", b->total - b->done,
+		        signal_seen);
+	fprintf(stderr, "; %.2f s, %.1f documents/s\n", elapsed,
+	        elapsed > 0 ? (double)b->done / elapsed : 0.0);
 }
 
 static int run_jobs(batch *b)
@@ -496,7 +506,9 @@ int batch_run(const batch_config *cfg, const batch_inputs *in)
 	b.in = in;
 	pthread_mutex_init(&b.lock, NULL);
 	if (cfg->manifest && in->count)
-		rc = usage("%s", "give the inputs either in the manifest (--batch) or on the command line, not both");
+		rc = usage(
+		    "%s",
+		    "give the inputs either in the manifest (--batch) or on the command line, not both");
 	else
 		rc = cfg->manifest ? read_manifest(&b) : list_inputs(&b);
 	if (rc == 0)
