@@ -141,3 +141,25 @@ void arena_free(arena *a)
 	}
 	arena_init(a);
 }
+
+void arena_adopt(arena *to, arena *from)
+{
+	arena_chunk *last = from->head;
+	if (!last) {
+		arena_free(from);
+		return;
+	}
+	while (last->prev)
+		last = last->prev;
+	/* behind the head, where large blocks go: `to` keeps bumping in its own chunk */
+	if (to->head) {
+		last->prev = to->head->prev;
+		to->head->prev = from->head;
+	} else {
+		to->head = from->head;
+		to->next = from->next;
+		to->end = from->end;
+	}
+	from->head = NULL;
+	arena_free(from);
+}

@@ -19,6 +19,11 @@ void *arena_alloc(arena *a, size_t size);
 /** A NUL-terminated copy of `len` bytes. */
 char *arena_strndup(arena *a, const char *str, size_t len);
 void arena_free(arena *a);
+/**
+ * Moves every block of `from` into `to`, so that `to` frees them; `from`
+ * is left empty. Neither may be between arena_get_mark and arena_release.
+ */
+void arena_adopt(arena *to, arena *from);
 
 /** A point in an arena's life that arena_release goes back to. */
 typedef struct arena_mark {

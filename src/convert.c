@@ -53,8 +53,8 @@ int galley_doc_apply_metadata(galley_doc *doc, const galley_options *opts, galle
 			continue;
 		if (galley_utf8_check(key, strlen(key)) != (size_t)-1 ||
 		    galley_utf8_check(value, strlen(value)) != (size_t)-1)
-			return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "the metadata value of '%.40s' is not UTF-8",
-			                        key);
+			return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0,
+			                        "the metadata value of '%.40s' is not UTF-8", key);
 		galley_meta_field f = galley_meta_field_from_name(key);
 		if (f != GALLEY_META_FIELD_COUNT) {
 			rc = galley_doc_set_meta(doc, f, value, (size_t)-1);
@@ -96,13 +96,25 @@ static int check_nesting(const galley_doc *doc, const galley_options *opts, gall
 		if (w.event == GALLEY_EVENT_EXIT) {
 			depth--;
 		} else if (++depth > MAX_NESTING) {
-			return galley_error_set(err, GALLEY_EINPUT, opts, w.node->line, w.node->col,
-			                        "the document nests deeper than %d levels (block quotes, lists, "
-			                        "emphasis...); galley does not convert it",
-			                        MAX_NESTING);
+			return galley_error_set(
+			    err, GALLEY_EINPUT, opts, w.node->line, w.node->col,
+			    "the document nests deeper than %d levels (block quotes, lists, "
+			    "emphasis...); galley does not convert it",
+			    MAX_NESTING);
 		}
 	}
 	return 0;
+}
+
+int galley_read_part(const galley_format *fmt, galley_doc *doc, const char *data, size_t len,
+                     const galley_options *opts, galley_error *err)
+{
+	galley_library_init();
+	if (!data || is_blank(data, len))
+		galley_report(opts, GALLEY_WARNING, 0, 0, "the input is empty%s",
+		              data && len ? " (only white space)" : "");
+	int rc = fmt->read(doc, data ? data : "", data ? len : 0, opts, err);
+	return rc ? rc : check_nesting(doc, opts, err);
 }
 
 int galley_read(const char *from, const char *data, size_t len, const galley_options *opts, galley_doc **out,
@@ -122,14 +134,7 @@ int galley_read(const char *from, const char *data, size_t len, const galley_opt
 	doc = galley_doc_new();
 	if (!doc)
 		return galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory");
-	if (!data || is_blank(data, len))
-		galley_report(opts, GALLEY_WARNING, 0, 0, "the input is empty%s",
-		              data && len ? " (only white space)" : "");
-	rc = fmt->read(doc, data ? data : "", data ? len : 0, opts, err);
-	if (rc == 0)
-		rc = check_nesting(doc, opts, err);
-	if (rc == 0 && opts)
-		rc = galley_doc_apply_metadata_file(doc, opts, err);
+	rc = galley_read_part(fmt, doc, data, len, opts, err);
 	if (rc == 0)
 		rc = galley_doc_apply_metadata(doc, opts, err);
 	if (rc == 0 && (rc = galley_doc_finish(doc)) != 0)
@@ -144,7 +149,7 @@ int galley_read(const char *from, const char *data, size_t len, const galley_opt
 	return 0;
 }
 
-static int read_all(const char *path, char **data, size_t *len, galley_error *err)
+int galley_read_all(const char *path, char **data, size_t *len, galley_error *err)
 {
 	struct stat st;
 	galley_buf buf = GALLEY_BUF_INIT;
@@ -152,12 +157,15 @@ static int read_all(const char *path, char **data, size_t *len, galley_error *er
 	int rc = 0;
 
 	if (stat(path, &st) != 0)
-		return galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "cannot read '%s': %s", path, strerror(errno));
+		return galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "cannot read '%s': %s", path,
+		                        strerror(errno));
 	if (S_ISDIR(st.st_mode))
-		return galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "cannot read '%s': it is a directory", path);
+		return galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "cannot read '%s': it is a directory",
+		                        path);
 	f = fopen(path, "rb");
 	if (!f)
-		return galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "cannot read '%s': %s", path, strerror(errno));
+		return galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "cannot read '%s': %s", path,
+		                        strerror(errno));
 	/* a regular file is read into a buffer of its size, not the next power of two */
 	if (S_ISREG(st.st_mode) && st.st_size >= 0 && (size_t)st.st_size < MAX_INPUT_SIZE) {
 		buf.data = malloc((size_t)st.st_size + 1);
@@ -170,7 +178,8 @@ static int read_all(const char *path, char **data, size_t *len, galley_error *er
 			if (buf.cap && (ch = getc(f)) == EOF)
 				break;
 			if (galley_buf_grow(&buf, 65536) != 0) {
-				rc = galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory reading '%s'", path);
+				rc = galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0,
+				                      "out of memory reading '%s'", path);
 				goto cleanup;
 			}
 			if (ch != EOF)
@@ -181,12 +190,14 @@ static int read_all(const char *path, char **data, size_t *len, galley_error *er
 		if (n == 0)
 			break;
 		if (buf.len > MAX_INPUT_SIZE) {
-			rc = galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "'%s' is larger than 1 GiB", path);
+			rc = galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "'%s' is larger than 1 GiB",
+			                      path);
 			goto cleanup;
 		}
 	}
 	if (ferror(f)) {
-		rc = galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "cannot read '%s': %s", path, strerror(errno));
+		rc = galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "cannot read '%s': %s", path,
+		                      strerror(errno));
 		goto cleanup;
 	}
 	if (buf.data)
@@ -213,11 +224,12 @@ int galley_read_file(const char *from, const char *path, const galley_options *o
 	if (!from) {
 		const galley_format *f = galley_format_for_path(path, false);
 		if (!f)
-			return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0,
-			                        "cannot tell the format of '%s' from its name; give the format", path);
+			return galley_error_set(
+			    err, GALLEY_EUSAGE, NULL, 0, 0,
+			    "cannot tell the format of '%s' from its name; give the format", path);
 		from = f->name;
 	}
-	rc = read_all(path, &data, &len, err);
+	rc = galley_read_all(path, &data, &len, err);
 	if (rc)
 		return rc;
 	rc = galley_read(from, data, len, opts, out, err);
@@ -259,12 +271,19 @@ static int run_writer(const galley_doc *doc, const char *to, const galley_option
                       const sink_state *state, galley_error *err)
 {
 	const galley_format *fmt = galley_format_find(to);
+	galley_options book_opts;
+	galley_book_diag book_diag;
 	galley_error_clear(err);
 	if (galley_options_check_version(opts, err) != 0)
 		return GALLEY_EUSAGE;
 	if (!fmt || !fmt->write)
-		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "unknown output format '%s'", to ? to : "(none)");
+		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "unknown output format '%s'",
+		                        to ? to : "(none)");
+	galley_library_init();
+	/* a book's messages name the file each line comes from */
+	opts = galley_book_options(doc, opts, &book_opts, &book_diag);
 	int rc = fmt->write(doc, buf, opts, err);
+	galley_book_locate(doc, err);
 	if (rc == 0 && !buf->failed) {
 		/* the end: what a sink has not had yet, or the NUL past a text */
 		if (buf->sink && buf->len)

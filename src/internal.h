@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "galley/sys/format.h"
 #include "arena.h"
+#include "galley/sys/format.h"
 
 /*
  * A node is 96 bytes: a long document has hundreds of thousands. Each type
@@ -75,6 +75,13 @@ typedef struct strlist {
 	size_t cap;
 } strlist;
 
+/* One file of a document read from several (galley_read_files). */
+typedef struct galley_source {
+	const char *name;    /* as given */
+	const char *dir;     /* the real path of its folder: images are read from there */
+	unsigned first_line; /* its first line, numbered through the files in order */
+} galley_source;
+
 struct galley_doc {
 	arena mem;
 	galley_node *root;
@@ -86,19 +93,48 @@ struct galley_doc {
 	char *base_dir;
 	galley_node *title_heading;
 	int footnotes;
+	galley_source *sources; /* NULL unless read from several files (arena) */
+	size_t source_count;
 };
 
 /** Calls opts->diag with a preformatted message. */
 void galley_report_v(const galley_options *opts, galley_severity sev, unsigned line, unsigned col,
                      const char *fmt, va_list ap);
 
+/** Runs the reader `fmt` into the empty `doc` and checks the result's depth; no metadata, no finishing. */
+int galley_read_part(const galley_format *fmt, galley_doc *doc, const char *data, size_t len,
+                     const galley_options *opts, galley_error *err);
+
+/** Reads a whole file into a NUL-terminated buffer (*data, freed by the caller). */
+int galley_read_all(const char *path, char **data, size_t *len, galley_error *err);
+
+/** Sets up, once per process, the libraries that need it before threads use them (libxml2). */
+void galley_library_init(void);
+
+/* What a writer's messages go through for a book: its lines are mapped back to their files. */
+typedef struct galley_book_diag {
+	const galley_doc *doc;
+	const galley_options *outer;
+} galley_book_diag;
+
+/**
+ * For a document read from several files: fills `copy` with `opts` whose
+ * messages name the right file, and returns it; else returns `opts`.
+ */
+const galley_options *galley_book_options(const galley_doc *doc, const galley_options *opts,
+                                          galley_options *copy, galley_book_diag *ctx);
+
+/** Maps err's line (a book's numbering) to its file and line there. */
+void galley_book_locate(const galley_doc *doc, galley_error *err);
+
+/** True when the real path `path` lies in the folder of one of the document's files. */
+bool galley_book_allows(const galley_doc *doc, const char *path);
+
 /** GALLEY_EUSAGE, with `err` set, when `opts` has a version this library does not know. */
 int galley_options_check_version(const galley_options *opts, galley_error *err);
 
 /** Applies opts->metadata (-M key=value) to the document. */
 int galley_doc_apply_metadata(galley_doc *doc, const galley_options *opts, galley_error *err);
-/* --metadata-file (the "metadata-file" parameter): fills what the document does not set (metadata_file.c). */
-int galley_doc_apply_metadata_file(galley_doc *doc, const galley_options *opts, galley_error *err);
 /*
  * The time the outputs of `doc` carry (stamp.c): SOURCE_DATE_EPOCH, else the
  * document's date, else 1980-01-01; never the clock, so that output is

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,6 +87,31 @@ static int open_unnamed(const char *target, mode_t mode)
 #endif
 }
 
+/*
+ * The process's umask, read without setting it: umask() would change it for
+ * every thread meanwhile (a batch saves from several). Linux gives it in
+ * /proc; elsewhere the set-and-restore is done under a lock.
+ */
+static mode_t current_umask(void)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[128];
+	unsigned mask = 0;
+	bool found = false;
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "Umask: %o", &mask) == 1;
+	if (f)
+		fclose(f);
+	if (found)
+		return (mode_t)mask;
+	pthread_mutex_lock(&lock);
+	mode_t m = umask(0);
+	umask(m);
+	pthread_mutex_unlock(&lock);
+	return m;
+}
+
 static int open_output(output *o, const char *path, galley_error *err)
 {
 	struct stat st;
@@ -103,8 +129,7 @@ static int open_output(output *o, const char *path, galley_error *err)
 		return o->fd < 0 ? fail(err, path, errno) : 0;
 	}
 	/* a file replaced keeps its permissions; a new one gets the usual ones */
-	mode_t mask = umask(0);
-	umask(mask);
+	mode_t mask = current_umask();
 	mode_t mode = stat(o->target, &st) == 0 ? st.st_mode & 07777 : 0666 & ~mask;
 	o->fd = open_unnamed(o->target, mode);
 	if (o->fd >= 0)

@@ -171,8 +171,10 @@ static int roots_init(res_roots *r, const char *base_dir, const char *list)
 	return 0;
 }
 
-/* Tries `path`; refused when its real location is under none of the roots. */
-static galley_res_status try_path(const char *path, const res_roots *roots, unsigned char **data, size_t *len)
+/* Tries `path`; refused when its real location is under none of the roots nor
+ * the folder of one of a book's inputs. */
+static galley_res_status try_path(const galley_doc *doc, const char *path, const res_roots *roots,
+                                  unsigned char **data, size_t *len)
 {
 	char *real = realpath(path, NULL);
 	galley_res_status st = GALLEY_RES_REFUSED;
@@ -181,6 +183,8 @@ static galley_res_status try_path(const char *path, const res_roots *roots, unsi
 	for (size_t i = 0; i < roots->n && st == GALLEY_RES_REFUSED; i++)
 		if (is_under(real, roots->real[i]))
 			st = read_image(real, data, len);
+	if (st == GALLEY_RES_REFUSED && galley_book_allows(doc, real))
+		st = read_image(real, data, len);
 	free(real);
 	return st;
 }
@@ -215,14 +219,14 @@ galley_res_status galley_resource_load(const galley_doc *doc, const galley_optio
 	if (!path || !*path)
 		goto cleanup;
 	if (path[0] == '/') {
-		st = try_path(path, &roots, data, len);
+		st = try_path(doc, path, &roots, data, len);
 		goto cleanup;
 	}
 	for (size_t i = 0; i < roots.n && st != GALLEY_RES_OK; i++) {
 		char *full = join_path(roots.dir[i], path);
 		if (!full)
 			continue;
-		st2 = try_path(full, &roots, data, len);
+		st2 = try_path(doc, full, &roots, data, len);
 		free(full);
 		/* the most telling failure wins: refused or unreadable over missing */
 		if (i == 0 || st2 == GALLEY_RES_OK || st == GALLEY_RES_MISSING)

@@ -11,6 +11,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,26 @@ static unsigned overwide_table_line(const char *data, size_t len)
 	return 0;
 }
 
+/*
+ * cmark-gfm is not safe for concurrent documents in two places: registering
+ * the extensions sets a flag unguarded, and every parse turns the
+ * extensions' characters (~ for strikethrough, : and w for autolinks) on in
+ * tables shared by all parsers for its inline pass, then off again, under
+ * the feet of a parse going on in another thread. The registration is done
+ * once, and the inline passes (cmark_parser_finish) one at a time; block
+ * parsing, most of the work, runs in parallel.
+ */
+static pthread_once_t extensions_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t inline_pass = PTHREAD_MUTEX_INITIALIZER;
+
+cmark_node *md_finish_parse(cmark_parser *parser)
+{
+	pthread_mutex_lock(&inline_pass);
+	cmark_node *root = cmark_parser_finish(parser);
+	pthread_mutex_unlock(&inline_pass);
+	return root;
+}
+
 /* A parser with the document's options and extensions; NULL when out of memory. */
 cmark_parser *md_new_parser(const md_ctx *c)
 {
@@ -61,7 +82,7 @@ cmark_parser *md_new_parser(const md_ctx *c)
 	cmark_parser *p = cmark_parser_new(c->cmark_opts);
 	if (!p || !c->extensions)
 		return p;
-	cmark_gfm_core_extensions_ensure_registered();
+	pthread_once(&extensions_once, cmark_gfm_core_extensions_ensure_registered);
 	for (size_t i = c->wide_table ? 1 : 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		cmark_syntax_extension *ext = cmark_find_syntax_extension(names[i]);
 		if (!ext || !cmark_parser_attach_syntax_extension(p, ext)) {
@@ -191,8 +212,9 @@ static int copy_fields(md_ctx *c, cmark_node *n, galley_node *g)
 		break;
 	case GALLEY_NODE_LIST_ITEM:
 		if (!strcmp(cmark_node_get_type_string(n), "tasklist"))
-			galley_node_set_task(g, cmark_gfm_extensions_get_tasklist_item_checked(n) ? GALLEY_TASK_CHECKED
-			                                                                           : GALLEY_TASK_UNCHECKED);
+			galley_node_set_task(g, cmark_gfm_extensions_get_tasklist_item_checked(n)
+			                            ? GALLEY_TASK_CHECKED
+			                            : GALLEY_TASK_UNCHECKED);
 		break;
 	case GALLEY_NODE_CODE_BLOCK:
 		s = cmark_node_get_fence_info(n);
@@ -227,7 +249,7 @@ static int copy_fields(md_ctx *c, cmark_node *n, galley_node *g)
 		galley_align align[1024];
 		int k = cols < 1024 ? cols : 1024;
 		for (int i = 0; i < k; i++)
-			align[i] = !al ? GALLEY_ALIGN_NONE
+			align[i] = !al            ? GALLEY_ALIGN_NONE
 			           : al[i] == 'l' ? GALLEY_ALIGN_LEFT
 			           : al[i] == 'c' ? GALLEY_ALIGN_CENTER
 			           : al[i] == 'r' ? GALLEY_ALIGN_RIGHT
@@ -377,14 +399,16 @@ static int fail_utf8(md_ctx *c, const char *data, size_t len, size_t bad)
 {
 	unsigned line, col;
 	if (len >= 2 && (!memcmp(data, "\xFF\xFE", 2) || !memcmp(data, "\xFE\xFF", 2)))
-		return galley_error_set(c->err, GALLEY_EINPUT, c->opts, 1, 1,
-		                        "the input is UTF-16 (it starts with a byte order mark), not UTF-8; convert "
-		                        "it first");
+		return galley_error_set(
+		    c->err, GALLEY_EINPUT, c->opts, 1, 1,
+		    "the input is UTF-16 (it starts with a byte order mark), not UTF-8; convert "
+		    "it first");
 	position_of(data, bad, &line, &col);
-	return galley_error_set(c->err, GALLEY_EINPUT, c->opts, line, col,
-	                        "the input is not valid UTF-8 (bad byte 0x%02X at offset %zu); convert it first or "
-	                        "read it as text, naming its encoding",
-	                        (unsigned char)data[bad], bad);
+	return galley_error_set(
+	    c->err, GALLEY_EINPUT, c->opts, line, col,
+	    "the input is not valid UTF-8 (bad byte 0x%02X at offset %zu); convert it first or "
+	    "read it as text, naming its encoding",
+	    (unsigned char)data[bad], bad);
 }
 
 /* True when "[^" occurs (memchr is much faster than memmem for a two-byte needle). */
@@ -414,10 +438,11 @@ static int check_nul_bytes(md_ctx *c, const char *data, size_t len)
 			nul[i & 1]++;
 	size_t total = nul[0] + nul[1];
 	if (len >= 8 && total * 3 >= len && (nul[0] * 10 >= total * 9 || nul[1] * 10 >= total * 9))
-		return galley_error_set(c->err, GALLEY_EINPUT, c->opts, 1, 1,
-		                        "the input looks like UTF-16 (%s, no byte order mark), not UTF-8; convert it "
-		                        "first",
-		                        nul[1] > nul[0] ? "little-endian" : "big-endian");
+		return galley_error_set(
+		    c->err, GALLEY_EINPUT, c->opts, 1, 1,
+		    "the input looks like UTF-16 (%s, no byte order mark), not UTF-8; convert it "
+		    "first",
+		    nul[1] > nul[0] ? "little-endian" : "big-endian");
 	position_of(data, (size_t)(first - data), &line, &col);
 	galley_report(c->opts, GALLEY_WARNING, line, col, "%zu NUL byte(s) replaced by U+FFFD", total);
 	return 0;
@@ -438,7 +463,8 @@ static int check_params(const galley_options *opts, galley_error *err)
 	unsigned long long n = strtoull(v, &end, 10);
 	if (errno || end == v || *end || *v == '-' || n > SIZE_MAX / 4)
 		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0,
-		                        "markdown-pieces takes a number of bytes (0: read whole), not '%s'", v);
+		                        "markdown-pieces takes a number of bytes (0: read whole), not '%s'",
+		                        v);
 	return 0;
 }
 
@@ -494,16 +520,18 @@ static int read_dialect(galley_doc *doc, const char *data, size_t len, const gal
 	c.extensions = (features & MD_EXTENSIONS) != 0;
 	c.wide_table = c.extensions ? overwide_table_line(data, len) : 0;
 	if (c.wide_table)
-		galley_report(opts, GALLEY_WARNING, model_line(&c, (int)c.wide_table), 1,
-		              "more than %d table cells on one line; tables are read as text in this document",
-		              MAX_TABLE_CELLS);
+		galley_report(
+		    opts, GALLEY_WARNING, model_line(&c, (int)c.wide_table), 1,
+		    "more than %d table cells on one line; tables are read as text in this document",
+		    MAX_TABLE_CELLS);
 	/* a long document a piece at a time, unless it has footnotes */
 	size_t piece = md_piece_size(opts);
 	if (piece && !(cmark_opts & CMARK_OPT_FOOTNOTES) && len > 2 * piece) {
 		rc = md_read_in_pieces(&c, data, len, piece);
 		if (rc == MD_WHOLE) {
 			/* start again from nothing: what was converted stays in the arena, unused */
-			galley_report(opts, GALLEY_NOTE, 0, 0, "read whole: the pieces could not be read alone");
+			galley_report(opts, GALLEY_NOTE, 0, 0,
+			              "read whole: the pieces could not be read alone");
 			doc->root->first = doc->root->last = NULL;
 			rc = 0;
 		} else if (rc) {
@@ -519,7 +547,7 @@ static int read_dialect(galley_doc *doc, const char *data, size_t len, const gal
 		goto cleanup;
 	}
 	cmark_parser_feed(parser, data, len);
-	root = cmark_parser_finish(parser);
+	root = md_finish_parse(parser);
 	if (!root) {
 		rc = galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory parsing Markdown");
 		goto cleanup;
@@ -549,7 +577,8 @@ static int read_markdown(galley_doc *doc, const char *data, size_t len, const ga
 	return read_dialect(doc, data, len, opts, err, MD_EXTENSIONS | MD_SMART | MD_FRONT_MATTER | MD_RICH);
 }
 
-static int read_gfm(galley_doc *doc, const char *data, size_t len, const galley_options *opts, galley_error *err)
+static int read_gfm(galley_doc *doc, const char *data, size_t len, const galley_options *opts,
+                    galley_error *err)
 {
 	return read_dialect(doc, data, len, opts, err, MD_EXTENSIONS);
 }
@@ -561,7 +590,6 @@ static int read_commonmark(galley_doc *doc, const char *data, size_t len, const 
 }
 
 static const char *const md_exts[] = {"md", "markdown", "mkd", "mdown", NULL};
-
 
 const galley_format galley_format_markdown = {
     .name = "markdown",

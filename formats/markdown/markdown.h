@@ -11,7 +11,7 @@ typedef struct md_ctx {
 	galley_doc *doc;
 	const galley_options *opts;
 	galley_error *err;
-	long line_offset; /* added to cmark's line numbers: front matter, and a piece's place */
+	long line_offset;    /* added to cmark's line numbers: front matter, and a piece's place */
 	unsigned wide_table; /* the first line with too many table cells, or 0 */
 	int cmark_opts;
 	bool extensions;
@@ -23,6 +23,9 @@ typedef struct md_ctx {
 
 /** A parser with the document's options and extensions; NULL when out of memory. */
 cmark_parser *md_new_parser(const md_ctx *c);
+
+/** cmark_parser_finish, one document at a time (see markdown.c). */
+cmark_node *md_finish_parse(cmark_parser *parser);
 
 /** Converts one top-level block of cmark's tree and appends it to the document. */
 int md_convert_block(md_ctx *c, cmark_node *block);

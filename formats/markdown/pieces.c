@@ -33,10 +33,10 @@ typedef struct pieces {
 	md_ctx *c;
 	const char *data;
 	size_t len;
-	long body_offset;  /* lines before data: the front matter */
-	galley_buf defs;   /* definitions found so far, one a line */
+	long body_offset; /* lines before data: the front matter */
+	galley_buf defs;  /* definitions found so far, one a line */
 	long def_lines;
-	strmap known;      /* normalized labels defined so far */
+	strmap known; /* normalized labels defined so far */
 	arena keys;
 	galley_buf input;  /* a piece as parsed: definitions, text, probes */
 	galley_buf labels; /* this piece's probes, each NUL-terminated */
@@ -113,8 +113,8 @@ static size_t piece_end(const char *data, size_t len, size_t from, size_t size)
 		if (i >= end && blank) {
 			if (!fallback)
 				fallback = i;
-			if (plain_blank &&
-			    ((data[i] >= 'A' && data[i] <= 'Z') || (data[i] >= 'a' && data[i] <= 'z') || data[i] == '#'))
+			if (plain_blank && ((data[i] >= 'A' && data[i] <= 'Z') ||
+			                    (data[i] >= 'a' && data[i] <= 'z') || data[i] == '#'))
 				return i;
 			if (i >= limit)
 				return fallback;
@@ -258,7 +258,8 @@ static int learn(pieces *ps, const char *label, cmark_node *link, bool *fresh)
 		galley_buf_putc(&ps->defs, '"');
 	}
 	galley_buf_putc(&ps->defs, '\n');
-	ps->def_lines += 1 + count_newlines(label, strlen(label)) + (title ? count_newlines(title, strlen(title)) : 0);
+	ps->def_lines +=
+	    1 + count_newlines(label, strlen(label)) + (title ? count_newlines(title, strlen(title)) : 0);
 	*fresh = true;
 	return ps->defs.failed ? GALLEY_ENOMEM : 0;
 }
@@ -283,7 +284,8 @@ static cmark_node *parse_piece(pieces *ps, size_t from, size_t to, bool probe, l
 		galley_buf_putc(in, '\n');
 	*probe_line = 0;
 	if (probe && ps->nprobes) {
-		*probe_line = *prefix + count_newlines(ps->data + from, to - from) + (ps->data[to - 1] != '\n') + 2;
+		*probe_line =
+		    *prefix + count_newlines(ps->data + from, to - from) + (ps->data[to - 1] != '\n') + 2;
 		galley_buf_putc(in, '\n');
 		const char *l = (const char *)ps->labels.data;
 		/* "[][label]": a full reference with no text, whatever the label holds */
@@ -299,7 +301,7 @@ static cmark_node *parse_piece(pieces *ps, size_t from, size_t to, bool probe, l
 	if (!parser)
 		return NULL;
 	cmark_parser_feed(parser, (const char *)in->data, in->len);
-	cmark_node *root = cmark_parser_finish(parser);
+	cmark_node *root = md_finish_parse(parser);
 	cmark_parser_free(parser);
 	return root;
 }
@@ -319,7 +321,8 @@ static int read_probes(pieces *ps, cmark_node *root, long probe_line, bool *fres
 		n = cmark_node_previous(n);
 	const char *label = (const char *)ps->labels.data;
 	for (size_t i = 0; i < ps->nprobes; i++, label += strlen(label) + 1) {
-		if (!n || cmark_node_get_type(n) != CMARK_NODE_PARAGRAPH || cmark_node_get_start_line(n) < probe_line)
+		if (!n || cmark_node_get_type(n) != CMARK_NODE_PARAGRAPH ||
+		    cmark_node_get_start_line(n) < probe_line)
 			return MD_WHOLE;
 		cmark_node *next = cmark_node_next(n), *first = cmark_node_first_child(n);
 		if (first && cmark_node_get_type(first) == CMARK_NODE_LINK && !cmark_node_next(first)) {
@@ -437,15 +440,16 @@ static int read_pieces(pieces *ps, size_t base)
 			collecting = false;
 			complete = true;
 			ps->dirty = false;
-			galley_report(c->opts, GALLEY_NOTE, 0, 0,
-			              "%zu link definitions are used before they are defined: reading again with all "
-			              "of them",
-			              ps->known.count);
+			galley_report(
+			    c->opts, GALLEY_NOTE, 0, 0,
+			    "%zu link definitions are used before they are defined: reading again with all "
+			    "of them",
+			    ps->known.count);
 			count = 0;
 		}
 	}
-	galley_report(c->opts, GALLEY_NOTE, 0, 0, "read in %zu pieces, %zu link definitions carried across", count,
-	              ps->known.count);
+	galley_report(c->opts, GALLEY_NOTE, 0, 0, "read in %zu pieces, %zu link definitions carried across",
+	              count, ps->known.count);
 	return 0;
 }
 

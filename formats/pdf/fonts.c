@@ -3,6 +3,7 @@
  * HarfBuzz (TrueType and OpenType/CFF), and a fallback face for each
  * character the main face lacks, Noto preferred.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,13 +138,41 @@ static const char *default_family(pdf_fonts *f, int role)
 	return default_families[role][0];
 }
 
+/*
+ * fontconfig's configuration is read once per process (its XML files parsed,
+ * its caches mapped: a tenth of a short article's PDF) and shared by every
+ * document, each holding a reference; matching reads it and never changes it.
+ */
+static pthread_once_t config_once = PTHREAD_ONCE_INIT;
+static FcConfig *shared_config;
+
+static void load_config(void) { shared_config = FcInitLoadConfigAndFonts(); }
+
+/*
+ * Given back at exit: fontconfig stores some of its pointers as offsets,
+ * which leak checkers cannot follow, so what the configuration holds would
+ * otherwise be reported lost.
+ */
+__attribute__((destructor)) static void release_config(void)
+{
+	if (shared_config)
+		FcConfigDestroy(shared_config);
+	shared_config = NULL;
+}
+
+static FcConfig *config_reference(void)
+{
+	pthread_once(&config_once, load_config);
+	return shared_config ? FcConfigReference(shared_config) : NULL;
+}
+
 int pdf_fonts_init(pdf_fonts *f, HPDF_Doc pdf, const char *families[PDF_ROLE_COUNT],
                    const galley_options *opts, galley_error *err)
 {
 	memset(f, 0, sizeof(*f));
 	f->pdf = pdf;
 	f->opts = opts;
-	f->config = FcInitLoadConfigAndFonts();
+	f->config = config_reference();
 	f->lang = NULL;
 	arena_init(&f->mem);
 	f->fallback = calloc(65536, 1);

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <glob.h>
 #include <hyphen.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 
 struct pdf_hyphenator {
 	HyphenDict *dict;
+	bool owned; /* else shared by the process */
 	int left_min, right_min;
 	/* words already hyphenated: text repeats its words, the patterns are slow */
 	strmap cache;
@@ -54,7 +56,39 @@ static bool split_tag(const char *tag, char *lang, size_t lsz, char *region, siz
 	return i > 0;
 }
 
-static HyphenDict *load_patterns(const char *tag)
+/*
+ * Patterns are read once per process and shared by every document (reading
+ * them is a sixth of a short article's PDF): libhyphen changes a dictionary
+ * only while loading it. Past MAX_SHARED languages a document loads its own.
+ */
+#define MAX_SHARED 16
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	char path[256];
+	HyphenDict *dict;
+} shared[MAX_SHARED];
+static int shared_count;
+
+static HyphenDict *load_shared(const char *path, bool *owned)
+{
+	HyphenDict *d = NULL;
+	pthread_mutex_lock(&shared_lock);
+	for (int i = 0; i < shared_count && !d; i++)
+		if (strcmp(shared[i].path, path) == 0)
+			d = shared[i].dict;
+	*owned = false;
+	if (!d && (d = hnj_hyphen_load(path)) != NULL) {
+		*owned = shared_count == MAX_SHARED || strlen(path) >= sizeof(shared[0].path);
+		if (!*owned) {
+			strcpy(shared[shared_count].path, path);
+			shared[shared_count++].dict = d;
+		}
+	}
+	pthread_mutex_unlock(&shared_lock);
+	return d;
+}
+
+static HyphenDict *load_patterns(const char *tag, bool *owned)
 {
 	char lang[16], region[8], path[256];
 	if (!split_tag(tag, lang, sizeof(lang), region, sizeof(region)))
@@ -62,18 +96,18 @@ static HyphenDict *load_patterns(const char *tag)
 	HyphenDict *d = NULL;
 	if (region[0]) {
 		snprintf(path, sizeof(path), HYPHEN_DIR "/hyph_%s_%s.dic", lang, region);
-		d = hnj_hyphen_load(path);
+		d = load_shared(path, owned);
 	}
 	if (!d) {
 		snprintf(path, sizeof(path), HYPHEN_DIR "/hyph_%s.dic", lang);
-		d = hnj_hyphen_load(path);
+		d = load_shared(path, owned);
 	}
 	if (!d) {
 		/* any regional variant of the language, first in name order */
 		glob_t g;
 		snprintf(path, sizeof(path), HYPHEN_DIR "/hyph_%s_*.dic", lang);
 		if (glob(path, 0, NULL, &g) == 0 && g.gl_pathc > 0)
-			d = hnj_hyphen_load(g.gl_pathv[0]);
+			d = load_shared(g.gl_pathv[0], owned);
 		globfree(&g);
 	}
 	return d;
@@ -81,7 +115,8 @@ static HyphenDict *load_patterns(const char *tag)
 
 pdf_hyphenator *pdf_hyphenator_new(const char *lang, const galley_options *opts)
 {
-	HyphenDict *d = load_patterns(lang);
+	bool owned = false;
+	HyphenDict *d = load_patterns(lang, &owned);
 	if (!d) {
 		galley_report(opts, GALLEY_WARNING, 0, 0,
 		              "no hyphenation patterns for language '%s' in " HYPHEN_DIR
@@ -91,10 +126,12 @@ pdf_hyphenator *pdf_hyphenator_new(const char *lang, const galley_options *opts)
 	}
 	pdf_hyphenator *h = calloc(1, sizeof(*h));
 	if (!h) {
-		hnj_hyphen_free(d);
+		if (owned)
+			hnj_hyphen_free(d);
 		return NULL;
 	}
 	h->dict = d;
+	h->owned = owned;
 	arena_init(&h->mem);
 	/* TeX's minimums where the patterns do not say */
 	h->left_min = d->lhmin > 0 ? d->lhmin : 2;
@@ -106,7 +143,8 @@ void pdf_hyphenator_free(pdf_hyphenator *h)
 {
 	if (!h)
 		return;
-	hnj_hyphen_free(h->dict);
+	if (h->owned)
+		hnj_hyphen_free(h->dict);
 	strmap_free(&h->cache);
 	arena_free(&h->mem);
 	free(h);
@@ -190,7 +228,8 @@ static int hyphenate_word(pdf_hyphenator *h, const char *word, size_t len, uint8
 		return 0;
 	lower[llen] = '\0';
 	if (!h->dict->utf8)
-		return strncmp(h->dict->cset, "ISO8859-1", 9) == 0 ? hyphenate_latin1(h, lower, len, points) : 0;
+		return strncmp(h->dict->cset, "ISO8859-1", 9) == 0 ? hyphenate_latin1(h, lower, len, points)
+		                                                   : 0;
 	char hyphens[MAX_WORD * 2 + 8];
 	char **rep = NULL;
 	int *pos = NULL, *cut = NULL;

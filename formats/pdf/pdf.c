@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <linebreak.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -290,6 +291,11 @@ static void engine_free(pdf_engine *e)
 	arena_free(&e->mem);
 }
 
+/* libunibreak 1.x fills its lookup index in init_linebreak(): once, before threads share it. */
+static pthread_once_t libraries_once = PTHREAD_ONCE_INIT;
+
+static void init_libraries(void) { init_linebreak(); }
+
 static int pdf_write(const galley_doc *doc, galley_buf *out, const galley_options *opts, galley_error *err)
 {
 	pdf_engine *e = calloc(1, sizeof(*e));
@@ -303,7 +309,7 @@ static int pdf_write(const galley_doc *doc, galley_buf *out, const galley_option
 		rc = open_document(e, err);
 	if (rc)
 		goto cleanup;
-	init_linebreak();
+	pthread_once(&libraries_once, init_libraries);
 	e->hyph = pdf_hyphenator_new(e->set.lang, opts);
 	if ((rc = pdf_layout_document(e, err)))
 		goto cleanup;

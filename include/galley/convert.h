@@ -52,7 +52,10 @@ typedef struct galley_options {
 } galley_options;
 
 #define GALLEY_OPTIONS_VERSION 1
-#define GALLEY_OPTIONS_INIT {GALLEY_OPTIONS_VERSION, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0}
+#define GALLEY_OPTIONS_INIT                                                                                  \
+	{                                                                                                    \
+		GALLEY_OPTIONS_VERSION, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0                          \
+	}
 
 /** A format parameter's value, or NULL when not given. */
 GALLEY_EXTERN const char *galley_options_param(const galley_options *opts, const char *name);
@@ -107,6 +110,36 @@ GALLEY_EXTERN int galley_read(const char *from, const char *data, size_t len, co
  */
 GALLEY_EXTERN int galley_read_file(const char *from, const char *path, const galley_options *opts,
                                    galley_doc **out, galley_error *err);
+
+/**
+ * Reads `count` files in order into one document, as a book kept as one
+ * file per chapter (`from` NULL: each file's format from its extension).
+ * The first file is read as it would be alone and gives the metadata;
+ * later files give their blocks only. Messages name the file and its line;
+ * footnotes are numbered and heading ids made unique across the files;
+ * image paths are relative to the file they are written in. Node lines
+ * count through the files in order: galley_doc_source() maps one back.
+ * count == 1 is galley_read_file().
+ */
+GALLEY_EXTERN int galley_read_files(const char *from, const char *const *paths, size_t count,
+                                    const galley_options *opts, galley_doc **out, galley_error *err);
+
+/**
+ * For a document read from several files: the file `line` (as its nodes
+ * number lines) comes from, and its line there in *file_line. NULL (and
+ * *file_line = line) for a document read from one input, or line 0. The
+ * name is owned by the document.
+ */
+GALLEY_EXTERN const char *galley_doc_source(const galley_doc *doc, unsigned line, unsigned *file_line);
+
+/**
+ * Reads a YAML file of metadata (the keys front matter takes) into `doc`:
+ * a field the document sets already (its front matter, -M) is kept; a
+ * title taken from a first heading gives way. Errors name `path` and the
+ * line.
+ */
+GALLEY_EXTERN int galley_doc_read_metadata_file(galley_doc *doc, const char *path, const galley_options *opts,
+                                                galley_error *err);
 
 /**
  * Writes `doc` in format `to` into a new buffer (*out, freed by the caller with

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "galley/sys/format.h"
 
 enum { EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_OUTPUT = 3, EXIT_INTERNAL = 4 };
@@ -28,6 +29,11 @@ enum { EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_OUTPUT = 3, EXIT_INTERNAL = 4 };
 
 typedef struct cli {
 	const char *input;
+	char **inputs; /* several: one book, or a batch */
+	size_t ninputs;
+	const char *metadata_file;
+	bool from_given;
+	batch_config batch;
 	const char *output;
 	const char *from;
 	const char *to;
@@ -148,18 +154,26 @@ typedef struct cli_option {
 	const char *help;
 } cli_option;
 
-static int set_from(cli *c, char *arg) { return c->from = arg, GO_ON; }
+static int set_from(cli *c, char *arg) { return c->from = arg, c->from_given = true, GO_ON; }
 static int set_to(cli *c, char *arg) { return c->to = arg, GO_ON; }
 static int set_output(cli *c, char *arg) { return c->output = arg, GO_ON; }
 static int set_quiet(cli *c, char *arg) { return c->quiet = 1, GO_ON; }
 static int set_verbose(cli *c, char *arg) { return c->opts.flags |= GALLEY_OPT_VERBOSE, GO_ON; }
 static int set_fragment(cli *c, char *arg) { return c->opts.flags |= GALLEY_OPT_FRAGMENT, GO_ON; }
 static int set_no_smart(cli *c, char *arg) { return c->opts.flags |= GALLEY_OPT_NO_SMART, GO_ON; }
-static int set_no_title(cli *c, char *arg) { return c->opts.flags |= GALLEY_OPT_NO_TITLE_FROM_HEADING, GO_ON; }
+static int set_no_title(cli *c, char *arg)
+{
+	return c->opts.flags |= GALLEY_OPT_NO_TITLE_FROM_HEADING, GO_ON;
+}
 static int set_resource_path(cli *c, char *arg) { return c->opts.resource_path = arg, GO_ON; }
 static int set_fail_if_warnings(cli *c, char *arg) { return c->fail_if_warnings = true, GO_ON; }
 static int set_metadata_file(cli *c, char *arg);
 static int add_metadata(cli *c, char *arg);
+static int set_metadata_file(cli *c, char *arg) { return c->metadata_file = arg, GO_ON; }
+static int set_batch(cli *c, char *arg) { return batch_option(&c->batch, "batch", arg); }
+static int set_output_dir(cli *c, char *arg) { return batch_option(&c->batch, "output-dir", arg); }
+static int set_jobs(cli *c, char *arg) { return batch_option(&c->batch, "jobs", arg); }
+static int set_shard(cli *c, char *arg) { return batch_option(&c->batch, "shard", arg); }
 static int add_variable(cli *c, char *arg);
 static int show_help(cli *c, char *arg);
 static int show_version(cli *c, char *arg);
@@ -168,20 +182,27 @@ static int show_formats(cli *c, char *arg);
 static const cli_option options[] = {
     {"from", 'f', "FORMAT", set_from, NULL, NULL,
      "input format (default: from INPUT's extension; markdown for stdin)"},
-    {"to", 't', "FORMAT", set_to, NULL, NULL, "output format (default: from OUTPUT's extension; html for stdout)"},
+    {"to", 't', "FORMAT", set_to, NULL, NULL,
+     "output format (default: from OUTPUT's extension; html for stdout)"},
     {"output", 'o', "FILE", set_output, NULL, NULL,
      "write to FILE (written whole, then renamed into place);\nwithout it, or with -, to standard output"},
-    {"metadata", 'M', "KEY=VALUE", add_metadata, NULL, NULL, "set a metadata field (title, author, date, lang, ...)"},
+    {"metadata", 'M', "KEY=VALUE", add_metadata, NULL, NULL,
+     "set a metadata field (title, author, date, lang, ...)"},
     {"variable", 'V', "KEY=VALUE", add_variable, NULL, NULL,
      "pandoc's variables galley has: papersize, geometry:margin,\nfontsize, mainfont (PDF); lang (metadata)"},
     {"fragment", 0, NULL, set_fragment, NULL, "html docbook", "HTML, DocBook: the body content only"},
     {"no-smart", 0, NULL, set_no_smart, "markdown text", NULL, "Markdown, text: keep straight quotes, -- and ..."},
     {"no-title-from-heading", 0, NULL, set_no_title, "markdown", NULL, "Markdown: a first h1 does not give the title"},
-    {"metadata-file", 0, "FILE", set_metadata_file, NULL, NULL,
-     "metadata from a YAML file (the input's own and -M win)"},
     {"resource-path", 0, "DIRS", set_resource_path, NULL, "pdf epub html",
      "folders images may also be read from, colon-separated (a:b)"},
     {"fail-if-warnings", 0, NULL, set_fail_if_warnings, NULL, NULL, "a warning is an error: exit 1, nothing written"},
+    {"metadata-file", 0, "FILE", set_metadata_file, NULL, NULL,
+     "YAML metadata; the input's front matter and -M win over it"},
+    {"batch", 0, "MANIFEST", set_batch, NULL, NULL,
+     "convert each line's INPUT<tab>OUTPUT (- reads standard input)"},
+    {"output-dir", 0, "DIR", set_output_dir, NULL, NULL, "convert each INPUT on its own into DIR/NAME.EXT"},
+    {"jobs", 'j', "N", set_jobs, NULL, NULL, "batch: N documents at a time (default: one per processor)"},
+    {"shard", 0, "K/N", set_shard, NULL, NULL, "batch: only the K-th of N slices of the documents"},
     {"list-formats", 0, NULL, show_formats, NULL, NULL, "list the formats and what they can do"},
     {"quiet", 'q', NULL, set_quiet, NULL, NULL, "no warnings"},
     {"verbose", 'v', NULL, set_verbose, NULL, NULL, "explain the reader's decisions"},
@@ -224,7 +245,6 @@ static int add_param(cli *c, const char *name, const char *value, const char *sp
 	return add_pair(&c->params, &c->nparams, name, value) ? EXIT_INTERNAL : GO_ON;
 }
 
-static int set_metadata_file(cli *c, char *arg) { return add_param(c, "metadata-file", arg, "metadata-file"); }
 
 /* -M key=value; the string is split in place. */
 static int add_metadata(cli *c, char *arg)
@@ -261,15 +281,18 @@ static int add_variable(cli *c, char *arg)
 	if (strcmp(arg, "geometry") == 0 && strncmp(value, "margin=", 7) == 0)
 		value += 7; /* -V geometry=margin=2cm, as LaTeX's geometry package takes it */
 	else if (strcmp(arg, "geometry") == 0)
-		return usage_error("-V geometry: galley takes only margin=LENGTH, not '%s' (see --margin)", value);
-	if (strcmp(arg, "papersize") == 0 && strlen(value) > 5 && strcmp(value + strlen(value) - 5, "paper") == 0)
+		return usage_error("-V geometry: galley takes only margin=LENGTH, not '%s' (see --margin)",
+		                   value);
+	if (strcmp(arg, "papersize") == 0 && strlen(value) > 5 &&
+	    strcmp(value + strlen(value) - 5, "paper") == 0)
 		value[strlen(value) - 5] = '\0'; /* LaTeX's a4paper, letterpaper */
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (strcmp(arg, known[i].variable) == 0)
 			return add_param(c, known[i].param, value, known[i].spelling);
-	return usage_error("-V %s: galley has no such setting; -V takes papersize, geometry:margin, fontsize, "
-	                   "mainfont and lang (metadata is set with -M KEY=VALUE)",
-	                   arg);
+	return usage_error(
+	    "-V %s: galley has no such setting; -V takes papersize, geometry:margin, fontsize, "
+	    "mainfont and lang (metadata is set with -M KEY=VALUE)",
+	    arg);
 }
 
 /* ---- help ------------------------------------------------------------ */
@@ -278,8 +301,8 @@ static int add_variable(cli *c, char *arg)
 static void print_row(int letter, const char *name, const char *arg, const char *help)
 {
 	char left[64];
-	snprintf(left, sizeof(left), "%s%c%s--%s%s%s", letter ? "-" : "", letter ? letter : ' ', letter ? ", " : "   ",
-	         name, arg ? " " : "", arg ? arg : "");
+	snprintf(left, sizeof(left), "%s%c%s--%s%s%s", letter ? "-" : "", letter ? letter : ' ',
+	         letter ? ", " : "   ", name, arg ? " " : "", arg ? arg : "");
 	if (strlen(left) > 28)
 		printf("  %s\n  %-28s ", left, "");
 	else
@@ -294,9 +317,13 @@ static void print_row(int letter, const char *name, const char *arg, const char 
 
 static int show_help(cli *c, char *arg)
 {
-	printf("Usage: %s [OPTIONS] INPUT [-o OUTPUT]\n"
-	       "Converts Markdown or plain text into PDF, EPUB 3, DocBook 5, HTML or JSON.\n\n",
-	       prog);
+	printf("Usage: %s [OPTIONS] INPUT... [-o OUTPUT]\n"
+	       "       %s [OPTIONS] -t FORMAT --output-dir DIR INPUT...\n"
+	       "       %s [OPTIONS] --batch MANIFEST\n"
+	       "Converts Markdown or plain text into PDF, EPUB 3, DocBook 5, HTML or JSON.\n"
+	       "Several inputs make one document (a book, one file per chapter), unless --output-dir\n"
+	       "or --batch converts each on its own.\n\n",
+	       prog, prog, prog);
 	for (size_t i = 0; i < NOPTIONS; i++)
 		print_row(options[i].letter, options[i].name, options[i].arg, options[i].help);
 	if (c->nspecs)
@@ -308,7 +335,8 @@ static int show_help(cli *c, char *arg)
 				letter = param_letters[k].letter;
 		print_row(letter, c->specs[i]->name, c->specs[i]->arg, c->specs[i]->help);
 	}
-	printf("\nExit status: 0 success, 1 bad input, 2 usage error, 3 output not written, 4 internal error.\n");
+	printf(
+	    "\nExit status: 0 success, 1 bad input, 2 usage error, 3 output not written, 4 internal error.\n");
 	return 0;
 }
 
@@ -498,15 +526,28 @@ static int apply_param(cli *c, size_t i)
 	return add_param(c, s->name, s->arg ? optarg : "true", s->name);
 }
 
-/* The input (and any more arguments, refused). */
+/* One input, several (a book), or a batch's. */
 static int take_operands(cli *c, int argc, char **argv)
 {
-	if (optind < argc)
-		c->input = argv[optind++];
-	if (optind < argc)
-		return usage_error("more than one input given ('%s'); galley converts one file at a time", argv[optind]);
+	c->inputs = argv + optind;
+	c->ninputs = (size_t)(argc - optind);
+	c->input = c->ninputs ? c->inputs[0] : NULL;
+	if (batch_requested(&c->batch)) {
+		if (c->output)
+			return usage_error(
+			    "%s", "-o names one output: a batch names its outputs in the manifest or "
+			          "with --output-dir");
+		if (!c->batch.manifest && !c->ninputs)
+			return usage_error("%s", "no input file given");
+		return GO_ON;
+	}
+	if (c->batch.jobs || c->batch.shards)
+		return usage_error("%s", "-j and --shard apply to a batch (--batch or --output-dir)");
 	if (!c->input)
 		return usage_error("%s", "no input file given (use - for standard input)");
+	for (size_t i = 0; c->ninputs > 1 && i < c->ninputs; i++)
+		if (strcmp(c->inputs[i], "-") == 0)
+			return usage_error("%s", "standard input (-) cannot be one of several inputs");
 	return GO_ON;
 }
 
@@ -554,7 +595,10 @@ static void format_names(char *out, size_t size, bool writing)
 		if (!(writing ? galley_format_can_write(f) : galley_format_can_read(f)))
 			continue;
 		count++;
-		n += (size_t)snprintf(out + n, size - n, "%s%s", count == 1 ? "" : count == total ? " and " : ", ",
+		n += (size_t)snprintf(out + n, size - n, "%s%s",
+		                      count == 1       ? ""
+		                      : count == total ? " and "
+		                                       : ", ",
 		                      galley_format_name(f));
 	}
 }
@@ -566,15 +610,16 @@ static int unknown_path_format(const char *path, bool writing)
 	char names[256];
 	struct stat st;
 	if (writing && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return output_error("cannot write '%s': it is a directory; name a file in it (-o %s/NAME)", path, path);
+		return output_error("cannot write '%s': it is a directory; name a file in it (-o %s/NAME)",
+		                    path, path);
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	const char *dot = strrchr(base, '.');
 	format_names(names, sizeof(names), writing);
 	if (!dot || !dot[1])
 		return usage_error("cannot tell the %s format of '%s' from its name; name it with %s (%s)",
 		                   writing ? "output" : "input", path, writing ? "-t" : "-f", names);
-	return usage_error("galley does not %s %s files; it %s %s (see --list-formats)", writing ? "write" : "read",
-	                   dot, writing ? "writes" : "reads", names);
+	return usage_error("galley does not %s %s files; it %s %s (see --list-formats)",
+	                   writing ? "write" : "read", dot, writing ? "writes" : "reads", names);
 }
 
 static int resolve_formats(cli *c)
@@ -588,8 +633,8 @@ static int resolve_formats(cli *c)
 		c->from = galley_format_name(f);
 	}
 	if (!c->to) {
-		const galley_format *f =
-		    is_stdio(c->output) ? galley_format_find("html") : galley_format_for_path(c->output, true);
+		const galley_format *f = is_stdio(c->output) ? galley_format_find("html")
+		                                             : galley_format_for_path(c->output, true);
 		if (!f)
 			return unknown_path_format(c->output, true);
 		c->to = galley_format_name(f);
@@ -628,9 +673,11 @@ static void warn_rows(cli *c)
 		if (seen)
 			continue;
 		if (o->readers && !listed(o->readers, c->from))
-			warn(c, "--%s does not apply to %s input (it is for %s); ignored", o->name, c->from, o->readers);
+			warn(c, "--%s does not apply to %s input (it is for %s); ignored", o->name, c->from,
+			     o->readers);
 		else if (o->writers && !listed(o->writers, c->to))
-			warn(c, "--%s does not apply to %s output (it is for %s); ignored", o->name, c->to, o->writers);
+			warn(c, "--%s does not apply to %s output (it is for %s); ignored", o->name, c->to,
+			     o->writers);
 	}
 }
 
@@ -643,20 +690,23 @@ static void warn_params(cli *c, const galley_format *in, const galley_format *ou
 		size_t n = 0;
 		for (size_t k = 0; k < i; k++)
 			seen = seen || strcmp(c->params[k].name, name) == 0;
-		/* metadata-file is the library's own, for every reader */
-		if (seen || !strcmp(name, "metadata-file") || galley_format_takes(in, name) || galley_format_takes(out, name))
+		if (seen || galley_format_takes(in, name) || galley_format_takes(out, name))
 			continue;
 		for (size_t k = 0; k < galley_format_count() && n < sizeof(who); k++) {
 			const galley_format *f = galley_format_at(k);
 			if (!galley_format_takes(f, name))
 				continue;
 			for_readers = for_readers && !galley_format_can_write(f);
-			n += (size_t)snprintf(who + n, sizeof(who) - n, "%s%s", n ? " " : "", galley_format_name(f));
+			n += (size_t)snprintf(who + n, sizeof(who) - n, "%s%s", n ? " " : "",
+			                      galley_format_name(f));
 		}
 		char what[64];
-		snprintf(what, sizeof(what), "%s %s", for_readers ? c->from : c->to, for_readers ? "input" : "output");
-		warn(c, strncmp(c->param_spelling[i], "-V", 2) ? "--%s does not apply to %s (it is for %s); ignored"
-		                                               : "%s does not apply to %s (it is for %s); ignored",
+		snprintf(what, sizeof(what), "%s %s", for_readers ? c->from : c->to,
+		         for_readers ? "input" : "output");
+		warn(c,
+		     strncmp(c->param_spelling[i], "-V", 2)
+		         ? "--%s does not apply to %s (it is for %s); ignored"
+		         : "%s does not apply to %s (it is for %s); ignored",
 		     c->param_spelling[i], what, who);
 	}
 }
@@ -685,20 +735,28 @@ static int check_output(const cli *c)
 	struct stat st;
 	if (is_stdio(c->output)) {
 		if (galley_format_is_binary(galley_format_find(c->to)) && isatty(STDOUT_FILENO))
-			return usage_error("%s output is binary; it is not written to a terminal (use -o FILE)", c->to);
+			return usage_error(
+			    "%s output is binary; it is not written to a terminal (use -o FILE)", c->to);
 		return GO_ON;
 	}
 	if (stat(c->output, &st) == 0 && S_ISDIR(st.st_mode))
-		return output_error("cannot write '%s': it is a directory; name a file in it (-o %s/NAME)", c->output,
-		                    c->output);
-	if (same_file(c->input, c->output))
-		return usage_error("the output '%s' is the input; galley never writes over its input", c->output);
+		return output_error("cannot write '%s': it is a directory; name a file in it (-o %s/NAME)",
+		                    c->output, c->output);
+	for (size_t i = 0; i < c->ninputs; i++)
+		if (same_file(c->inputs[i], c->output))
+			return usage_error(
+			    c->ninputs > 1
+			        ? "the output '%s' is one of the inputs; galley never writes over "
+			          "its input"
+			        : "the output '%s' is the input; galley never writes over its input",
+			    c->output);
 	const char *slash = strrchr(c->output, '/');
 	if (slash && slash != c->output) {
 		char dir[4096];
 		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - c->output), c->output);
 		if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-			return output_error("cannot write '%s': No such file or directory (no folder '%s')", c->output, dir);
+			return output_error("cannot write '%s': No such file or directory (no folder '%s')",
+			                    c->output, dir);
 	}
 	return GO_ON;
 }
@@ -756,13 +814,22 @@ static int load(cli *c, galley_doc **doc)
 		}
 		rc = galley_read(c->from, data, len, &c->opts, doc, &err);
 		free(data);
+	} else if (c->ninputs > 1) {
+		/* each file's format from its own name unless -f names one */
+		rc = galley_read_files(c->from_given ? c->from : NULL, (const char *const *)c->inputs,
+		                       c->ninputs, &c->opts, doc, &err);
 	} else {
 		rc = galley_read_file(c->from, c->input, &c->opts, doc, &err);
 	}
+	if (rc == 0 && c->metadata_file)
+		rc = galley_doc_read_metadata_file(*doc, c->metadata_file, &c->opts, &err);
 	return rc ? report_error(&err, rc) : 0;
 }
 
-static int spool_put(void *ctx, const void *data, size_t len) { return fwrite(data, 1, len, ctx) == len ? 0 : -1; }
+static int spool_put(void *ctx, const void *data, size_t len)
+{
+	return fwrite(data, 1, len, ctx) == len ? 0 : -1;
+}
 
 static int copy_out(FILE *from)
 {
@@ -794,11 +861,13 @@ static int write_stdout(cli *c, galley_doc **doc)
 		                      strerror(errno));
 	if (rc == GALLEY_EOUTPUT && spool && !err.message[0])
 		galley_error_set(&err, GALLEY_EOUTPUT, NULL, 0, 0, "cannot write a temporary file");
+	if (rc)
+		rc =
+		    report_error(&err, rc); /* before the model goes: the message may name one of its files */
 	galley_doc_free(*doc);
 	*doc = NULL;
-	if (rc)
-		rc = report_error(&err, rc);
-	else if (spool ? copy_out(spool) != 0 : fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0)
+	if (rc == 0 &&
+	    (spool ? copy_out(spool) != 0 : fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0))
 		rc = output_error("cannot write %s: %s", "standard output", strerror(errno));
 	if (spool)
 		fclose(spool);
@@ -831,10 +900,22 @@ static int write_unless_warned(cli *c, const galley_doc *doc)
 	return rc;
 }
 
+static int run_batch(cli *c)
+{
+	c->opts.params = c->params;
+	c->opts.param_count = c->nparams;
+	c->opts.metadata = c->meta;
+	c->opts.metadata_count = c->nmeta;
+	batch_inputs in = {c->from, c->to, c->inputs, c->ninputs, &c->opts, c->metadata_file, c->quiet != 0};
+	return batch_run(&c->batch, &in);
+}
+
 static int run(cli *c)
 {
 	galley_doc *doc = NULL;
 	galley_error err;
+	if (batch_requested(&c->batch))
+		return run_batch(c);
 	int rc = check_all(c);
 	if (rc != GO_ON)
 		return rc;

@@ -378,7 +378,9 @@ def usage_cases():
         ([src, "-M"], r"error: option '-M' needs an argument"),
         (["-M", "=value", src, "-o", out], r"error: -M needs KEY=VALUE"),
         (["-M", "title=\udcff", src, "-o", out], r"error: the metadata value of 'title' is not UTF-8"),
-        ([src, src, "-o", out], r"error: more than one input given"),
+        (["-", src, "-o", out], r"error: standard input \(-\) cannot be one of several inputs"),
+        (["-j", "2", src, "-o", out], r"error: -j and --shard apply to a batch"),
+        (["--shard", "5/4", "--output-dir", d, "-t", "html", src], r"error: --shard takes K/N"),
         ([], r"error: no input file given"),
     ]
     for args, msg in cases:
