@@ -105,12 +105,50 @@ static void write_meta(galley_buf *b, const galley_doc *doc)
 	galley_buf_puts(b, "}}");
 }
 
+/* "classes" (an array) and "attributes" (an object) of a heading, code block or span, when it has them. */
+static void write_attrs(galley_buf *b, const galley_node *n)
+{
+	const char *classes = galley_node_classes(n);
+	size_t count = galley_node_attr_count(n);
+	if (classes) {
+		put_key(b, "classes");
+		galley_buf_putc(b, '[');
+		for (const char *p = classes; *p;) {
+			size_t len = strcspn(p, " ");
+			if (len) {
+				if (p != classes)
+					galley_buf_putc(b, ',');
+				put_string(b, p, len);
+			}
+			p += len + (p[len] == ' ');
+		}
+		galley_buf_putc(b, ']');
+	}
+	if (!count)
+		return;
+	put_key(b, "attributes");
+	galley_buf_putc(b, '{');
+	for (size_t i = 0; i < count; i++) {
+		if (i)
+			galley_buf_putc(b, ',');
+		put_cstr(b, galley_node_attr_key(n, i));
+		galley_buf_putc(b, ':');
+		put_cstr(b, galley_node_attr_value(n, i));
+	}
+	galley_buf_putc(b, '}');
+}
+
 static void write_fields(galley_buf *b, const galley_node *n)
 {
 	switch ((galley_node_type)n->type) {
 	case GALLEY_NODE_HEADING:
 		galley_buf_printf(b, ",\"level\":%d", n->level);
 		put_field(b, "id", n->id);
+		write_attrs(b, n);
+		break;
+	case GALLEY_NODE_SPAN:
+		put_field(b, "id", galley_node_id(n));
+		write_attrs(b, n);
 		break;
 	case GALLEY_NODE_ORDERED_LIST:
 		galley_buf_printf(b, ",\"start\":%d,\"delimiter\":\"%c\"", n->start, n->delim ? n->delim : '.');
@@ -126,6 +164,8 @@ static void write_fields(galley_buf *b, const galley_node *n)
 		break;
 	case GALLEY_NODE_CODE_BLOCK:
 		put_field(b, "language", n->info);
+		put_field(b, "id", galley_node_id(n));
+		write_attrs(b, n);
 		put_key(b, "text");
 		put_string(b, n->lit ? n->lit : "", n->len);
 		break;

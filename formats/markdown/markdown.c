@@ -19,6 +19,7 @@
 
 #include "../../src/internal.h"
 #include "../../src/strmap.h"
+#include "attributes.h"
 #include "frontmatter.h"
 #include "markdown.h"
 
@@ -38,6 +39,7 @@ typedef struct md_ctx {
 	int cmark_opts;
 	bool extensions;
 	galley_buf scratch; /* repaired strings */
+	cmark_syntax_extension *attrs; /* {#id .class} kept as written (markdown dialect), or NULL */
 } md_ctx;
 
 /*
@@ -68,6 +70,8 @@ static cmark_parser *new_parser(const md_ctx *c)
 {
 	static const char *const names[] = {"table", "strikethrough", "autolink", "tasklist"};
 	cmark_parser *p = cmark_parser_new(c->cmark_opts);
+	if (p && c->attrs)
+		cmark_parser_attach_syntax_extension(p, c->attrs);
 	if (!p || !c->extensions)
 		return p;
 	cmark_gfm_core_extensions_ensure_registered();
@@ -182,6 +186,35 @@ static int set_string(md_ctx *c, galley_node *g, set_string_fn set, const char *
 	return v ? set(c->doc, g, v, len) : GALLEY_ENOMEM;
 }
 
+/*
+ * A fenced code block's info string in the markdown dialect: "{.lang #id
+ * .class key=value}", "lang {.class}", "{=format}" (raw content in that
+ * format) or a plain "lang ...", whose first word is the language.
+ */
+static int set_code_info(md_ctx *c, galley_node *g, const char *info)
+{
+	size_t len = (size_t)-1, word;
+	const char *s = valid_utf8(c, info, &len), *brace;
+	md_attrs a;
+	if (!s)
+		return GALLEY_ENOMEM;
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	word = s[0] == '{' ? 0 : strcspn(s, " \t");
+	brace = s + word + strspn(s + word, " \t");
+	if (c->attrs && *brace == '{' && md_attrs_parse(brace, len - (size_t)(brace - s), &a) == len - (size_t)(brace - s)) {
+		int rc = word ? galley_node_set_info(c->doc, g, s, word) : 0;
+		if (rc == 0 && a.format) {
+			if (word)
+				return 0; /* "lang {=format}" is not raw content: the language alone */
+			g->type = GALLEY_NODE_RAW_BLOCK;
+			return galley_node_set_info(c->doc, g, a.format, a.format_len);
+		}
+		return rc ? rc : md_attrs_apply(c->doc, g, &a, true);
+	}
+	return word ? galley_node_set_info(c->doc, g, s, word) : 0;
+}
+
 /* Fills the fields of `g` from the cmark node `n`. */
 static int copy_fields(md_ctx *c, cmark_node *n, galley_node *g)
 {
@@ -206,13 +239,17 @@ static int copy_fields(md_ctx *c, cmark_node *n, galley_node *g)
 	case GALLEY_NODE_CODE_BLOCK:
 		s = cmark_node_get_fence_info(n);
 		if (s && *s)
-			rc = set_string(c, g, galley_node_set_info, s, strcspn(s, " \t"));
+			rc = c->attrs ? set_code_info(c, g, s) : set_string(c, g, galley_node_set_info, s, strcspn(s, " \t"));
 		if (rc == 0)
 			rc = set_string(c, g, galley_node_set_literal, cmark_node_get_literal(n), (size_t)-1);
 		break;
 	case GALLEY_NODE_RAW_BLOCK:
 	case GALLEY_NODE_RAW_INLINE:
-		rc = galley_node_set_info(doc, g, "html", 4);
+		/* braces the attribute extension kept as written: a marker until md_attributes() */
+		if (c->attrs && cmark_node_get_syntax_extension(n) == c->attrs)
+			rc = galley_node_set_info(doc, g, MD_ATTR_MARKER, (size_t)-1);
+		else
+			rc = galley_node_set_info(doc, g, "html", 4);
 		/* fall through */
 	case GALLEY_NODE_TEXT:
 	case GALLEY_NODE_CODE:
@@ -882,7 +919,7 @@ static int check_nul_bytes(md_ctx *c, const char *data, size_t len)
 static int read_dialect(galley_doc *doc, const char *data, size_t len, const galley_options *opts,
                         galley_error *err, unsigned features)
 {
-	md_ctx c = {doc, opts, err, 0, 0, 0, false, GALLEY_BUF_INIT};
+	md_ctx c = {doc, opts, err, 0, 0, 0, false, GALLEY_BUF_INIT, NULL};
 	unsigned flags = opts ? opts->flags : 0;
 	int cmark_opts = CMARK_OPT_UNSAFE;
 	cmark_parser *parser = NULL;
@@ -922,6 +959,10 @@ static int read_dialect(galley_doc *doc, const char *data, size_t len, const gal
 		cmark_opts |= CMARK_OPT_FOOTNOTES;
 	c.cmark_opts = cmark_opts;
 	c.extensions = (features & MD_EXTENSIONS) != 0;
+	if ((features & MD_RICH) && !(c.attrs = md_attrs_extension_new())) {
+		rc = galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory");
+		goto cleanup;
+	}
 	c.wide_table = c.extensions ? overwide_table_line(data, len) : 0;
 	if (c.wide_table)
 		galley_report(opts, GALLEY_WARNING, model_line(&c, (int)c.wide_table), 1,
@@ -980,6 +1021,7 @@ cleanup:
 		cmark_node_free(root);
 	if (parser)
 		cmark_parser_free(parser);
+	md_attrs_extension_free(c.attrs); /* after the trees, whose nodes point to it */
 	return rc;
 }
 

@@ -6,7 +6,8 @@
 
 /**
  * Galley's Markdown additions: images alone in a paragraph become figures,
- * "{#id}" after a heading sets its id, "Term" followed by ": definition"
+ * attributes "{#id .class key=value}" go to the heading, "[span]" or
+ * `code`{=format} they follow (attributes.c), "Term" followed by ": definition"
  * lines becomes a definition list, and balanced inline HTML tags (<sup>,
  * <sub>, <em>, <i>, <strong>, <b>, <del>, <s>, <br>) become model nodes.
  */
