@@ -46,13 +46,15 @@ typedef struct db_ctx {
 	unsigned raw_line;  /* line of the last raw HTML warning */
 	galley_buf scratch; /* escaped URLs, decoded fragments */
 	galley_buf uri;     /* URLs made valid xsd:anyURI values */
+	galley_buf code;    /* code with its tabs expanded */
+	int tab_stop;       /* --tab-stop, 4 by default; 0 keeps tabs */
 } db_ctx;
 
 /* docbook_ids.c */
 /** Gives every heading an xml:id and finds the notes that need one. */
 int db_ids_init(db_ctx *c);
 void db_ids_free(db_ctx *c);
-/** The xml:id of a heading, or NULL. */
+/** The xml:id of a heading, or of a code block or span with an {#id}; or NULL. */
 const char *db_heading_id(db_ctx *c, const galley_node *heading);
 /** The xml:id of the heading a "#fragment" URL points to, or NULL. */
 const char *db_link_target(db_ctx *c, const char *url);
@@ -65,6 +67,10 @@ void db_end(db_ctx *c);
 void db_end_empty(db_ctx *c);
 /** <name>text</name> */
 void db_elem(db_ctx *c, const char *name, const char *text);
+/** A URL attribute, as a valid xsd:anyURI (a script URL becomes ""). */
+void db_write_url_attr(db_ctx *c, const char *name, const char *url);
+/** role="classes" for a node with {.class} attributes. */
+void db_write_role(db_ctx *c, const galley_node *n);
 /** Renders a block or inline node and its subtree. */
 int db_render(db_ctx *c, galley_node *node);
 /** Renders the children of `node` (the inlines of a heading, for example). */

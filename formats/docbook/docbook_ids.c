@@ -60,19 +60,21 @@ static const char *claim_id(db_ctx *c, const char *base)
 	return id;
 }
 
+/* A heading's id, or a code block's or span's {#id}. */
 static int add_heading(db_ctx *c, const galley_node *h, galley_buf *tmp)
 {
-	if (!h->id || !*h->id || strmap_get(&c->ids, h->id))
-		return 0; /* a repeated id stays with its first heading */
+	const char *id = galley_node_id(h);
+	if (!id || !*id || strmap_get(&c->ids, id))
+		return 0; /* a repeated id stays with its first node */
 	heading_id *e = arena_alloc(&c->mem, sizeof(*e));
 	if (!e)
 		return GALLEY_ENOMEM;
-	ncname_from(tmp, h->id);
+	ncname_from(tmp, id);
 	if (tmp->failed)
 		return GALLEY_ENOMEM;
 	e->heading = h;
 	e->xml_id = claim_id(c, (const char *)tmp->data);
-	if (!e->xml_id || strmap_put(&c->ids, h->id, e) != 0)
+	if (!e->xml_id || strmap_put(&c->ids, id, e) != 0)
 		return GALLEY_ENOMEM;
 	return 0;
 }
@@ -111,7 +113,7 @@ static int scan_node(db_ctx *c, const galley_node *n, int note_depth, int *refs,
                      galley_buf *tmp)
 {
 	int num = n->number;
-	if (n->type == GALLEY_NODE_HEADING)
+	if (n->type == GALLEY_NODE_HEADING || n->type == GALLEY_NODE_CODE_BLOCK || n->type == GALLEY_NODE_SPAN)
 		return add_heading(c, n, tmp);
 	if (num <= 0 || num > c->notes)
 		return 0;
@@ -169,7 +171,8 @@ void db_ids_free(db_ctx *c)
 
 const char *db_heading_id(db_ctx *c, const galley_node *heading)
 {
-	const heading_id *e = heading->id ? strmap_get(&c->ids, heading->id) : NULL;
+	const char *id = galley_node_id(heading);
+	const heading_id *e = id ? strmap_get(&c->ids, id) : NULL;
 	return e && e->heading == heading ? e->xml_id : NULL;
 }
 

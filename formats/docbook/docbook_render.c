@@ -9,7 +9,7 @@
 #include "../../src/text.h"
 #include "docbook.h"
 
-#define CHECKED_BOX "\xE2\x98\x91"   /* U+2611 */
+#define CHECKED_BOX "\xE2\x98\x92"   /* U+2612, the ballot box with X DocBook readers expect */
 #define UNCHECKED_BOX "\xE2\x98\x90" /* U+2610 */
 
 typedef enum cell_mode { CELL_INLINES, CELL_LAYOUT, CELL_BLOCKS } cell_mode;
@@ -214,7 +214,7 @@ static void make_uri(galley_buf *out, const char *escaped)
 	galley_buf_put(out, "", 0);
 }
 
-static void write_url_attr(db_ctx *c, const char *name, const char *url)
+void db_write_url_attr(db_ctx *c, const char *name, const char *url)
 {
 	if (!url || galley_url_is_active(url)) {
 		xmlw_attr(c->x, name, "");
@@ -224,6 +224,25 @@ static void write_url_attr(db_ctx *c, const char *name, const char *url)
 	galley_url_escape(&c->scratch, url);
 	make_uri(&c->uri, c->scratch.data ? (const char *)c->scratch.data : "");
 	xmlw_attr(c->x, name, c->uri.data ? (const char *)c->uri.data : "");
+}
+
+void db_write_role(db_ctx *c, const galley_node *n)
+{
+	const char *classes = galley_node_classes(n);
+	if (classes && *classes)
+		xmlw_attr(c->x, "role", classes);
+}
+
+/* A span: a phrase with its id, classes (role) and language. */
+static void enter_span(db_ctx *c, const galley_node *n)
+{
+	const char *id = db_heading_id(c, n), *lang = galley_node_attr(n, "lang");
+	db_start(c, "phrase");
+	if (id)
+		xmlw_attr(c->x, "xml:id", id);
+	db_write_role(c, n);
+	if (lang && *lang)
+		xmlw_attr(c->x, "xml:lang", lang);
 }
 
 static void start_with_role(db_ctx *c, const char *name, const char *role)
@@ -397,7 +416,7 @@ static void write_imageobject(db_ctx *c, const galley_node *img)
 {
 	db_start(c, "imageobject");
 	db_start(c, "imagedata");
-	write_url_attr(c, "fileref", img->url);
+	db_write_url_attr(c, "fileref", img->url);
 	db_end_empty(c);
 	db_end(c);
 }
@@ -453,7 +472,11 @@ static void enter_list(db_ctx *c, const galley_node *n)
 	db_start(c, ordered ? "orderedlist" : "itemizedlist");
 	if (ordered && n->start != 1)
 		xmlw_attrf(c->x, "startingnumber", "%d", n->start);
-	switch (ordered ? galley_node_list_numbering(n) : '1') {
+	/* always: the stylesheets number nested lists 1, a, i otherwise */
+	switch (ordered ? galley_node_list_numbering(n) : 0) {
+	case '1':
+		xmlw_attr(c->x, "numeration", "arabic");
+		break;
 	case 'a':
 		xmlw_attr(c->x, "numeration", "loweralpha");
 		break;
@@ -655,7 +678,7 @@ static void enter_link(db_ctx *c, const galley_node *n)
 	if (target)
 		xmlw_attr(c->x, "linkend", target);
 	else
-		write_url_attr(c, "xlink:href", n->url);
+		db_write_url_attr(c, "xlink:href", n->url);
 	if (n->title)
 		xmlw_attr(c->x, "xlink:title", n->title);
 }
@@ -667,14 +690,25 @@ static void enter_bridgehead(db_ctx *c, const galley_node *h)
 	db_start(c, "bridgehead");
 	if (id)
 		xmlw_attr(c->x, "xml:id", id);
+	db_write_role(c, h);
 }
 
 static void write_code_block(db_ctx *c, const galley_node *n)
 {
+	const char *id = db_heading_id(c, n);
 	db_start(c, "programlisting");
+	if (id)
+		xmlw_attr(c->x, "xml:id", id);
+	db_write_role(c, n);
 	if (n->info && *n->info)
 		xmlw_attr(c->x, "language", n->info);
-	xmlw_text(c->x, n->lit, n->len);
+	if (c->tab_stop && memchr(n->lit, '\t', n->len)) {
+		c->code.len = 0;
+		galley_expand_tabs(&c->code, n->lit, n->len, c->tab_stop);
+		xmlw_text(c->x, c->code.data ? (const char *)c->code.data : "", c->code.len);
+	} else {
+		xmlw_text(c->x, n->lit, n->len);
+	}
 	db_end_block(c);
 }
 
@@ -772,6 +806,9 @@ static int enter_inline(db_ctx *c, galley_walk *w)
 	case GALLEY_NODE_SUBSCRIPT:
 		db_start(c, "subscript");
 		break;
+	case GALLEY_NODE_SPAN:
+		enter_span(c, n);
+		break;
 	case GALLEY_NODE_CODE:
 		db_start(c, "literal");
 		xmlw_text(c->x, n->lit, n->len);
@@ -858,6 +895,7 @@ static void leave(db_ctx *c, const galley_node *n)
 	case GALLEY_NODE_STRIKETHROUGH:
 	case GALLEY_NODE_SUPERSCRIPT:
 	case GALLEY_NODE_SUBSCRIPT:
+	case GALLEY_NODE_SPAN:
 		db_end(c);
 		break;
 	default:

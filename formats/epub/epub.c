@@ -22,6 +22,7 @@
 #include <uuid/uuid.h>
 
 #include "../../src/resource.h"
+#include "../../src/text.h"
 #include "epub.h"
 
 /* Namespace of the name-based UUIDs galley gives to books. */
@@ -563,6 +564,9 @@ static int epub_write(const galley_doc *doc, galley_buf *out, const galley_optio
 	const char *lang = galley_doc_meta(doc, GALLEY_META_LANG);
 	int rc;
 
+	int stop;
+	if ((rc = galley_tab_stop(opts, 4, err, &stop)) != 0)
+		return rc;
 	memset(&b, 0, sizeof(b));
 	b.doc = doc;
 	b.opts = opts;
@@ -606,6 +610,7 @@ static const char *const epub_exts[] = {"epub", NULL};
 static const galley_param_spec epub_params[] = {
     {"split-level", "N", "EPUB: start a new chapter file at headings of level <= N (default 1; 0: one file)"},
     {"css", "FILE", "EPUB: a stylesheet appended to the default one"},
+    {"tab-stop", "N", "EPUB, DocBook: tabs in code become spaces to stops N apart (default 4; 0 keeps them)"},
     {NULL, NULL, NULL},
 };
 
