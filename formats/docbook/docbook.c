@@ -129,7 +129,9 @@ static int write_title(db_ctx *c)
 	int rc = 0;
 	if (!h && !title && c->book)
 		return 0;
-	if (!h && !title)
+	bool derived = !h && !title;
+	size_t dropped = c->x->dropped;
+	if (derived)
 		h = first_heading(c->doc);
 	db_start(c, "title");
 	if (h)
@@ -139,6 +141,8 @@ static int write_title(db_ctx *c)
 	else
 		write_derived_title(c);
 	db_end_block(c);
+	if (derived) /* text written again in the body, whose characters are counted there */
+		c->x->dropped = dropped;
 	return rc;
 }
 

@@ -43,7 +43,7 @@ typedef struct db_ctx {
 	int queued;
 	int in_note;        /* > 0 while a footnote's content is written */
 	bool layout;        /* inside <literallayout>: a soft break is a space */
-	unsigned raw_line;  /* line of the last raw HTML warning */
+	const galley_node *skip_to; /* raw </script> (or </style> ...): what comes before it is left out */
 	galley_buf scratch; /* escaped URLs, decoded fragments */
 	galley_buf uri;     /* URLs made valid xsd:anyURI values */
 	galley_buf code;    /* code with its tabs expanded */
@@ -58,6 +58,22 @@ void db_ids_free(db_ctx *c);
 const char *db_heading_id(db_ctx *c, const galley_node *heading);
 /** The xml:id of the heading a "#fragment" URL points to, or NULL. */
 const char *db_link_target(db_ctx *c, const char *url);
+
+/** An xml:id made of an id from raw HTML (<a name>, <a id>): a valid, unused NCName; NULL if out of memory. */
+const char *db_raw_id(db_ctx *c, const char *id);
+
+/* docbook_html.c */
+/** True when the raw HTML block `n` gives DocBook blocks. */
+bool db_html_writes_block(db_ctx *c, const galley_node *n);
+/** Raw HTML as DocBook blocks, or inlines; what has no counterpart is left out with a warning. */
+void db_html_block(db_ctx *c, const galley_node *n);
+void db_html_inline(db_ctx *c, const galley_node *n);
+/**
+ * A raw opening <a> or <span> whose closing tag is a later sibling: writes
+ * (when `write`) the anchor, link or phrase it starts; true when an element
+ * is left open for the closing tag to end.
+ */
+bool db_html_open_tag(db_ctx *c, const galley_node *n, bool write);
 
 /* docbook_render.c */
 /** Starts an element (with the namespace declarations at the top of a fragment). */

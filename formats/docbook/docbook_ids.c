@@ -61,6 +61,17 @@ static const char *claim_id(db_ctx *c, const char *base)
 }
 
 /* A heading's id, or a code block's or span's {#id}. */
+const char *db_raw_id(db_ctx *c, const char *id)
+{
+	galley_buf tmp = GALLEY_BUF_INIT;
+	const char *xml_id = NULL;
+	ncname_from(&tmp, id);
+	if (!tmp.failed)
+		xml_id = claim_id(c, (const char *)tmp.data);
+	galley_buf_free(&tmp);
+	return xml_id;
+}
+
 static int add_heading(db_ctx *c, const galley_node *h, galley_buf *tmp)
 {
 	const char *id = galley_node_id(h);

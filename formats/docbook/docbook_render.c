@@ -95,14 +95,16 @@ static bool raw_well_formed(const galley_node *n)
 
 static bool raw_passes(const galley_node *n) { return is_docbook_raw(n) && raw_well_formed(n); }
 
+static bool is_html_raw(const galley_node *n) { return is_raw(n) && (!n->info || !strcmp(n->info, "html")); }
+
 bool db_writes_block(db_ctx *c, const galley_node *n)
 {
-	(void)c;
 	switch ((galley_node_type)n->type) {
 	case GALLEY_NODE_THEMATIC_BREAK:
 	case GALLEY_NODE_FOOTNOTE_DEF:
 		return false;
 	case GALLEY_NODE_RAW_BLOCK:
+		return is_html_raw(n) ? db_html_writes_block(c, n) : raw_passes(n);
 	case GALLEY_NODE_RAW_INLINE:
 		return raw_passes(n);
 	case GALLEY_NODE_BULLET_LIST:
@@ -265,7 +267,8 @@ static const struct {
 } html_inlines[] = {
     {"kbd", "keycap", NULL},       {"code", "literal", NULL},  {"samp", "computeroutput", NULL},
     {"var", "varname", NULL},      {"cite", "citetitle", NULL}, {"q", "quote", NULL},
-    {"abbr", "abbrev", NULL},      {"span", "phrase", NULL},   {"u", "emphasis", "underline"},
+    {"abbr", "abbrev", NULL},      {"span", NULL, NULL},       {"a", NULL, NULL},
+    {"u", "emphasis", "underline"},
     {"ins", "emphasis", "underline"}, {"mark", "emphasis", "highlight"},
 };
 
@@ -296,34 +299,66 @@ static int html_inline_tag(const galley_node *n, bool *closing)
  * its closing tag, and the closing tag when the previous one is its opening
  * tag: the element then wraps whole siblings and stays well-formed.
  */
-static bool html_inline_paired(const galley_node *n, int *entry, bool *closing)
+static const galley_node *html_inline_paired(const galley_node *n, int *entry, bool *closing)
 {
 	bool other;
 	*entry = html_inline_tag(n, closing);
 	if (*entry < 0)
-		return false;
+		return NULL;
 	for (const galley_node *p = *closing ? n->prev : n->next; p; p = *closing ? p->prev : p->next)
 		if (p->type == GALLEY_NODE_RAW_INLINE)
-			return html_inline_tag(p, &other) == *entry && other != *closing;
-	return false;
+			return html_inline_tag(p, &other) == *entry && other != *closing ? p : NULL;
+	return NULL;
 }
 
 static bool write_html_inline(db_ctx *c, const galley_node *n)
 {
 	int k;
 	bool closing;
-	if (!html_inline_paired(n, &k, &closing))
+	const galley_node *partner = html_inline_paired(n, &k, &closing);
+	if (!partner)
 		return false;
-	if (closing)
+	if (!html_inlines[k].element) { /* <a> and <span>: what they open depends on their attributes */
+		if (!closing)
+			db_html_open_tag(c, n, true);
+		else if (db_html_open_tag(c, partner, false))
+			db_end(c);
+	} else if (closing) {
 		db_end(c);
-	else
+	} else {
 		start_with_role(c, html_inlines[k].element, html_inlines[k].role);
+	}
 	return true;
+}
+
+/*
+ * A raw <script> (<style>, ...) whose closing tag is a later sibling: what
+ * lies between is its code, left out with it.
+ */
+static bool skip_raw_code(db_ctx *c, const galley_node *n)
+{
+	static const char *const tags[] = {"<script", "<style", "<textarea", "<template", NULL};
+	for (size_t k = 0; tags[k]; k++) {
+		size_t len = strlen(tags[k]);
+		if (n->type != GALLEY_NODE_RAW_INLINE || n->len <= len || strncasecmp(n->lit, tags[k], len) ||
+		    !strchr("> \t\n", n->lit[len]))
+			continue;
+		for (const galley_node *p = n->next; p; p = p->next) {
+			if (p->type == GALLEY_NODE_RAW_INLINE && p->len > len + 1 && p->lit[1] == '/' &&
+			    !strncasecmp(p->lit + 2, tags[k] + 1, len - 1)) {
+				c->skip_to = p;
+				galley_report(c->opts, GALLEY_WARNING, n->line, n->col,
+				              "raw HTML %s> left out with its content: DocBook has no equivalent", tags[k]);
+				return true;
+			}
+		}
+	}
+	return false;
 }
 
 static void write_raw(db_ctx *c, const galley_node *n)
 {
-	if (write_html_inline(c, n))
+	if (write_html_inline(c, n) || skip_raw_code(c, n))
 		return;
 	if (raw_passes(n)) {
 		xmlw_raw(c->x, n->lit, n->len);
@@ -331,10 +366,12 @@ static void write_raw(db_ctx *c, const galley_node *n)
 			xmlw_raw(c->x, "\n", 1);
 	} else if (is_docbook_raw(n)) {
 		galley_report(c->opts, GALLEY_WARNING, n->line, n->col, "raw DocBook left out: it is not well-formed");
-	} else if (n->type == GALLEY_NODE_RAW_BLOCK || n->line != c->raw_line) {
-		/* one warning a line: inline tags come in pairs */
-		left_out(c, n, n->info && strcmp(n->info, "html") ? "raw content" : "raw HTML");
-		c->raw_line = n->line;
+	} else if (is_html_raw(n) && n->type == GALLEY_NODE_RAW_BLOCK) {
+		db_html_block(c, n);
+	} else if (is_html_raw(n)) {
+		db_html_inline(c, n);
+	} else {
+		left_out(c, n, "raw content");
 	}
 }
 
@@ -924,6 +961,16 @@ int db_render(db_ctx *c, galley_node *node)
 	while ((ev = galley_walk_next(&w)) != GALLEY_EVENT_DONE) {
 		galley_node *n = w.node;
 		int rc = 0;
+		if (c->skip_to && ev == GALLEY_EVENT_ENTER) {
+			if (n == c->skip_to) {
+				c->skip_to = NULL;
+				close_inline_run(c, n);
+			}
+			galley_walk_skip_children(&w);
+			continue;
+		}
+		if (c->skip_to && n->parent == c->skip_to->parent)
+			continue; /* the exit of a skipped sibling */
 		if (ev == GALLEY_EVENT_ENTER) {
 			open_inline_run(c, n);
 			rc = is_inline(n) ? enter_inline(c, &w) : enter_block(c, &w);
