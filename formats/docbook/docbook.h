@@ -56,13 +56,22 @@ int db_ids_init(db_ctx *c);
 void db_ids_free(db_ctx *c);
 /** The xml:id of a heading, or of a code block or span with an {#id}; or NULL. */
 const char *db_heading_id(db_ctx *c, const galley_node *heading);
-/** The xml:id of the heading a "#fragment" URL points to, or NULL. */
+/** The xml:id of the heading (span, code block, raw anchor) a "#fragment" URL points to, or NULL. */
 const char *db_link_target(db_ctx *c, const char *url);
+/** True for a "#fragment" URL that nothing in the document is named by. */
+bool db_dangling_fragment(db_ctx *c, const char *url);
 
-/** An xml:id made of an id from raw HTML (<a name>, <a id>): a valid, unused NCName; NULL if out of memory. */
+/**
+ * The xml:id for an anchor from raw HTML (<a name>, <a id>): the one found
+ * for it before writing began, the first time; a fresh unused NCName after
+ * that. NULL if out of memory.
+ */
 const char *db_raw_id(db_ctx *c, const char *id);
 
 /* docbook_html.c */
+/** The names and ids of the <a> elements in raw HTML `n`, at most `max`; free with db_html_anchor_names_free. */
+size_t db_html_anchor_names(const galley_node *n, const char **ids, size_t max);
+void db_html_anchor_names_free(const char **ids, size_t count);
 /** True when the raw HTML block `n` gives DocBook blocks. */
 bool db_html_writes_block(db_ctx *c, const galley_node *n);
 /** Raw HTML as DocBook blocks, or inlines; what has no counterpart is left out with a warning. */

@@ -185,7 +185,7 @@ static void anchor_link(hx *h, xmlNodePtr n, int depth)
 			xmlw_attr(h->c->x, "xml:id", id);
 		db_end_empty(h->c);
 	}
-	bool link = href && !galley_url_is_active((const char *)href);
+	bool link = href && !galley_url_is_active((const char *)href) && !db_dangling_fragment(h->c, (const char *)href);
 	if (link) {
 		const char *target = h->dry ? NULL : db_link_target(h->c, (const char *)href);
 		start(h, "link");
@@ -555,7 +555,7 @@ bool db_html_open_tag(db_ctx *c, const galley_node *n, bool write)
 		xmlChar *href = prop(el, "href");
 		xmlNodePtr saved = el->children;
 		el->children = NULL;
-		open = href && !galley_url_is_active((const char *)href);
+		open = href && !galley_url_is_active((const char *)href) && !db_dangling_fragment(c, (const char *)href);
 		if (open) {
 			xmlUnsetProp(el, BAD_CAST "href");
 			anchor_link(&h, el, 0);
@@ -573,4 +573,38 @@ bool db_html_open_tag(db_ctx *c, const galley_node *n, bool write)
 	}
 	xmlFreeDoc(doc);
 	return open;
+}
+
+size_t db_html_anchor_names(const galley_node *n, const char **ids, size_t max)
+{
+	xmlNodePtr el;
+	htmlDocPtr doc = parse(n, &el);
+	size_t count = 0;
+	/* document order, without recursion: down to the first child, else on to the next sibling up the tree */
+	while (el && count < max) {
+		if (name_is(el, "a")) {
+			xmlChar *id = prop(el, "id");
+			if (!id)
+				id = prop(el, "name");
+			if (id)
+				ids[count++] = (const char *)id;
+		}
+		if (el->children) {
+			el = el->children;
+			continue;
+		}
+		while (el && !el->next)
+			el = el->parent && el->parent->type == XML_ELEMENT_NODE && !name_is(el->parent, "body") ? el->parent
+			                                                                                      : NULL;
+		if (el)
+			el = el->next;
+	}
+	xmlFreeDoc(doc);
+	return count;
+}
+
+void db_html_anchor_names_free(const char **ids, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		xmlFree((xmlChar *)ids[i]);
 }

@@ -700,14 +700,26 @@ static void leave_def_desc(db_ctx *c, const galley_node *d)
 
 /* ---- links and headings ---------------------------------------------- */
 
-static bool link_opens(const galley_node *n) { return !galley_url_is_active(n->url ? n->url : ""); }
+/*
+ * A link to "#id" where the document has no such id would be a dangling
+ * link for DocBook tools (they read it as a linkend): its text is written
+ * without it. So is a link to a script URL.
+ */
+static bool link_opens(db_ctx *c, const galley_node *n)
+{
+	const char *url = n->url ? n->url : "";
+	return !galley_url_is_active(url) && !db_dangling_fragment(c, url);
+}
 
 static void enter_link(db_ctx *c, const galley_node *n)
 {
 	const char *target;
-	if (!link_opens(n)) {
-		galley_report(c->opts, GALLEY_WARNING, n->line, n->col,
-		              "link to a script URL written as plain text");
+	if (!link_opens(c, n)) {
+		if (galley_url_is_active(n->url ? n->url : ""))
+			galley_report(c->opts, GALLEY_WARNING, n->line, n->col, "link to a script URL written as plain text");
+		else
+			galley_report(c->opts, GALLEY_WARNING, n->line, n->col,
+			              "link to %s written as plain text: nothing in the document has that id", n->url);
 		return;
 	}
 	db_start(c, "link");
@@ -924,7 +936,7 @@ static void leave(db_ctx *c, const galley_node *n)
 		leave_def_desc(c, n);
 		break;
 	case GALLEY_NODE_LINK:
-		if (link_opens(n))
+		if (link_opens(c, n))
 			db_end(c);
 		break;
 	case GALLEY_NODE_EMPH:

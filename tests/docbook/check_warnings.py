@@ -21,6 +21,7 @@ def convert(args, stdin=None):
 
 _, err = convert([rich])
 expected = [
+    r":23:49: warning: link to #no-such-id written as plain text",  # a link to nothing
     r":115:8: warning: raw HTML <small> left out",    # both tags of the inline <small>
     r":115:18: warning: raw HTML </small> left out",
     r":118:1: warning: thematic break left out",  # ---
