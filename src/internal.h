@@ -46,7 +46,10 @@ struct galley_node {
 				galley_attrs *heading_attrs; /* HEADING */
 			};
 		};
-		uint8_t *align; /* TABLE */
+		struct {
+			uint8_t *align; /* TABLE */
+			float *widths;  /* TABLE: relative column widths, or NULL */
+		};
 		struct {
 			const char *info;    /* every other type: code language, raw format, list numbering */
 			galley_attrs *attrs; /* CODE_BLOCK, SPAN */

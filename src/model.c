@@ -353,6 +353,27 @@ const char *galley_align_name(galley_align a)
 
 bool galley_node_row_is_header(const galley_node *n) { return n->header != 0; }
 
+float galley_node_table_width(const galley_node *n, int col)
+{
+	if (n->type != GALLEY_NODE_TABLE || !n->widths || col < 0 || col >= n->columns)
+		return 0;
+	return n->widths[col];
+}
+
+int galley_node_set_table_widths(galley_doc *doc, galley_node *n, const float *widths)
+{
+	if (n->type != GALLEY_NODE_TABLE)
+		return GALLEY_EUSAGE;
+	n->widths = NULL;
+	if (!widths || n->columns <= 0)
+		return 0;
+	n->widths = arena_alloc(&doc->mem, (size_t)n->columns * sizeof(*n->widths));
+	if (!n->widths)
+		return GALLEY_ENOMEM;
+	memcpy(n->widths, widths, (size_t)n->columns * sizeof(*n->widths));
+	return 0;
+}
+
 /* ---- building ----------------------------------------------------- */
 
 galley_node *galley_node_new(galley_doc *doc, galley_node_type type, unsigned line, unsigned column)

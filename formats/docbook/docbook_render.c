@@ -586,6 +586,9 @@ static void enter_table(db_ctx *c, const galley_node *t)
 		xmlw_attrf(c->x, "colname", "c%d", i + 1);
 		if (align)
 			xmlw_attr(c->x, "align", align);
+		int share = (int)(galley_node_table_width(t, i) * 100 + 0.5f);
+		if (galley_node_table_width(t, i) > 0) /* proportional, as the source's dashes */
+			xmlw_attrf(c->x, "colwidth", "%d*", share > 0 ? share : 1);
 		db_end_empty(c);
 		xmlw_raw(c->x, "\n", 1);
 	}

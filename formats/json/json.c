@@ -193,6 +193,12 @@ static void write_fields(galley_buf *b, const galley_node *n)
 		for (int i = 0; i < n->columns; i++)
 			galley_buf_printf(b, "%s\"%s\"", i ? "," : "", galley_align_name(galley_node_table_align(n, i)));
 		galley_buf_putc(b, ']');
+		if (galley_node_table_width(n, 0) > 0) {
+			galley_buf_puts(b, ",\"widths\":[");
+			for (int i = 0; i < n->columns; i++)
+				galley_buf_printf(b, "%s%.4g", i ? "," : "", (double)galley_node_table_width(n, i));
+			galley_buf_putc(b, ']');
+		}
 		break;
 	case GALLEY_NODE_TABLE_ROW:
 		galley_buf_printf(b, ",\"header\":%s", n->header ? "true" : "false");

@@ -40,6 +40,10 @@ typedef struct md_ctx {
 	bool extensions;
 	galley_buf scratch; /* repaired strings */
 	cmark_syntax_extension *attrs; /* {#id .class} kept as written (markdown dialect), or NULL */
+	const char *input; /* the text cmark-gfm parsed last, which its line numbers count in */
+	size_t input_len;
+	int cursor_line; /* a line of `input` and where it starts, for reading lines in order */
+	size_t cursor_pos;
 } md_ctx;
 
 /*
@@ -215,6 +219,95 @@ static int set_code_info(md_ctx *c, galley_node *g, const char *info)
 	return word ? galley_node_set_info(c->doc, g, s, word) : 0;
 }
 
+/* What cmark-gfm parses next: its line numbers count in `input`. */
+static void set_input(md_ctx *c, const char *input, size_t len)
+{
+	c->input = input;
+	c->input_len = len;
+	c->cursor_line = 1;
+	c->cursor_pos = 0;
+}
+
+/* Line `line` (1-based) of the input and its length, or NULL; lines read in order cost linear time. */
+static const char *input_line(md_ctx *c, int line, size_t *len)
+{
+	if (!c->input || line < 1)
+		return NULL;
+	if (line < c->cursor_line)
+		set_input(c, c->input, c->input_len);
+	while (c->cursor_line < line) {
+		const char *nl = memchr(c->input + c->cursor_pos, '\n', c->input_len - c->cursor_pos);
+		if (!nl)
+			return NULL;
+		c->cursor_pos = (size_t)(nl - c->input) + 1;
+		c->cursor_line++;
+	}
+	const char *s = c->input + c->cursor_pos;
+	const char *nl = memchr(s, '\n', c->input_len - c->cursor_pos);
+	*len = nl ? (size_t)(nl - s) : c->input_len - c->cursor_pos;
+	return s;
+}
+
+/* The dashes of each cell of a pipe table's delimiter row into `dashes`; the number of cells. */
+static int delimiter_dashes(const char *s, size_t len, float *dashes, int max)
+{
+	int k = 0;
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
+		len--;
+	while (len && (*s == ' ' || *s == '\t')) {
+		s++;
+		len--;
+	}
+	if (len && *s == '|') {
+		s++;
+		len--;
+	}
+	if (len && s[len - 1] == '|')
+		len--;
+	for (size_t i = 0; i <= len && k < max; i++) {
+		if (i == len || s[i] == '|')
+			k++;
+		else if (s[i] == '-')
+			dashes[k]++;
+	}
+	return k;
+}
+
+/*
+ * As pandoc does: a pipe table with a line wider than a text line (72
+ * characters) wraps, and its columns take widths in proportion to the
+ * dashes of its delimiter row.
+ */
+#define MD_TEXT_COLUMNS 72
+static int set_table_widths(md_ctx *c, cmark_node *n, galley_node *g)
+{
+	int first = cmark_node_get_start_line(n), last = cmark_node_get_end_line(n);
+	const char *delim = NULL, *s;
+	size_t len, delim_len = 0, widest = 0;
+	float dashes[1024] = {0}, total = 0;
+	if (first <= 0 || last <= first || g->columns <= 0 || g->columns > 1024)
+		return 0;
+	for (int line = first; line <= last; line++) {
+		size_t chars = 0;
+		if (!(s = input_line(c, line, &len)))
+			return 0;
+		for (size_t i = 0; i < len; i++)
+			chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+		widest = chars > widest ? chars : widest;
+		if (line == first + 1) {
+			delim = s;
+			delim_len = len;
+		}
+	}
+	if (widest <= MD_TEXT_COLUMNS || delimiter_dashes(delim, delim_len, dashes, 1024) != g->columns)
+		return 0;
+	for (int i = 0; i < g->columns; i++)
+		total += dashes[i];
+	for (int i = 0; i < g->columns && total > 0; i++)
+		dashes[i] /= total;
+	return total > 0 ? galley_node_set_table_widths(c->doc, g, dashes) : 0;
+}
+
 /* Fills the fields of `g` from the cmark node `n`. */
 static int copy_fields(md_ctx *c, cmark_node *n, galley_node *g)
 {
@@ -281,6 +374,8 @@ static int copy_fields(md_ctx *c, cmark_node *n, galley_node *g)
 		rc = galley_node_set_table(doc, g, cols, NULL);
 		for (int i = 0; rc == 0 && i < k; i++)
 			g->align[i] = (uint8_t)align[i];
+		if (rc == 0)
+			rc = set_table_widths(c, n, g);
 		break;
 	}
 	case GALLEY_NODE_TABLE_ROW:
@@ -701,6 +796,7 @@ static cmark_node *parse_piece(pieces *ps, size_t from, size_t to, bool probe, l
 	if (!parser)
 		return NULL;
 	cmark_parser_feed(parser, (const char *)in->data, in->len);
+	set_input(ps->c, (const char *)in->data, in->len);
 	cmark_node *root = cmark_parser_finish(parser);
 	cmark_parser_free(parser);
 	return root;
@@ -919,7 +1015,7 @@ static int check_nul_bytes(md_ctx *c, const char *data, size_t len)
 static int read_dialect(galley_doc *doc, const char *data, size_t len, const galley_options *opts,
                         galley_error *err, unsigned features)
 {
-	md_ctx c = {doc, opts, err, 0, 0, 0, false, GALLEY_BUF_INIT, NULL};
+	md_ctx c = {doc, opts, err, 0, 0, 0, false, GALLEY_BUF_INIT, NULL, NULL, 0, 1, 0};
 	unsigned flags = opts ? opts->flags : 0;
 	int cmark_opts = CMARK_OPT_UNSAFE;
 	cmark_parser *parser = NULL;
@@ -1000,6 +1096,7 @@ static int read_dialect(galley_doc *doc, const char *data, size_t len, const gal
 		goto cleanup;
 	}
 	cmark_parser_feed(parser, data, len);
+	set_input(&c, data, len);
 	root = cmark_parser_finish(parser);
 	if (!root) {
 		rc = galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory parsing Markdown");

@@ -225,6 +225,12 @@ GALLEY_EXTERN int galley_node_table_columns(const galley_node *node);
 GALLEY_EXTERN galley_align galley_node_table_align(const galley_node *node, int col);
 /** "left", "center", "right", or "none" for GALLEY_ALIGN_NONE. Static. */
 GALLEY_EXTERN const char *galley_align_name(galley_align align);
+/**
+ * TABLE: the relative width of column `col` (the widths add up to 1), when
+ * the source gave them (a pipe table too wide for a line: its dashes); 0
+ * when it did not.
+ */
+GALLEY_EXTERN float galley_node_table_width(const galley_node *node, int col);
 /** TABLE_ROW: true for a header row. */
 GALLEY_EXTERN bool galley_node_row_is_header(const galley_node *node);
 
@@ -261,6 +267,8 @@ GALLEY_EXTERN void galley_node_set_heading_level(galley_node *node, int level);
 GALLEY_EXTERN void galley_node_set_list(galley_node *node, int start, char delimiter, bool tight);
 GALLEY_EXTERN void galley_node_set_task(galley_node *node, galley_task task);
 GALLEY_EXTERN void galley_node_set_row_header(galley_node *node, bool header);
+/** TABLE: sets the relative column widths (copied; galley_node_table_columns of them), or clears them (NULL). */
+GALLEY_EXTERN int galley_node_set_table_widths(galley_doc *doc, galley_node *node, const float *widths);
 /** TABLE: sets the column count and alignments (copied). */
 GALLEY_EXTERN int galley_node_set_table(galley_doc *doc, galley_node *node, int columns, const galley_align *align);
 
