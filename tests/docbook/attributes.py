@@ -1,5 +1,6 @@
 """Attributes {#id .class key=value} as written, in the model, HTML and
-DocBook; raw HTML written as the DocBook it stands for; tabs in code.
+DocBook; raw HTML written as the DocBook it stands for; tabs in code; column
+widths of wide pipe tables.
 
 usage: attributes.py GALLEY EDGE_DIR
 """
@@ -128,11 +129,19 @@ def raw_html(source):
     check(len(warned) == 3 and all(source in w for w in warned), f"one warning for each piece left out: {warned}")
 
 
+def table_widths(source):
+    db = ET.fromstring(galley([source, "-t", "docbook"])[0])
+    widths = [[c.get("colwidth") for c in t.iter(f"{DB}colspec")] for t in db.iter(f"{DB}tgroup")]
+    check(widths[-1] == ["19*", "81*"], f"a wide pipe table's columns as its dashes: {widths[-1]}")
+    check(all(w is None for t in widths[:-1] for w in t), f"narrow tables have no widths: {widths[:-1]}")
+
+
 def main():
     global GALLEY
     GALLEY, edge = sys.argv[1:3]
     attributes(os.path.join(edge, "attributes.md"))
     raw_html(os.path.join(edge, "raw-html.md"))
+    table_widths(os.path.join(edge, "tables.md"))
     if failures:
         sys.exit("\n".join(failures))
     print("attributes read as written into the model, HTML and DocBook; raw HTML as DocBook; tabs expanded")
