@@ -129,6 +129,8 @@ static int place_notes_in(epub_book *b, galley_node **defs, size_t chapter, gall
 			galley_walk_skip_children(&w);
 		else if (n->type == GALLEY_NODE_HEADING && n->id)
 			rc = strmap_put(&b->chapter_of_id, n->id, (void *)(chapter + 1)) ? GALLEY_ENOMEM : 0;
+		else if ((n->type == GALLEY_NODE_SPAN || n->type == GALLEY_NODE_CODE_BLOCK) && galley_node_id(n))
+			rc = strmap_put(&b->chapter_of_id, galley_node_id(n), (void *)(chapter + 1)) ? GALLEY_ENOMEM : 0;
 		else if (n->type == GALLEY_NODE_FOOTNOTE_REF)
 			rc = place_note(b, defs, chapter, n);
 	}
