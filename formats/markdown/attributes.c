@@ -278,10 +278,92 @@ static void trim_heading_text(galley_node *h)
 		galley_node_unlink(t);
 }
 
+/* A bracket of a span: where it is, then the one-character text node it becomes. */
+typedef struct bracket {
+	galley_node *text;
+	size_t at;
+	size_t child; /* the text's place among its siblings */
+} bracket;
+
+/* "[ ... ]{attributes}": the two brackets and the marker after the closing one. */
+typedef struct span_pair {
+	bracket open, close;
+	galley_node *marker;
+} span_pair;
+
+typedef struct span_pass {
+	bracket *stack; /* open brackets not matched yet */
+	size_t depth, stack_cap;
+	span_pair *pairs;
+	size_t count, cap;
+} span_pass;
+
+static bool is_span_marker(const galley_node *n)
+{
+	md_attrs a;
+	return md_is_attr_marker(n) && md_attrs_parse(n->lit, n->len, &a) == n->len && !a.format;
+}
+
+static int push_open(span_pass *p, bracket b)
+{
+	if (p->depth == p->stack_cap) {
+		size_t cap = p->stack_cap ? p->stack_cap * 2 : 16;
+		bracket *grown = realloc(p->stack, cap * sizeof(*grown));
+		if (!grown)
+			return GALLEY_ENOMEM;
+		p->stack = grown;
+		p->stack_cap = cap;
+	}
+	p->stack[p->depth++] = b;
+	return 0;
+}
+
+static int add_pair(span_pass *p, bracket open, bracket close, galley_node *marker)
+{
+	if (p->count == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 16;
+		span_pair *grown = realloc(p->pairs, cap * sizeof(*grown));
+		if (!grown)
+			return GALLEY_ENOMEM;
+		p->pairs = grown;
+		p->cap = cap;
+	}
+	p->pairs[p->count++] = (span_pair){open, close, marker};
+	return 0;
+}
+
 /*
- * cmark-gfm merges neighbouring text nodes, so the brackets of "[a span]"
- * are inside texts: split_text() cuts the text `t` at byte `at` into two
- * nodes and returns the second (NULL when out of memory).
+ * One pass over the children of `parent`, in order: each ']' matches the
+ * nearest '[' not matched yet (cmark-gfm merges neighbouring texts, so the
+ * brackets are inside text nodes), and a ']' that ends a text followed by
+ * a marker closes a span.
+ */
+static int match_brackets(span_pass *p, galley_node *parent)
+{
+	size_t child = 0;
+	int rc = 0;
+	p->depth = p->count = 0;
+	for (galley_node *t = parent->first; t && rc == 0; t = t->next, child++) {
+		if (t->type != GALLEY_NODE_TEXT)
+			continue;
+		for (size_t i = 0; i < t->len && rc == 0; i++) {
+			bracket b = {t, i, child};
+			if (t->lit[i] == '[')
+				rc = push_open(p, b);
+			else if (t->lit[i] == ']' && p->depth) {
+				bracket open = p->stack[--p->depth];
+				if (i + 1 == t->len && is_span_marker(t->next))
+					rc = add_pair(p, open, b, t->next);
+			}
+		}
+	}
+	return rc;
+}
+
+/*
+ * cmark-gfm merges neighbouring text nodes, so brackets are inside texts:
+ * split_text() cuts the text `t` at byte `at` into two nodes and returns
+ * the second (NULL when out of memory).
  */
 static galley_node *split_text(galley_doc *doc, galley_node *t, size_t at)
 {
@@ -298,61 +380,94 @@ static galley_node *split_text(galley_doc *doc, galley_node *t, size_t at)
 	return rest;
 }
 
-/* The text and byte offset of the '[' that matches the ']' ending `close`; false if none. */
-static bool find_opener(galley_node *close, galley_node **node, size_t *at)
+/* Later brackets first: splitting a text leaves the offsets before the cut as they were. */
+static int later_first(const void *a, const void *b)
 {
-	int depth = 0;
-	size_t i = close->len - 1;
-	for (galley_node *p = close; p; p = p->prev, i = p ? p->len : 0) {
-		if (p->type != GALLEY_NODE_TEXT)
-			continue;
-		while (i-- > 0) {
-			if (p->lit[i] == ']')
-				depth++;
-			else if (p->lit[i] == '[' && depth-- == 0) {
-				*node = p;
-				*at = i;
-				return true;
-			}
-		}
-	}
-	return false;
+	const bracket *x = *(const bracket *const *)a, *y = *(const bracket *const *)b;
+	if (x->child != y->child)
+		return x->child < y->child ? 1 : -1;
+	return x->at < y->at ? 1 : x->at > y->at ? -1 : 0;
 }
 
-/* "[...]" before a marker: a span of what the brackets hold. */
-static int make_span(galley_doc *doc, galley_node *close, const md_attrs *a)
+/* Makes each bracket of the pairs a text node of its own (bracket.text). */
+static int isolate_brackets(galley_doc *doc, span_pass *p)
 {
-	galley_node *open, *after, *closer;
-	size_t at;
-	if (!find_opener(close, &open, &at))
-		return 1;
-	closer = split_text(doc, close, close->len - 1); /* "]" */
-	if (!closer)
+	bracket **all = malloc(2 * p->count * sizeof(*all));
+	int rc = 0;
+	if (!all)
 		return GALLEY_ENOMEM;
-	after = split_text(doc, open, at + 1); /* what follows "[", maybe empty */
-	if (!after || !split_text(doc, open, at))
-		return GALLEY_ENOMEM;
-	galley_node *bracket = open->next, *span = galley_node_new(doc, GALLEY_NODE_SPAN, bracket->line, bracket->col);
-	if (!span)
-		return GALLEY_ENOMEM;
-	galley_node_insert_before(bracket, span);
-	while (bracket->next != closer)
-		galley_node_append(span, bracket->next);
-	galley_node_unlink(bracket);
-	galley_node_unlink(closer);
-	for (galley_node *n = span->first, *next; n; n = next) {
+	for (size_t i = 0; i < p->count; i++) {
+		all[2 * i] = &p->pairs[i].open;
+		all[2 * i + 1] = &p->pairs[i].close;
+	}
+	qsort(all, 2 * p->count, sizeof(*all), later_first);
+	for (size_t i = 0; i < 2 * p->count && rc == 0; i++) {
+		bracket *b = all[i];
+		if (!split_text(doc, b->text, b->at + 1) || !(b->text = split_text(doc, b->text, b->at)))
+			rc = GALLEY_ENOMEM;
+	}
+	free(all);
+	return rc;
+}
+
+/* Wraps what lies between the brackets of each pair in a span; inner spans (closed first) first. */
+static int make_spans(galley_doc *doc, span_pass *p)
+{
+	int rc = isolate_brackets(doc, p);
+	for (size_t i = 0; i < p->count && rc == 0; i++) {
+		span_pair *sp = &p->pairs[i];
+		galley_node *open = sp->open.text, *close = sp->close.text;
+		galley_node *span = galley_node_new(doc, GALLEY_NODE_SPAN, open->line, open->col);
+		md_attrs a;
+		if (!span)
+			return GALLEY_ENOMEM;
+		galley_node_insert_before(open, span);
+		while (open->next != close)
+			galley_node_append(span, open->next);
+		galley_node_unlink(open);
+		galley_node_unlink(close);
+		md_attrs_parse(sp->marker->lit, sp->marker->len, &a);
+		galley_node_unlink(sp->marker);
+		rc = md_attrs_apply(doc, span, &a, false);
+	}
+	return rc;
+}
+
+/* The cuts leave empty texts behind. */
+static void drop_empty_texts(galley_node *parent)
+{
+	for (galley_node *n = parent->first, *next; n; n = next) {
 		next = n->next;
 		if (n->type == GALLEY_NODE_TEXT && !n->len)
 			galley_node_unlink(n);
+		else if (n->type == GALLEY_NODE_SPAN)
+			drop_empty_texts(n); /* made here: its children are few levels deep */
 	}
-	if (open->len == 0)
-		galley_node_unlink(open);
-	if (close->parent != span && close->len == 0)
-		galley_node_unlink(close);
-	return md_attrs_apply(doc, span, a, false);
 }
 
-/* Gives the attributes of `marker` to what it follows, or makes it the text it was. */
+static bool closes_span(const galley_node *marker)
+{
+	const galley_node *t = marker->prev;
+	return t && t->type == GALLEY_NODE_TEXT && t->len && t->lit[t->len - 1] == ']' && is_span_marker(marker);
+}
+
+/* Spans among the children of `parent`, when a marker follows a ']'. */
+static int spans_in(galley_doc *doc, galley_node *parent, span_pass *p)
+{
+	galley_node *n = parent->first;
+	while (n && !(md_is_attr_marker(n) && closes_span(n)))
+		n = n->next;
+	if (!n)
+		return 0;
+	int rc = match_brackets(p, parent);
+	if (rc == 0 && p->count) {
+		rc = make_spans(doc, p);
+		drop_empty_texts(parent);
+	}
+	return rc;
+}
+
+/* Gives the attributes of a marker that closes no span to what it follows, or makes it the text it was. */
 static int resolve(galley_doc *doc, galley_node *marker)
 {
 	galley_node *prev = marker->prev, *parent = marker->parent;
@@ -363,11 +478,6 @@ static int resolve(galley_doc *doc, galley_node *marker)
 		galley_node_unlink(marker);
 		trim_heading_text(parent);
 		return md_attrs_apply(doc, parent, &a, false);
-	}
-	if (!a.format && prev && prev->type == GALLEY_NODE_TEXT && prev->len && prev->lit[prev->len - 1] == ']' &&
-	    (rc = make_span(doc, prev, &a)) <= 0) {
-		galley_node_unlink(marker);
-		return rc;
 	}
 	if (a.format && prev && prev->type == GALLEY_NODE_CODE) {
 		prev->type = GALLEY_NODE_RAW_INLINE;
@@ -382,12 +492,18 @@ static int resolve(galley_doc *doc, galley_node *marker)
 
 int md_attributes(galley_doc *doc)
 {
+	span_pass p = {NULL, 0, 0, NULL, 0, 0};
 	galley_node **markers = NULL;
 	size_t count = 0, cap = 0;
 	galley_walk w;
 	int rc = 0;
+	/* spans first, a parent at a time, each as its walk enters it */
 	galley_walk_init(&w, doc->root);
-	while (galley_walk_next(&w) != GALLEY_EVENT_DONE) {
+	while (rc == 0 && galley_walk_next(&w) != GALLEY_EVENT_DONE)
+		if (w.event == GALLEY_EVENT_ENTER && w.node->first)
+			rc = spans_in(doc, w.node, &p);
+	galley_walk_init(&w, doc->root);
+	while (rc == 0 && galley_walk_next(&w) != GALLEY_EVENT_DONE) {
 		if (w.event != GALLEY_EVENT_ENTER || !md_is_attr_marker(w.node))
 			continue;
 		if (count == cap) {
@@ -395,16 +511,16 @@ int md_attributes(galley_doc *doc)
 			galley_node **m = realloc(markers, cap * sizeof(*m));
 			if (!m) {
 				rc = GALLEY_ENOMEM;
-				goto cleanup;
+				break;
 			}
 			markers = m;
 		}
 		markers[count++] = w.node;
 	}
-	/* last first: in "[a [b]{.x}]{.y}" the inner span is made before the outer one */
-	for (size_t i = count; i-- > 0 && rc == 0;)
+	for (size_t i = 0; i < count && rc == 0; i++)
 		rc = resolve(doc, markers[i]);
-cleanup:
 	free(markers);
+	free(p.stack);
+	free(p.pairs);
 	return rc;
 }
