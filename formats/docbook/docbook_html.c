@@ -14,6 +14,7 @@
  * modes: blocks, where runs of inline content are gathered into <para>s,
  * and inlines, where block elements give their inline content.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -338,8 +339,8 @@ static bool has_block_child(xmlNodePtr n)
 	return false;
 }
 
-/* The rows of a table, in order: its own and those of thead, tbody and tfoot. */
-static int table_rows(xmlNodePtr t, xmlNodePtr *rows, int max, int *cols)
+/* The rows of a table, in order: its own and those of thead, tbody and tfoot (`rows` NULL: count them). */
+static int table_rows(xmlNodePtr t, xmlNodePtr *rows, int *cols)
 {
 	int count = 0;
 	*cols = 0;
@@ -349,13 +350,15 @@ static int table_rows(xmlNodePtr t, xmlNodePtr *rows, int max, int *cols)
 			continue;
 		for (xmlNodePtr r = first; r && r != stop; r = r->next) {
 			int k = 0;
-			if (!name_is(r, "tr") || count == max)
+			if (!name_is(r, "tr"))
 				continue;
 			for (xmlNodePtr cell = r->children; cell; cell = cell->next)
 				k += name_is(cell, "td") || name_is(cell, "th");
 			if (k > *cols)
 				*cols = k;
-			rows[count++] = r;
+			if (rows)
+				rows[count] = r;
+			count++;
 		}
 	}
 	return count;
@@ -383,13 +386,18 @@ static void table_row(hx *h, xmlNodePtr r, int depth)
 /* A table: an informaltable, its leading <thead> rows as the thead when body rows follow. */
 static void table(hx *h, xmlNodePtr t, int depth)
 {
-	xmlNodePtr rows[4096];
-	int cols, n = table_rows(t, rows, 4096, &cols), head = 0;
+	int cols, n = table_rows(t, NULL, &cols), head = 0;
+	xmlNodePtr *rows = n ? malloc((size_t)n * sizeof(*rows)) : NULL;
 	for (xmlNodePtr ch = t->children; ch; ch = ch->next)
 		if (name_is(ch, "caption"))
 			blocks(h, ch->children, depth + 1);
-	if (!n || !cols)
+	if (!rows || !cols) {
+		if (n && !rows)
+			h->c->x->failed = 1;
+		free(rows);
 		return;
+	}
+	table_rows(t, rows, &cols);
 	while (head < n && name_is(rows[head]->parent, "thead"))
 		head++;
 	if (head == n)
@@ -410,6 +418,7 @@ static void table(hx *h, xmlNodePtr t, int depth)
 	end(h); /* tbody */
 	end(h); /* tgroup */
 	end_block(h);
+	free(rows);
 }
 
 static void block_element(hx *h, xmlNodePtr n, int depth)
