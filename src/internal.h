@@ -9,6 +9,19 @@
 #include "galley/sys/format.h"
 
 /*
+ * What Markdown's attribute syntax {#id .class key=value} gives a heading, a
+ * code block or a span. A heading's id stays in the node's id field.
+ */
+typedef struct galley_attrs {
+	const char *id;      /* CODE_BLOCK, SPAN */
+	const char *classes; /* space-separated, in the order given; NULL if none */
+	size_t count;        /* key=value pairs */
+	size_t cap;
+	const char **keys;
+	const char **values;
+} galley_attrs;
+
+/*
  * A node is 96 bytes: a long document has hundreds of thousands. Each type
  * uses one group of the fields in the unions (galley_node_group); the
  * setters refuse a field outside the node's group, and the accessors read
@@ -28,11 +41,20 @@ struct galley_node {
 			const char *title; /* LINK, IMAGE */
 		};
 		struct {
-			const char *id;   /* HEADING id, FOOTNOTE_* label */
-			galley_node *def; /* FOOTNOTE_REF: its definition */
+			const char *id; /* HEADING id, FOOTNOTE_* label */
+			union {
+				galley_node *def;            /* FOOTNOTE_REF: its definition */
+				galley_attrs *heading_attrs; /* HEADING */
+			};
 		};
-		uint8_t *align;   /* TABLE */
-		const char *info; /* every other type: code language, raw format, list numbering */
+		struct {
+			uint8_t *align; /* TABLE */
+			float *widths;  /* TABLE: relative column widths, or NULL */
+		};
+		struct {
+			const char *info;    /* every other type: code language, raw format, list numbering */
+			galley_attrs *attrs; /* CODE_BLOCK, SPAN */
+		};
 	};
 	union {
 		int start;   /* lists */

@@ -14,7 +14,7 @@ static const char *const type_names[GALLEY_NODE_TYPE_COUNT] = {
     "table_cell",    "figure",        "footnote_definition", "definition_list", "definition_item",
     "definition_term", "definition_description", "raw_block", "text", "emph", "strong",
     "strikethrough", "code",          "link",        "image",        "footnote_reference",
-    "soft_break",    "hard_break",    "raw_inline",  "superscript",  "subscript",
+    "soft_break",    "hard_break",    "raw_inline",  "superscript",  "subscript",   "span",
 };
 
 /* ---- documents ---------------------------------------------------- */
@@ -242,7 +242,56 @@ const char *galley_node_literal(const galley_node *n, size_t *len)
 }
 
 int galley_node_heading_level(const galley_node *n) { return n->level; }
-const char *galley_node_id(const galley_node *n) { return n->type == GALLEY_NODE_HEADING ? n->id : NULL; }
+/* The attributes of a node that may have some, or NULL. */
+static galley_attrs *attrs_of(const galley_node *n)
+{
+	if (n->type == GALLEY_NODE_HEADING)
+		return n->heading_attrs;
+	if (n->type == GALLEY_NODE_CODE_BLOCK || n->type == GALLEY_NODE_SPAN)
+		return n->attrs;
+	return NULL;
+}
+
+const char *galley_node_id(const galley_node *n)
+{
+	if (n->type == GALLEY_NODE_HEADING)
+		return n->id;
+	const galley_attrs *a = attrs_of(n);
+	return a ? a->id : NULL;
+}
+
+const char *galley_node_classes(const galley_node *n)
+{
+	const galley_attrs *a = attrs_of(n);
+	return a ? a->classes : NULL;
+}
+
+size_t galley_node_attr_count(const galley_node *n)
+{
+	const galley_attrs *a = attrs_of(n);
+	return a ? a->count : 0;
+}
+
+const char *galley_node_attr_key(const galley_node *n, size_t i)
+{
+	const galley_attrs *a = attrs_of(n);
+	return a && i < a->count ? a->keys[i] : NULL;
+}
+
+const char *galley_node_attr_value(const galley_node *n, size_t i)
+{
+	const galley_attrs *a = attrs_of(n);
+	return a && i < a->count ? a->values[i] : NULL;
+}
+
+const char *galley_node_attr(const galley_node *n, const char *key)
+{
+	const galley_attrs *a = attrs_of(n);
+	for (size_t i = 0; a && i < a->count; i++)
+		if (!strcmp(a->keys[i], key))
+			return a->values[i];
+	return NULL;
+}
 int galley_node_list_start(const galley_node *n)
 {
 	return n->type == GALLEY_NODE_ORDERED_LIST || n->type == GALLEY_NODE_BULLET_LIST ? n->start : 0;
@@ -303,6 +352,27 @@ const char *galley_align_name(galley_align a)
 }
 
 bool galley_node_row_is_header(const galley_node *n) { return n->header != 0; }
+
+float galley_node_table_width(const galley_node *n, int col)
+{
+	if (n->type != GALLEY_NODE_TABLE || !n->widths || col < 0 || col >= n->columns)
+		return 0;
+	return n->widths[col];
+}
+
+int galley_node_set_table_widths(galley_doc *doc, galley_node *n, const float *widths)
+{
+	if (n->type != GALLEY_NODE_TABLE)
+		return GALLEY_EUSAGE;
+	n->widths = NULL;
+	if (!widths || n->columns <= 0)
+		return 0;
+	n->widths = arena_alloc(&doc->mem, (size_t)n->columns * sizeof(*n->widths));
+	if (!n->widths)
+		return GALLEY_ENOMEM;
+	memcpy(n->widths, widths, (size_t)n->columns * sizeof(*n->widths));
+	return 0;
+}
 
 /* ---- building ----------------------------------------------------- */
 
@@ -399,11 +469,69 @@ int galley_node_set_title(galley_doc *doc, galley_node *n, const char *s, size_t
 		return GALLEY_EUSAGE;
 	return set_str(doc, &n->title, s, len);
 }
+/* The attributes of a HEADING, CODE_BLOCK or SPAN, made on first use; NULL for other types or out of memory. */
+static galley_attrs *attrs_for(galley_doc *doc, galley_node *n, int *rc)
+{
+	galley_attrs **slot = n->type == GALLEY_NODE_HEADING ? &n->heading_attrs
+	                      : n->type == GALLEY_NODE_CODE_BLOCK || n->type == GALLEY_NODE_SPAN ? &n->attrs
+	                                                                                           : NULL;
+	*rc = GALLEY_EUSAGE;
+	if (!slot)
+		return NULL;
+	if (!*slot)
+		*slot = arena_alloc(&doc->mem, sizeof(**slot));
+	*rc = *slot ? 0 : GALLEY_ENOMEM;
+	return *slot;
+}
+
 int galley_node_set_id(galley_doc *doc, galley_node *n, const char *s, size_t len)
 {
+	int rc;
+	if (n->type == GALLEY_NODE_CODE_BLOCK || n->type == GALLEY_NODE_SPAN) {
+		galley_attrs *a = attrs_for(doc, n, &rc);
+		return a ? set_str(doc, &a->id, s, len) : rc;
+	}
 	if (galley_node_group(n->type) != GALLEY_GROUP_ID)
 		return GALLEY_EUSAGE;
 	return set_str(doc, &n->id, s, len);
+}
+
+int galley_node_set_classes(galley_doc *doc, galley_node *n, const char *classes, size_t len)
+{
+	int rc;
+	galley_attrs *a = attrs_for(doc, n, &rc);
+	return a ? set_str(doc, &a->classes, classes, len) : rc;
+}
+
+int galley_node_set_attr(galley_doc *doc, galley_node *n, const char *key, const char *value)
+{
+	int rc;
+	galley_attrs *a = attrs_for(doc, n, &rc);
+	if (!a)
+		return rc;
+	for (size_t i = 0; i < a->count; i++)
+		if (!strcmp(a->keys[i], key))
+			return set_str(doc, &a->values[i], value, (size_t)-1);
+	if (a->count == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 4;
+		const char **keys = arena_alloc(&doc->mem, cap * sizeof(*keys));
+		const char **values = arena_alloc(&doc->mem, cap * sizeof(*values));
+		if (!keys || !values)
+			return GALLEY_ENOMEM;
+		if (a->count) {
+			memcpy(keys, a->keys, a->count * sizeof(*keys));
+			memcpy(values, a->values, a->count * sizeof(*values));
+		}
+		a->keys = keys;
+		a->values = values;
+		a->cap = cap;
+	}
+	rc = set_str(doc, &a->keys[a->count], key, (size_t)-1);
+	if (rc == 0)
+		rc = set_str(doc, &a->values[a->count], value, (size_t)-1);
+	if (rc == 0)
+		a->count++;
+	return rc;
 }
 int galley_node_set_footnote_label(galley_doc *doc, galley_node *n, const char *s, size_t len)
 {

@@ -1,5 +1,6 @@
 /* url.c - URL escaping, and the schemes that run code. */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -44,4 +45,41 @@ bool galley_url_is_active(const char *url)
 		return strncasecmp(colon + 1, "image/", 6) != 0 || strncasecmp(colon + 1, "image/svg", 9) == 0;
 	}
 	return false;
+}
+
+int galley_tab_stop(const galley_options *opts, int fallback, galley_error *err, int *stop)
+{
+	const char *v = opts ? galley_options_param(opts, "tab-stop") : NULL;
+	char *end;
+	long n;
+	*stop = fallback;
+	if (!v)
+		return 0;
+	n = strtol(v, &end, 10);
+	if (!*v || *end || n < 0 || n > 32)
+		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "--tab-stop takes a number from 0 to 32, not '%s'",
+		                        v);
+	*stop = (int)n;
+	return 0;
+}
+
+int galley_expand_tabs(galley_buf *out, const char *s, size_t len, int stop)
+{
+	static const char spaces[] = "                                ";
+	size_t col = 0, run = 0;
+	for (size_t i = 0; stop > 0 && i < len; i++) {
+		if (s[i] == '\n') {
+			col = 0;
+		} else if (s[i] != '\t') {
+			col += ((unsigned char)s[i] & 0xC0) != 0x80; /* characters, not bytes */
+		} else {
+			size_t n = (size_t)stop - col % (size_t)stop;
+			galley_buf_put(out, s + run, i - run);
+			galley_buf_put(out, spaces, n);
+			col += n;
+			run = i + 1;
+		}
+	}
+	galley_buf_put(out, s + run, len - run);
+	return out->failed ? GALLEY_ENOMEM : 0;
 }

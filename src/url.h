@@ -14,4 +14,14 @@ int galley_url_escape(galley_buf *out, const char *url);
 /** True when `url` uses a scheme that runs code (javascript:, vbscript:, data: except images). */
 bool galley_url_is_active(const char *url);
 
+/**
+ * The tab stop for code (--tab-stop): the "tab-stop" parameter, or
+ * `fallback` when it is not given; 0 keeps tabs. A value that is not a
+ * number from 0 to 32 is a usage error, set in `err`.
+ */
+int galley_tab_stop(const galley_options *opts, int fallback, galley_error *err, int *stop);
+
+/** Appends `len` bytes of `s` to `out` with tabs expanded to stops every `stop` characters (0: as they are). */
+int galley_expand_tabs(galley_buf *out, const char *s, size_t len, int stop);
+
 #endif

@@ -10,7 +10,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "../../src/url.h"
 #include "docbook.h"
 
 #define MAX_DEPTH 8 /* open levels strictly increase, 1..6 */
@@ -81,19 +83,107 @@ static const galley_node *title_heading(const galley_doc *doc)
 	return same ? h : NULL;
 }
 
+/* The first heading of any level, or NULL. */
+static const galley_node *first_heading(const galley_doc *doc)
+{
+	for (const galley_node *n = galley_doc_root(doc)->first; n; n = n->next)
+		if (n->type == GALLEY_NODE_HEADING)
+			return n;
+	return NULL;
+}
+
+/* The first paragraph's words, up to about 60 bytes, cut at a space ("…" when cut); or "Untitled". */
+static void write_derived_title(db_ctx *c)
+{
+	const galley_node *n = galley_doc_root(c->doc)->first;
+	while (n && n->type != GALLEY_NODE_PARAGRAPH)
+		n = n->next;
+	char *text = n ? galley_node_plain_text(n) : NULL;
+	size_t len = text ? strlen(text) : 0, cut = len;
+	if (len > 60) {
+		cut = 60;
+		while (cut > 0 && text[cut] != ' ')
+			cut--;
+		if (!cut)
+			for (cut = 60; cut < len && ((unsigned char)text[cut] & 0xC0) == 0x80; cut++)
+				;
+	}
+	if (cut) {
+		xmlw_text(c->x, text, cut);
+		if (cut < len)
+			xmlw_str(c->x, "\xE2\x80\xA6");
+	} else {
+		xmlw_str(c->x, "Untitled");
+	}
+	free(text);
+}
+
+/*
+ * An article must have a title: an untitled one takes the text of its first
+ * heading, else the first words of its first paragraph. A book may have none.
+ */
 static int write_title(db_ctx *c)
 {
 	const galley_node *h = title_heading(c->doc);
 	const char *title = galley_doc_meta(c->doc, GALLEY_META_TITLE);
 	int rc = 0;
-	/* the grammar wants a title: an untitled document gets an empty one */
+	if (!h && !title && c->book)
+		return 0;
+	bool derived = !h && !title;
+	size_t dropped = c->x->dropped;
+	if (derived)
+		h = first_heading(c->doc);
 	db_start(c, "title");
 	if (h)
 		rc = db_render_children(c, h);
 	else if (title)
 		xmlw_str(c->x, title);
+	else
+		write_derived_title(c);
 	db_end_block(c);
+	if (derived) /* text written again in the body, whose characters are counted there */
+		c->x->dropped = dropped;
 	return rc;
+}
+
+/* The identifier as a biblioid: an ISBN, a DOI, a URI or another kind. */
+static void write_identifier(db_ctx *c)
+{
+	const char *id = galley_doc_meta(c->doc, GALLEY_META_IDENTIFIER);
+	const char *value = id;
+	if (!id || !*id)
+		return;
+	db_start(c, "biblioid");
+	if (!strncasecmp(id, "urn:isbn:", 9)) {
+		xmlw_attr(c->x, "class", "isbn");
+		value = id + 9;
+	} else if (!strncasecmp(id, "doi:", 4) || !strncmp(id, "10.", 3)) {
+		xmlw_attr(c->x, "class", "doi");
+	} else if (strchr(id, ':') && !strchr(id, ' ')) {
+		xmlw_attr(c->x, "class", "uri");
+	} else {
+		xmlw_attr(c->x, "class", "other");
+		xmlw_attr(c->x, "otherclass", "identifier");
+	}
+	xmlw_str(c->x, value);
+	db_end_block(c);
+}
+
+/* The cover image, as a mediaobject in <cover>. */
+static void write_cover(db_ctx *c)
+{
+	const char *path = galley_doc_meta(c->doc, GALLEY_META_COVER_IMAGE);
+	if (!path || !*path)
+		return;
+	db_start(c, "cover");
+	db_start(c, "mediaobject");
+	db_start(c, "imageobject");
+	db_start(c, "imagedata");
+	db_write_url_attr(c, "fileref", path);
+	db_end_empty(c);
+	db_end(c);
+	db_end(c);
+	db_end_block(c);
 }
 
 static int write_info(db_ctx *c)
@@ -104,7 +194,9 @@ static int write_info(db_ctx *c)
 	rc = write_title(c);
 	write_meta_elem(c, "subtitle", GALLEY_META_SUBTITLE);
 	write_authors(c);
-	write_meta_elem(c, "date", GALLEY_META_DATE);
+	/* pubdate, which the DocBook stylesheets show on the title page */
+	write_meta_elem(c, "pubdate", GALLEY_META_DATE);
+	write_identifier(c);
 	if (galley_doc_meta(c->doc, GALLEY_META_PUBLISHER)) {
 		db_start(c, "publisher");
 		db_elem(c, "publishername", galley_doc_meta(c->doc, GALLEY_META_PUBLISHER));
@@ -113,6 +205,7 @@ static int write_info(db_ctx *c)
 	write_meta_para(c, "legalnotice", GALLEY_META_RIGHTS);
 	write_meta_para(c, "abstract", GALLEY_META_DESCRIPTION);
 	write_keywords(c);
+	write_cover(c);
 	db_end_block(c);
 	return rc;
 }
@@ -155,6 +248,7 @@ static int open_section(db_ctx *c, sections *s, const galley_node *h)
 	db_start(c, c->book && s->depth == 0 ? "chapter" : "section");
 	if (id)
 		xmlw_attr(c->x, "xml:id", id);
+	db_write_role(c, h);
 	xmlw_raw(c->x, "\n", 1);
 	db_start(c, "title");
 	rc = db_render_children(c, h);
@@ -167,13 +261,32 @@ static int open_section(db_ctx *c, sections *s, const galley_node *h)
 	return rc;
 }
 
-/* A book holds no blocks of its own: those before the first chapter go in a preface. */
+/* "Preface" in the document's language (English when it is unknown or not listed). */
+static const char *preface_title(const galley_doc *doc)
+{
+	static const struct {
+		const char *lang, *title;
+	} names[] = {
+	    {"de", "Vorwort"},    {"es", "Prefacio"}, {"fr", "Pr\xC3\xA9" "face"}, {"it", "Prefazione"},
+	    {"nl", "Voorwoord"}, {"pt", "Pref\xC3\xA1" "cio"}, {"sv", "F\xC3\xB6rord"},
+	};
+	const char *lang = galley_doc_meta(doc, GALLEY_META_LANG);
+	for (size_t i = 0; lang && i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strncasecmp(lang, names[i].lang, 2) && (!lang[2] || lang[2] == '-' || lang[2] == '_'))
+			return names[i].title;
+	return "Preface";
+}
+
+/*
+ * A book holds no blocks of its own: those before the first chapter go in a
+ * preface, which must have a title.
+ */
 static void open_preface(db_ctx *c, sections *s)
 {
 	db_start(c, "preface");
 	xmlw_raw(c->x, "\n", 1);
-	db_start(c, "title");
-	db_end_block(c);
+	db_elem(c, "title", preface_title(c->doc));
+	xmlw_raw(c->x, "\n", 1);
 	s->preface = true;
 }
 
@@ -223,7 +336,8 @@ static int write_root(db_ctx *c)
 	xmlw_attr(c->x, "xmlns", "http://docbook.org/ns/docbook");
 	xmlw_attr(c->x, "xmlns:xlink", "http://www.w3.org/1999/xlink");
 	xmlw_attr(c->x, "version", "5.0");
-	xmlw_attr(c->x, "xml:lang", lang && *lang ? lang : "en");
+	if (lang && *lang) /* no language unless the document gives one */
+		xmlw_attr(c->x, "xml:lang", lang);
 	if (id)
 		xmlw_attr(c->x, "xml:id", id);
 	xmlw_raw(c->x, "\n", 1);
@@ -259,7 +373,9 @@ static int docbook_write(const galley_doc *doc, galley_buf *out, const galley_op
 	db_ctx c;
 	xmlw x;
 	bool book;
-	int rc = parse_root(opts, &book, err), rc2;
+	int rc = parse_root(opts, &book, err), rc2, stop = 0;
+	if (rc == 0)
+		rc = galley_tab_stop(opts, 4, err, &stop);
 	if (rc)
 		return rc;
 	rc = xmlw_open(&x, out);
@@ -270,6 +386,7 @@ static int docbook_write(const galley_doc *doc, galley_buf *out, const galley_op
 	c.doc = doc;
 	c.opts = opts;
 	c.book = book;
+	c.tab_stop = stop;
 	c.fragment = opts && (opts->flags & GALLEY_OPT_FRAGMENT);
 	if (!c.fragment)
 		galley_buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -282,6 +399,7 @@ static int docbook_write(const galley_doc *doc, galley_buf *out, const galley_op
 	db_ids_free(&c);
 	galley_buf_free(&c.scratch);
 	galley_buf_free(&c.uri);
+	galley_buf_free(&c.code);
 	rc2 = xmlw_close(&x);
 	if (rc == 0)
 		rc = rc2;
@@ -294,6 +412,7 @@ static const char *const docbook_exts[] = {"xml", "dbk", NULL};
 
 static const galley_param_spec docbook_params[] = {
     {"docbook-root", "article|book", "DocBook: the root element (book: top-level headings become chapters)"},
+    {"tab-stop", "N", "EPUB, DocBook: tabs in code become spaces to stops N apart (default 4; 0 keeps them)"},
     {NULL, NULL, NULL},
 };
 

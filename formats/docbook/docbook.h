@@ -43,19 +43,46 @@ typedef struct db_ctx {
 	int queued;
 	int in_note;        /* > 0 while a footnote's content is written */
 	bool layout;        /* inside <literallayout>: a soft break is a space */
-	unsigned raw_line;  /* line of the last raw HTML warning */
+	const galley_node *skip_to; /* raw </script> (or </style> ...): what comes before it is left out */
 	galley_buf scratch; /* escaped URLs, decoded fragments */
 	galley_buf uri;     /* URLs made valid xsd:anyURI values */
+	galley_buf code;    /* code with its tabs expanded */
+	int tab_stop;       /* --tab-stop, 4 by default; 0 keeps tabs */
 } db_ctx;
 
 /* docbook_ids.c */
 /** Gives every heading an xml:id and finds the notes that need one. */
 int db_ids_init(db_ctx *c);
 void db_ids_free(db_ctx *c);
-/** The xml:id of a heading, or NULL. */
+/** The xml:id of a heading, or of a code block or span with an {#id}; or NULL. */
 const char *db_heading_id(db_ctx *c, const galley_node *heading);
-/** The xml:id of the heading a "#fragment" URL points to, or NULL. */
+/** The xml:id of the heading (span, code block, raw anchor) a "#fragment" URL points to, or NULL. */
 const char *db_link_target(db_ctx *c, const char *url);
+/** True for a "#fragment" URL that nothing in the document is named by. */
+bool db_dangling_fragment(db_ctx *c, const char *url);
+
+/**
+ * The xml:id for an anchor from raw HTML (<a name>, <a id>): the one found
+ * for it before writing began, the first time; a fresh unused NCName after
+ * that. NULL if out of memory.
+ */
+const char *db_raw_id(db_ctx *c, const char *id);
+
+/* docbook_html.c */
+/** The names and ids of the <a> elements in raw HTML `n`, at most `max`; free with db_html_anchor_names_free. */
+size_t db_html_anchor_names(const galley_node *n, const char **ids, size_t max);
+void db_html_anchor_names_free(const char **ids, size_t count);
+/** True when the raw HTML block `n` gives DocBook blocks. */
+bool db_html_writes_block(db_ctx *c, const galley_node *n);
+/** Raw HTML as DocBook blocks, or inlines; what has no counterpart is left out with a warning. */
+void db_html_block(db_ctx *c, const galley_node *n);
+void db_html_inline(db_ctx *c, const galley_node *n);
+/**
+ * A raw opening <a> or <span> whose closing tag is a later sibling: writes
+ * (when `write`) the anchor, link or phrase it starts; true when an element
+ * is left open for the closing tag to end.
+ */
+bool db_html_open_tag(db_ctx *c, const galley_node *n, bool write);
 
 /* docbook_render.c */
 /** Starts an element (with the namespace declarations at the top of a fragment). */
@@ -65,6 +92,10 @@ void db_end(db_ctx *c);
 void db_end_empty(db_ctx *c);
 /** <name>text</name> */
 void db_elem(db_ctx *c, const char *name, const char *text);
+/** A URL attribute, as a valid xsd:anyURI (a script URL becomes ""). */
+void db_write_url_attr(db_ctx *c, const char *name, const char *url);
+/** role="classes" for a node with {.class} attributes. */
+void db_write_role(db_ctx *c, const galley_node *n);
 /** Renders a block or inline node and its subtree. */
 int db_render(db_ctx *c, galley_node *node);
 /** Renders the children of `node` (the inlines of a heading, for example). */

@@ -13,8 +13,9 @@
 #include "docbook.h"
 
 typedef struct heading_id {
-	const galley_node *heading;
+	const galley_node *heading; /* NULL for an anchor in raw HTML */
 	const char *xml_id;
+	bool written; /* an anchor's id given out */
 } heading_id;
 
 static bool is_name_char(unsigned char ch)
@@ -60,19 +61,70 @@ static const char *claim_id(db_ctx *c, const char *base)
 	return id;
 }
 
+/* A heading's id, or a code block's or span's {#id}. */
+/* Registers an anchor's id from raw HTML, so that links to it, before or after it, find it. */
+static heading_id *add_raw_id(db_ctx *c, const char *id)
+{
+	galley_buf tmp = GALLEY_BUF_INIT;
+	heading_id *e = NULL;
+	char *key = NULL;
+	ncname_from(&tmp, id);
+	if (!tmp.failed && (e = arena_alloc(&c->mem, sizeof(*e))) != NULL) {
+		e->heading = NULL;
+		e->xml_id = claim_id(c, (const char *)tmp.data);
+		key = arena_strndup(&c->mem, id, strlen(id));
+	}
+	galley_buf_free(&tmp);
+	if (!e || !e->xml_id || !key)
+		return NULL;
+	if (!strmap_get(&c->ids, key) && strmap_put(&c->ids, key, e) != 0)
+		return NULL;
+	return e;
+}
+
+const char *db_raw_id(db_ctx *c, const char *id)
+{
+	heading_id *e = strmap_get(&c->ids, id);
+	if (e && !e->heading && !e->written) {
+		e->written = true;
+		return e->xml_id;
+	}
+	e = add_raw_id(c, id); /* a repeated name: an id of its own, which links do not reach */
+	if (e)
+		e->written = true;
+	return e ? e->xml_id : NULL;
+}
+
+/* Every <a name> and <a id> in raw HTML, found before writing so that earlier links reach them too. */
+static int scan_raw_anchors(db_ctx *c, const galley_node *n)
+{
+	const char *ids[64];
+	size_t count;
+	if ((n->info && strcmp(n->info, "html")) || !n->lit || !memmem(n->lit, n->len, "<a", 2))
+		return 0;
+	count = db_html_anchor_names(n, ids, 64);
+	int rc = 0;
+	for (size_t i = 0; i < count && rc == 0; i++)
+		if (*ids[i] && !strmap_get(&c->ids, ids[i]) && !add_raw_id(c, ids[i]))
+			rc = GALLEY_ENOMEM;
+	db_html_anchor_names_free(ids, count);
+	return rc;
+}
+
 static int add_heading(db_ctx *c, const galley_node *h, galley_buf *tmp)
 {
-	if (!h->id || !*h->id || strmap_get(&c->ids, h->id))
-		return 0; /* a repeated id stays with its first heading */
+	const char *id = galley_node_id(h);
+	if (!id || !*id || strmap_get(&c->ids, id))
+		return 0; /* a repeated id stays with its first node */
 	heading_id *e = arena_alloc(&c->mem, sizeof(*e));
 	if (!e)
 		return GALLEY_ENOMEM;
-	ncname_from(tmp, h->id);
+	ncname_from(tmp, id);
 	if (tmp->failed)
 		return GALLEY_ENOMEM;
 	e->heading = h;
 	e->xml_id = claim_id(c, (const char *)tmp->data);
-	if (!e->xml_id || strmap_put(&c->ids, h->id, e) != 0)
+	if (!e->xml_id || strmap_put(&c->ids, id, e) != 0)
 		return GALLEY_ENOMEM;
 	return 0;
 }
@@ -111,8 +163,10 @@ static int scan_node(db_ctx *c, const galley_node *n, int note_depth, int *refs,
                      galley_buf *tmp)
 {
 	int num = n->number;
-	if (n->type == GALLEY_NODE_HEADING)
+	if (n->type == GALLEY_NODE_HEADING || n->type == GALLEY_NODE_CODE_BLOCK || n->type == GALLEY_NODE_SPAN)
 		return add_heading(c, n, tmp);
+	if (n->type == GALLEY_NODE_RAW_BLOCK || n->type == GALLEY_NODE_RAW_INLINE)
+		return scan_raw_anchors(c, n);
 	if (num <= 0 || num > c->notes)
 		return 0;
 	if (n->type == GALLEY_NODE_FOOTNOTE_DEF && !c->note_def[num])
@@ -169,7 +223,8 @@ void db_ids_free(db_ctx *c)
 
 const char *db_heading_id(db_ctx *c, const galley_node *heading)
 {
-	const heading_id *e = heading->id ? strmap_get(&c->ids, heading->id) : NULL;
+	const char *id = galley_node_id(heading);
+	const heading_id *e = id ? strmap_get(&c->ids, id) : NULL;
 	return e && e->heading == heading ? e->xml_id : NULL;
 }
 
@@ -198,6 +253,11 @@ static void percent_decode(galley_buf *out, const char *s)
 		}
 	}
 	galley_buf_put(out, "", 0);
+}
+
+bool db_dangling_fragment(db_ctx *c, const char *url)
+{
+	return url && url[0] == '#' && url[1] && !db_link_target(c, url);
 }
 
 const char *db_link_target(db_ctx *c, const char *url)

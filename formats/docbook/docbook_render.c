@@ -9,7 +9,7 @@
 #include "../../src/url.h"
 #include "docbook.h"
 
-#define CHECKED_BOX "\xE2\x98\x91"   /* U+2611 */
+#define CHECKED_BOX "\xE2\x98\x92"   /* U+2612, the ballot box with X DocBook readers expect */
 #define UNCHECKED_BOX "\xE2\x98\x90" /* U+2610 */
 
 typedef enum cell_mode { CELL_INLINES, CELL_LAYOUT, CELL_BLOCKS } cell_mode;
@@ -95,14 +95,16 @@ static bool raw_well_formed(const galley_node *n)
 
 static bool raw_passes(const galley_node *n) { return is_docbook_raw(n) && raw_well_formed(n); }
 
+static bool is_html_raw(const galley_node *n) { return is_raw(n) && (!n->info || !strcmp(n->info, "html")); }
+
 bool db_writes_block(db_ctx *c, const galley_node *n)
 {
-	(void)c;
 	switch ((galley_node_type)n->type) {
 	case GALLEY_NODE_THEMATIC_BREAK:
 	case GALLEY_NODE_FOOTNOTE_DEF:
 		return false;
 	case GALLEY_NODE_RAW_BLOCK:
+		return is_html_raw(n) ? db_html_writes_block(c, n) : raw_passes(n);
 	case GALLEY_NODE_RAW_INLINE:
 		return raw_passes(n);
 	case GALLEY_NODE_BULLET_LIST:
@@ -214,7 +216,7 @@ static void make_uri(galley_buf *out, const char *escaped)
 	galley_buf_put(out, "", 0);
 }
 
-static void write_url_attr(db_ctx *c, const char *name, const char *url)
+void db_write_url_attr(db_ctx *c, const char *name, const char *url)
 {
 	if (!url || galley_url_is_active(url)) {
 		xmlw_attr(c->x, name, "");
@@ -224,6 +226,25 @@ static void write_url_attr(db_ctx *c, const char *name, const char *url)
 	galley_url_escape(&c->scratch, url);
 	make_uri(&c->uri, c->scratch.data ? (const char *)c->scratch.data : "");
 	xmlw_attr(c->x, name, c->uri.data ? (const char *)c->uri.data : "");
+}
+
+void db_write_role(db_ctx *c, const galley_node *n)
+{
+	const char *classes = galley_node_classes(n);
+	if (classes && *classes)
+		xmlw_attr(c->x, "role", classes);
+}
+
+/* A span: a phrase with its id, classes (role) and language. */
+static void enter_span(db_ctx *c, const galley_node *n)
+{
+	const char *id = db_heading_id(c, n), *lang = galley_node_attr(n, "lang");
+	db_start(c, "phrase");
+	if (id)
+		xmlw_attr(c->x, "xml:id", id);
+	db_write_role(c, n);
+	if (lang && *lang)
+		xmlw_attr(c->x, "xml:lang", lang);
 }
 
 static void start_with_role(db_ctx *c, const char *name, const char *role)
@@ -246,7 +267,8 @@ static const struct {
 } html_inlines[] = {
     {"kbd", "keycap", NULL},       {"code", "literal", NULL},  {"samp", "computeroutput", NULL},
     {"var", "varname", NULL},      {"cite", "citetitle", NULL}, {"q", "quote", NULL},
-    {"abbr", "abbrev", NULL},      {"span", "phrase", NULL},   {"u", "emphasis", "underline"},
+    {"abbr", "abbrev", NULL},      {"span", NULL, NULL},       {"a", NULL, NULL},
+    {"u", "emphasis", "underline"},
     {"ins", "emphasis", "underline"}, {"mark", "emphasis", "highlight"},
 };
 
@@ -277,34 +299,66 @@ static int html_inline_tag(const galley_node *n, bool *closing)
  * its closing tag, and the closing tag when the previous one is its opening
  * tag: the element then wraps whole siblings and stays well-formed.
  */
-static bool html_inline_paired(const galley_node *n, int *entry, bool *closing)
+static const galley_node *html_inline_paired(const galley_node *n, int *entry, bool *closing)
 {
 	bool other;
 	*entry = html_inline_tag(n, closing);
 	if (*entry < 0)
-		return false;
+		return NULL;
 	for (const galley_node *p = *closing ? n->prev : n->next; p; p = *closing ? p->prev : p->next)
 		if (p->type == GALLEY_NODE_RAW_INLINE)
-			return html_inline_tag(p, &other) == *entry && other != *closing;
-	return false;
+			return html_inline_tag(p, &other) == *entry && other != *closing ? p : NULL;
+	return NULL;
 }
 
 static bool write_html_inline(db_ctx *c, const galley_node *n)
 {
 	int k;
 	bool closing;
-	if (!html_inline_paired(n, &k, &closing))
+	const galley_node *partner = html_inline_paired(n, &k, &closing);
+	if (!partner)
 		return false;
-	if (closing)
+	if (!html_inlines[k].element) { /* <a> and <span>: what they open depends on their attributes */
+		if (!closing)
+			db_html_open_tag(c, n, true);
+		else if (db_html_open_tag(c, partner, false))
+			db_end(c);
+	} else if (closing) {
 		db_end(c);
-	else
+	} else {
 		start_with_role(c, html_inlines[k].element, html_inlines[k].role);
+	}
 	return true;
+}
+
+/*
+ * A raw <script> (<style>, ...) whose closing tag is a later sibling: what
+ * lies between is its code, left out with it.
+ */
+static bool skip_raw_code(db_ctx *c, const galley_node *n)
+{
+	static const char *const tags[] = {"<script", "<style", "<textarea", "<template", NULL};
+	for (size_t k = 0; tags[k]; k++) {
+		size_t len = strlen(tags[k]);
+		if (n->type != GALLEY_NODE_RAW_INLINE || n->len <= len || strncasecmp(n->lit, tags[k], len) ||
+		    !strchr("> \t\n", n->lit[len]))
+			continue;
+		for (const galley_node *p = n->next; p; p = p->next) {
+			if (p->type == GALLEY_NODE_RAW_INLINE && p->len > len + 1 && p->lit[1] == '/' &&
+			    !strncasecmp(p->lit + 2, tags[k] + 1, len - 1)) {
+				c->skip_to = p;
+				galley_report(c->opts, GALLEY_WARNING, n->line, n->col,
+				              "raw HTML %s> left out with its content: DocBook has no equivalent", tags[k]);
+				return true;
+			}
+		}
+	}
+	return false;
 }
 
 static void write_raw(db_ctx *c, const galley_node *n)
 {
-	if (write_html_inline(c, n))
+	if (write_html_inline(c, n) || skip_raw_code(c, n))
 		return;
 	if (raw_passes(n)) {
 		xmlw_raw(c->x, n->lit, n->len);
@@ -312,10 +366,12 @@ static void write_raw(db_ctx *c, const galley_node *n)
 			xmlw_raw(c->x, "\n", 1);
 	} else if (is_docbook_raw(n)) {
 		galley_report(c->opts, GALLEY_WARNING, n->line, n->col, "raw DocBook left out: it is not well-formed");
-	} else if (n->type == GALLEY_NODE_RAW_BLOCK || n->line != c->raw_line) {
-		/* one warning a line: inline tags come in pairs */
-		left_out(c, n, n->info && strcmp(n->info, "html") ? "raw content" : "raw HTML");
-		c->raw_line = n->line;
+	} else if (is_html_raw(n) && n->type == GALLEY_NODE_RAW_BLOCK) {
+		db_html_block(c, n);
+	} else if (is_html_raw(n)) {
+		db_html_inline(c, n);
+	} else {
+		left_out(c, n, "raw content");
 	}
 }
 
@@ -397,7 +453,7 @@ static void write_imageobject(db_ctx *c, const galley_node *img)
 {
 	db_start(c, "imageobject");
 	db_start(c, "imagedata");
-	write_url_attr(c, "fileref", img->url);
+	db_write_url_attr(c, "fileref", img->url);
 	db_end_empty(c);
 	db_end(c);
 }
@@ -453,7 +509,11 @@ static void enter_list(db_ctx *c, const galley_node *n)
 	db_start(c, ordered ? "orderedlist" : "itemizedlist");
 	if (ordered && n->start != 1)
 		xmlw_attrf(c->x, "startingnumber", "%d", n->start);
-	switch (ordered ? galley_node_list_numbering(n) : '1') {
+	/* always: the stylesheets number nested lists 1, a, i otherwise */
+	switch (ordered ? galley_node_list_numbering(n) : 0) {
+	case '1':
+		xmlw_attr(c->x, "numeration", "arabic");
+		break;
 	case 'a':
 		xmlw_attr(c->x, "numeration", "loweralpha");
 		break;
@@ -526,6 +586,9 @@ static void enter_table(db_ctx *c, const galley_node *t)
 		xmlw_attrf(c->x, "colname", "c%d", i + 1);
 		if (align)
 			xmlw_attr(c->x, "align", align);
+		int share = (int)(galley_node_table_width(t, i) * 100 + 0.5f);
+		if (galley_node_table_width(t, i) > 0) /* proportional, as the source's dashes */
+			xmlw_attrf(c->x, "colwidth", "%d*", share > 0 ? share : 1);
 		db_end_empty(c);
 		xmlw_raw(c->x, "\n", 1);
 	}
@@ -640,14 +703,26 @@ static void leave_def_desc(db_ctx *c, const galley_node *d)
 
 /* ---- links and headings ---------------------------------------------- */
 
-static bool link_opens(const galley_node *n) { return !galley_url_is_active(n->url ? n->url : ""); }
+/*
+ * A link to "#id" where the document has no such id would be a dangling
+ * link for DocBook tools (they read it as a linkend): its text is written
+ * without it. So is a link to a script URL.
+ */
+static bool link_opens(db_ctx *c, const galley_node *n)
+{
+	const char *url = n->url ? n->url : "";
+	return !galley_url_is_active(url) && !db_dangling_fragment(c, url);
+}
 
 static void enter_link(db_ctx *c, const galley_node *n)
 {
 	const char *target;
-	if (!link_opens(n)) {
-		galley_report(c->opts, GALLEY_WARNING, n->line, n->col,
-		              "link to a script URL written as plain text");
+	if (!link_opens(c, n)) {
+		if (galley_url_is_active(n->url ? n->url : ""))
+			galley_report(c->opts, GALLEY_WARNING, n->line, n->col, "link to a script URL written as plain text");
+		else
+			galley_report(c->opts, GALLEY_WARNING, n->line, n->col,
+			              "link to %s written as plain text: nothing in the document has that id", n->url);
 		return;
 	}
 	db_start(c, "link");
@@ -655,7 +730,7 @@ static void enter_link(db_ctx *c, const galley_node *n)
 	if (target)
 		xmlw_attr(c->x, "linkend", target);
 	else
-		write_url_attr(c, "xlink:href", n->url);
+		db_write_url_attr(c, "xlink:href", n->url);
 	if (n->title)
 		xmlw_attr(c->x, "xlink:title", n->title);
 }
@@ -667,14 +742,25 @@ static void enter_bridgehead(db_ctx *c, const galley_node *h)
 	db_start(c, "bridgehead");
 	if (id)
 		xmlw_attr(c->x, "xml:id", id);
+	db_write_role(c, h);
 }
 
 static void write_code_block(db_ctx *c, const galley_node *n)
 {
+	const char *id = db_heading_id(c, n);
 	db_start(c, "programlisting");
+	if (id)
+		xmlw_attr(c->x, "xml:id", id);
+	db_write_role(c, n);
 	if (n->info && *n->info)
 		xmlw_attr(c->x, "language", n->info);
-	xmlw_text(c->x, n->lit, n->len);
+	if (c->tab_stop && memchr(n->lit, '\t', n->len)) {
+		c->code.len = 0;
+		galley_expand_tabs(&c->code, n->lit, n->len, c->tab_stop);
+		xmlw_text(c->x, c->code.data ? (const char *)c->code.data : "", c->code.len);
+	} else {
+		xmlw_text(c->x, n->lit, n->len);
+	}
 	db_end_block(c);
 }
 
@@ -772,6 +858,9 @@ static int enter_inline(db_ctx *c, galley_walk *w)
 	case GALLEY_NODE_SUBSCRIPT:
 		db_start(c, "subscript");
 		break;
+	case GALLEY_NODE_SPAN:
+		enter_span(c, n);
+		break;
 	case GALLEY_NODE_CODE:
 		db_start(c, "literal");
 		xmlw_text(c->x, n->lit, n->len);
@@ -850,7 +939,7 @@ static void leave(db_ctx *c, const galley_node *n)
 		leave_def_desc(c, n);
 		break;
 	case GALLEY_NODE_LINK:
-		if (link_opens(n))
+		if (link_opens(c, n))
 			db_end(c);
 		break;
 	case GALLEY_NODE_EMPH:
@@ -858,6 +947,7 @@ static void leave(db_ctx *c, const galley_node *n)
 	case GALLEY_NODE_STRIKETHROUGH:
 	case GALLEY_NODE_SUPERSCRIPT:
 	case GALLEY_NODE_SUBSCRIPT:
+	case GALLEY_NODE_SPAN:
 		db_end(c);
 		break;
 	default:
@@ -886,6 +976,16 @@ int db_render(db_ctx *c, galley_node *node)
 	while ((ev = galley_walk_next(&w)) != GALLEY_EVENT_DONE) {
 		galley_node *n = w.node;
 		int rc = 0;
+		if (c->skip_to && ev == GALLEY_EVENT_ENTER) {
+			if (n == c->skip_to) {
+				c->skip_to = NULL;
+				close_inline_run(c, n);
+			}
+			galley_walk_skip_children(&w);
+			continue;
+		}
+		if (c->skip_to && n->parent == c->skip_to->parent)
+			continue; /* the exit of a skipped sibling */
 		if (ev == GALLEY_EVENT_ENTER) {
 			open_inline_run(c, n);
 			rc = is_inline(n) ? enter_inline(c, &w) : enter_block(c, &w);

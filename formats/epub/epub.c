@@ -23,6 +23,7 @@
 #include <uuid/uuid.h>
 
 #include "../../src/resource.h"
+#include "../../src/url.h"
 #include "epub.h"
 
 /* Namespace of the name-based UUIDs galley gives to books. */
@@ -126,6 +127,8 @@ static int place_notes_in(epub_book *b, galley_node **defs, size_t chapter, gall
 			galley_walk_skip_children(&w);
 		else if (n->type == GALLEY_NODE_HEADING && n->id)
 			rc = strmap_put(&b->chapter_of_id, n->id, (void *)(chapter + 1)) ? GALLEY_ENOMEM : 0;
+		else if ((n->type == GALLEY_NODE_SPAN || n->type == GALLEY_NODE_CODE_BLOCK) && galley_node_id(n))
+			rc = strmap_put(&b->chapter_of_id, galley_node_id(n), (void *)(chapter + 1)) ? GALLEY_ENOMEM : 0;
 		else if (n->type == GALLEY_NODE_FOOTNOTE_REF)
 			rc = place_note(b, defs, chapter, n);
 	}
@@ -531,6 +534,9 @@ static int epub_write(const galley_doc *doc, galley_buf *out, const galley_optio
 	const char *lang = galley_doc_meta(doc, GALLEY_META_LANG);
 	int rc;
 
+	int stop;
+	if ((rc = galley_tab_stop(opts, 4, err, &stop)) != 0)
+		return rc;
 	memset(&b, 0, sizeof(b));
 	b.doc = doc;
 	b.opts = opts;
@@ -575,6 +581,7 @@ static const galley_param_spec epub_params[] = {
     {"split-level", "N", "EPUB: start a new chapter file at headings of level <= N (default 1; 0: one file)"},
     {"css", "FILE", "EPUB: a stylesheet appended to the default one"},
     {"no-highlight", NULL, "HTML, EPUB: fenced code with a language is not coloured"},
+    {"tab-stop", "N", "EPUB, DocBook: tabs in code become spaces to stops N apart (default 4; 0 keeps them)"},
     {NULL, NULL, NULL},
 };
 

@@ -15,6 +15,9 @@ int html_ctx_init(html_ctx *c, xmlw *x, const galley_doc *doc, const galley_opti
 	c->opts = opts;
 	c->hooks = hooks;
 	c->flags = flags;
+	/* EPUB reading systems show tabs unevenly; the HTML writer keeps them, as CommonMark does */
+	if ((flags & HTML_EPUB) && galley_tab_stop(opts, 4, NULL, &c->tab_stop) != 0)
+		return GALLEY_EUSAGE;
 	c->note_refs = calloc((size_t)galley_doc_footnote_count(doc) + 1, sizeof(int));
 	return c->note_refs ? 0 : GALLEY_ENOMEM;
 }
@@ -214,19 +217,66 @@ const char *html_highlight_css(void)
 	       "pre .hl-num { color: #8a4b00; } pre .hl-pre { color: #8b1a3a; } pre .hl-fn { color: #1a4f8b; }\n";
 }
 
+/* A key=value attribute's HTML name: lang, dir and title as they are, others as data-KEY; false when unfit. */
+static bool attr_name(galley_buf *out, const char *key)
+{
+	out->len = 0;
+	if (strcmp(key, "lang") && strcmp(key, "dir") && strcmp(key, "title"))
+		galley_buf_puts(out, "data-");
+	for (const char *p = key; *p; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+		      *p == '_' || *p == '.'))
+			return false;
+		galley_buf_putc(out, *p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+	}
+	return !out->failed;
+}
+
+/*
+ * The id (of a code block or span: a heading's comes with it), the classes
+ * after `first_class`, and the key=value pairs of Markdown's {#id .class
+ * key=value} attributes.
+ */
+static void write_node_attrs(html_ctx *c, const galley_node *n, const char *first_class)
+{
+	const char *id = n->type == GALLEY_NODE_HEADING ? NULL : galley_node_id(n);
+	const char *classes = galley_node_classes(n);
+	if (id && *id)
+		xmlw_attr(c->x, "id", id);
+	if (first_class || classes) {
+		/* built whole: a fixed buffer would cut a long name inside a UTF-8 sequence */
+		c->scratch.len = 0;
+		galley_buf_puts(&c->scratch, first_class ? first_class : "");
+		if (first_class && classes)
+			galley_buf_putc(&c->scratch, ' ');
+		galley_buf_puts(&c->scratch, classes ? classes : "");
+		xmlw_attr(c->x, "class", c->scratch.data ? (const char *)c->scratch.data : "");
+	}
+	for (size_t i = 0; i < galley_node_attr_count(n); i++)
+		if (attr_name(&c->scratch, galley_node_attr_key(n, i)))
+			xmlw_attr(c->x, (const char *)c->scratch.data, galley_node_attr_value(n, i));
+}
+
 static void write_code_block(html_ctx *c, const galley_node *n)
 {
+	galley_buf lang = GALLEY_BUF_INIT;
 	xmlw_start(c->x, "pre");
 	xmlw_start(c->x, "code");
 	if (n->info && *n->info) {
-		/* built whole: a fixed buffer would cut a long name inside a UTF-8 sequence */
-		c->scratch.len = 0;
-		galley_buf_puts(&c->scratch, "language-");
-		galley_buf_puts(&c->scratch, n->info);
-		xmlw_attr(c->x, "class", c->scratch.data ? (const char *)c->scratch.data : "");
+		galley_buf_puts(&lang, "language-");
+		galley_buf_puts(&lang, n->info);
 	}
-	if (!write_highlighted(c, n))
+	write_node_attrs(c, n, lang.data ? (const char *)lang.data : NULL);
+	bool tabs = c->tab_stop && memchr(n->lit, '\t', n->len);
+	if (tabs) {
+		/* expanded text is written plain: the highlighter's offsets count in the source */
+		lang.len = 0;
+		galley_expand_tabs(&lang, n->lit, n->len, c->tab_stop);
+		xmlw_text(c->x, lang.data ? (const char *)lang.data : "", lang.len);
+	} else if (!write_highlighted(c, n)) {
 		xmlw_text(c->x, n->lit, n->len);
+	}
+	galley_buf_free(&lang);
 	xmlw_end(c->x);
 	xmlw_end(c->x);
 	newline(c);
@@ -272,6 +322,7 @@ static void enter_heading(html_ctx *c, const galley_node *n)
 	xmlw_start(c->x, tag);
 	if (n->id)
 		xmlw_attr(c->x, "id", n->id);
+	write_node_attrs(c, n, NULL);
 	if (c->sections && n != galley_doc_title_heading(c->doc))
 		html_write_section_number(c->x, html_section_number(c->sections, n->level ? n->level : 1));
 }
@@ -415,6 +466,10 @@ static void enter(html_ctx *c, galley_walk *w)
 	case GALLEY_NODE_SUBSCRIPT:
 		xmlw_start(x, "sub");
 		break;
+	case GALLEY_NODE_SPAN:
+		xmlw_start(x, "span");
+		write_node_attrs(c, n, NULL);
+		break;
 	case GALLEY_NODE_CODE:
 		xmlw_start(x, "code");
 		xmlw_text(x, n->lit, n->len);
@@ -504,6 +559,7 @@ static void leave(html_ctx *c, galley_node *n)
 	case GALLEY_NODE_STRIKETHROUGH:
 	case GALLEY_NODE_SUPERSCRIPT:
 	case GALLEY_NODE_SUBSCRIPT:
+	case GALLEY_NODE_SPAN:
 	case GALLEY_NODE_LINK:
 		xmlw_end(c->x);
 		break;

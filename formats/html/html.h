@@ -52,6 +52,7 @@ typedef struct html_ctx {
 	const galley_node *raw_at; /* the node whose raw HTML is being written */
 	size_t raw_dropped; /* active elements and attributes removed from raw HTML */
 	html_sections *sections; /* numbers headings when set (--number-sections) */
+	int tab_stop;       /* code: tabs expanded to stops this far apart (EPUB: --tab-stop, 4); 0 keeps them */
 } html_ctx;
 
 /** Prepares a context; `x` must be open. Free with html_ctx_free. */

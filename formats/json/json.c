@@ -113,12 +113,50 @@ static void put_literal(galley_buf *b, const galley_node *n)
 	put_string(b, text, len);
 }
 
+/* "classes" (an array) and "attributes" (an object) of a heading, code block or span, when it has them. */
+static void write_attrs(galley_buf *b, const galley_node *n)
+{
+	const char *classes = galley_node_classes(n);
+	size_t count = galley_node_attr_count(n);
+	if (classes) {
+		put_key(b, "classes");
+		galley_buf_putc(b, '[');
+		for (const char *p = classes; *p;) {
+			size_t len = strcspn(p, " ");
+			if (len) {
+				if (p != classes)
+					galley_buf_putc(b, ',');
+				put_string(b, p, len);
+			}
+			p += len + (p[len] == ' ');
+		}
+		galley_buf_putc(b, ']');
+	}
+	if (!count)
+		return;
+	put_key(b, "attributes");
+	galley_buf_putc(b, '{');
+	for (size_t i = 0; i < count; i++) {
+		if (i)
+			galley_buf_putc(b, ',');
+		put_cstr(b, galley_node_attr_key(n, i));
+		galley_buf_putc(b, ':');
+		put_cstr(b, galley_node_attr_value(n, i));
+	}
+	galley_buf_putc(b, '}');
+}
+
 static void write_fields(galley_buf *b, const galley_node *n)
 {
 	switch (galley_node_get_type(n)) {
 	case GALLEY_NODE_HEADING:
 		galley_buf_printf(b, ",\"level\":%d", galley_node_heading_level(n));
 		put_field(b, "id", galley_node_id(n));
+		write_attrs(b, n);
+		break;
+	case GALLEY_NODE_SPAN:
+		put_field(b, "id", galley_node_id(n));
+		write_attrs(b, n);
 		break;
 	case GALLEY_NODE_ORDERED_LIST:
 		galley_buf_printf(b, ",\"start\":%d,\"delimiter\":\"%c\"", galley_node_list_start(n),
@@ -135,6 +173,8 @@ static void write_fields(galley_buf *b, const galley_node *n)
 		break;
 	case GALLEY_NODE_CODE_BLOCK:
 		put_field(b, "language", galley_node_info(n));
+		put_field(b, "id", galley_node_id(n));
+		write_attrs(b, n);
 		put_literal(b, n);
 		break;
 	case GALLEY_NODE_RAW_BLOCK:
@@ -160,6 +200,12 @@ static void write_fields(galley_buf *b, const galley_node *n)
 		for (int i = 0; i < galley_node_table_columns(n); i++)
 			galley_buf_printf(b, "%s\"%s\"", i ? "," : "", galley_align_name(galley_node_table_align(n, i)));
 		galley_buf_putc(b, ']');
+		if (galley_node_table_width(n, 0) > 0) {
+			galley_buf_puts(b, ",\"widths\":[");
+			for (int i = 0; i < galley_node_table_columns(n); i++)
+				galley_buf_printf(b, "%s%.4g", i ? "," : "", (double)galley_node_table_width(n, i));
+			galley_buf_putc(b, ']');
+		}
 		break;
 	case GALLEY_NODE_TABLE_ROW:
 		galley_buf_printf(b, ",\"header\":%s", galley_node_row_is_header(n) ? "true" : "false");

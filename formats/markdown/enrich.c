@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "attributes.h"
 #include "markdown.h"
 
 static bool is_blank_text(const galley_node *n)
@@ -33,38 +34,6 @@ static void make_figure(galley_node *para)
 		galley_node_unlink(para->first);
 	while (para->last != img)
 		galley_node_unlink(para->last);
-}
-
-/* "Heading text {#some-id}" sets the id and drops the attribute from the text. */
-static int heading_id(galley_doc *doc, galley_node *h)
-{
-	galley_node *t = h->last;
-	if (!t || t->type != GALLEY_NODE_TEXT || t->len < 4)
-		return 0;
-	size_t end = t->len;
-	while (end && t->lit[end - 1] == ' ')
-		end--;
-	if (end < 4 || t->lit[end - 1] != '}')
-		return 0;
-	size_t open = end - 1;
-	while (open > 0 && t->lit[open] != '{')
-		open--;
-	if (t->lit[open] != '{' || t->lit[open + 1] != '#' || open + 2 >= end - 1)
-		return 0;
-	for (size_t i = open + 2; i < end - 1; i++) {
-		char ch = t->lit[i];
-		if (!(isalnum((unsigned char)ch) || ch == '-' || ch == '_' || ch == ':' || ch == '.' ||
-		      (unsigned char)ch >= 0x80))
-			return 0;
-	}
-	int rc = galley_node_set_id(doc, h, t->lit + open + 2, end - 1 - open - 2);
-	size_t keep = open;
-	while (keep && t->lit[keep - 1] == ' ')
-		keep--;
-	t->len = keep;
-	if (keep == 0)
-		galley_node_unlink(t);
-	return rc;
 }
 
 /* The text node after a soft break starts with ": " in a definition paragraph. */
@@ -196,7 +165,7 @@ int md_enrich(galley_doc *doc, const galley_options *opts)
 {
 	galley_walk w;
 	galley_node *pending = NULL; /* a definition paragraph, rewritten once the walk has left it */
-	int rc = 0;
+	int rc = md_attributes(doc);
 	(void)opts;
 	galley_walk_init(&w, doc->root);
 	while (rc == 0 && galley_walk_next(&w) != GALLEY_EVENT_DONE) {
@@ -204,8 +173,6 @@ int md_enrich(galley_doc *doc, const galley_options *opts)
 		if (w.event == GALLEY_EVENT_ENTER) {
 			if (n->type == GALLEY_NODE_RAW_INLINE)
 				map_inline_html(n);
-			else if (n->type == GALLEY_NODE_HEADING)
-				rc = heading_id(doc, n);
 			continue;
 		}
 		if (n->type != GALLEY_NODE_PARAGRAPH)

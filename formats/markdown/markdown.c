@@ -22,6 +22,7 @@
 
 #include "../../src/internal.h"
 #include "../../src/strmap.h"
+#include "attributes.h"
 #include "frontmatter.h"
 #include "markdown.h"
 
@@ -80,6 +81,8 @@ cmark_parser *md_new_parser(const md_ctx *c)
 {
 	static const char *const names[] = {"table", "strikethrough", "autolink", "tasklist"};
 	cmark_parser *p = cmark_parser_new(c->cmark_opts);
+	if (p && c->attrs)
+		cmark_parser_attach_syntax_extension(p, c->attrs);
 	if (!p || !c->extensions)
 		return p;
 	pthread_once(&extensions_once, cmark_gfm_core_extensions_ensure_registered);
@@ -194,6 +197,124 @@ static int set_string(md_ctx *c, galley_node *g, set_string_fn set, const char *
 	return v ? set(c->doc, g, v, len) : GALLEY_ENOMEM;
 }
 
+/*
+ * A fenced code block's info string in the markdown dialect: "{.lang #id
+ * .class key=value}", "lang {.class}", "{=format}" (raw content in that
+ * format) or a plain "lang ...", whose first word is the language.
+ */
+static int set_code_info(md_ctx *c, galley_node *g, const char *info)
+{
+	size_t len = (size_t)-1, word;
+	const char *s = valid_utf8(c, info, &len), *brace;
+	md_attrs a;
+	if (!s)
+		return GALLEY_ENOMEM;
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	word = s[0] == '{' ? 0 : strcspn(s, " \t");
+	brace = s + word + strspn(s + word, " \t");
+	if (c->attrs && *brace == '{' && md_attrs_parse(brace, len - (size_t)(brace - s), &a) == len - (size_t)(brace - s)) {
+		int rc = word ? galley_node_set_info(c->doc, g, s, word) : 0;
+		if (rc == 0 && a.format) {
+			if (word)
+				return 0; /* "lang {=format}" is not raw content: the language alone */
+			g->type = GALLEY_NODE_RAW_BLOCK;
+			return galley_node_set_info(c->doc, g, a.format, a.format_len);
+		}
+		return rc ? rc : md_attrs_apply(c->doc, g, &a, true);
+	}
+	return word ? galley_node_set_info(c->doc, g, s, word) : 0;
+}
+
+/* What cmark-gfm parses next: its line numbers count in `input`. */
+void md_set_input(md_ctx *c, const char *input, size_t len)
+{
+	c->input = input;
+	c->input_len = len;
+	c->cursor_line = 1;
+	c->cursor_pos = 0;
+}
+
+/* Line `line` (1-based) of the input and its length, or NULL; lines read in order cost linear time. */
+static const char *input_line(md_ctx *c, int line, size_t *len)
+{
+	if (!c->input || line < 1)
+		return NULL;
+	if (line < c->cursor_line)
+		md_set_input(c, c->input, c->input_len);
+	while (c->cursor_line < line) {
+		const char *nl = memchr(c->input + c->cursor_pos, '\n', c->input_len - c->cursor_pos);
+		if (!nl)
+			return NULL;
+		c->cursor_pos = (size_t)(nl - c->input) + 1;
+		c->cursor_line++;
+	}
+	const char *s = c->input + c->cursor_pos;
+	const char *nl = memchr(s, '\n', c->input_len - c->cursor_pos);
+	*len = nl ? (size_t)(nl - s) : c->input_len - c->cursor_pos;
+	return s;
+}
+
+/* The dashes of each cell of a pipe table's delimiter row into `dashes`; the number of cells. */
+static int delimiter_dashes(const char *s, size_t len, float *dashes, int max)
+{
+	int k = 0;
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
+		len--;
+	while (len && (*s == ' ' || *s == '\t')) {
+		s++;
+		len--;
+	}
+	if (len && *s == '|') {
+		s++;
+		len--;
+	}
+	if (len && s[len - 1] == '|')
+		len--;
+	for (size_t i = 0; i <= len && k < max; i++) {
+		if (i == len || s[i] == '|')
+			k++;
+		else if (s[i] == '-')
+			dashes[k]++;
+	}
+	return k;
+}
+
+/*
+ * As pandoc does: a pipe table with a line wider than a text line (72
+ * characters) wraps, and its columns take widths in proportion to the
+ * dashes of its delimiter row.
+ */
+#define MD_TEXT_COLUMNS 72
+static int set_table_widths(md_ctx *c, cmark_node *n, galley_node *g)
+{
+	int first = cmark_node_get_start_line(n), last = cmark_node_get_end_line(n);
+	const char *delim = NULL, *s;
+	size_t len, delim_len = 0, widest = 0;
+	float dashes[1024] = {0}, total = 0;
+	if (first <= 0 || last <= first || g->columns <= 0 || g->columns > 1024)
+		return 0;
+	for (int line = first; line <= last; line++) {
+		size_t chars = 0;
+		if (!(s = input_line(c, line, &len)))
+			return 0;
+		for (size_t i = 0; i < len; i++)
+			chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+		widest = chars > widest ? chars : widest;
+		if (line == first + 1) {
+			delim = s;
+			delim_len = len;
+		}
+	}
+	if (widest <= MD_TEXT_COLUMNS || delimiter_dashes(delim, delim_len, dashes, 1024) != g->columns)
+		return 0;
+	for (int i = 0; i < g->columns; i++)
+		total += dashes[i];
+	for (int i = 0; i < g->columns && total > 0; i++)
+		dashes[i] /= total;
+	return total > 0 ? galley_node_set_table_widths(c->doc, g, dashes) : 0;
+}
+
 /* Fills the fields of `g` from the cmark node `n`. */
 static int copy_fields(md_ctx *c, cmark_node *n, galley_node *g)
 {
@@ -219,13 +340,17 @@ static int copy_fields(md_ctx *c, cmark_node *n, galley_node *g)
 	case GALLEY_NODE_CODE_BLOCK:
 		s = cmark_node_get_fence_info(n);
 		if (s && *s)
-			rc = set_string(c, g, galley_node_set_info, s, strcspn(s, " \t"));
+			rc = c->attrs ? set_code_info(c, g, s) : set_string(c, g, galley_node_set_info, s, strcspn(s, " \t"));
 		if (rc == 0)
 			rc = set_string(c, g, galley_node_set_literal, cmark_node_get_literal(n), (size_t)-1);
 		break;
 	case GALLEY_NODE_RAW_BLOCK:
 	case GALLEY_NODE_RAW_INLINE:
-		rc = galley_node_set_info(doc, g, "html", 4);
+		/* braces the attribute extension kept as written: a marker until md_attributes() */
+		if (c->attrs && cmark_node_get_syntax_extension(n) == c->attrs)
+			rc = galley_node_set_info(doc, g, MD_ATTR_MARKER, (size_t)-1);
+		else
+			rc = galley_node_set_info(doc, g, "html", 4);
 		/* fall through */
 	case GALLEY_NODE_TEXT:
 	case GALLEY_NODE_CODE:
@@ -257,6 +382,8 @@ static int copy_fields(md_ctx *c, cmark_node *n, galley_node *g)
 		rc = galley_node_set_table(doc, g, cols, NULL);
 		for (int i = 0; rc == 0 && i < k; i++)
 			g->align[i] = (uint8_t)align[i];
+		if (rc == 0)
+			rc = set_table_widths(c, n, g);
 		break;
 	}
 	case GALLEY_NODE_TABLE_ROW:
@@ -478,7 +605,7 @@ static size_t md_piece_size(const galley_options *opts)
 static int read_dialect(galley_doc *doc, const char *data, size_t len, const galley_options *opts,
                         galley_error *err, unsigned features)
 {
-	md_ctx c = {doc, opts, err, 0, 0, 0, false, GALLEY_BUF_INIT};
+	md_ctx c = {doc, opts, err, 0, 0, 0, false, GALLEY_BUF_INIT, NULL, NULL, 0, 1, 0};
 	unsigned flags = opts ? opts->flags : 0;
 	int cmark_opts = CMARK_OPT_UNSAFE;
 	cmark_parser *parser = NULL;
@@ -518,6 +645,10 @@ static int read_dialect(galley_doc *doc, const char *data, size_t len, const gal
 		cmark_opts |= CMARK_OPT_FOOTNOTES;
 	c.cmark_opts = cmark_opts;
 	c.extensions = (features & MD_EXTENSIONS) != 0;
+	if ((features & MD_RICH) && !(c.attrs = md_attrs_extension_new())) {
+		rc = galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory");
+		goto cleanup;
+	}
 	c.wide_table = c.extensions ? overwide_table_line(data, len) : 0;
 	if (c.wide_table)
 		galley_report(
@@ -547,6 +678,7 @@ static int read_dialect(galley_doc *doc, const char *data, size_t len, const gal
 		goto cleanup;
 	}
 	cmark_parser_feed(parser, data, len);
+	md_set_input(&c, data, len);
 	root = md_finish_parse(parser);
 	if (!root) {
 		rc = galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory parsing Markdown");
@@ -568,6 +700,7 @@ cleanup:
 		cmark_node_free(root);
 	if (parser)
 		cmark_parser_free(parser);
+	md_attrs_extension_free(c.attrs); /* after the trees, whose nodes point to it */
 	return rc;
 }
 

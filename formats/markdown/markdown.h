@@ -16,6 +16,11 @@ typedef struct md_ctx {
 	int cmark_opts;
 	bool extensions;
 	galley_buf scratch; /* repaired strings */
+	cmark_syntax_extension *attrs; /* {#id .class} kept as written (markdown dialect), or NULL */
+	const char *input; /* the text cmark-gfm parsed last, which its line numbers count in */
+	size_t input_len;
+	int cursor_line; /* a line of `input` and where it starts, for reading lines in order */
+	size_t cursor_pos;
 } md_ctx;
 
 #define MD_PIECE 65536 /* bytes a piece, unless the markdown-pieces parameter says */
@@ -26,6 +31,9 @@ cmark_parser *md_new_parser(const md_ctx *c);
 
 /** cmark_parser_finish, one document at a time (see markdown.c). */
 cmark_node *md_finish_parse(cmark_parser *parser);
+
+/** What cmark-gfm parses next: its line numbers count in `input`. */
+void md_set_input(md_ctx *c, const char *input, size_t len);
 
 /** Converts one top-level block of cmark's tree and appends it to the document. */
 int md_convert_block(md_ctx *c, cmark_node *block);
@@ -39,7 +47,8 @@ int md_read_in_pieces(md_ctx *c, const char *data, size_t len, size_t piece);
 
 /**
  * Galley's Markdown additions: images alone in a paragraph become figures,
- * "{#id}" after a heading sets its id, "Term" followed by ": definition"
+ * attributes "{#id .class key=value}" go to the heading, "[span]" or
+ * `code`{=format} they follow (attributes.c), "Term" followed by ": definition"
  * lines becomes a definition list, and balanced inline HTML tags (<sup>,
  * <sub>, <em>, <i>, <strong>, <b>, <del>, <s>, <br>) become model nodes.
  */

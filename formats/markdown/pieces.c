@@ -301,6 +301,7 @@ static cmark_node *parse_piece(pieces *ps, size_t from, size_t to, bool probe, l
 	if (!parser)
 		return NULL;
 	cmark_parser_feed(parser, (const char *)in->data, in->len);
+	md_set_input(ps->c, (const char *)in->data, in->len);
 	cmark_node *root = md_finish_parse(parser);
 	cmark_parser_free(parser);
 	return root;

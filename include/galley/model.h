@@ -56,6 +56,7 @@ typedef enum galley_node_type {
 	GALLEY_NODE_RAW_INLINE,
 	GALLEY_NODE_SUPERSCRIPT,
 	GALLEY_NODE_SUBSCRIPT,
+	GALLEY_NODE_SPAN, /**< inlines with attributes: Markdown's [text]{#id .class} */
 	GALLEY_NODE_TYPE_COUNT
 } galley_node_type;
 
@@ -170,8 +171,23 @@ GALLEY_EXTERN const char *galley_node_literal(const galley_node *node, size_t *l
 
 /** HEADING: level 1-6. */
 GALLEY_EXTERN int galley_node_heading_level(const galley_node *node);
-/** HEADING: its unique id (explicit {#id} or a slug). NULL for others. */
+/** HEADING: its unique id (explicit {#id} or a slug); CODE_BLOCK, SPAN: their {#id} or NULL. NULL for others. */
 GALLEY_EXTERN const char *galley_node_id(const galley_node *node);
+
+/*
+ * Attributes given with Markdown's {#id .class key=value} syntax, on a
+ * HEADING, CODE_BLOCK or SPAN (a code block's language is its info, not a
+ * class). Strings are owned by the document; other node types have none.
+ */
+/** The classes, space-separated in the order given, or NULL. */
+GALLEY_EXTERN const char *galley_node_classes(const galley_node *node);
+/** The number of key=value attributes. */
+GALLEY_EXTERN size_t galley_node_attr_count(const galley_node *node);
+/** Key and value of the i-th attribute (0-based), or NULL past the end. */
+GALLEY_EXTERN const char *galley_node_attr_key(const galley_node *node, size_t i);
+GALLEY_EXTERN const char *galley_node_attr_value(const galley_node *node, size_t i);
+/** The value of attribute `key`, or NULL. */
+GALLEY_EXTERN const char *galley_node_attr(const galley_node *node, const char *key);
 
 /** ORDERED_LIST: first number. */
 GALLEY_EXTERN int galley_node_list_start(const galley_node *node);
@@ -209,6 +225,12 @@ GALLEY_EXTERN int galley_node_table_columns(const galley_node *node);
 GALLEY_EXTERN galley_align galley_node_table_align(const galley_node *node, int col);
 /** "left", "center", "right", or "none" for GALLEY_ALIGN_NONE. Static. */
 GALLEY_EXTERN const char *galley_align_name(galley_align align);
+/**
+ * TABLE: the relative width of column `col` (the widths add up to 1), when
+ * the source gave them (a pipe table too wide for a line: its dashes); 0
+ * when it did not.
+ */
+GALLEY_EXTERN float galley_node_table_width(const galley_node *node, int col);
 /** TABLE_ROW: true for a header row. */
 GALLEY_EXTERN bool galley_node_row_is_header(const galley_node *node);
 
@@ -226,23 +248,29 @@ GALLEY_EXTERN void galley_node_unlink(galley_node *node);
 /*
  * The setters copy their strings into the document's arena. Each field
  * belongs to some node types: url and title to LINK and IMAGE; id to
- * HEADING and (as the label) to FOOTNOTE_DEF and FOOTNOTE_REF; the table's
- * columns to TABLE; info to the others (CODE_BLOCK, RAW_*, ORDERED_LIST);
- * the level to HEADING, the list fields to lists, the task to LIST_ITEM,
- * the header flag to TABLE_ROW. Every setter given another type returns
- * GALLEY_EUSAGE and changes nothing.
+ * HEADING, CODE_BLOCK, SPAN and (as the label) to FOOTNOTE_DEF and
+ * FOOTNOTE_REF; the table's columns to TABLE; info to the others
+ * (CODE_BLOCK, RAW_*, ORDERED_LIST); the level to HEADING, the list fields
+ * to lists, the task to LIST_ITEM, the header flag to TABLE_ROW. Every
+ * setter given another type returns GALLEY_EUSAGE and changes nothing.
  */
 GALLEY_EXTERN int galley_node_set_literal(galley_doc *doc, galley_node *node, const char *text, size_t len);
 GALLEY_EXTERN int galley_node_set_info(galley_doc *doc, galley_node *node, const char *info, size_t len);
 GALLEY_EXTERN int galley_node_set_url(galley_doc *doc, galley_node *node, const char *url, size_t len);
 GALLEY_EXTERN int galley_node_set_title(galley_doc *doc, galley_node *node, const char *title, size_t len);
 GALLEY_EXTERN int galley_node_set_id(galley_doc *doc, galley_node *node, const char *id, size_t len);
+/** HEADING, CODE_BLOCK, SPAN: sets the space-separated classes (NULL clears them). */
+GALLEY_EXTERN int galley_node_set_classes(galley_doc *doc, galley_node *node, const char *classes, size_t len);
+/** HEADING, CODE_BLOCK, SPAN: sets attribute `key` (both strings copied), replacing its value if set. */
+GALLEY_EXTERN int galley_node_set_attr(galley_doc *doc, galley_node *node, const char *key, const char *value);
 GALLEY_EXTERN int galley_node_set_footnote_label(galley_doc *doc, galley_node *node, const char *label, size_t len);
 /* Each for its own types (HEADING; the two lists; LIST_ITEM; TABLE_ROW); GALLEY_EUSAGE for another. */
 GALLEY_EXTERN int galley_node_set_heading_level(galley_node *node, int level);
 GALLEY_EXTERN int galley_node_set_list(galley_node *node, int start, char delimiter, bool tight);
 GALLEY_EXTERN int galley_node_set_task(galley_node *node, galley_task task);
 GALLEY_EXTERN int galley_node_set_row_header(galley_node *node, bool header);
+/** TABLE: sets the relative column widths (copied; galley_node_table_columns of them), or clears them (NULL). */
+GALLEY_EXTERN int galley_node_set_table_widths(galley_doc *doc, galley_node *node, const float *widths);
 /** TABLE: sets the column count and alignments (copied). */
 GALLEY_EXTERN int galley_node_set_table(galley_doc *doc, galley_node *node, int columns, const galley_align *align);
 

@@ -1,5 +1,7 @@
-"""What DocBook leaves out is reported with the line it came from, and
-control characters are dropped with one warning.
+"""What DocBook leaves out is reported with the line it came from, one
+warning for each piece of raw HTML, and control characters are dropped with
+one warning. Raw HTML DocBook has an equivalent for (the <div> block) gives
+no warning.
 
 usage: warnings.py GALLEY RICH_MD
 """
@@ -19,8 +21,9 @@ def convert(args, stdin=None):
 
 _, err = convert([rich])
 expected = [
-    r":111:1: warning: raw HTML left out",        # the <div> block
-    r":115:8: warning: raw HTML left out",        # the inline <span>
+    r":23:49: warning: link to #no-such-id written as plain text",  # a link to nothing
+    r":115:8: warning: raw HTML <small> left out",    # both tags of the inline <small>
+    r":115:18: warning: raw HTML </small> left out",
     r":118:1: warning: thematic break left out",  # ---
 ]
 for pattern in expected:

@@ -9,17 +9,20 @@ What is compared, and what is set apart on purpose:
     reference. Both main texts are compared without the notes, and the notes
     are compared as a multiset of their texts. Note numbers (HTML's <sup>
     links) and the back-links are markup, not content.
-  * Raw HTML: DocBook leaves it out. The text the HTML output shows for each
-    raw HTML node of the model (read from the JSON output) is cut from the
-    HTML side, in document order; it must be found there.
+  * Raw HTML: DocBook writes its text too (as paragraphs, links, phrases,
+    tables ...). Elements whose content is code or a form control (script,
+    style, template, title, textarea, select) show no text in DocBook, and
+    are not counted on the HTML side either. Raw DocBook ({=docbook}) shows
+    only in DocBook: its text is cut from the DocBook side.
   * Thematic breaks are left out of DocBook; they carry no text in HTML either.
   * Images: the alt text is an attribute in HTML and a <textobject> in
     DocBook; both count as text at the image's place.
-  * Task items: HTML's checkbox counts as the ☐/☑ mark DocBook writes.
-  * The DocBook <info>: publisher, legalnotice and keywordset are not shown by
+  * Task items: HTML's checkbox counts as the ☐/☒ mark DocBook writes.
+  * The DocBook <info>: publisher, legalnotice, keywordset, biblioid and cover are not shown by
     the HTML page and are left out; when the HTML has no title block (the
     title is the first heading, kept in the HTML body), only the info title
-    counts, standing in for that heading.
+    counts, standing in for that heading; and none when the document has no
+    title (DocBook's article then takes one from its first heading or words).
 """
 import json
 import os
@@ -87,11 +90,17 @@ def html_texts(data):
         if tag == XHTML + "img":
             out.append(node.get("alt", ""))
         if tag == XHTML + "input" and node.get("type") == "checkbox":
-            out.append("\u2611" if node.get("checked") is not None else "\u2610")
+            out.append("\u2612" if node.get("checked") is not None else "\u2610")
+        if tag[len(XHTML):] in NO_TEXT:
+            return False
         return True
 
     main = squeeze(walk_text(body, visit))
     return main, sorted(notes), has_title_block
+
+
+# raw HTML elements whose content DocBook leaves out: code and form controls
+NO_TEXT = {"script", "style", "template", "title", "textarea", "select"}
 
 
 class TextOf(HTMLParser):
@@ -114,6 +123,30 @@ class TextOf(HTMLParser):
             self.parts.append(data)
 
 
+def raw_docbook_texts(model):
+    """The text of raw DocBook ({=docbook}), which only the DocBook output shows."""
+    texts, stack = [], [model["document"]]
+    while stack:
+        node = stack.pop()
+        if node["type"] in ("raw_block", "raw_inline") and node.get("format") == "docbook":
+            text = squeeze("".join(ET.fromstring(f"<r>{node['text']}</r>").itertext()))
+            if text:
+                texts.append(text)
+        stack.extend(reversed(node.get("children", [])))
+    return texts
+
+
+def cut(main, texts):
+    pos = 0
+    for text in texts:
+        at = main.find(text, pos)
+        if at < 0:
+            sys.exit(f"raw DocBook text {text[:80]!r} not found in the DocBook output")
+        main = main[:at] + main[at + len(text):]
+        pos = at
+    return main
+
+
 def raw_html_texts(model):
     texts, stack = [], [model["document"]]
     while stack:
@@ -128,23 +161,12 @@ def raw_html_texts(model):
     return texts
 
 
-def cut_raw(main, raw_texts):
-    pos = 0
-    for text in raw_texts:
-        at = main.find(text, pos)
-        if at < 0:
-            sys.exit(f"raw HTML text {text[:80]!r} not found in the HTML output")
-        main = main[:at] + main[at + len(text):]
-        pos = at
-    return main
-
-
 # ---- DocBook --------------------------------------------------------------
 
-def docbook_texts(data, has_title_block):
+def docbook_texts(data, has_title_block, has_title):
     root = ET.fromstring(data)
     notes = []
-    hidden = {DB + "publisher", DB + "legalnotice", DB + "keywordset"}
+    hidden = {DB + "publisher", DB + "legalnotice", DB + "keywordset", DB + "biblioid", DB + "cover"}
 
     def visit(node, out):
         if node.tag == DB + "footnote":
@@ -153,6 +175,8 @@ def docbook_texts(data, has_title_block):
         if node.tag == DB + "info":
             for child in node:
                 if child.tag in hidden or (not has_title_block and child.tag != DB + "title"):
+                    continue
+                if child.tag == DB + "title" and not has_title:
                     continue
                 out.append(walk_text(child, visit))
             return False
@@ -178,8 +202,8 @@ def main():
 
     html_main, html_notes, has_title_block = html_texts(html)
     raw = raw_html_texts(model)
-    html_main = cut_raw(html_main, raw)
-    db_main, db_notes = docbook_texts(docbook, has_title_block)
+    db_main, db_notes = docbook_texts(docbook, has_title_block, "title" in model["meta"])
+    db_main = cut(db_main, raw_docbook_texts(model))
 
     if html_main != db_main:
         sys.exit("main text differs " + first_difference(html_main, db_main))
@@ -188,7 +212,7 @@ def main():
         extra = [n for n in db_notes if n not in html_notes]
         sys.exit(f"footnotes differ: only in HTML {missing[:5]}, only in DocBook {extra[:5]}")
     print(f"{source}: {len(db_main)} characters and {len(db_notes)} footnote(s) the same; "
-          f"{len(raw)} raw HTML text(s) set apart")
+          f"{len(raw)} raw HTML text(s) among them")
 
 
 if __name__ == "__main__":

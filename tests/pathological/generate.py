@@ -82,10 +82,16 @@ def link_references(k):
     return "".join("[r%d]\n" % i for i in range(n)) + "\n" + "".join("[r%d]: /u%d\n" % (i, i) for i in range(n))
 
 
+def attribute_brackets(k):
+    # closing brackets with attributes and no opener, one opener before many closers, runs of braces
+    n = int(20000 * k)
+    return "a]{.x} " * n + "\n\n[" + "a]{#i .x} " * n + "\n\n" + "{" * n + "\n\n" + '{"' * n + "\n"
+
+
 CASES = {f.__name__.replace("_", "-"): f for f in (
     nested_quotes, nested_lists, nested_ordered_lists, nested_brackets, nested_links, nested_inline_html,
     nested_html_blocks, long_line, wide_table, many_footnotes, emphasis_runs, long_word, same_headings,
-    many_definitions, link_references)}
+    many_definitions, link_references, attribute_brackets)}
 
 
 def main():
