@@ -617,7 +617,7 @@ static int code_line(layout *l, pdf_para *p, size_t from, size_t to, float x, fl
 	v->codebg = true;
 	v->bg_x = top(l)->x;
 	v->bg_w = top(l)->width;
-	v->line = (pdf_line){p, (uint32_t)first, (uint32_t)p->natoms, 0, x, width, 0, false, false};
+	v->line = (pdf_line){p, (uint32_t)first, (uint32_t)p->natoms, 0, x, width, 0, false, false, 0, 0};
 	if (continued) {
 		v->deco = PDF_DECO_LABEL;
 		v->label = "\xE2\x86\xAA"; /* ↪ */

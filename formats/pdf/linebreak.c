@@ -11,23 +11,21 @@
  */
 #include <linebreak.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unictype.h>
 #include <unigbrk.h>
 
 #include "pdf.h"
+#include "typography.h"
 
-#define LINE_PENALTY 10
-#define HYPHEN_PENALTY 50
-#define EXPLICIT_BREAK_PENALTY 50
-#define DOUBLE_HYPHEN_DEMERITS 3000
-#define FINAL_HYPHEN_DEMERITS 5000
-#define ADJ_DEMERITS 10000
 #define AWFUL_BADNESS 1e7
-#define EMERGENCY_CUT_PENALTY 500
+#define MAX_HYPHEN_RUN 4
 
-enum { CUT_NONE, CUT_HYPHEN, CUT_ANY };
+/* a word's break points: a hyphenation point (near the word's start, in a name), or anywhere */
+enum { CUT_NONE, CUT_HYPHEN, CUT_HYPHEN_SHORT, CUT_HYPHEN_NAME, CUT_ANY };
 
 uint32_t pdf_utf8_next(const char *s, size_t len, size_t *i)
 {
@@ -227,10 +225,17 @@ static void mark_hyphens(builder *b, size_t s, size_t t)
 		if (uc_is_alpha(c) || uc_is_digit(c) || c == '/' || c == '_' || c == '@')
 			return;
 	}
-	if (we > ws && pdf_hyphenate(b->e->hyph, text + ws, we - ws, b->cuts + ws))
-		for (size_t i = ws; i < we; i++)
+	if (we > ws && pdf_hyphenate(b->e->hyph, text + ws, we - ws, b->cuts + ws)) {
+		/* a capital first letter: a name, hyphenated only when nothing else works */
+		size_t n = ws;
+		bool name = uc_is_upper(pdf_utf8_next(text, we, &n));
+		size_t letters = 0;
+		for (size_t i = ws; i < we; i++) {
 			if (b->cuts[i])
-				b->cuts[i] = CUT_HYPHEN;
+				b->cuts[i] = name ? CUT_HYPHEN_NAME : letters < 3 ? CUT_HYPHEN_SHORT : CUT_HYPHEN;
+			letters += ((unsigned char)text[i] & 0xC0) != 0x80;
+		}
+	}
 }
 
 /* Any grapheme boundary may break a word wider than the line, except before punctuation. */
@@ -281,13 +286,18 @@ static int emit_segment(builder *b, size_t s, size_t t)
 		uint16_t st = style_at(b, at);
 		int face = pdf_fonts_resolve(&b->e->fonts, b->e->styles[st].face, c);
 		if (b->cuts[at] && box) {
+			uint8_t cut = b->cuts[at];
+			bool hyphen = cut != CUT_ANY;
 			float hw = 0;
-			if (b->cuts[at] == CUT_HYPHEN)
+			if (hyphen)
 				hw = char_width(b, box->style,
 				                pdf_fonts_resolve(&b->e->fonts, box->face, '-'), '-');
-			if (push_penalty(p,
-			                 b->cuts[at] == CUT_HYPHEN ? HYPHEN_PENALTY : EMERGENCY_CUT_PENALTY,
-			                 hw, b->cuts[at] == CUT_HYPHEN ? PDF_FLAG_HYPHENATION : 0, box->style))
+			int penalty = !hyphen ? pdf_typo.emergency_cut_penalty
+			              : pdf_typo.hyphen_penalty +
+			                    (cut == CUT_HYPHEN_SHORT ? pdf_typo.short_fragment_penalty : 0);
+			uint8_t flag = !hyphen ? 0
+			               : PDF_FLAG_HYPHENATION | (cut == CUT_HYPHEN_NAME ? PDF_FLAG_NAME : 0);
+			if (push_penalty(p, penalty, hw, flag, box->style))
 				return GALLEY_ENOMEM;
 			box = NULL;
 		}
@@ -347,6 +357,33 @@ static float space_factor(const char *text, size_t at)
 	return 1.0f;
 }
 
+/*
+ * Titles that stand before a name and end in a stop that ends no sentence:
+ * the space after them is an ordinary one that does not break ("Mr. Darcy").
+ */
+static bool after_title(const char *text, size_t at, const char *lang)
+{
+	static const struct {
+		const char *lang; /* a language tag's first letters */
+		const char *words;
+	} titles[] = {
+	    {"en", "|Mr.|Mrs.|Ms.|Mx.|Dr.|St.|Mr|Mrs|Ms|Dr|Prof.|Rev.|Messrs.|Hon.|Capt.|Col.|Gen.|Lt.|Sgt.|"},
+	    {"de", "|Dr.|Hr.|Fr.|Prof.|St.|Nr.|"},
+	    {"fr", "|M.|MM.|Mme|Mlle|Mmes|Dr|Pr|St|Me|"},
+	};
+	size_t s = at;
+	while (s > 0 && text[s - 1] != ' ' && text[s - 1] != '\n' && at - s < 8)
+		s--;
+	if (s == at || at - s >= 8 || (s > 0 && text[s - 1] != ' ' && text[s - 1] != '\n'))
+		return false;
+	char word[12];
+	snprintf(word, sizeof(word), "|%.*s|", (int)(at - s), text + s);
+	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
+		if (strncasecmp(lang, titles[i].lang, 2) == 0 && strstr(titles[i].words, word))
+			return true;
+	return false;
+}
+
 static int emit_space(builder *b, size_t at, bool nobreak)
 {
 	pdf_para *p = b->p;
@@ -355,10 +392,27 @@ static int emit_space(builder *b, size_t at, bool nobreak)
 		return 0;
 	float w = char_width(b, st, pdf_fonts_resolve(&b->e->fonts, b->e->styles[st].face, ' '), ' ');
 	bool justify = p->align == PDF_ALIGN_JUSTIFY;
-	if (nobreak && push_penalty(p, PDF_INF_PENALTY, 0, 0, st))
+	bool title = after_title(p->text, at, b->e->set.lang);
+	if ((nobreak || title) && push_penalty(p, PDF_INF_PENALTY, 0, 0, st))
 		return GALLEY_ENOMEM;
-	float sf = justify ? space_factor(p->text, at) : 1.0f;
-	return push_glue(p, w, justify ? w / 2 * sf : 0, justify ? w / 3 / sf : 0, false, st);
+	float sf = justify && !title ? space_factor(p->text, at) : 1.0f;
+	float stretch = w * (float)pdf_typo.space_stretch, shrink = w * (float)pdf_typo.space_shrink;
+	return push_glue(p, w, justify ? stretch * sf : 0, justify ? shrink / sf : 0, false, st);
+}
+
+/*
+ * A break after a hyphen that follows no letter or digit ("--option", "-5")
+ * would leave the hyphen standing alone: none there.
+ */
+static bool hyphen_breaks(const char *text, size_t hyphen_at)
+{
+	if (hyphen_at == 0)
+		return false;
+	size_t k = hyphen_at - 1;
+	while (k > 0 && ((unsigned char)text[k] & 0xC0) == 0x80)
+		k--;
+	size_t n = k;
+	return uc_is_alnum(pdf_utf8_next(text, hyphen_at, &n));
 }
 
 static int end_line_atoms(pdf_para *p, int penalty)
@@ -406,15 +460,17 @@ static int build_atoms(pdf_engine *e, pdf_para *p, float width, bool hyphenate)
 			rc = end_line_atoms(p, -PDF_INF_PENALTY);
 		else {
 			/* an unbreakable stretch ends where a break is allowed after a character */
-			size_t t = i;
+			size_t t = i, last_at = at;
 			uint32_t last = c;
-			while (t < p->len && brks[t - 1] != LINEBREAK_ALLOWBREAK &&
-			       brks[t - 1] != LINEBREAK_MUSTBREAK) {
+			while (t < p->len &&
+			       ((brks[t - 1] != LINEBREAK_ALLOWBREAK && brks[t - 1] != LINEBREAK_MUSTBREAK) ||
+			        (is_hyphen_like(last) && !hyphen_breaks(p->text, last_at)))) {
 				size_t n = t;
 				uint32_t d = pdf_utf8_next(p->text, p->len, &n);
 				if (is_space(d) || d == 0xA0 || d == 0x202F || d == '\n')
 					break;
 				last = d;
+				last_at = t;
 				t = n;
 			}
 			rc = emit_segment(&b, at, t);
@@ -423,7 +479,7 @@ static int build_atoms(pdf_engine *e, pdf_para *p, float width, bool hyphenate)
 				size_t n = t;
 				uint32_t d = pdf_utf8_next(p->text, p->len, &n);
 				if (!is_space(d) && d != '\n')
-					rc = push_penalty(p, EXPLICIT_BREAK_PENALTY, 0,
+					rc = push_penalty(p, pdf_typo.explicit_penalty, 0,
 					                  is_hyphen_like(last) ? PDF_FLAG_EXPLICIT : 0, 0);
 			}
 		}
@@ -464,24 +520,30 @@ typedef struct kp_node {
 	uint32_t pos; /* the break: atom index */
 	int line;
 	int fitness;
-	double w, y, z, fil; /* totals after the break */
+	double w, y, z, fil, b; /* totals after the break (b: the boxes' widths) */
+	double lp;              /* the next line's first character hangs this far into the margin */
 	double demerits;
 	int prev; /* node index */
 	int next; /* next active node, -1 = end */
 	bool hyphen;
+	uint8_t hyphens; /* hyphenated lines in a row ending here */
 } kp_node;
 
 typedef struct kp {
 	const pdf_para *p;
-	double *sw, *sy, *sz, *sf; /* prefix sums */
+	double *sw, *sy, *sz, *sf, *sb; /* prefix sums */
+	float *rp, *lp; /* protrusion at a break at atom i (right), of a line from box i (left) */
 	kp_node *nodes;
 	size_t nnodes, cap;
 	int active;
 	double width;
+	double em;
 	double tolerance;
 	double extra_stretch; /* emergency stretch plus a ragged right margin's */
+	double expand;        /* font expansion: a share of the boxes' width */
 	bool any_badness;
 	bool hyphenate; /* breaks at hyphenation points allowed */
+	bool names;     /* ... in words with a capital too */
 } kp;
 
 static int kp_push(kp *k, kp_node n)
@@ -509,21 +571,24 @@ static void totals_after(kp *k, size_t pos, kp_node *n)
 	n->y = k->sy[i];
 	n->z = k->sz[i];
 	n->fil = k->sf[i];
+	n->b = k->sb[i];
+	n->lp = i < p->natoms ? k->lp[i] : 0;
 }
 
 static double adjustment_ratio(const kp *k, const kp_node *a, size_t b, double *natural)
 {
 	const pdf_atom *at = &k->p->atoms[b];
-	double L = k->sw[b] - a->w + (at->type == PDF_PENALTY ? at->width : 0);
+	double L = k->sw[b] - a->w + (at->type == PDF_PENALTY ? at->width : 0) - k->rp[b] - a->lp;
+	double expand = k->expand * (k->sb[b] - a->b);
 	*natural = L;
 	if (L < k->width) {
 		if (k->sf[b] - a->fil > 0)
 			return 0;
-		double y = k->sy[b] - a->y + k->extra_stretch;
+		double y = k->sy[b] - a->y + expand + k->extra_stretch;
 		return y > 0 ? (k->width - L) / y : AWFUL_BADNESS;
 	}
 	if (L > k->width) {
-		double z = k->sz[b] - a->z;
+		double z = k->sz[b] - a->z + expand;
 		return z > 0 ? (k->width - L) / z : -AWFUL_BADNESS;
 	}
 	return 0;
@@ -551,7 +616,13 @@ static int kp_try_break(kp *k, size_t b)
 {
 	const pdf_atom *at = &k->p->atoms[b];
 	int penalty = at->type == PDF_PENALTY ? at->penalty : 0;
-	kp_candidate best[4] = {{INFINITY, -1}, {INFINITY, -1}, {INFINITY, -1}, {INFINITY, -1}};
+	bool flagged = at->type == PDF_PENALTY && at->flagged;
+	int max_run = pdf_typo.max_hyphen_run < MAX_HYPHEN_RUN ? pdf_typo.max_hyphen_run : MAX_HYPHEN_RUN;
+	/* the best way here for each fitness and each count of hyphenated lines before */
+	kp_candidate best[4][MAX_HYPHEN_RUN + 1];
+	for (int f = 0; f < 4; f++)
+		for (int h = 0; h <= MAX_HYPHEN_RUN; h++)
+			best[f][h] = (kp_candidate){INFINITY, -1};
 	int prev_active = -1;
 	for (int a = k->active; a >= 0;) {
 		kp_node *node = &k->nodes[a];
@@ -566,45 +637,47 @@ static int kp_try_break(kp *k, size_t b)
 				k->nodes[prev_active].next = next;
 		} else
 			prev_active = a;
-		if (r >= -1 && (k->any_badness || badness(r) <= k->tolerance)) {
-			double l = LINE_PENALTY + badness(r);
+		int run = flagged ? node->hyphens + 1 : 0;
+		if (run > max_run && !k->any_badness)
+			run = -1;
+		if (run >= 0 && r >= -1 && (k->any_badness || badness(r) <= k->tolerance)) {
+			double l = pdf_typo.line_penalty + badness(r);
 			double d = l * l;
 			if (penalty >= 0)
 				d += (double)penalty * penalty;
 			else if (penalty > -PDF_INF_PENALTY)
 				d -= (double)penalty * penalty;
-			if (node->hyphen && at->type == PDF_PENALTY && at->flagged)
-				d += DOUBLE_HYPHEN_DEMERITS;
+			if (node->hyphen && flagged)
+				d += pdf_typo.double_hyphen_demerits;
 			else if (node->hyphen && penalty == -PDF_INF_PENALTY)
-				d += FINAL_HYPHEN_DEMERITS;
+				d += pdf_typo.final_hyphen_demerits;
+			if (penalty == -PDF_INF_PENALTY && natural < pdf_typo.short_last_line * k->em &&
+			    node->prev >= 0)
+				d += pdf_typo.final_hyphen_demerits; /* a last line of a syllable or two */
 			int fit = fitness_class(r);
 			if (abs(fit - node->fitness) > 1)
-				d += ADJ_DEMERITS;
+				d += pdf_typo.adj_demerits;
 			d += node->demerits;
-			if (d < best[fit].demerits)
-				best[fit] = (kp_candidate){d, a};
+			if (run > max_run)
+				run = max_run;
+			if (d < best[fit][run].demerits)
+				best[fit][run] = (kp_candidate){d, a};
 		}
 		a = next;
 	}
 	for (int fit = 0; fit < 4; fit++) {
-		if (best[fit].prev < 0)
-			continue;
-		kp_node n = {(uint32_t)b,
-		             k->nodes[best[fit].prev].line + 1,
-		             fit,
-		             0,
-		             0,
-		             0,
-		             0,
-		             best[fit].demerits,
-		             best[fit].prev,
-		             k->active,
-		             at->type == PDF_PENALTY && at->flagged};
-		totals_after(k, b, &n);
-		int idx = kp_push(k, n);
-		if (idx < 0)
-			return GALLEY_ENOMEM;
-		k->active = idx;
+		for (int run = 0; run <= max_run; run++) {
+			const kp_candidate *c = &best[fit][run];
+			if (c->prev < 0)
+				continue;
+			kp_node n = {(uint32_t)b, k->nodes[c->prev].line + 1, fit, 0, 0, 0, 0, 0, 0,
+			             c->demerits, c->prev, k->active, flagged, (uint8_t)run};
+			totals_after(k, b, &n);
+			int idx = kp_push(k, n);
+			if (idx < 0)
+				return GALLEY_ENOMEM;
+			k->active = idx;
+		}
 	}
 	return 0;
 }
@@ -622,7 +695,7 @@ static int kp_run(kp *k)
 {
 	const pdf_para *p = k->p;
 	k->nnodes = 0;
-	kp_node start = {0, 0, 1, 0, 0, 0, 0, 0, -1, -1, false};
+	kp_node start = {0, 0, 1, 0, 0, 0, 0, 0, 0, 0, -1, -1, false, 0};
 	totals_after(k, 0, &start);
 	start.pos = 0;
 	k->active = kp_push(k, start);
@@ -630,7 +703,9 @@ static int kp_run(kp *k)
 		return GALLEY_ENOMEM;
 	int last_final = -1;
 	for (size_t i = 0; i < p->natoms; i++) {
-		if (!is_legal_break(p, i) || (!k->hyphenate && p->atoms[i].flagged == PDF_FLAG_HYPHENATION))
+		uint8_t flag = p->atoms[i].flagged;
+		if (!is_legal_break(p, i) || (!k->hyphenate && (flag & PDF_FLAG_HYPHENATION)) ||
+		    (!k->names && (flag & PDF_FLAG_NAME)))
 			continue;
 		size_t before = k->nnodes;
 		if (kp_try_break(k, i))
@@ -653,17 +728,38 @@ static int kp_run(kp *k)
 	return best >= 0 ? best : last_final;
 }
 
-static int kp_sums(kp *k)
+/* Width of the character at a box's start or end, times its protrusion share. */
+static float box_protrusion(pdf_engine *e, const pdf_para *p, const pdf_atom *a, bool right)
+{
+	if (a->type != PDF_BOX || a->len == 0)
+		return 0;
+	size_t i = a->off;
+	if (right) {
+		i = a->off + a->len - 1;
+		while (i > a->off && ((unsigned char)p->text[i] & 0xC0) == 0x80)
+			i--;
+	}
+	uint32_t c = pdf_utf8_next(p->text, a->off + a->len, &i);
+	float share = right ? pdf_protrusion_right(c) : pdf_protrusion_left(c);
+	if (share == 0)
+		return 0;
+	return share * (float)pdf_fonts_width(&e->fonts, a->face, c) * e->styles[a->style].size / 1000.0f;
+}
+
+static int kp_sums(pdf_engine *e, kp *k, bool protrude)
 {
 	const pdf_para *p = k->p;
 	size_t n = p->natoms + 1;
-	k->sw = malloc(4 * n * sizeof(double));
+	k->sw = malloc(5 * n * sizeof(double) + 2 * n * sizeof(float));
 	if (!k->sw)
 		return GALLEY_ENOMEM;
 	k->sy = k->sw + n;
 	k->sz = k->sy + n;
 	k->sf = k->sz + n;
-	k->sw[0] = k->sy[0] = k->sz[0] = k->sf[0] = 0;
+	k->sb = k->sf + n;
+	k->rp = (float *)(k->sb + n);
+	k->lp = k->rp + n;
+	k->sw[0] = k->sy[0] = k->sz[0] = k->sf[0] = k->sb[0] = 0;
 	for (size_t i = 0; i < p->natoms; i++) {
 		const pdf_atom *a = &p->atoms[i];
 		bool counts = a->type != PDF_PENALTY;
@@ -671,14 +767,29 @@ static int kp_sums(kp *k)
 		k->sy[i + 1] = k->sy[i] + (a->type == PDF_GLUE ? a->stretch : 0);
 		k->sz[i + 1] = k->sz[i] + (a->type == PDF_GLUE ? a->shrink : 0);
 		k->sf[i + 1] = k->sf[i] + (a->type == PDF_GLUE && a->fil ? 1 : 0);
+		k->sb[i + 1] = k->sb[i] + (a->type == PDF_BOX && a->len ? a->width : 0);
+		k->rp[i] = k->lp[i] = 0;
+		if (!protrude)
+			continue;
+		k->lp[i] = box_protrusion(e, p, a, false);
+		if (a->type == PDF_PENALTY && a->flagged && a->width > 0)
+			k->rp[i] = a->width * pdf_protrusion_right('-');
+		else if (i > 0 && a->type != PDF_BOX)
+			k->rp[i] = box_protrusion(e, p, &p->atoms[i - 1], true);
 	}
+	k->rp[p->natoms] = k->lp[p->natoms] = 0;
 	return 0;
 }
 
 /* ---- lines ---------------------------------------------------------- */
 
+/* How a chosen line is set: its glue's ratio, its glyphs' expansion, its left protrusion. */
+typedef struct line_set {
+	double ratio, expand, shift, natural;
+} line_set;
+
 static int emit_line(pdf_engine *e, const pdf_para *p, size_t from, size_t to, bool hyphen, float width,
-                     float x, double ratio, double natural)
+                     float x, line_set set)
 {
 	pdf_vitem *v = pdf_vlist_push(e, PDF_V_LINE);
 	if (!v)
@@ -686,8 +797,9 @@ static int emit_line(pdf_engine *e, const pdf_para *p, size_t from, size_t to, b
 	pdf_vitem proto = e->proto;
 	proto.kind = PDF_V_LINE;
 	*v = proto;
-	v->line = (pdf_line){p,     (uint32_t)from, (uint32_t)to, (float)ratio, x,
-	                     width, (float)natural, hyphen,       false};
+	v->line = (pdf_line){p,     (uint32_t)from,       (uint32_t)to, (float)set.ratio,  x,
+	                     width, (float)set.natural, hyphen,       false, (float)set.expand,
+	                     (float)set.shift};
 	e->lines_emitted++;
 	/* decorations and anchors belong to a block's first line only */
 	e->proto.deco = PDF_DECO_NONE;
@@ -696,6 +808,33 @@ static int emit_line(pdf_engine *e, const pdf_para *p, size_t from, size_t to, b
 	e->proto.title = NULL;
 	e->proto.toc_anchor = -1;
 	return 0;
+}
+
+/*
+ * The ratio a chosen line is set with: its own glue's, without the
+ * emergency stretch that helped choose it (as in TeX, that stretch only
+ * changes which breaks are found). A justified line so always fills the
+ * measure, however loose; a line with nothing to stretch is left short.
+ */
+static line_set set_line(const kp *k, const kp_node *a, size_t b)
+{
+	kp real = *k;
+	real.extra_stretch = 0;
+	line_set set = {0, 0, a->lp, 0};
+	double r = adjustment_ratio(&real, a, b, &set.natural);
+	if (r >= AWFUL_BADNESS || r == 0)
+		return set;
+	/* the glyphs widen or narrow in step with the glue up to their limit; the glue takes the rest */
+	double boxes = k->sb[b] - a->b, glue = (r > 0 ? k->sy[b] - a->y : k->sz[b] - a->z);
+	if (r < -1)
+		r = -1;
+	if (r > 1 && boxes > 0) {
+		set.expand = k->expand;
+		r = glue > 0 ? (k->width - set.natural - k->expand * boxes) / glue : 0;
+	} else
+		set.expand = r * k->expand;
+	set.ratio = r;
+	return set;
 }
 
 /* First atom of a line that starts after a break at `pos`. */
@@ -724,11 +863,10 @@ static int emit_lines(pdf_engine *e, kp *k, int best, float x)
 	for (i = 0; i < count && rc == 0; i++) {
 		const kp_node *a = &k->nodes[prev], *b = &k->nodes[chain[i]];
 		size_t from = prev == 0 ? 0 : line_start(k->p, a->pos);
-		double natural;
-		double r = adjustment_ratio(k, a, b->pos, &natural);
+		line_set set = set_line(k, a, b->pos);
 		/* an explicit hyphen's break is flagged too, but has nothing to add */
 		bool hyphen = b->hyphen && k->p->atoms[b->pos].width > 0;
-		rc = emit_line(e, k->p, from, b->pos, hyphen, (float)k->width, x, r, natural);
+		rc = emit_line(e, k->p, from, b->pos, hyphen, (float)k->width, x, set);
 		prev = chain[i];
 	}
 	free(chain);
@@ -762,8 +900,9 @@ static int greedy_lines(pdf_engine *e, pdf_para *p, float width, float x)
 		if (!last_ok)
 			last_ok = p->natoms - 1;
 		const pdf_atom *b = &p->atoms[last_ok];
+		line_set set = {0, 0, 0, last_w};
 		int rc = emit_line(e, p, from, last_ok, b->type == PDF_PENALTY && b->flagged && b->width > 0,
-		                   width, x, 0, last_w);
+		                   width, x, set);
 		if (rc)
 			return rc;
 		from = line_start(p, last_ok);
@@ -775,33 +914,44 @@ static int greedy_lines(pdf_engine *e, pdf_para *p, float width, float x)
 
 int pdf_para_break(pdf_engine *e, pdf_para *p, float width, float x)
 {
-	/* tolerance, hyphenation and emergency stretch of TeX's passes */
-	static const struct {
+	/*
+	 * TeX's passes: without hyphenation under the pretolerance, with it
+	 * under the tolerance, then with emergency stretch (which only chooses
+	 * the breaks), and last any badness, names hyphenated too.
+	 */
+	const pdf_typography *t = &pdf_typo;
+	const struct {
 		double tolerance;
-		bool hyphenate;
+		bool hyphenate, names;
 		double emergency_em;
 		bool any;
-	} passes[] = {
-	    {100, false, 0, false}, {200, true, 0, false}, {200, true, 1.5, false}, {0, true, 3, true}};
+	} passes[] = {{t->pretolerance, false, false, 0, false},
+	              {t->tolerance, true, false, 0, false},
+	              {t->tolerance, true, false, t->emergency_stretch, false},
+	              {0, true, true, 2 * t->emergency_stretch, true}};
 	kp k = {0};
 	k.p = p;
 	k.width = width;
+	k.em = e->set.size;
+	bool justify = p->align == PDF_ALIGN_JUSTIFY;
+	bool micro = justify && e->set.microtype;
+	k.expand = micro ? t->expansion : 0;
 	int rc = 0, best = -1;
-	float em = e->set.size;
 	/*
 	 * The atoms are built once, with the hyphenation points: the first pass,
 	 * which does not hyphenate, passes over them, and the boxes they split
 	 * add up to the same widths as the whole words.
 	 */
-	if ((rc = build_atoms(e, p, width, true)) || (rc = kp_sums(&k)))
+	if ((rc = build_atoms(e, p, width, true)) || (rc = kp_sums(e, &k, micro)))
 		goto cleanup;
 	for (size_t pass = 0; pass < sizeof(passes) / sizeof(passes[0]) && best < 0; pass++) {
 		k.hyphenate = passes[pass].hyphenate;
+		k.names = passes[pass].names;
 		k.tolerance = passes[pass].tolerance;
 		k.any_badness = passes[pass].any;
-		k.extra_stretch = passes[pass].emergency_em * em;
-		if (p->align != PDF_ALIGN_JUSTIFY)
-			k.extra_stretch += 3 * em; /* a ragged margin stretches like TeX's \rightskip */
+		k.extra_stretch = passes[pass].emergency_em * k.em;
+		if (!justify)
+			k.extra_stretch += t->ragged_stretch * k.em; /* like TeX's \rightskip */
 		best = kp_run(&k);
 		if (best < -1) {
 			rc = best;

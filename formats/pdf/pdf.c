@@ -33,6 +33,7 @@ static const galley_param_spec pdf_params[] = {
     {"bleed", "LENGTH", "PDF: extend the page by LENGTH (3mm, 0.125in) with TrimBox and BleedBox set"},
     {"crop-marks", NULL, "PDF: trim marks in the bleed area (3mm of bleed unless --bleed says)"},
     {"print", NULL, "PDF: print-on-demand preset: no links or bookmarks, warn about images under 300 dpi"},
+    {"no-microtype", NULL, "PDF: no font expansion or hanging punctuation in justified text"},
     {NULL, NULL, NULL},
 };
 
@@ -176,6 +177,7 @@ static int read_settings(pdf_settings *set, const galley_doc *doc, const galley_
 	set->twoside = flag(opts, "twoside");
 	set->crop_marks = flag(opts, "crop-marks");
 	set->print = flag(opts, "print");
+	set->microtype = !flag(opts, "no-microtype");
 	if (set->twoside) {
 		/* the same measure on both sides: a narrower inner margin, a wider outer one */
 		float total = set->margin_inner + set->margin_outer;

@@ -127,8 +127,8 @@ typedef struct pdf_atom {
 	};
 } pdf_atom;
 
-/* pdf_atom.flagged: after a hyphen in the text, or a hyphenation point (draws a hyphen) */
-enum { PDF_FLAG_EXPLICIT = 1, PDF_FLAG_HYPHENATION = 2 };
+/* pdf_atom.flagged: after a hyphen in the text, or a hyphenation point (draws a hyphen), in a name */
+enum { PDF_FLAG_EXPLICIT = 1, PDF_FLAG_HYPHENATION = 2, PDF_FLAG_NAME = 4 };
 
 typedef struct pdf_run {
 	uint32_t off;
@@ -159,6 +159,8 @@ typedef struct pdf_line {
 	float natural;
 	bool hyphen; /* ends at a flagged break: draw a hyphen */
 	bool shrinkonly;
+	float expand; /* the glyphs' widths scaled by 1 + expand (font expansion) */
+	float shift;  /* the first character hangs this far into the left margin */
 } pdf_line;
 
 typedef struct pdf_engine pdf_engine;
@@ -259,6 +261,7 @@ typedef struct pdf_settings {
 	bool title_page;
 	bool twoside;
 	bool crop_marks;
+	bool microtype; /* font expansion and character protrusion in justified text */
 	float bleed;
 	long long epoch; /* SOURCE_DATE_EPOCH, or -1 */
 } pdf_settings;

@@ -27,6 +27,7 @@ typedef struct painter {
 	float font_size;
 	int color;    /* 0 black, 1 link, 2 gray */
 	float tx, ty; /* text position set by the last move */
+	float hscale; /* the horizontal scaling (Tz) in force, 1 = none */
 	galley_buf text;
 	galley_buf tj; /* the TJ operator being built */
 	span spans[MAX_SPANS];
@@ -184,7 +185,7 @@ static void tj_text(painter *pt, tj_run *run, int face, const pdf_style *st, con
 		run->face = face;
 		run->st = st;
 	} else if (x - run->end_x > 0.0005f || run->end_x - x > 0.0005f) {
-		put_tenths(&pt->tj, (run->end_x - x) * 1000.0f / st->size);
+		put_tenths(&pt->tj, (run->end_x - x) * 1000.0f / (st->size * pt->hscale));
 	}
 	tj_string(&pt->tj, s, len);
 	run->end_x = x + width;
@@ -214,12 +215,18 @@ static void draw_line_text(painter *pt, const pdf_line *ln, float left, float ba
 {
 	pdf_engine *e = pt->e;
 	const pdf_para *p = ln->para;
-	float x = left + ln->x + line_offset(ln);
+	float x = left + ln->x + line_offset(ln) - ln->shift;
 	float r = ln->ratio;
 	if (p->align != PDF_ALIGN_JUSTIFY && r > 0)
 		r = 0;
 	if (r > 1e6f)
 		r = 0;
+	/* font expansion: the line's glyphs widened or narrowed with Tz */
+	float scale = 1 + ln->expand;
+	if (scale != pt->hscale) {
+		HPDF_Page_SetHorizontalScalling(pt->page, scale * 100);
+		pt->hscale = scale;
+	}
 	const pdf_atom *last_box = NULL;
 	tj_run run = {false, 0, NULL, 0};
 	for (uint32_t i = ln->first; i < ln->last; i++) {
@@ -230,21 +237,26 @@ static void draw_line_text(painter *pt, const pdf_line *ln, float left, float ba
 		}
 		if (a->type != PDF_BOX)
 			continue;
+		float w = a->len ? a->width * scale : a->width;
 		if (a->len) {
 			const pdf_style *st = &e->styles[a->style];
-			tj_text(pt, &run, a->face, st, p->text + a->off, a->len, x, a->width, baseline);
-			note_span(pt, st, x, x + a->width, baseline);
+			tj_text(pt, &run, a->face, st, p->text + a->off, a->len, x, w, baseline);
+			note_span(pt, st, x, x + w, baseline);
 			last_box = a;
 		}
-		x += a->width;
+		x += w;
 	}
 	if (ln->hyphen && last_box) {
 		const pdf_style *st = &e->styles[last_box->style];
 		int face = pdf_fonts_resolve(&e->fonts, last_box->face, '-');
-		float w = (float)pdf_fonts_width(&e->fonts, face, '-') * st->size / 1000.0f;
+		float w = (float)pdf_fonts_width(&e->fonts, face, '-') * st->size / 1000.0f * scale;
 		tj_text(pt, &run, face, st, "-", 1, x, w, baseline);
 	}
 	tj_flush(pt, &run);
+	if (pt->hscale != 1) {
+		HPDF_Page_SetHorizontalScalling(pt->page, 100);
+		pt->hscale = 1;
+	}
 }
 
 /* A contents entry's dotted leader and page number, right-aligned at deco_x. */
@@ -327,6 +339,7 @@ static void draw_line(painter *pt, const pdf_vitem *v, float top)
 		draw_task_box(pt, left + v->deco_x, baseline, v->deco == PDF_DECO_TASK_DONE);
 	HPDF_Page_BeginText(pt->page);
 	pt->tx = pt->ty = 0;
+	pt->hscale = 1;
 	pt->color = 0;
 	if (v->deco == PDF_DECO_LABEL && v->label) {
 		const pdf_style *st = &e->styles[v->label_style];
@@ -407,6 +420,7 @@ static void draw_centered(painter *pt, const char *text, int style, float y, flo
 	float x = cx - w / 2;
 	HPDF_Page_BeginText(pt->page);
 	pt->tx = pt->ty = 0;
+	pt->hscale = 1;
 	pt->font = NULL;
 	pt->color = -1;
 	/* a face per character run, as in body text */
