@@ -241,6 +241,18 @@ static void mark_keeps(layout *l, size_t first)
 		e->items[first - 1].nobreak = true;
 }
 
+/* A block that is no paragraph (a table, a figure) starting at item `first` stays with a heading above. */
+static void keep_with_heading(layout *l, size_t first)
+{
+	pdf_engine *e = l->e;
+	if (l->keep == 0 || first >= e->nitems)
+		return;
+	e->items[first].nobreak = true;
+	if (first > 0 && e->items[first - 1].kind == PDF_V_SPACE)
+		e->items[first - 1].nobreak = true;
+	l->keep = 0;
+}
+
 /* ---- inlines -------------------------------------------------------- */
 
 typedef struct inline_state {
@@ -553,7 +565,8 @@ static int layout_heading(layout *l, galley_node *n)
 	e->proto.anchor = anchor ? (int)(intptr_t)anchor - 1 : -1;
 	e->proto.heading = (uint8_t)level;
 	e->proto.title = title;
-	l->keep = 0;
+	/* a heading right under another stays with it: a run of headings goes to the page of its text */
+	l->keep = l->keep > 0 ? 1 : 0;
 	if (rc == 0)
 		rc = flush_space(l);
 	size_t first = e->nitems;
@@ -989,6 +1002,7 @@ static int layout_table(layout *l, galley_node *table)
 		if (rc == 0) {
 			e->items[e->nitems - 1].nobreak = false;
 			e->items[e->nitems - 1].header_row = true;
+			keep_with_heading(l, e->nitems - 1);
 		}
 		bool in_header = true;
 		size_t r = 0;
@@ -1088,6 +1102,7 @@ static int layout_figure(layout *l, galley_node *fig)
 		v->line.x = c->x + (c->width - w) / 2;
 		v->line.width = w;
 		v->height = h + e->set.leading * 0.4f;
+		keep_with_heading(l, e->nitems - 1);
 		if (e->set.print && pw * 72.0f / w < 299.5f)
 			galley_report(e->opts, GALLEY_WARNING, galley_node_line(img), galley_node_column(img),
 			              "image '%s' is %.0f dpi at its placed size; print wants 300",

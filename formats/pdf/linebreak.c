@@ -862,7 +862,8 @@ static int emit_lines(pdf_engine *e, kp *k, int best, float x)
 	int prev = 0;
 	for (i = 0; i < count && rc == 0; i++) {
 		const kp_node *a = &k->nodes[prev], *b = &k->nodes[chain[i]];
-		size_t from = prev == 0 ? 0 : line_start(k->p, a->pos);
+		/* glue before the first box (a space the text starts with) is no part of a line */
+		size_t from = line_start(k->p, a->pos);
 		line_set set = set_line(k, a, b->pos);
 		/* an explicit hyphen's break is flagged too, but has nothing to add */
 		bool hyphen = b->hyphen && k->p->atoms[b->pos].width > 0;

@@ -11,6 +11,9 @@
 #include <strings.h>
 #include <time.h>
 
+#include <hpdf_doc.h>
+#include <hpdf_encrypt.h>
+
 #include "pdf.h"
 
 #define MM (72.0 / 25.4)
@@ -245,6 +248,39 @@ static void set_info(pdf_engine *e)
 	HPDF_SetInfoDateAttr(e->pdf, HPDF_INFO_MOD_DATE, d);
 }
 
+/*
+ * PDF 1.7 in the header; the document's language in the catalog (/Lang,
+ * for screen readers and hyphenation when the text is reflowed); a file
+ * identifier in the trailer, as the standard wants, made from the text and
+ * the settings so that the same input gives the same bytes.
+ */
+static int set_identity(pdf_engine *e)
+{
+	HPDF_Doc pdf = e->pdf;
+	pdf->pdf_version = HPDF_VER_17;
+	if (e->set.lang && *e->set.lang &&
+	    HPDF_Dict_Add(pdf->catalog, "Lang", HPDF_String_New(pdf->mmgr, e->set.lang, NULL)) != HPDF_OK)
+		return GALLEY_EINTERNAL;
+	HPDF_MD5_CTX md5;
+	HPDF_MD5Init(&md5);
+	for (size_t i = 0; i < e->nparas; i++)
+		if (e->paras[i]->len)
+			HPDF_MD5Update(&md5, (const HPDF_BYTE *)e->paras[i]->text, (HPDF_UINT)e->paras[i]->len);
+	char settings[160];
+	int n = snprintf(settings, sizeof(settings), "%g %g %g %g %zu %lld", (double)e->set.page_w,
+	                 (double)e->set.page_h, (double)e->set.size, (double)e->set.leading, e->npages,
+	                 e->set.epoch);
+	HPDF_MD5Update(&md5, (const HPDF_BYTE *)settings, (HPDF_UINT)n);
+	HPDF_BYTE digest[16];
+	HPDF_MD5Final(digest, &md5);
+	HPDF_Array id = HPDF_Array_New(pdf->mmgr);
+	if (!id || HPDF_Dict_Add(pdf->trailer, "ID", id) != HPDF_OK ||
+	    HPDF_Array_Add(id, HPDF_Binary_New(pdf->mmgr, digest, 16)) != HPDF_OK ||
+	    HPDF_Array_Add(id, HPDF_Binary_New(pdf->mmgr, digest, 16)) != HPDF_OK)
+		return GALLEY_EINTERNAL;
+	return 0;
+}
+
 static int save(pdf_engine *e, galley_buf *out)
 {
 	if (HPDF_SaveToStream(e->pdf) != HPDF_OK)
@@ -315,7 +351,8 @@ static int pdf_write(const galley_doc *doc, galley_buf *out, const galley_option
 	if ((rc = pdf_paginate(e)) || (rc = pdf_render(e)))
 		goto fail;
 	set_info(e);
-	if ((rc = pdf_fonts_fix_tounicode(&e->fonts)) || (rc = pdf_fonts_precompress(&e->fonts)) || e->hpdf_error ||
+	if ((rc = set_identity(e)) ||
+	    (rc = pdf_fonts_fix_tounicode(&e->fonts)) || (rc = pdf_fonts_precompress(&e->fonts)) || e->hpdf_error ||
 	    (rc = save(e, out)) ||
 	    e->hpdf_error)
 		goto fail;
