@@ -10,6 +10,7 @@
  * outline.
  */
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1787,8 +1788,58 @@ static void notes_of(const pdf_engine *e, const int *order, size_t *cursor, size
 }
 
 /*
+ * A page that ends short of the foot because a line is kept with the next
+ * (a widow, an orphan, a heading) is filled to it: its spaces (around
+ * headings, lists, quotes, between paragraphs) stretch, each to at most
+ * twice its height. Returns the share each grows by.
+ */
+static float fill_page(const pdf_engine *e, size_t first, size_t last, const pdf_range *skip, float room)
+{
+	while (last > first && e->items[last - 1].kind == PDF_V_SPACE)
+		last--; /* spaces at the foot are not seen */
+	float spaces = 0;
+	for (size_t i = first; i < last; i++)
+		if (e->items[i].kind == PDF_V_SPACE && !(i >= skip->first && i < skip->last))
+			spaces += e->items[i].height;
+	if (spaces <= 0 || room <= 0)
+		return 0;
+	return room / spaces < 1 ? room / spaces : 1;
+}
+
+/* The room left on a page once its text, float, repeated header and notes are placed, filled. */
+static int stretch_page(pdf_engine *e, pdf_page *pg, float text_h, float sep)
+{
+	float used = items_height(e, pg->first, pg->last) - items_height(e, pg->skip.first, pg->skip.last);
+	if (pg->repeat_table)
+		used += e->tables[pg->repeat_table - 1].header_height;
+	if (pg->top_float.last > pg->top_float.first)
+		used += items_height(e, pg->top_float.first, pg->top_float.last) + e->set.leading * 0.6f;
+	float notes = 0;
+	for (size_t r = 0; r < pg->notes_count; r++) {
+		const pdf_range *nr = &e->note_ranges[pg->notes_first + r];
+		notes += items_height(e, nr->first, nr->last);
+	}
+	if (notes > 0)
+		notes += sep;
+	/* to the foot where a page of body lines ends, not below it */
+	float foot = floorf(text_h / e->set.leading + 0.01f) * e->set.leading;
+	pg->space_stretch = fill_page(e, pg->first, pg->last, &pg->skip, foot - used - notes);
+	return 0;
+}
+
+/* Whether the items [first, last) hold a space that could stretch. */
+static bool has_space(const pdf_engine *e, size_t first, size_t last)
+{
+	for (size_t i = first; i < last; i++)
+		if (e->items[i].kind == PDF_V_SPACE)
+			return true;
+	return false;
+}
+
+/*
  * Fills each page up to its last allowed break before the text height runs
- * out; a page that has no allowed break at all is cut where it is full.
+ * out; prose with no space to stretch may run a line long instead of a
+ * line short, as a compositor lengthens a spread; a page that has no allowed break at all is cut where it is full.
  * Spaces at the top of a page are dropped. The notes a page's lines refer
  * to take room at its foot: a line goes on the page only when at least the
  * first two lines of its notes fit there too.
@@ -1824,7 +1875,8 @@ static int cut_pages(pdf_engine *e)
 		    (rc = add_page(e, i, i)))
 			break;
 		size_t start = i, end = n, best = 0, j;
-		float h = 0;
+		float h = 0, h_best = 0;
+		bool overflow = false;
 		/* a table that goes on from the page before repeats its header */
 		int repeat = 0;
 		const pdf_vitem *st = i < n ? &e->items[start] : NULL;
@@ -1869,14 +1921,31 @@ static int cut_pages(pdf_engine *e)
 				j = k - 1;
 				continue;
 			}
-			if (j > start && break_allowed(e, j))
+			if (j > start && break_allowed(e, j)) {
 				best = j;
+				h_best = h;
+			}
 			float full = 0, least = 0;
 			if (e->nnotes)
 				notes_of(e, order, &cursor, j, &full, &least);
 			float need = h + it->height + (notes + least > 0 ? notes + least + sep : 0);
 			if (need > text_h + 0.01f && j > start) {
 				end = best > start ? best : j;
+				overflow = true;
+				if (best > start && notes == 0 && full == 0 && skip.last == 0 && !top_float.last &&
+				    text_h - h_best > e->set.leading * 0.9f && !has_space(e, start, best)) {
+					/* a line long, where the next allowed break is that near */
+					float hh = h;
+					for (size_t k = j; k < n && e->items[k].kind == PDF_V_LINE; k++) {
+						if (k > j && hh <= text_h + e->set.leading * 1.05f && break_allowed(e, k)) {
+							end = k;
+							break;
+						}
+						hh += e->items[k].height;
+						if (hh > text_h + e->set.leading * 1.05f)
+							break;
+					}
+				}
 				break;
 			}
 			h += it->height;
@@ -1909,6 +1978,8 @@ static int cut_pages(pdf_engine *e)
 			    items_height(e, skip.first, skip.last);
 			rc = place_notes(e, &nq, text_h - used - sep);
 		}
+		if (rc == 0 && overflow && end > start)
+			rc = stretch_page(e, &e->pages[e->npages - 1], text_h, sep);
 		i = end;
 	}
 	free(nq.q);

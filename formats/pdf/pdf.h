@@ -242,6 +242,7 @@ typedef struct pdf_page {
 	pdf_range top_float;             /* a figure put off from the page before, set first */
 	pdf_range skip;                  /* a figure inside [first, last) put off to the next page */
 	int repeat_table;                /* table index + 1 whose header opens this page */
+	float space_stretch;             /* the page's spaces drawn this share taller (filled to the foot) */
 	int chapter_opening;
 	const char *running; /* header text or NULL */
 } pdf_page;

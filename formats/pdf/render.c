@@ -34,6 +34,7 @@ typedef struct painter {
 	int nspans;
 	HPDF_Destination *dests;
 	float left; /* this page's left margin */
+	float space_stretch; /* this page's spaces are drawn this share taller */
 	float off;  /* the bleed: trim box origin inside the media box */
 } painter;
 
@@ -381,7 +382,7 @@ static float draw_items(painter *pt, size_t first, size_t last, float y)
 			HPDF_Page_DrawImage(pt->page, v->image, pt->left + v->line.x, y - h, v->line.width,
 			                    h);
 		}
-		y -= v->height;
+		y -= v->height * (v->kind == PDF_V_SPACE ? 1 + pt->space_stretch : 1);
 	}
 	return y;
 }
@@ -399,6 +400,8 @@ static void draw_notes(painter *pt, const pdf_page *pg)
 	if (total <= 0)
 		return;
 	float y = e->set.margin_bottom + total;
+	float saved = pt->space_stretch;
+	pt->space_stretch = 0; /* the notes are set close */
 	float measure = e->set.page_w - e->set.margin_inner - e->set.margin_outer;
 	float ry = y + e->set.leading * 0.5f;
 	HPDF_Page_SetLineWidth(pt->page, 0.4f);
@@ -409,6 +412,7 @@ static void draw_notes(painter *pt, const pdf_page *pg)
 		const pdf_range *nr = &e->note_ranges[pg->notes_first + r];
 		y = draw_items(pt, nr->first, nr->last, y);
 	}
+	pt->space_stretch = saved;
 }
 
 static void draw_centered(painter *pt, const char *text, int style, float y, float cx)
@@ -597,7 +601,7 @@ static int place_anchors(pdf_engine *e, HPDF_Page *pages, HPDF_Destination *dest
 							parents[k] = NULL;
 					}
 				}
-				y -= v->height;
+				y -= v->height * (v->kind == PDF_V_SPACE ? 1 + pg->space_stretch : 1);
 			}
 		}
 	}
@@ -639,10 +643,12 @@ int pdf_render(pdf_engine *e)
 		if (e->set.bleed > 0)
 			set_bleed(&pt, pages[p]);
 		float y = e->set.page_h - e->set.margin_top;
+		pt.space_stretch = 0;
 		if (pg->repeat_table) {
 			const pdf_table *t = &e->tables[pg->repeat_table - 1];
 			y = draw_items(&pt, t->header_first, t->header_last, y);
 		}
+		pt.space_stretch = pg->space_stretch;
 		pdf_range rs[3];
 		size_t nr = pdf_page_ranges(pg, rs);
 		for (size_t r = 0; r < nr; r++) {
