@@ -23,8 +23,8 @@ static const galley_param_spec pdf_params[] = {
     {"margin", "LENGTH", "PDF: page margin (20mm, 0.75in, 54pt); default an eighth of the paper width"},
     {"font-size", "PT", "PDF: body text size in points; default 11 (10 on small paper)"},
     {"leading", "N|LENGTH", "PDF: baseline distance, as a factor of the size (1.25) or a length (14pt)"},
-    {"font", "FAMILY", "PDF: body font family (fontconfig name); default DejaVu Serif"},
-    {"heading-font", "FAMILY", "PDF: heading font family; default DejaVu Sans"},
+    {"font", "FAMILY", "PDF: body font family (fontconfig name); default Linux Libertine O"},
+    {"heading-font", "FAMILY", "PDF: heading font family; default Linux Biolinum O"},
     {"mono-font", "FAMILY", "PDF: code font family; default DejaVu Sans Mono"},
     {"lang", "TAG", "PDF: language for hyphenation (en-US, de, fr); default the document's, else en-US"},
     {"ragged", NULL, "PDF: ragged-right text instead of justified"},
@@ -36,6 +36,7 @@ static const galley_param_spec pdf_params[] = {
     {"bleed", "LENGTH", "PDF: extend the page by LENGTH (3mm, 0.125in) with TrimBox and BleedBox set"},
     {"crop-marks", NULL, "PDF: trim marks in the bleed area (3mm of bleed unless --bleed says)"},
     {"print", NULL, "PDF: print-on-demand preset: no links or bookmarks, warn about images under 300 dpi"},
+    {"no-ligatures", NULL, "PDF: no standard ligatures (fi, fl, ...)"},
     {"no-microtype", NULL, "PDF: no font expansion or hanging punctuation in justified text"},
     {NULL, NULL, NULL},
 };
@@ -306,7 +307,10 @@ static int open_document(pdf_engine *e, galley_error *err)
 	HPDF_SetCompressionMode(e->pdf, HPDF_COMP_ALL);
 	if (!e->set.print)
 		HPDF_SetPageMode(e->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
-	return pdf_fonts_init(&e->fonts, e->pdf, e->set.families, e->opts, err);
+	int rc = pdf_fonts_init(&e->fonts, e->pdf, e->set.families, e->opts, err);
+	e->fonts.no_ligatures = flag(e->opts, "no-ligatures");
+	e->fonts.lang = e->set.lang;
+	return rc;
 }
 
 static void engine_free(pdf_engine *e)
@@ -351,10 +355,8 @@ static int pdf_write(const galley_doc *doc, galley_buf *out, const galley_option
 	if ((rc = pdf_paginate(e)) || (rc = pdf_render(e)))
 		goto fail;
 	set_info(e);
-	if ((rc = set_identity(e)) ||
-	    (rc = pdf_fonts_fix_tounicode(&e->fonts)) || (rc = pdf_fonts_precompress(&e->fonts)) || e->hpdf_error ||
-	    (rc = save(e, out)) ||
-	    e->hpdf_error)
+	if ((rc = set_identity(e)) || (rc = pdf_fonts_embed(&e->fonts)) || e->hpdf_error ||
+	    (rc = save(e, out)) || e->hpdf_error)
 		goto fail;
 	goto cleanup;
 fail:
@@ -375,7 +377,7 @@ static const char *const pdf_exts[] = {"pdf", NULL};
 
 const galley_format galley_format_pdf = {
     .name = "pdf",
-    .description = "PDF, typeset (Knuth-Plass lines, hyphenation, pagination) with embedded TrueType fonts",
+    .description = "PDF, typeset (Knuth-Plass lines, hyphenation, pagination) with shaped text in embedded OpenType fonts",
     .read_extensions = NULL,
     .write_extensions = pdf_exts,
     .mime_type = "application/pdf",

@@ -131,7 +131,7 @@ md = os.path.join(WORK, "knowledge.md")
 open(md, "w").write(" ".join(["acknowledge the knowledge of it"] * 40) + "\n")
 for lang, want, unwanted in (("en-GB", "know-", "knowl-"), ("en-US", "knowl-", "know-")):
     pdf = os.path.join(WORK, "knowledge-%s.pdf" % lang)
-    galley([md, "-o", pdf, "--paper", "60mmx120mm", "--margin", "6mm", "--lang", lang])
+    galley([md, "-o", pdf, "--paper", "50mmx120mm", "--margin", "5mm", "--lang", lang])
     words = [w for _, _, w in word_boxes(pdf)]
     check(want in words and unwanted not in words, "%s hyphenates %s, not %s" % (lang, want, unwanted))
 
