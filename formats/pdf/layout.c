@@ -449,6 +449,23 @@ void pdf_paras_free(pdf_engine *e)
 	e->nparas = e->paracap = 0;
 }
 
+/* A line on the vertical list, with what the block gives its lines; decorations and anchors go on its first. */
+static int push_line(pdf_engine *e, const pdf_line *line)
+{
+	pdf_vitem *v = pdf_vlist_push(e, PDF_V_LINE);
+	if (!v)
+		return GALLEY_ENOMEM;
+	*v = e->proto;
+	v->kind = PDF_V_LINE;
+	v->line = *line;
+	e->proto.deco = PDF_DECO_NONE;
+	e->proto.anchor = -1;
+	e->proto.heading = 0;
+	e->proto.title = NULL;
+	e->proto.toc_anchor = -1;
+	return 0;
+}
+
 /* Breaks a filled paragraph into lines of the given height, with keeps. */
 static int set_paragraph(layout *l, pdf_para *p, float x, float width, float height)
 {
@@ -462,7 +479,10 @@ static int set_paragraph(layout *l, pdf_para *p, float x, float width, float hei
 	size_t first = e->nitems;
 	if (p->len == 0 && e->proto.deco == PDF_DECO_NONE && e->proto.anchor < 0)
 		return 0;
-	rc = pdf_para_break(e, p, width, x);
+	e->lines.count = 0;
+	rc = pdf_para_break(e, p, width, x, &e->lines);
+	for (size_t i = 0; rc == 0 && i < e->lines.count; i++)
+		rc = push_line(e, &e->lines.v[i]);
 	if (rc == 0)
 		mark_keeps(l, first);
 	return rc;
@@ -786,25 +806,25 @@ static void column_widths(const float *min, const float *nat, int n, float avail
 	}
 }
 
-/* The lines of one cell, broken at its width, taken off the vertical list into `out`. */
+/* The lines of one cell, broken at its width, as items kept aside in `out`. */
 static int cell_lines(layout *l, pdf_para *p, float x, float width, pdf_vitem **out, size_t *count)
 {
 	pdf_engine *e = l->e;
-	size_t first = e->nitems;
-	e->proto.kind = PDF_V_LINE;
-	e->proto.height = 0;
-	e->proto.ascent = e->set.leading * ASCENT;
-	int rc = p->len ? pdf_para_break(e, p, width, x) : 0;
-	*count = e->nitems - first;
+	pdf_lines lines = {NULL, 0, 0};
+	int rc = p->len ? pdf_para_break(e, p, width, x, &lines) : 0;
+	*count = 0;
 	*out = NULL;
-	if (rc == 0 && *count) {
-		*out = malloc(*count * sizeof(pdf_vitem));
-		if (!*out)
-			rc = GALLEY_ENOMEM;
-		else
-			memcpy(*out, e->items + first, *count * sizeof(pdf_vitem));
+	if (rc == 0 && lines.count && !(*out = calloc(lines.count, sizeof(pdf_vitem))))
+		rc = GALLEY_ENOMEM;
+	for (size_t i = 0; rc == 0 && i < lines.count; i++) {
+		pdf_vitem *v = &(*out)[(*count)++];
+		v->kind = PDF_V_LINE;
+		v->ascent = e->set.leading * ASCENT;
+		v->anchor = -1;
+		v->toc_anchor = -1;
+		v->line = lines.v[i];
 	}
-	e->nitems = first;
+	free(lines.v);
 	return rc;
 }
 

@@ -357,25 +357,14 @@ typedef struct line_set {
 	double ratio, expand, shift, natural;
 } line_set;
 
-static int emit_line(pdf_engine *e, const pdf_para *p, size_t from, size_t to, bool hyphen, float width,
+static int emit_line(pdf_lines *out, const pdf_para *p, size_t from, size_t to, bool hyphen, float width,
                      float x, line_set set)
 {
-	pdf_vitem *v = pdf_vlist_push(e, PDF_V_LINE);
-	if (!v)
+	if (grow((void **)&out->v, &out->cap, out->count + 1, sizeof(pdf_line)))
 		return GALLEY_ENOMEM;
-	pdf_vitem proto = e->proto;
-	proto.kind = PDF_V_LINE;
-	*v = proto;
-	v->line = (pdf_line){p,     (uint32_t)from,       (uint32_t)to, (float)set.ratio,  x,
-	                     width, (float)set.natural, hyphen,       false, (float)set.expand,
-	                     (float)set.shift};
-	e->lines_emitted++;
-	/* decorations and anchors belong to a block's first line only */
-	e->proto.deco = PDF_DECO_NONE;
-	e->proto.anchor = -1;
-	e->proto.heading = 0;
-	e->proto.title = NULL;
-	e->proto.toc_anchor = -1;
+	out->v[out->count++] = (pdf_line){p,     (uint32_t)from,     (uint32_t)to, (float)set.ratio,  x,
+	                                  width, (float)set.natural, hyphen,       false, (float)set.expand,
+	                                  (float)set.shift};
 	return 0;
 }
 
@@ -416,7 +405,7 @@ static size_t line_start(const pdf_para *p, size_t pos)
 	return i;
 }
 
-static int emit_lines(pdf_engine *e, kp *k, int best, float x)
+static int emit_lines(pdf_lines *out, kp *k, int best, float x)
 {
 	int count = 0;
 	for (int n = best; n >= 0 && k->nodes[n].prev >= 0; n = k->nodes[n].prev)
@@ -436,7 +425,7 @@ static int emit_lines(pdf_engine *e, kp *k, int best, float x)
 		line_set set = set_line(k, a, b->pos);
 		/* an explicit hyphen's break is flagged too, but has nothing to add */
 		bool hyphen = b->hyphen && k->p->atoms[b->pos].width > 0;
-		rc = emit_line(e, k->p, from, b->pos, hyphen, (float)k->width, x, set);
+		rc = emit_line(out, k->p, from, b->pos, hyphen, (float)k->width, x, set);
 		prev = chain[i];
 	}
 	free(chain);
@@ -444,7 +433,7 @@ static int emit_lines(pdf_engine *e, kp *k, int best, float x)
 }
 
 /* A last resort when no pass found breaks: fill each line as far as it goes. */
-static int greedy_lines(pdf_engine *e, pdf_para *p, float width, float x)
+static int greedy_lines(pdf_lines *out, pdf_para *p, float width, float x)
 {
 	size_t from = 0;
 	while (from < p->natoms) {
@@ -471,7 +460,7 @@ static int greedy_lines(pdf_engine *e, pdf_para *p, float width, float x)
 			last_ok = p->natoms - 1;
 		const pdf_atom *b = &p->atoms[last_ok];
 		line_set set = {0, 0, 0, last_w};
-		int rc = emit_line(e, p, from, last_ok, b->type == PDF_PENALTY && b->flagged && b->width > 0,
+		int rc = emit_line(out, p, from, last_ok, b->type == PDF_PENALTY && b->flagged && b->width > 0,
 		                   width, x, set);
 		if (rc)
 			return rc;
@@ -482,7 +471,7 @@ static int greedy_lines(pdf_engine *e, pdf_para *p, float width, float x)
 	return 0;
 }
 
-int pdf_para_break(pdf_engine *e, pdf_para *p, float width, float x)
+int pdf_para_break(pdf_engine *e, pdf_para *p, float width, float x, pdf_lines *out)
 {
 	/*
 	 * TeX's passes: without hyphenation under the pretolerance, with it
@@ -528,7 +517,7 @@ int pdf_para_break(pdf_engine *e, pdf_para *p, float width, float x)
 			goto cleanup;
 		}
 	}
-	rc = best >= 0 ? emit_lines(e, &k, best, x) : greedy_lines(e, p, width, x);
+	rc = best >= 0 ? emit_lines(out, &k, best, x) : greedy_lines(out, p, width, x);
 cleanup:
 	free(k.sw);
 	free(k.nodes);

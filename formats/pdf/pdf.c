@@ -331,6 +331,7 @@ static void engine_free(pdf_engine *e)
 	free(e->anchor_page);
 	free(e->scratch);
 	free(e->gscratch);
+	free(e->lines.v);
 	strmap_free(&e->anchors);
 	arena_free(&e->mem);
 }

@@ -238,8 +238,14 @@ size_t pdf_face_run(pdf_fonts *f, int main_face, const char *text, size_t len, s
 int pdf_para_add(pdf_engine *e, pdf_para *p, const char *text, size_t len, uint16_t style);
 /** The widest unbreakable stretch and the width of the text set on one line. */
 int pdf_para_measure(pdf_engine *e, pdf_para *p, float *min, float *natural);
-/** Breaks a paragraph into lines of `width`, appended through pdf_engine's line callback. */
-int pdf_para_break(pdf_engine *e, pdf_para *p, float width, float x);
+/** A paragraph's lines, as the line breaker hands them to its caller. */
+typedef struct pdf_lines {
+	pdf_line *v;
+	size_t count, cap;
+} pdf_lines;
+
+/** Breaks a paragraph into lines of `width` starting `x` from the margin, appended to `out` (the caller frees out->v). */
+int pdf_para_break(pdf_engine *e, pdf_para *p, float width, float x, pdf_lines *out);
 
 /* ---- page compression (deflate.c) ---------------------------------- */
 
@@ -376,10 +382,9 @@ struct pdf_engine {
 	uint8_t *gscratch; /* grapheme breaks */
 	size_t gscratchcap;
 
-	/* state of the block being laid out, used by pdf_para_break's lines */
-	float cur_ascent_ratio;
-	pdf_vitem proto; /* fields copied into each new line */
-	int lines_emitted;
+	/* state of the block being laid out */
+	pdf_vitem proto;  /* fields copied into each new line */
+	pdf_lines lines;  /* the line breaker's output, reused */
 
 	uint8_t *levels; /* bidi levels per byte of the paragraph being built */
 	size_t levelcap;
