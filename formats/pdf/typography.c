@@ -29,6 +29,10 @@ const pdf_typography pdf_typo = {
     .expansion = 0.02,
     .space_stretch = 0.5,
     .space_shrink = 1.0 / 3,
+    .ascent = 0.78f,
+    .heading_scale = {1.9f, 1.5f, 1.25f, 1.1f, 1.0f, 1.0f},
+    .heading_space_before = {2.4f, 1.8f, 1.4f, 1.2f, 1.0f, 1.0f},
+    .heading_space_after = {1.0f, 0.6f, 0.5f, 0.4f, 0.3f, 0.3f},
 };
 
 /*

@@ -8,6 +8,8 @@
 #ifndef GALLEY_PDF_TYPOGRAPHY_H
 #define GALLEY_PDF_TYPOGRAPHY_H
 
+#include <stdint.h>
+
 typedef struct pdf_typography {
 	/* line breaking (Knuth-Plass demerits and penalties) */
 	int line_penalty;           /* TeX \linepenalty */
@@ -29,6 +31,11 @@ typedef struct pdf_typography {
 	/* spaces */
 	double space_stretch;       /* interword stretch, a share of the space */
 	double space_shrink;        /* interword shrink, a share of the space */
+	/* the vertical list */
+	float ascent;                  /* baseline below a line box's top, a share of its height */
+	float heading_scale[6];        /* heading sizes, times the body size, by level */
+	float heading_space_before[6]; /* space above a heading, in body lines */
+	float heading_space_after[6];  /* space below a heading, in body lines */
 } pdf_typography;
 
 extern const pdf_typography pdf_typo;
