@@ -82,6 +82,8 @@ int pdf_para_add(pdf_engine *e, pdf_para *p, const char *text, size_t len, uint1
 
 static bool joins_previous(uint32_t c)
 {
+	if (c < 0x300)
+		return false; /* the first combining marks; most text has none */
 	return c == 0x200C || c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F) ||
 	       (c >= 0xE0100 && c <= 0xE01EF) || uc_is_general_category(c, UC_CATEGORY_M);
 }
@@ -92,8 +94,11 @@ size_t pdf_face_run(pdf_fonts *f, int main_face, const char *text, size_t len, s
 	while (i < len) {
 		size_t n = i;
 		uint32_t c = pdf_utf8_next(text, len, &n);
-		/* a mark or joiner stays with its base when that face has it */
-		if (!(joins_previous(c) && pdf_fonts_has(f, *face, c)) &&
+		/* a mark stays with its base when that face has it; joiners and selectors always do */
+		bool ignorable = c == 0x200C || c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF);
+		/* punctuation and spaces stay in the run's face when it has them (an Arabic comma in Naskh) */
+		bool neutral = !uc_is_alpha(c) && c >= 0x20 && pdf_fonts_has(f, *face, c);
+		if (!neutral && !(joins_previous(c) && (ignorable || pdf_fonts_has(f, *face, c))) &&
 		    pdf_fonts_resolve(f, main_face, c) != *face)
 			break;
 		i = n;

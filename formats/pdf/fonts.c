@@ -38,8 +38,12 @@ static bool pattern_is_embeddable(FcPattern *pat)
 {
 	FcChar8 *format;
 	FcBool variable = FcFalse;
+	int index = 0;
 	FcPatternGetBool(pat, FC_VARIABLE, 0, &variable);
+	FcPatternGetInteger(pat, FC_INDEX, 0, &index);
+	/* a variable font's instances (index above 0xFFFF) would embed as its default outlines */
 	return FcPatternGetString(pat, FC_FONTFORMAT, 0, &format) == FcResultMatch && !variable &&
+	       index <= 0xFFFF &&
 	       (strcmp((const char *)format, "TrueType") == 0 || strcmp((const char *)format, "CFF") == 0);
 }
 
@@ -356,10 +360,18 @@ static bool reported(pdf_fonts *f, uint32_t cp)
 	return false;
 }
 
+/* Joiners, direction marks, variation selectors: shaping consumes them, no font need draw them. */
+static bool default_ignorable(uint32_t cp)
+{
+	return cp == 0xAD || (cp >= 0x180B && cp <= 0x180F) || (cp >= 0x200B && cp <= 0x200F) ||
+	       (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) ||
+	       (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF || (cp >= 0xE0000 && cp <= 0xE0FFF);
+}
+
 int pdf_fonts_resolve(pdf_fonts *f, int face, uint32_t cp)
 {
 	face = f->alias[face];
-	if (cp < 0x20 || pdf_fonts_has(f, face, cp))
+	if (cp < 0x20 || pdf_fonts_has(f, face, cp) || default_ignorable(cp))
 		return face;
 	uint8_t cached = fallback_get(f, cp);
 	if (cached == 0) {

@@ -332,6 +332,7 @@ static void engine_free(pdf_engine *e)
 	free(e->scratch);
 	free(e->gscratch);
 	free(e->lines.v);
+	free(e->levels);
 	strmap_free(&e->anchors);
 	arena_free(&e->mem);
 }
