@@ -102,11 +102,11 @@ for key, pdf in results.items():
     table[key] = json.loads(r.stdout)
     rows = rows or list(table[key])
 cols = [k for k in results if k in table]
-print("%-10s" % "" + "".join("%18s" % ("%s %s" % (t, p)) for t, p in cols))
+print("%-10s" % "" + "".join("%20s" % ("%s %s" % (t, p)) for t, p in cols))
 for row in rows or []:
     cells = []
     for c in cols:
         v = table[c][row]
-        cells.append("%18s" % (("%.1f" % v) if isinstance(v, float) else v))
+        cells.append("%20s" % (("%.1f" % v) if isinstance(v, float) else v))
     print("%-10s" % row + "".join(cells))
 PY
