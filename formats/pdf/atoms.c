@@ -613,6 +613,26 @@ static size_t stretch_end(const pdf_para *p, const char *brks, size_t at, size_t
 }
 
 /*
+ * An inline image (U+FFFC in a style that names one): a box as tall as the
+ * type from descender to ascender, narrowed to the measure if need be.
+ */
+static int emit_image(builder *b, size_t at)
+{
+	pdf_engine *e = b->e;
+	uint16_t st = style_at(b, at);
+	HPDF_Image im = e->images[e->styles[st].image - 1];
+	float iw = (float)HPDF_Image_GetWidth(im), ih = (float)HPDF_Image_GetHeight(im);
+	float h = e->styles[st].size, w = ih > 0 ? h * iw / ih : h;
+	pdf_atom *a = push_atom(b->p, PDF_BOX);
+	if (!a)
+		return GALLEY_ENOMEM;
+	a->width = w < b->width ? w : b->width;
+	a->style = st;
+	a->level = level_at(b, at);
+	return 0;
+}
+
+/*
  * The paragraph's atoms: boxes, glue and penalties, with the hyphenation
  * points as flagged penalties when `hyphenate` (a pass that does not
  * hyphenate skips them).
@@ -638,7 +658,11 @@ int pdf_atoms_build(pdf_engine *e, pdf_para *p, float width, bool hyphenate)
 		size_t at = i;
 		uint32_t c = pdf_utf8_next(p->text, p->len, &i);
 		int rc = 0;
-		if (is_space(c))
+		if (c == 0xFFFC && e->styles[style_at(&b, at)].image) {
+			rc = emit_image(&b, at);
+			if (rc == 0 && i < p->len && brks[i - 1] == LINEBREAK_ALLOWBREAK)
+				rc = emit_break(&b, i, c);
+		} else if (is_space(c))
 			rc = emit_space(&b, at, false);
 		else if (c == 0xA0 || c == 0x202F)
 			rc = emit_space(&b, at, true);

@@ -10,7 +10,7 @@
 #include "layout.h"
 
 /* Loads a PNG or JPEG the document refers to; NULL (with a warning) when it cannot. */
-static HPDF_Image load_image(pdf_engine *e, const galley_node *img)
+HPDF_Image lay_load_image(pdf_engine *e, const galley_node *img)
 {
 	const char *url = galley_node_url(img);
 	unsigned char *data = NULL;
@@ -52,7 +52,7 @@ int lay_figure(layout *l, galley_node *fig)
 	galley_node *img = galley_node_first_child(fig);
 	lay_want_space(l, e->set.leading * 0.6f);
 	int rc = lay_flush_space(l);
-	HPDF_Image im = img && galley_node_get_type(img) == GALLEY_NODE_IMAGE ? load_image(e, img) : NULL;
+	HPDF_Image im = img && galley_node_get_type(img) == GALLEY_NODE_IMAGE ? lay_load_image(e, img) : NULL;
 	if (rc == 0 && im) {
 		float pw = (float)HPDF_Image_GetWidth(im), ph = (float)HPDF_Image_GetHeight(im);
 		float w = pw * 72.0f / 96.0f, h = ph * 72.0f / 96.0f;

@@ -125,6 +125,39 @@ static void enter_inline(layout *l, const galley_node *n, inline_state *s)
 	}
 }
 
+/*
+ * An inline image, set in the line as a character of its own (U+FFFC in a
+ * style that names the image); false when it cannot be loaded, and its
+ * description stands in for it.
+ */
+static int add_image(layout *l, pdf_para *p, const galley_node *n, const inline_state *s, bool *set)
+{
+	pdf_engine *e = l->e;
+	*set = false;
+	if (e->nimages >= UINT16_MAX - 1)
+		return 0;
+	HPDF_Image im = lay_load_image(e, n);
+	if (!im)
+		return 0;
+	if (e->nimages == e->imagecap) {
+		size_t cap = e->imagecap ? e->imagecap * 2 : 8;
+		HPDF_Image *v = realloc(e->images, cap * sizeof(*v));
+		if (!v)
+			return GALLEY_ENOMEM;
+		e->images = v;
+		e->imagecap = cap;
+	}
+	e->images[e->nimages++] = im;
+	pdf_style st = lay_make_style(s->role, s->face_style, s->size);
+	st.link = s->link;
+	st.image = (uint16_t)e->nimages;
+	int id = pdf_style_get(e, &st);
+	if (id < 0)
+		return GALLEY_ENOMEM;
+	*set = true;
+	return pdf_para_add(e, p, "\xEF\xBF\xBC", 3, (uint16_t)id);
+}
+
 /* The inline content of `block` into `p`, starting from style `base`. */
 int lay_collect_inlines(layout *l, pdf_para *p, galley_node *block, inline_state base)
 {
@@ -147,6 +180,11 @@ int lay_collect_inlines(layout *l, pdf_para *p, galley_node *block, inline_state
 				stack[depth++] = cur;
 			else
 				deep++;
+			bool set = false;
+			/* a figure's image stands above it: its description is the caption */
+			if (t == GALLEY_NODE_IMAGE && galley_node_get_type(block) != GALLEY_NODE_FIGURE &&
+			    (rc = add_image(l, p, n, &cur, &set)) == 0 && set)
+				galley_walk_skip_children(&w); /* the description stands in for no image */
 			enter_inline(l, n, &cur);
 		} else if (deep > 0) {
 			deep--;

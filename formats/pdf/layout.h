@@ -81,6 +81,8 @@ int lay_blocks(layout *l, galley_node *root);
 /* table.c, figure.c, front.c, notes.c */
 int lay_table(layout *l, galley_node *table);
 int lay_figure(layout *l, galley_node *fig);
+/** Loads a PNG or JPEG the document refers to; NULL (with a warning) when it cannot. */
+HPDF_Image lay_load_image(pdf_engine *e, const galley_node *img);
 int lay_title_block(layout *l);
 int lay_toc(layout *l);
 int lay_assign_anchors(layout *l);

@@ -323,6 +323,7 @@ static void engine_free(pdf_engine *e)
 	free(e->styles);
 	free(e->style_slots);
 	free(e->links);
+	free(e->images);
 	free(e->items);
 	free(e->pages);
 	free(e->tables);

@@ -161,6 +161,7 @@ typedef struct pdf_style {
 	uint16_t note; /* a footnote reference's number, 0 = none */
 	uint8_t face;  /* main face */
 	uint8_t flags;
+	uint16_t image; /* an inline image: index + 1 into the engine's images, 0 = none */
 } pdf_style;
 
 typedef struct pdf_link {
@@ -361,6 +362,8 @@ struct pdf_engine {
 	size_t style_slot_cap; /* a power of two, at least twice nstyles */
 	pdf_link *links;
 	size_t nlinks, linkcap;
+	HPDF_Image *images; /* inline images, set as U+FFFC in their own style */
+	size_t nimages, imagecap;
 	pdf_vitem *items;
 	size_t nitems, itemcap;
 	pdf_page *pages;

@@ -31,6 +31,8 @@ typedef struct painter {
 	galley_buf tj; /* the text object being built, written to the page at its end */
 	span spans[MAX_SPANS];
 	int nspans;
+	span images[MAX_SPANS]; /* a line's inline images, drawn once its text object ends */
+	int nimages;
 	uint32_t *order; /* a line's atoms in visual order */
 	size_t ordercap;
 	HPDF_Destination *dests;
@@ -494,6 +496,9 @@ static void draw_line_text(painter *pt, const pdf_line *ln, float left, float ba
 			continue;
 		}
 		float w = a->sh ? a->width * scale : a->width;
+		if (!a->sh && e->styles[a->style].image && pt->nimages < MAX_SPANS)
+			pt->images[pt->nimages++] = (span){x, x + w, baseline, e->styles[a->style].size,
+			                                   e->styles[a->style].image, false};
 		if (a->sh) {
 			const pdf_style *st = &e->styles[a->style];
 			tj_glyphs(pt, &run, st, a->sh, a->g0, a->g1, x, baseline);
@@ -517,7 +522,7 @@ static void draw_toc_leader(painter *pt, const pdf_vitem *v, float left, float b
 	pdf_engine *e = pt->e;
 	char num[24];
 	snprintf(num, sizeof(num), "%d", e->anchor_page[v->toc_anchor] + 1);
-	pdf_style st = {e->set.size, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, 0), 0};
+	pdf_style st = {e->set.size, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, 0), 0, 0};
 	int id = pdf_style_get(e, &st);
 	if (id < 0)
 		return;
@@ -547,6 +552,18 @@ static void draw_task_box(painter *pt, float x, float baseline, bool done)
 		HPDF_Page_LineTo(pt->page, x + s * 0.85f, baseline + s * 0.8f);
 		HPDF_Page_Stroke(pt->page);
 	}
+}
+
+/* Inline images stand on the baseline, reaching down as far as a descender. */
+static void draw_inline_images(painter *pt)
+{
+	for (int i = 0; i < pt->nimages; i++) {
+		const span *s = &pt->images[i];
+		HPDF_Image im = pt->e->images[s->link - 1];
+		float w = s->x1 - s->x0, h = w * (float)HPDF_Image_GetHeight(im) / (float)HPDF_Image_GetWidth(im);
+		HPDF_Page_DrawImage(pt->page, im, s->x0, s->y - s->size * 0.2f, w, h);
+	}
+	pt->nimages = 0;
 }
 
 static void draw_spans(painter *pt)
@@ -607,6 +624,7 @@ static void draw_line(painter *pt, const pdf_vitem *v, float top)
 		draw_toc_leader(pt, v, left, baseline);
 	end_text(pt);
 	draw_spans(pt);
+	draw_inline_images(pt);
 }
 
 static void draw_rule(painter *pt, const pdf_vitem *v, float top)
@@ -687,7 +705,7 @@ static void draw_furniture(painter *pt, const pdf_page *pg, size_t number)
 	float cx = pt->left + measure / 2;
 	char num[24];
 	snprintf(num, sizeof(num), "%zu", number);
-	pdf_style st = {s->size * 0.9f, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, 0), 0};
+	pdf_style st = {s->size * 0.9f, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, 0), 0, 0};
 	int id = pdf_style_get(e, &st);
 	if (id >= 0) {
 		float nx = cx;
@@ -699,7 +717,7 @@ static void draw_furniture(painter *pt, const pdf_page *pg, size_t number)
 		draw_centered(pt, num, id, s->margin_bottom * 0.5f, nx);
 	}
 	if (pg->running && *pg->running) {
-		pdf_style hs = {s->size * 0.85f, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, PDF_ITALIC), PDF_ST_GRAY};
+		pdf_style hs = {s->size * 0.85f, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, PDF_ITALIC), PDF_ST_GRAY, 0};
 		id = pdf_style_get(e, &hs);
 		if (id >= 0)
 			draw_centered(pt, pg->running, id, s->page_h - s->margin_top * 0.55f, cx);

@@ -16,6 +16,7 @@ import importlib.util
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 
@@ -162,6 +163,22 @@ for paper in ("a5", "105mmx148mm", "a4"):
                                                                     text=True).stdout).group(1))
     past = [w for x0, x1, w in word_boxes(pdf) if x1 > width - 36 + 3 or x0 < 36 - 0.5]
     check(not past, "%s: every word inside the margins: %r" % (paper, past[:3]))
+
+# an inline image is set in its line, scaled to the type; one that cannot be loaded is warned about
+md = os.path.join(WORK, "inline.md")
+shutil.copy(os.path.join(ROOT, "samples", "tour-badge.png"), WORK)
+open(md, "w").write("Words and a badge ![badge](tour-badge.png) in the line, and ![gone](no-such.png) words.\n")
+pdf = os.path.join(WORK, "inline.pdf")
+r = subprocess.run([GALLEY, md, "-o", pdf], capture_output=True, text=True)
+images = subprocess.run(["pdfimages", "-list", pdf], capture_output=True, text=True).stdout.split("\n")[2:]
+images = [ln.split() for ln in images if ln.strip()]
+check(r.returncode == 0 and len(images) == 1 and images[0][3:5] == ["72", "20"],
+      "the inline image is drawn: %r" % images)
+height = 20 * 72.0 / float(images[0][12]) if images else 0  # points: 20 pixels at the drawn ppi
+check(9 <= height <= 13, "scaled to the line: %.1f pt high in 11 pt type" % height)
+check("no-such.png" in r.stderr, "a missing inline image is warned about")
+text = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True).stdout
+check("in the line" in text and "gone" in text, "the text around it is set, a missing one's description too")
 
 # PDF 1.7, a file identifier, the document's language
 pdf = os.path.join(WORK, "titles.pdf")
