@@ -386,10 +386,52 @@ static void running_heads(pdf_engine *e)
 	}
 }
 
+/*
+ * Where each item stands on its page, computed once for drawing and for the
+ * destinations links and the outline jump to: the text from the top margin
+ * down (under a repeated table header, a figure put off from the page
+ * before, spaces stretched to fill the page), the notes up from the bottom
+ * margin.
+ */
+static void place_items(pdf_engine *e)
+{
+	for (size_t p = 0; p < e->npages; p++) {
+		const pdf_page *pg = &e->pages[p];
+		float y = e->set.page_h - e->set.margin_top;
+		if (pg->repeat_table)
+			y -= e->tables[pg->repeat_table - 1].header_height;
+		pdf_range rs[3];
+		size_t nr = pdf_page_ranges(pg, rs);
+		for (size_t r = 0; r < nr; r++) {
+			if (r == 1 && pg->top_float.last > pg->top_float.first)
+				y -= e->set.leading * 0.6f; /* a float stands apart from the text under it */
+			for (size_t i = rs[r].first; i < rs[r].last; i++) {
+				pdf_vitem *v = &e->items[i];
+				v->top = y;
+				y -= v->height * (v->kind == PDF_V_SPACE ? 1 + pg->space_stretch : 1);
+			}
+		}
+		float ny = e->set.margin_bottom;
+		for (size_t r = 0; r < pg->notes_count; r++) {
+			const pdf_range *n = &e->note_ranges[pg->notes_first + r];
+			ny += items_height(e, n->first, n->last);
+		}
+		for (size_t r = 0; r < pg->notes_count; r++) {
+			const pdf_range *n = &e->note_ranges[pg->notes_first + r];
+			for (size_t i = n->first; i < n->last; i++) {
+				e->items[i].top = ny;
+				ny -= e->items[i].height;
+			}
+		}
+	}
+}
+
 int pdf_paginate(pdf_engine *e)
 {
 	int rc = cut_pages(e);
-	if (rc == 0)
+	if (rc == 0) {
 		running_heads(e);
+		place_items(e);
+	}
 	return rc;
 }

@@ -283,6 +283,7 @@ typedef struct pdf_vitem {
 	uint8_t heading; /* level of a heading's first line, 0 otherwise */
 	float height;    /* line box height or space */
 	float dy;        /* drawn this far below the current position (table cells) */
+	float top;       /* where its box's top stands on its page (points from the bottom, set by pagination) */
 	float ascent;    /* baseline below the line box's top */
 	pdf_line line;
 	const char *label; /* PDF_DECO_LABEL */

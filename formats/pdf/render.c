@@ -37,7 +37,6 @@ typedef struct painter {
 	size_t ordercap;
 	HPDF_Destination *dests;
 	float left; /* this page's left margin */
-	float space_stretch; /* this page's spaces are drawn this share taller */
 	float off;  /* the bleed: trim box origin inside the media box */
 } painter;
 
@@ -637,21 +636,32 @@ static void draw_rule(painter *pt, const pdf_vitem *v, float top)
 	HPDF_Page_Stroke(pt->page);
 }
 
-/* Draws items [first, last) from `y` down; returns where they end. */
+/* Draws item `v` with its box's top at `y`. */
+static void draw_item(painter *pt, const pdf_vitem *v, float y)
+{
+	if (v->kind == PDF_V_LINE)
+		draw_line(pt, v, y - v->dy);
+	else if (v->kind == PDF_V_RULE)
+		draw_rule(pt, v, y);
+	else if (v->kind == PDF_V_IMAGE && v->image) {
+		float h = v->height - pt->e->set.leading * 0.4f;
+		HPDF_Page_DrawImage(pt->page, v->image, pt->left + v->line.x, y - h, v->line.width, h);
+	}
+}
+
+/* Draws items [first, last) where pagination placed them. */
+static void draw_placed(painter *pt, size_t first, size_t last)
+{
+	for (size_t i = first; i < last; i++)
+		draw_item(pt, &pt->e->items[i], pt->e->items[i].top);
+}
+
+/* Draws items [first, last) from `y` down (a table header repeated); returns where they end. */
 static float draw_items(painter *pt, size_t first, size_t last, float y)
 {
 	for (size_t i = first; i < last; i++) {
-		const pdf_vitem *v = &pt->e->items[i];
-		if (v->kind == PDF_V_LINE)
-			draw_line(pt, v, y - v->dy);
-		else if (v->kind == PDF_V_RULE)
-			draw_rule(pt, v, y);
-		else if (v->kind == PDF_V_IMAGE && v->image) {
-			float h = v->height - pt->e->set.leading * 0.4f;
-			HPDF_Page_DrawImage(pt->page, v->image, pt->left + v->line.x, y - h, v->line.width,
-			                    h);
-		}
-		y -= v->height * (v->kind == PDF_V_SPACE ? 1 + pt->space_stretch : 1);
+		draw_item(pt, &pt->e->items[i], y);
+		y -= pt->e->items[i].height;
 	}
 	return y;
 }
@@ -660,28 +670,21 @@ static float draw_items(painter *pt, size_t first, size_t last, float y)
 static void draw_notes(painter *pt, const pdf_page *pg)
 {
 	pdf_engine *e = pt->e;
-	float total = 0;
-	for (size_t r = 0; r < pg->notes_count; r++) {
-		const pdf_range *nr = &e->note_ranges[pg->notes_first + r];
-		for (size_t i = nr->first; i < nr->last; i++)
-			total += e->items[i].height;
-	}
-	if (total <= 0)
+	if (pg->notes_count == 0)
 		return;
-	float y = e->set.margin_bottom + total;
-	float saved = pt->space_stretch;
-	pt->space_stretch = 0; /* the notes are set close */
+	const pdf_range *first = &e->note_ranges[pg->notes_first];
+	if (first->last <= first->first)
+		return;
 	float measure = e->set.page_w - e->set.margin_inner - e->set.margin_outer;
-	float ry = y + e->set.leading * 0.5f;
+	float ry = e->items[first->first].top + e->set.leading * 0.5f;
 	HPDF_Page_SetLineWidth(pt->page, 0.4f);
 	HPDF_Page_MoveTo(pt->page, pt->left, ry);
 	HPDF_Page_LineTo(pt->page, pt->left + measure * 0.3f, ry);
 	HPDF_Page_Stroke(pt->page);
 	for (size_t r = 0; r < pg->notes_count; r++) {
 		const pdf_range *nr = &e->note_ranges[pg->notes_first + r];
-		y = draw_items(pt, nr->first, nr->last, y);
+		draw_placed(pt, nr->first, nr->last);
 	}
-	pt->space_stretch = saved;
 }
 
 static void draw_centered(painter *pt, const char *text, int style, float y, float cx)
@@ -797,16 +800,7 @@ static int place_anchors(pdf_engine *e, HPDF_Page *pages, HPDF_Destination *dest
 	HPDF_Outline parents[7] = {NULL};
 	for (size_t p = 0; p < e->npages; p++) {
 		const pdf_page *pg = &e->pages[p];
-		float y = e->set.page_h - e->set.margin_top;
-		if (pg->repeat_table)
-			y -= e->tables[pg->repeat_table - 1].header_height;
 		/* footnotes: their first line's anchor, at the foot of the page */
-		float ny = e->set.margin_bottom;
-		for (size_t r = 0; r < pg->notes_count; r++) {
-			const pdf_range *nr = &e->note_ranges[pg->notes_first + r];
-			for (size_t i = nr->first; i < nr->last; i++)
-				ny += e->items[i].height;
-		}
 		for (size_t r = 0; r < pg->notes_count; r++) {
 			const pdf_range *nr = &e->note_ranges[pg->notes_first + r];
 			for (size_t i = nr->first; i < nr->last; i++) {
@@ -814,24 +808,21 @@ static int place_anchors(pdf_engine *e, HPDF_Page *pages, HPDF_Destination *dest
 				if (v->anchor >= 0 && v->anchor < e->nanchors && !dests[v->anchor]) {
 					HPDF_Destination d = HPDF_Page_CreateDestination(pages[p]);
 					if (d)
-						set_xyz(d, ny + v->height * 0.3f + e->set.bleed);
+						set_xyz(d, v->top + v->height * 0.3f + e->set.bleed);
 					dests[v->anchor] = d;
 					e->anchor_page[v->anchor] = (int)p;
 				}
-				ny -= v->height;
 			}
 		}
 		pdf_range rs[3];
 		size_t nr = pdf_page_ranges(pg, rs);
 		for (size_t r = 0; r < nr; r++) {
-			if (r == 1 && pg->top_float.last > pg->top_float.first)
-				y -= e->set.leading * 0.6f;
 			for (size_t i = rs[r].first; i < rs[r].last; i++) {
 				const pdf_vitem *v = &e->items[i];
 				if (v->anchor >= 0 && v->anchor < e->nanchors && !dests[v->anchor]) {
 					HPDF_Destination d = HPDF_Page_CreateDestination(pages[p]);
 					if (d)
-						set_xyz(d, y + v->height * 0.3f + e->set.bleed);
+						set_xyz(d, v->top + v->height * 0.3f + e->set.bleed);
 					dests[v->anchor] = d;
 					e->anchor_page[v->anchor] = (int)p;
 					if (v->heading && v->title && d && !e->set.print) {
@@ -851,7 +842,6 @@ static int place_anchors(pdf_engine *e, HPDF_Page *pages, HPDF_Destination *dest
 							parents[k] = NULL;
 					}
 				}
-				y -= v->height * (v->kind == PDF_V_SPACE ? 1 + pg->space_stretch : 1);
 			}
 		}
 	}
@@ -893,20 +883,14 @@ int pdf_render(pdf_engine *e)
 		pt.off = e->set.bleed;
 		if (e->set.bleed > 0)
 			set_bleed(&pt, pages[p]);
-		float y = e->set.page_h - e->set.margin_top;
-		pt.space_stretch = 0;
 		if (pg->repeat_table) {
 			const pdf_table *t = &e->tables[pg->repeat_table - 1];
-			y = draw_items(&pt, t->header_first, t->header_last, y);
+			draw_items(&pt, t->header_first, t->header_last, e->set.page_h - e->set.margin_top);
 		}
-		pt.space_stretch = pg->space_stretch;
 		pdf_range rs[3];
 		size_t nr = pdf_page_ranges(pg, rs);
-		for (size_t r = 0; r < nr; r++) {
-			y = draw_items(&pt, rs[r].first, rs[r].last, y);
-			if (r == 0 && pg->top_float.last > pg->top_float.first)
-				y -= e->set.leading * 0.6f; /* a float stands apart from the text under it */
-		}
+		for (size_t r = 0; r < nr; r++)
+			draw_placed(&pt, rs[r].first, rs[r].last);
 		draw_notes(&pt, pg);
 		if (pg->last > pg->first || pg->notes_count || pg->top_float.last > pg->top_float.first)
 			draw_furniture(&pt, pg, p + 1);
