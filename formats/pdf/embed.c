@@ -1,13 +1,15 @@
 /*
  * embed.c - each face the pages draw embedded as a Type0 font of its own
- * making (libharu's fonts map characters, not glyphs): a CIDFont whose CIDs
- * are the face's glyph ids (Identity-H), its program cut down by hb-subset
+ * making (libharu's fonts map characters, not glyphs): the content's codes
+ * are the face's glyph ids, its program cut down by hb-subset
  * to the glyphs used, its widths, and a ToUnicode CMap from each glyph to
  * the text it was drawn for, so that copying gives the source text back.
  *
  * TrueType faces become CIDFontType2 with a CIDToGIDMap from the original
  * glyph ids to the subset's; OpenType/CFF faces become CIDFontType0 with the
- * OpenType program (FontFile3, /OpenType), subset with their glyph ids kept.
+ * OpenType program (FontFile3, /OpenType): a name-keyed program renumbered
+ * (an embedded CMap takes the content's codes to the subset's glyph ids), a
+ * CID-keyed one with its glyph ids kept.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +37,6 @@ HPDF_Dict pdf_fonts_dict(pdf_fonts *f, int face)
 		return NULL;
 	HPDF_STATUS ret = HPDF_Dict_AddName(d, "Type", "Font");
 	ret += HPDF_Dict_AddName(d, "Subtype", "Type0");
-	ret += HPDF_Dict_AddName(d, "Encoding", "Identity-H");
 	if (ret != HPDF_OK)
 		return NULL;
 	fc->dict = d;
@@ -121,7 +122,7 @@ static HPDF_Dict descriptor(pdf_fonts *f, const pdf_face *fc, const char *name, 
 
 /* ---- the program ---------------------------------------------------- */
 
-static hb_subset_input_t *subset_input(const pdf_face *fc)
+static hb_subset_input_t *subset_input(const pdf_face *fc, bool retain_gids)
 {
 	hb_subset_input_t *in = hb_subset_input_create_or_fail();
 	if (!in)
@@ -138,8 +139,7 @@ static hb_subset_input_t *subset_input(const pdf_face *fc)
 	hb_set_t *tables = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
 	for (size_t i = 0; i < sizeof(drop) / sizeof(drop[0]); i++)
 		hb_set_add(tables, hb_tag_from_string(drop[i], 4));
-	hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING |
-	                                  (fc->cff ? HB_SUBSET_FLAGS_RETAIN_GIDS : 0));
+	hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING | (retain_gids ? HB_SUBSET_FLAGS_RETAIN_GIDS : 0));
 	return in;
 }
 
@@ -172,53 +172,156 @@ static HPDF_Dict gid_map(pdf_fonts *f, const pdf_face *fc, const hb_map_t *old_t
 	return pdf_deflate_now(s, 6) ? NULL : s;
 }
 
-/* The subset program as a stream; *map gets the CIDToGIDMap for TrueType. */
-static HPDF_Dict program(pdf_fonts *f, const pdf_face *fc, HPDF_Dict *map)
+/* The program hb-subset made, as a stream. */
+static HPDF_Dict program(pdf_fonts *f, const pdf_face *fc, hb_face_t *sub)
 {
-	HPDF_Dict s = NULL;
-	hb_subset_input_t *in = subset_input(fc);
-	hb_subset_plan_t *plan = in ? hb_subset_plan_create_or_fail(fc->hb, in) : NULL;
-	hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
-	hb_blob_t *blob = sub ? hb_face_reference_blob(sub) : NULL;
+	hb_blob_t *blob = hb_face_reference_blob(sub);
 	unsigned len = 0;
-	const char *data = blob ? hb_blob_get_data(blob, &len) : NULL;
-	if (!data || !len || !(s = new_stream(f)))
-		goto cleanup;
-	if (HPDF_Stream_Write(s->stream, (const HPDF_BYTE *)data, len) != HPDF_OK ||
-	    (fc->cff ? HPDF_Dict_AddName(s, "Subtype", "OpenType")
-	             : HPDF_Dict_AddNumber(s, "Length1", (HPDF_INT32)len)) != HPDF_OK ||
-	    pdf_deflate_now(s, 6)) {
+	const char *data = hb_blob_get_data(blob, &len);
+	HPDF_Dict s = data && len ? new_stream(f) : NULL;
+	if (s && (HPDF_Stream_Write(s->stream, (const HPDF_BYTE *)data, len) != HPDF_OK ||
+	          (fc->cff ? HPDF_Dict_AddName(s, "Subtype", "OpenType")
+	                   : HPDF_Dict_AddNumber(s, "Length1", (HPDF_INT32)len)) != HPDF_OK ||
+	          pdf_deflate_now(s, 6)))
 		s = NULL;
-		goto cleanup;
-	}
-	if (!fc->cff && !(*map = gid_map(f, fc, hb_subset_plan_old_to_new_glyph_mapping(plan))))
-		s = NULL;
-cleanup:
 	hb_blob_destroy(blob);
-	hb_face_destroy(sub);
-	hb_subset_plan_destroy(plan);
-	hb_subset_input_destroy(in);
+	return s;
+}
+
+/* Entry `i` of a CFF INDEX at `at`: its bytes [*start, *end); false when malformed. */
+static bool cff_index_entry(const unsigned char *d, size_t len, size_t at, unsigned i, size_t *start,
+                            size_t *end)
+{
+	if (at + 3 > len)
+		return false;
+	unsigned count = (unsigned)d[at] << 8 | d[at + 1], size = d[at + 2];
+	if (i >= count || size < 1 || size > 4 || at + 3 + (size_t)(count + 1) * size > len)
+		return false;
+	size_t offs[2];
+	for (unsigned k = 0; k < 2; k++) {
+		offs[k] = 0;
+		for (unsigned b = 0; b < size; b++)
+			offs[k] = offs[k] << 8 | d[at + 3 + (i + k) * size + b];
+	}
+	size_t base = at + 2 + (size_t)(count + 1) * size;
+	*start = base + offs[0];
+	*end = base + offs[1];
+	return offs[0] >= 1 && *start <= *end && *end <= len;
+}
+
+/* The end of a CFF INDEX at `at` (its last entry's end); 0 when malformed. */
+static size_t cff_index_end(const unsigned char *d, size_t len, size_t at)
+{
+	size_t start, end;
+	if (at + 2 <= len && d[at] == 0 && d[at + 1] == 0)
+		return at + 2;
+	unsigned count = at + 2 <= len ? (unsigned)d[at] << 8 | d[at + 1] : 0;
+	return count && cff_index_entry(d, len, at, count - 1, &start, &end) ? end : 0;
+}
+
+/*
+ * Whether a face's CFF program is CID-keyed: its Top DICT begins with the
+ * ROS operator. A malformed program counts as CID-keyed, the safe way.
+ */
+static bool cff_cid_keyed(const pdf_face *fc)
+{
+	hb_blob_t *blob = hb_face_reference_table(fc->hb, HB_TAG('C', 'F', 'F', ' '));
+	unsigned len;
+	const unsigned char *d = (const unsigned char *)hb_blob_get_data(blob, &len);
+	bool keyed = true;
+	size_t names = len >= 4 ? d[2] : 0, start, end;
+	size_t top = names ? cff_index_end(d, len, names) : 0;
+	if (top && cff_index_entry(d, len, top, 0, &start, &end)) {
+		keyed = false;
+		for (size_t i = start; i < end && !keyed;) {
+			unsigned char b = d[i];
+			if (b == 12)
+				keyed = i + 1 < end && d[i + 1] == 30, i += 2;
+			else if (b == 28)
+				i += 3;
+			else if (b == 29)
+				i += 5;
+			else if (b == 30) /* a real: nibbles up to an 0xF one */
+				for (i++; i < end && (d[i] & 0x0F) != 0x0F && (d[i] >> 4) != 0x0F;)
+					i++;
+			else if (b >= 247 && b <= 254)
+				i += 2;
+			else
+				i++;
+		}
+	}
+	hb_blob_destroy(blob);
+	return keyed;
+}
+
+/*
+ * The encoding of a name-keyed CFF face: the content's codes are the
+ * original glyph ids, its CIDs the subset's (a CIDFontType0 without a
+ * CID-keyed program takes CIDs for glyph ids), so a CMap maps one to the
+ * other, as the CIDToGIDMap does for TrueType.
+ */
+static HPDF_Dict gid_cmap(pdf_fonts *f, const pdf_face *fc, const hb_map_t *old_to_new, const char *name)
+{
+	galley_buf b = {0};
+	char line[48];
+	galley_buf_puts(&b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+	                    "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> def\n");
+	snprintf(line, sizeof(line), "/CMapName /%.20s-GID def\n", name);
+	galley_buf_puts(&b, line);
+	galley_buf_puts(&b, "/CMapType 1 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+	for (unsigned g = 0; g < fc->nglyphs;) {
+		unsigned n = 0, end = g;
+		for (; end < fc->nglyphs && n < 100; end++)
+			n += hb_map_has(old_to_new, end);
+		if (!n)
+			break;
+		snprintf(line, sizeof(line), "%u begincidchar\n", n);
+		galley_buf_puts(&b, line);
+		for (; g < end; g++)
+			if (hb_map_has(old_to_new, g)) {
+				snprintf(line, sizeof(line), "<%04X> %u\n", g, hb_map_get(old_to_new, g));
+				galley_buf_puts(&b, line);
+			}
+		galley_buf_puts(&b, "endcidchar\n");
+	}
+	galley_buf_puts(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+	HPDF_Dict s = b.failed ? NULL : new_stream(f);
+	HPDF_Dict info = HPDF_Dict_New(f->pdf->mmgr);
+	snprintf(line, sizeof(line), "%.20s-GID", name);
+	if (s && info &&
+	    (HPDF_Dict_AddName(s, "Type", "CMap") + HPDF_Dict_AddName(s, "CMapName", line) +
+	         HPDF_Dict_Add(info, "Registry", HPDF_String_New(f->pdf->mmgr, "Adobe", NULL)) +
+	         HPDF_Dict_Add(info, "Ordering", HPDF_String_New(f->pdf->mmgr, "Identity", NULL)) +
+	         HPDF_Dict_AddNumber(info, "Supplement", 0) + HPDF_Dict_Add(s, "CIDSystemInfo", info) !=
+	     HPDF_OK ||
+	     HPDF_Stream_Write(s->stream, (const HPDF_BYTE *)b.data, (HPDF_UINT)b.len) != HPDF_OK ||
+	     pdf_deflate_now(s, 6)))
+		s = NULL;
+	galley_buf_free(&b);
 	return s;
 }
 
 /* ---- widths and ToUnicode -------------------------------------------- */
 
-/* /W as runs of consecutive glyph ids: first [w1 w2 ...]. */
-static HPDF_Array widths(pdf_fonts *f, int face, const pdf_face *fc)
+/* /W as runs of consecutive CIDs: first [w1 w2 ...]; CIDs through `cids` when the subset renumbered them. */
+static HPDF_Array widths(pdf_fonts *f, int face, const pdf_face *fc, const hb_map_t *cids)
 {
 	HPDF_MMgr mm = f->pdf->mmgr;
 	HPDF_Array w = HPDF_Array_New(mm), run = NULL;
+	unsigned last = UINT32_MAX;
 	for (unsigned g = 0; w && g < fc->nglyphs; g++) {
-		if (!fc->used[g].len && !fc->used[g].off) {
-			run = NULL;
+		if (!fc->used[g].len && !fc->used[g].off)
 			continue;
-		}
-		if (!run) {
+		unsigned cid = cids ? hb_map_get(cids, g) : g;
+		if (cid == HB_MAP_VALUE_INVALID)
+			continue;
+		if (!run || cid != last + 1) {
 			run = HPDF_Array_New(mm);
-			if (!run || HPDF_Array_AddNumber(w, (HPDF_INT32)g) != HPDF_OK ||
+			if (!run || HPDF_Array_AddNumber(w, (HPDF_INT32)cid) != HPDF_OK ||
 			    HPDF_Array_Add(w, run) != HPDF_OK)
 				return NULL;
 		}
+		last = cid;
 		if (HPDF_Array_AddNumber(run, pdf_fonts_glyph_width(f, face, g)) != HPDF_OK)
 			return NULL;
 	}
@@ -309,16 +412,24 @@ static void subset_name(pdf_fonts *f, const pdf_face *fc, char *out, size_t size
 	f->fonts_made++;
 }
 
-static HPDF_Dict cid_font(pdf_fonts *f, int face, const pdf_face *fc, const char *name)
+/* How a face is subset and reached: its program, and the map from its glyph ids to the subset's. */
+typedef struct subset {
+	hb_subset_plan_t *plan;
+	hb_face_t *face;
+	const hb_map_t *old_to_new;
+	bool renumbered_cids; /* a name-keyed CFF: CIDs are the subset's glyph ids */
+} subset;
+
+static HPDF_Dict cid_font(pdf_fonts *f, int face, const pdf_face *fc, const char *name, const subset *sub)
 {
 	HPDF_Doc pdf = f->pdf;
-	HPDF_Dict map = NULL;
-	HPDF_Dict prog = program(f, fc, &map);
+	HPDF_Dict map = fc->cff ? NULL : gid_map(f, fc, sub->old_to_new);
+	HPDF_Dict prog = program(f, fc, sub->face);
 	HPDF_Dict desc = prog ? descriptor(f, fc, name, prog) : NULL;
 	HPDF_Dict cid = HPDF_Dict_New(pdf->mmgr);
 	HPDF_Dict info = HPDF_Dict_New(pdf->mmgr);
-	HPDF_Array w = widths(f, face, fc);
-	if (!desc || !cid || !info || !w || HPDF_Xref_Add(pdf->xref, cid) != HPDF_OK)
+	HPDF_Array w = widths(f, face, fc, sub->renumbered_cids ? sub->old_to_new : NULL);
+	if (!desc || !cid || !info || !w || (!fc->cff && !map) || HPDF_Xref_Add(pdf->xref, cid) != HPDF_OK)
 		return NULL;
 	HPDF_STATUS ret = HPDF_Dict_Add(info, "Registry", HPDF_String_New(pdf->mmgr, "Adobe", NULL));
 	ret += HPDF_Dict_Add(info, "Ordering", HPDF_String_New(pdf->mmgr, "Identity", NULL));
@@ -334,24 +445,50 @@ static HPDF_Dict cid_font(pdf_fonts *f, int face, const pdf_face *fc, const char
 	return ret == HPDF_OK ? cid : NULL;
 }
 
+/*
+ * A CID-keyed CFF program keeps its glyph ids (its charset gives them
+ * their CIDs, which the content's codes must be); TrueType and name-keyed
+ * CFF programs are renumbered, and a CIDToGIDMap or a CMap says how.
+ */
+static int make_subset(const pdf_face *fc, subset *sub)
+{
+	bool keep = fc->cff && cff_cid_keyed(fc);
+	hb_subset_input_t *in = subset_input(fc, keep);
+	sub->plan = in ? hb_subset_plan_create_or_fail(fc->hb, in) : NULL;
+	sub->face = sub->plan ? hb_subset_plan_execute_or_fail(sub->plan) : NULL;
+	sub->old_to_new = sub->plan ? hb_subset_plan_old_to_new_glyph_mapping(sub->plan) : NULL;
+	sub->renumbered_cids = fc->cff && !keep;
+	hb_subset_input_destroy(in);
+	return sub->face && sub->old_to_new ? 0 : GALLEY_EINTERNAL;
+}
+
 static int embed_face(pdf_fonts *f, int face)
 {
 	pdf_face *fc = &f->faces[face];
 	char name[128];
+	subset sub = {0};
+	int rc = make_subset(fc, &sub);
 	subset_name(f, fc, name, sizeof(name));
-	HPDF_Dict cid = cid_font(f, face, fc, name);
+	HPDF_Dict cid = rc ? NULL : cid_font(f, face, fc, name, &sub);
 	HPDF_Dict map = cid ? tounicode(f, fc) : NULL;
+	HPDF_Dict cmap = map && sub.renumbered_cids ? gid_cmap(f, fc, sub.old_to_new, name + 7) : NULL;
 	HPDF_Array desc = HPDF_Array_New(f->pdf->mmgr);
-	if (!cid || !map || !desc)
-		return GALLEY_EINTERNAL;
+	rc = GALLEY_EINTERNAL;
+	if (!cid || !map || !desc || (sub.renumbered_cids && !cmap))
+		goto cleanup;
 	HPDF_STATUS ret = HPDF_Array_Add(desc, cid);
 	ret += HPDF_Dict_AddName(fc->dict, "BaseFont", name);
+	ret += cmap ? HPDF_Dict_Add(fc->dict, "Encoding", cmap) : HPDF_Dict_AddName(fc->dict, "Encoding", "Identity-H");
 	ret += HPDF_Dict_Add(fc->dict, "DescendantFonts", desc);
 	ret += HPDF_Dict_Add(fc->dict, "ToUnicode", map);
 	/* OpenType programs in FontFile3 came with PDF 1.6 */
 	if (fc->cff && f->pdf->pdf_version < HPDF_VER_16)
 		f->pdf->pdf_version = HPDF_VER_16;
-	return ret == HPDF_OK ? 0 : GALLEY_EINTERNAL;
+	rc = ret == HPDF_OK ? 0 : GALLEY_EINTERNAL;
+cleanup:
+	hb_face_destroy(sub.face);
+	hb_subset_plan_destroy(sub.plan);
+	return rc;
 }
 
 int pdf_fonts_embed(pdf_fonts *f)

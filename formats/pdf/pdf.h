@@ -1,13 +1,16 @@
 /*
  * pdf.h - the PDF writer's typesetting engine, shared by its files.
  *
- * The pipeline: fonts.c finds and measures faces; atoms.c turns a
- * paragraph's styled text into boxes, glue and penalties and linebreak.c
- * breaks them into lines (Knuth-Plass), returned to its caller; layout.c
- * and the files of layout.h walk the model into a vertical list of lines
- * and spaces, and paginate.c cuts it into pages; render.c draws the pages
- * with libharu; pdf.c reads the parameters and runs it all. The
- * typographic constants are in typography.c.
+ * The pipeline: fonts.c finds faces (fontconfig, HarfBuzz) and their
+ * fallbacks; shape.c shapes runs of text into glyphs; atoms.c turns a
+ * paragraph's styled text into boxes of shaped glyphs, glue and penalties;
+ * linebreak.c breaks them into lines (Knuth-Plass) and returns them to its
+ * caller; layout.c and the files of layout.h walk the model into a vertical
+ * list of lines and spaces, and paginate.c cuts it into pages and places
+ * each item on its page; render.c draws the pages with libharu, glyph ids
+ * in the content; embed.c subsets and embeds the fonts used; pdf.c reads
+ * the parameters and runs it all. The typographic constants are in
+ * typography.c.
  *
  * Lengths are PostScript points throughout. Everything the engine allocates
  * for a document lives in one arena freed at the end.
