@@ -323,17 +323,23 @@ static int push_box(builder *b, const pdf_shaped *sh, uint32_t g0, uint32_t g1, 
  */
 static long glyph_cut(const pdf_shaped *sh, uint32_t lo, uint32_t hi, uint32_t c)
 {
-	for (uint32_t k = lo; k < hi; k++) {
-		const pdf_glyph *g = &sh->glyphs[k];
-		bool past = sh->rtl ? g->cluster < c : g->cluster >= c;
-		if (!past)
-			continue;
-		const pdf_glyph *first = sh->rtl ? (k > lo ? &sh->glyphs[k - 1] : NULL) : g;
-		if (!first || first->cluster != c || first->unsafe)
+	/* searched from the side the text before the cut lies on, so each glyph is passed once */
+	uint32_t k;
+	const pdf_glyph *first;
+	if (sh->rtl) {
+		for (k = hi; k > lo && sh->glyphs[k - 1].cluster < c; k--)
+			;
+		if (k == lo)
 			return -1;
-		return (long)k;
+		first = &sh->glyphs[k - 1];
+	} else {
+		for (k = lo; k < hi && sh->glyphs[k].cluster < c; k++)
+			;
+		if (k == hi)
+			return -1;
+		first = &sh->glyphs[k];
 	}
-	return -1;
+	return first->cluster == c && !first->unsafe ? (long)k : -1;
 }
 
 static int cut_penalty(builder *b, uint8_t cut, int face, uint16_t style)

@@ -85,6 +85,8 @@ fonts = run(["pdffonts", pdf]).stdout.decode().splitlines()[2:]
 names = [l.split()[0] for l in fonts]
 check(len(fonts) >= 4 and all(re.search(r"\byes\s+yes\s+yes\b", l) for l in fonts),
       "every font embedded, subset and with a ToUnicode map: %d fonts" % len(fonts))
+check(any("Type 0C" in l for l in fonts) and any("CID TrueType" in l for l in fonts),
+      "OpenType/CFF and TrueType faces both embedded")
 check(all(re.match(r"^[A-Z]{6}\+", n) for n in names) and len({n[:6] for n in names}) == len(names),
       "subset tags are six capitals, one per font program")
 check(any("Arabic" in n for n in names) and any("Devanagari" in n for n in names) and any("CJK" in n for n in names),
