@@ -84,8 +84,8 @@ static bool joins_previous(uint32_t c)
 {
 	if (c < 0x300)
 		return false; /* the first combining marks; most text has none */
-	return c == 0x200C || c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F) ||
-	       (c >= 0xE0100 && c <= 0xE01EF) || uc_is_general_category(c, UC_CATEGORY_M);
+	return c == 0x200C || c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF) ||
+	       uc_is_general_category(c, UC_CATEGORY_M);
 }
 
 size_t pdf_face_run(pdf_fonts *f, int main_face, const char *text, size_t len, size_t i, int *face)
@@ -95,8 +95,10 @@ size_t pdf_face_run(pdf_fonts *f, int main_face, const char *text, size_t len, s
 		size_t n = i;
 		uint32_t c = pdf_utf8_next(text, len, &n);
 		/* a mark stays with its base when that face has it; joiners and selectors always do */
-		bool ignorable = c == 0x200C || c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF);
-		/* punctuation and spaces stay in the run's face when it has them (an Arabic comma in Naskh) */
+		bool ignorable = c == 0x200C || c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F) ||
+		                 (c >= 0xE0100 && c <= 0xE01EF);
+		/* punctuation and spaces stay in the run's face when it has them (an Arabic comma in Naskh)
+		 */
 		bool neutral = !uc_is_alpha(c) && c >= 0x20 && pdf_fonts_has(f, *face, c);
 		if (!neutral && !(joins_previous(c) && (ignorable || pdf_fonts_has(f, *face, c))) &&
 		    pdf_fonts_resolve(f, main_face, c) != *face)
@@ -180,26 +182,17 @@ static uint16_t style_at(builder *b, size_t off)
 	return p->nruns ? p->runs[b->run].style : 0;
 }
 
-static uint8_t level_at(const builder *b, size_t off)
-{
-	return b->levels ? b->levels[off] : 0;
-}
+static uint8_t level_at(const builder *b, size_t off) { return b->levels ? b->levels[off] : 0; }
 
-static bool is_space(uint32_t c)
-{
-	return c == ' ' || c == 0x2002 || c == 0x2003 || c == 0x2009;
-}
+static bool is_space(uint32_t c) { return c == ' ' || c == 0x2002 || c == 0x2003 || c == 0x2009; }
 
-static bool is_hyphen_like(uint32_t c)
-{
-	return c == '-' || c == 0x2010 || c == 0x2013 || c == 0x2014;
-}
+static bool is_hyphen_like(uint32_t c) { return c == '-' || c == 0x2010 || c == 0x2013 || c == 0x2014; }
 
 /* Ideographs, kana and the like: lines may break between any two, and justification spreads them. */
 static bool is_cjk(uint32_t c)
 {
-	return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) ||
-	       (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF00 && c <= 0xFF60) || (c >= 0x20000 && c <= 0x3FFFF);
+	return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0xF900 && c <= 0xFAFF) ||
+	       (c >= 0xFF00 && c <= 0xFF60) || (c >= 0x20000 && c <= 0x3FFFF);
 }
 
 /* Width of one character shaped alone (spaces, hyphens). */
@@ -532,9 +525,10 @@ static bool needs_bidi(const char *text, size_t len)
 			continue; /* below U+0590, or a continuation byte */
 		size_t k = i;
 		uint32_t c = pdf_utf8_next(text, len, &k);
-		if ((c >= 0x0590 && c <= 0x08FF) || (c >= 0xFB1D && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFF) ||
-		    (c >= 0x10800 && c <= 0x10FFF) || (c >= 0x1E800 && c <= 0x1EFFF) || c == 0x200F ||
-		    (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x061C)
+		if ((c >= 0x0590 && c <= 0x08FF) || (c >= 0xFB1D && c <= 0xFDFF) ||
+		    (c >= 0xFE70 && c <= 0xFEFF) || (c >= 0x10800 && c <= 0x10FFF) ||
+		    (c >= 0x1E800 && c <= 0x1EFFF) || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
+		    (c >= 0x2066 && c <= 0x2069) || c == 0x061C)
 			return true;
 		i = k - 1;
 	}

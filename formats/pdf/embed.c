@@ -63,15 +63,9 @@ bool pdf_fonts_use_glyph(pdf_fonts *f, int face, unsigned gid, const char *text,
 
 /* ---- the descriptor ------------------------------------------------- */
 
-static int to1000(const pdf_face *fc, long v)
-{
-	return (int)(v * 1000 / (long)fc->upem);
-}
+static int to1000(const pdf_face *fc, long v) { return (int)(v * 1000 / (long)fc->upem); }
 
-static int16_t be16(const char *p)
-{
-	return (int16_t)(((unsigned char)p[0] << 8) | (unsigned char)p[1]);
-}
+static int16_t be16(const char *p) { return (int16_t)(((unsigned char)p[0] << 8) | (unsigned char)p[1]); }
 
 static HPDF_Array font_bbox(HPDF_MMgr mm, const pdf_face *fc)
 {
@@ -139,7 +133,8 @@ static hb_subset_input_t *subset_input(const pdf_face *fc, bool retain_gids)
 	hb_set_t *tables = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
 	for (size_t i = 0; i < sizeof(drop) / sizeof(drop[0]); i++)
 		hb_set_add(tables, hb_tag_from_string(drop[i], 4));
-	hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING | (retain_gids ? HB_SUBSET_FLAGS_RETAIN_GIDS : 0));
+	hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING |
+	                                  (retain_gids ? HB_SUBSET_FLAGS_RETAIN_GIDS : 0));
 	return in;
 }
 
@@ -264,8 +259,9 @@ static HPDF_Dict gid_cmap(pdf_fonts *f, const pdf_face *fc, const hb_map_t *old_
 {
 	galley_buf b = {0};
 	char line[48];
-	galley_buf_puts(&b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-	                    "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> def\n");
+	galley_buf_puts(&b,
+	                "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+	                "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> def\n");
 	snprintf(line, sizeof(line), "/CMapName /%.20s-GID def\n", name);
 	galley_buf_puts(&b, line);
 	galley_buf_puts(&b, "/CMapType 1 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
@@ -290,10 +286,10 @@ static HPDF_Dict gid_cmap(pdf_fonts *f, const pdf_face *fc, const hb_map_t *old_
 	snprintf(line, sizeof(line), "%.20s-GID", name);
 	if (s && info &&
 	    (HPDF_Dict_AddName(s, "Type", "CMap") + HPDF_Dict_AddName(s, "CMapName", line) +
-	         HPDF_Dict_Add(info, "Registry", HPDF_String_New(f->pdf->mmgr, "Adobe", NULL)) +
-	         HPDF_Dict_Add(info, "Ordering", HPDF_String_New(f->pdf->mmgr, "Identity", NULL)) +
-	         HPDF_Dict_AddNumber(info, "Supplement", 0) + HPDF_Dict_Add(s, "CIDSystemInfo", info) !=
-	     HPDF_OK ||
+	             HPDF_Dict_Add(info, "Registry", HPDF_String_New(f->pdf->mmgr, "Adobe", NULL)) +
+	             HPDF_Dict_Add(info, "Ordering", HPDF_String_New(f->pdf->mmgr, "Identity", NULL)) +
+	             HPDF_Dict_AddNumber(info, "Supplement", 0) + HPDF_Dict_Add(s, "CIDSystemInfo", info) !=
+	         HPDF_OK ||
 	     HPDF_Stream_Write(s->stream, (const HPDF_BYTE *)b.data, (HPDF_UINT)b.len) != HPDF_OK ||
 	     pdf_deflate_now(s, 6)))
 		s = NULL;
@@ -478,7 +474,8 @@ static int embed_face(pdf_fonts *f, int face)
 		goto cleanup;
 	HPDF_STATUS ret = HPDF_Array_Add(desc, cid);
 	ret += HPDF_Dict_AddName(fc->dict, "BaseFont", name);
-	ret += cmap ? HPDF_Dict_Add(fc->dict, "Encoding", cmap) : HPDF_Dict_AddName(fc->dict, "Encoding", "Identity-H");
+	ret += cmap ? HPDF_Dict_Add(fc->dict, "Encoding", cmap)
+	            : HPDF_Dict_AddName(fc->dict, "Encoding", "Identity-H");
 	ret += HPDF_Dict_Add(fc->dict, "DescendantFonts", desc);
 	ret += HPDF_Dict_Add(fc->dict, "ToUnicode", map);
 	/* OpenType programs in FontFile3 came with PDF 1.6 */

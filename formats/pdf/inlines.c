@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/text.h"
+#include "../../src/url.h"
 #include "layout.h"
 
 int lay_add_text(pdf_engine *e, pdf_para *p, const inline_state *s, const char *text, size_t len)

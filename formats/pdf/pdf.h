@@ -346,7 +346,6 @@ typedef struct pdf_settings {
 	bool crop_marks;
 	bool microtype; /* font expansion and character protrusion in justified text */
 	float bleed;
-	long long epoch; /* SOURCE_DATE_EPOCH, or -1 */
 } pdf_settings;
 
 struct pdf_engine {
@@ -422,5 +421,7 @@ uint32_t pdf_utf8_next(const char *s, size_t len, size_t *i);
 
 /* image_check.c: why image bytes are unfit for libharu, or NULL when they are sound */
 const char *pdf_image_problem(const unsigned char *data, size_t len, bool png);
+/** The JPEG rewritten losslessly by libjpeg for libharu (no fill bytes); 0, or -1 when it cannot be. */
+int pdf_jpeg_rewrite(const unsigned char *data, size_t len, unsigned char **out, size_t *out_len);
 
 #endif

@@ -84,8 +84,11 @@ static pdf_shaped *shape_new(pdf_fonts *f, int face, const char *text, size_t le
 	*sh = (pdf_shaped){copy, (uint32_t)len, n, (uint8_t)face, rtl, 0, hash, g};
 	for (unsigned i = 0; i < n; i++) {
 		hb_glyph_flags_t fl = hb_glyph_info_get_glyph_flags(&info[i]);
-		g[i] = (pdf_glyph){(uint16_t)info[i].codepoint, (fl & HB_GLYPH_FLAG_UNSAFE_TO_BREAK) != 0,
-		                   info[i].cluster, pos[i].x_advance, (int16_t)pos[i].x_offset,
+		g[i] = (pdf_glyph){(uint16_t)info[i].codepoint,
+		                   (fl & HB_GLYPH_FLAG_UNSAFE_TO_BREAK) != 0,
+		                   info[i].cluster,
+		                   pos[i].x_advance,
+		                   (int16_t)pos[i].x_offset,
 		                   (int16_t)pos[i].y_offset};
 	}
 	return sh;
