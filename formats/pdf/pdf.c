@@ -262,7 +262,7 @@ static int set_identity(pdf_engine *e)
 	char settings[160];
 	int n = snprintf(settings, sizeof(settings), "%g %g %g %g %zu %lld", (double)e->set.page_w,
 	                 (double)e->set.page_h, (double)e->set.size, (double)e->set.leading, e->npages,
-	                 e->set.epoch);
+	                 (long long)galley_doc_stamp(e->doc, e->opts));
 	HPDF_MD5Update(&md5, (const HPDF_BYTE *)settings, (HPDF_UINT)n);
 	HPDF_BYTE digest[16];
 	HPDF_MD5Final(digest, &md5);
