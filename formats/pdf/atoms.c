@@ -14,19 +14,20 @@
 #include <ctype.h>
 #include <fribidi.h>
 #include <linebreak.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unictype.h>
 #include <unigbrk.h>
 
 #include "pdf.h"
+#include "typography.h"
 
-#define HYPHEN_PENALTY 50
-#define EXPLICIT_BREAK_PENALTY 50
-#define EMERGENCY_CUT_PENALTY 500
 #define CJK_STRETCH 0.15f /* of the size: inter-character glue of justified CJK */
 
-enum { CUT_NONE, CUT_HYPHEN, CUT_ANY };
+/* a word's break points: a hyphenation point (near the word's start, in a name), or anywhere */
+enum { CUT_NONE, CUT_HYPHEN, CUT_HYPHEN_SHORT, CUT_HYPHEN_NAME, CUT_ANY };
 
 static int grow(void **ptr, size_t *cap, size_t need, size_t size)
 {
@@ -232,10 +233,17 @@ static void mark_hyphens(builder *b, size_t s, size_t t)
 		if (uc_is_alpha(c) || uc_is_digit(c) || c == '/' || c == '_' || c == '@')
 			return;
 	}
-	if (we > ws && pdf_hyphenate(b->e->hyph, text + ws, we - ws, b->cuts + ws))
-		for (size_t i = ws; i < we; i++)
+	if (we > ws && pdf_hyphenate(b->e->hyph, text + ws, we - ws, b->cuts + ws)) {
+		/* a capital first letter: a name, hyphenated only when nothing else works */
+		size_t n = ws;
+		bool name = uc_is_upper(pdf_utf8_next(text, we, &n));
+		size_t letters = 0;
+		for (size_t i = ws; i < we; i++) {
 			if (b->cuts[i])
-				b->cuts[i] = CUT_HYPHEN;
+				b->cuts[i] = name ? CUT_HYPHEN_NAME : letters < 3 ? CUT_HYPHEN_SHORT : CUT_HYPHEN;
+			letters += ((unsigned char)text[i] & 0xC0) != 0x80;
+		}
+	}
 }
 
 /* Any grapheme boundary may break a word wider than the line, except before punctuation. */
@@ -330,10 +338,13 @@ static long glyph_cut(const pdf_shaped *sh, uint32_t lo, uint32_t hi, uint32_t c
 static int cut_penalty(builder *b, uint8_t cut, int face, uint16_t style)
 {
 	float hw = 0;
-	if (cut == CUT_HYPHEN)
+	bool hyphen = cut != CUT_ANY;
+	if (hyphen)
 		hw = char_width(b->e, style, pdf_fonts_resolve(&b->e->fonts, face, '-'), "-", 1);
-	return push_penalty(b->p, cut == CUT_HYPHEN ? HYPHEN_PENALTY : EMERGENCY_CUT_PENALTY, hw,
-	                    cut == CUT_HYPHEN ? PDF_FLAG_HYPHENATION : 0, style);
+	int penalty = !hyphen ? pdf_typo.emergency_cut_penalty
+	              : pdf_typo.hyphen_penalty + (cut == CUT_HYPHEN_SHORT ? pdf_typo.short_fragment_penalty : 0);
+	uint8_t flag = !hyphen ? 0 : PDF_FLAG_HYPHENATION | (cut == CUT_HYPHEN_NAME ? PDF_FLAG_NAME : 0);
+	return push_penalty(b->p, penalty, hw, flag, style);
 }
 
 /* Boxes for the piece [s, t), divided at its cut points; `after_box` when a box of the stretch precedes. */
@@ -429,6 +440,33 @@ static float space_factor(const char *text, size_t at)
 	return 1.0f;
 }
 
+/*
+ * Titles that stand before a name and end in a stop that ends no sentence:
+ * the space after them is an ordinary one that does not break ("Mr. Darcy").
+ */
+static bool after_title(const char *text, size_t at, const char *lang)
+{
+	static const struct {
+		const char *lang; /* a language tag's first letters */
+		const char *words;
+	} titles[] = {
+	    {"en", "|Mr.|Mrs.|Ms.|Mx.|Dr.|St.|Mr|Mrs|Ms|Dr|Prof.|Rev.|Messrs.|Hon.|Capt.|Col.|Gen.|Lt.|Sgt.|"},
+	    {"de", "|Dr.|Hr.|Fr.|Prof.|St.|Nr.|"},
+	    {"fr", "|M.|MM.|Mme|Mlle|Mmes|Dr|Pr|St|Me|"},
+	};
+	size_t s = at;
+	while (s > 0 && text[s - 1] != ' ' && text[s - 1] != '\n' && at - s < 8)
+		s--;
+	if (s == at || at - s >= 8 || (s > 0 && text[s - 1] != ' ' && text[s - 1] != '\n'))
+		return false;
+	char word[12];
+	snprintf(word, sizeof(word), "|%.*s|", (int)(at - s), text + s);
+	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
+		if (strncasecmp(lang, titles[i].lang, 2) == 0 && strstr(titles[i].words, word))
+			return true;
+	return false;
+}
+
 static int emit_space(builder *b, size_t at, bool nobreak)
 {
 	pdf_para *p = b->p;
@@ -437,10 +475,12 @@ static int emit_space(builder *b, size_t at, bool nobreak)
 		return 0;
 	float w = char_width(b->e, st, pdf_fonts_resolve(&b->e->fonts, b->e->styles[st].face, ' '), " ", 1);
 	bool justify = p->align == PDF_ALIGN_JUSTIFY;
-	if (nobreak && push_penalty(p, PDF_INF_PENALTY, 0, 0, st))
+	bool title = after_title(p->text, at, b->e->set.lang);
+	if ((nobreak || title) && push_penalty(p, PDF_INF_PENALTY, 0, 0, st))
 		return GALLEY_ENOMEM;
-	float sf = justify ? space_factor(p->text, at) : 1.0f;
-	int rc = push_glue(p, w, justify ? w / 2 * sf : 0, justify ? w / 3 / sf : 0, false, st);
+	float sf = justify && !title ? space_factor(p->text, at) : 1.0f;
+	float stretch = w * (float)pdf_typo.space_stretch, shrink = w * (float)pdf_typo.space_shrink;
+	int rc = push_glue(p, w, justify ? stretch * sf : 0, justify ? shrink / sf : 0, false, st);
 	if (rc == 0)
 		p->atoms[p->natoms - 1].level = level_at(b, at);
 	return rc;
@@ -473,7 +513,7 @@ static int emit_break(builder *b, size_t t, uint32_t last)
 			p->atoms[p->natoms - 1].level = level_at(b, t);
 		return rc;
 	}
-	return push_penalty(p, EXPLICIT_BREAK_PENALTY, 0, is_hyphen_like(last) ? PDF_FLAG_EXPLICIT : 0, 0);
+	return push_penalty(p, pdf_typo.explicit_penalty, 0, is_hyphen_like(last) ? PDF_FLAG_EXPLICIT : 0, 0);
 }
 
 /* Characters that make a paragraph need the bidi algorithm at all. */
@@ -540,19 +580,56 @@ static int bidi_levels(builder *b)
 	return 0;
 }
 
-/* One stretch between break opportunities from `at`; returns where it ends. */
-static size_t stretch_end(const pdf_para *p, const char *brks, size_t i, uint32_t *last)
+/*
+ * A break after a hyphen that follows no letter or digit ("--option", "-5")
+ * would leave the hyphen standing alone: none there.
+ */
+static bool hyphen_breaks(const char *text, size_t hyphen_at)
 {
-	size_t t = i;
-	while (t < p->len && brks[t - 1] != LINEBREAK_ALLOWBREAK && brks[t - 1] != LINEBREAK_MUSTBREAK) {
+	if (hyphen_at == 0)
+		return false;
+	size_t k = hyphen_at - 1;
+	while (k > 0 && ((unsigned char)text[k] & 0xC0) == 0x80)
+		k--;
+	size_t n = k;
+	return uc_is_alnum(pdf_utf8_next(text, hyphen_at, &n));
+}
+
+/* One stretch between break opportunities from `i` (its first character at `at`); returns where it ends. */
+static size_t stretch_end(const pdf_para *p, const char *brks, size_t at, size_t i, uint32_t *last)
+{
+	size_t t = i, last_at = at;
+	while (t < p->len && ((brks[t - 1] != LINEBREAK_ALLOWBREAK && brks[t - 1] != LINEBREAK_MUSTBREAK) ||
+	                      (is_hyphen_like(*last) && !hyphen_breaks(p->text, last_at)))) {
 		size_t n = t;
 		uint32_t d = pdf_utf8_next(p->text, p->len, &n);
 		if (is_space(d) || d == 0xA0 || d == 0x202F || d == '\n')
 			break;
 		*last = d;
+		last_at = t;
 		t = n;
 	}
 	return t;
+}
+
+/*
+ * An inline image (U+FFFC in a style that names one): a box as tall as the
+ * type from descender to ascender, narrowed to the measure if need be.
+ */
+static int emit_image(builder *b, size_t at)
+{
+	pdf_engine *e = b->e;
+	uint16_t st = style_at(b, at);
+	HPDF_Image im = e->images[e->styles[st].image - 1];
+	float iw = (float)HPDF_Image_GetWidth(im), ih = (float)HPDF_Image_GetHeight(im);
+	float h = e->styles[st].size, w = ih > 0 ? h * iw / ih : h;
+	pdf_atom *a = push_atom(b->p, PDF_BOX);
+	if (!a)
+		return GALLEY_ENOMEM;
+	a->width = w < b->width ? w : b->width;
+	a->style = st;
+	a->level = level_at(b, at);
+	return 0;
 }
 
 /*
@@ -581,7 +658,11 @@ int pdf_atoms_build(pdf_engine *e, pdf_para *p, float width, bool hyphenate)
 		size_t at = i;
 		uint32_t c = pdf_utf8_next(p->text, p->len, &i);
 		int rc = 0;
-		if (is_space(c))
+		if (c == 0xFFFC && e->styles[style_at(&b, at)].image) {
+			rc = emit_image(&b, at);
+			if (rc == 0 && i < p->len && brks[i - 1] == LINEBREAK_ALLOWBREAK)
+				rc = emit_break(&b, i, c);
+		} else if (is_space(c))
 			rc = emit_space(&b, at, false);
 		else if (c == 0xA0 || c == 0x202F)
 			rc = emit_space(&b, at, true);
@@ -590,7 +671,7 @@ int pdf_atoms_build(pdf_engine *e, pdf_para *p, float width, bool hyphenate)
 		else {
 			/* an unbreakable stretch ends where a break is allowed after a character */
 			uint32_t last = c;
-			size_t t = stretch_end(p, brks, i, &last);
+			size_t t = stretch_end(p, brks, at, i, &last);
 			rc = emit_segment(&b, at, t);
 			i = t;
 			if (rc == 0 && t < p->len && brks[t - 1] == LINEBREAK_ALLOWBREAK)

@@ -12,6 +12,9 @@
 #include <strings.h>
 #include <time.h>
 
+#include <hpdf_doc.h>
+#include <hpdf_encrypt.h>
+
 #include "pdf.h"
 
 #define MM (72.0 / 25.4)
@@ -35,6 +38,7 @@ static const galley_param_spec pdf_params[] = {
     {"crop-marks", NULL, "PDF: trim marks in the bleed area (3mm of bleed unless --bleed says)"},
     {"print", NULL, "PDF: print-on-demand preset: no links or bookmarks, warn about images under 300 dpi"},
     {"no-ligatures", NULL, "PDF: no standard ligatures (fi, fl, ...)"},
+    {"no-microtype", NULL, "PDF: no font expansion or hanging punctuation in justified text"},
     {NULL, NULL, NULL},
 };
 
@@ -178,6 +182,7 @@ static int read_settings(pdf_settings *set, const galley_doc *doc, const galley_
 	set->twoside = flag(opts, "twoside");
 	set->crop_marks = flag(opts, "crop-marks");
 	set->print = flag(opts, "print");
+	set->microtype = !flag(opts, "no-microtype");
 	if (set->twoside) {
 		/* the same measure on both sides: a narrower inner margin, a wider outer one */
 		float total = set->margin_inner + set->margin_outer;
@@ -237,6 +242,39 @@ static void set_info(pdf_engine *e)
 	HPDF_SetInfoDateAttr(e->pdf, HPDF_INFO_MOD_DATE, d);
 }
 
+/*
+ * PDF 1.7 in the header; the document's language in the catalog (/Lang,
+ * for screen readers and hyphenation when the text is reflowed); a file
+ * identifier in the trailer, as the standard wants, made from the text and
+ * the settings so that the same input gives the same bytes.
+ */
+static int set_identity(pdf_engine *e)
+{
+	HPDF_Doc pdf = e->pdf;
+	pdf->pdf_version = HPDF_VER_17;
+	if (e->set.lang && *e->set.lang &&
+	    HPDF_Dict_Add(pdf->catalog, "Lang", HPDF_String_New(pdf->mmgr, e->set.lang, NULL)) != HPDF_OK)
+		return GALLEY_EINTERNAL;
+	HPDF_MD5_CTX md5;
+	HPDF_MD5Init(&md5);
+	for (size_t i = 0; i < e->nparas; i++)
+		if (e->paras[i]->len)
+			HPDF_MD5Update(&md5, (const HPDF_BYTE *)e->paras[i]->text, (HPDF_UINT)e->paras[i]->len);
+	char settings[160];
+	int n = snprintf(settings, sizeof(settings), "%g %g %g %g %zu %lld", (double)e->set.page_w,
+	                 (double)e->set.page_h, (double)e->set.size, (double)e->set.leading, e->npages,
+	                 (long long)galley_doc_stamp(e->doc, e->opts));
+	HPDF_MD5Update(&md5, (const HPDF_BYTE *)settings, (HPDF_UINT)n);
+	HPDF_BYTE digest[16];
+	HPDF_MD5Final(digest, &md5);
+	HPDF_Array id = HPDF_Array_New(pdf->mmgr);
+	if (!id || HPDF_Dict_Add(pdf->trailer, "ID", id) != HPDF_OK ||
+	    HPDF_Array_Add(id, HPDF_Binary_New(pdf->mmgr, digest, 16)) != HPDF_OK ||
+	    HPDF_Array_Add(id, HPDF_Binary_New(pdf->mmgr, digest, 16)) != HPDF_OK)
+		return GALLEY_EINTERNAL;
+	return 0;
+}
+
 static int save(pdf_engine *e, galley_buf *out)
 {
 	if (HPDF_SaveToStream(e->pdf) != HPDF_OK)
@@ -278,6 +316,7 @@ static void engine_free(pdf_engine *e)
 	free(e->styles);
 	free(e->style_slots);
 	free(e->links);
+	free(e->images);
 	free(e->items);
 	free(e->pages);
 	free(e->tables);
@@ -286,6 +325,7 @@ static void engine_free(pdf_engine *e)
 	free(e->anchor_page);
 	free(e->scratch);
 	free(e->gscratch);
+	free(e->lines.v);
 	free(e->levels);
 	strmap_free(&e->anchors);
 	arena_free(&e->mem);
@@ -316,7 +356,8 @@ static int pdf_write(const galley_doc *doc, galley_buf *out, const galley_option
 	if ((rc = pdf_paginate(e)) || (rc = pdf_render(e)))
 		goto fail;
 	set_info(e);
-	if ((rc = pdf_fonts_embed(&e->fonts)) || e->hpdf_error || (rc = save(e, out)) || e->hpdf_error)
+	if ((rc = set_identity(e)) || (rc = pdf_fonts_embed(&e->fonts)) || e->hpdf_error ||
+	    (rc = save(e, out)) || e->hpdf_error)
 		goto fail;
 	goto cleanup;
 fail:

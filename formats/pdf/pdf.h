@@ -4,11 +4,13 @@
  * The pipeline: fonts.c finds faces (fontconfig, HarfBuzz) and their
  * fallbacks; shape.c shapes runs of text into glyphs; atoms.c turns a
  * paragraph's styled text into boxes of shaped glyphs, glue and penalties;
- * linebreak.c breaks them into lines (Knuth-Plass); layout.c walks the
- * model into a vertical list of lines and spaces and cuts it into pages;
- * render.c draws the pages with libharu, glyph ids in the content; embed.c
- * subsets and embeds the fonts used; pdf.c reads the parameters and runs it
- * all.
+ * linebreak.c breaks them into lines (Knuth-Plass) and returns them to its
+ * caller; layout.c and the files of layout.h walk the model into a vertical
+ * list of lines and spaces, and paginate.c cuts it into pages and places
+ * each item on its page; render.c draws the pages with libharu, glyph ids
+ * in the content; embed.c subsets and embeds the fonts used; pdf.c reads
+ * the parameters and runs it all. The typographic constants are in
+ * typography.c.
  *
  * Lengths are PostScript points throughout. Everything the engine allocates
  * for a document lives in one arena freed at the end.
@@ -162,6 +164,7 @@ typedef struct pdf_style {
 	uint16_t note; /* a footnote reference's number, 0 = none */
 	uint8_t face;  /* main face */
 	uint8_t flags;
+	uint16_t image; /* an inline image: index + 1 into the engine's images, 0 = none */
 } pdf_style;
 
 typedef struct pdf_link {
@@ -192,8 +195,8 @@ typedef struct pdf_atom {
 	};
 } pdf_atom;
 
-/* pdf_atom.flagged: after a hyphen in the text, or a hyphenation point (draws a hyphen) */
-enum { PDF_FLAG_EXPLICIT = 1, PDF_FLAG_HYPHENATION = 2 };
+/* pdf_atom.flagged: after a hyphen in the text, or a hyphenation point (draws a hyphen), in a name */
+enum { PDF_FLAG_EXPLICIT = 1, PDF_FLAG_HYPHENATION = 2, PDF_FLAG_NAME = 4 };
 
 typedef struct pdf_run {
 	uint32_t off;
@@ -225,6 +228,8 @@ typedef struct pdf_line {
 	float natural;
 	bool hyphen; /* ends at a flagged break: draw a hyphen */
 	bool shrinkonly;
+	float expand; /* the glyphs' widths scaled by 1 + expand (font expansion) */
+	float shift;  /* the first character hangs this far into the left margin */
 } pdf_line;
 
 typedef struct pdf_engine pdf_engine;
@@ -239,8 +244,14 @@ size_t pdf_face_run(pdf_fonts *f, int main_face, const char *text, size_t len, s
 int pdf_para_add(pdf_engine *e, pdf_para *p, const char *text, size_t len, uint16_t style);
 /** The widest unbreakable stretch and the width of the text set on one line. */
 int pdf_para_measure(pdf_engine *e, pdf_para *p, float *min, float *natural);
-/** Breaks a paragraph into lines of `width`, appended through pdf_engine's line callback. */
-int pdf_para_break(pdf_engine *e, pdf_para *p, float width, float x);
+/** A paragraph's lines, as the line breaker hands them to its caller. */
+typedef struct pdf_lines {
+	pdf_line *v;
+	size_t count, cap;
+} pdf_lines;
+
+/** Breaks a paragraph into lines of `width` starting `x` from the margin, appended to `out` (the caller frees out->v). */
+int pdf_para_break(pdf_engine *e, pdf_para *p, float width, float x, pdf_lines *out);
 
 /* ---- page compression (deflate.c) ---------------------------------- */
 
@@ -275,6 +286,7 @@ typedef struct pdf_vitem {
 	uint8_t heading; /* level of a heading's first line, 0 otherwise */
 	float height;    /* line box height or space */
 	float dy;        /* drawn this far below the current position (table cells) */
+	float top;       /* where its box's top stands on its page (points from the bottom, set by pagination) */
 	float ascent;    /* baseline below the line box's top */
 	pdf_line line;
 	const char *label; /* PDF_DECO_LABEL */
@@ -312,6 +324,7 @@ typedef struct pdf_page {
 	pdf_range top_float;             /* a figure put off from the page before, set first */
 	pdf_range skip;                  /* a figure inside [first, last) put off to the next page */
 	int repeat_table;                /* table index + 1 whose header opens this page */
+	float space_stretch;             /* the page's spaces drawn this share taller (filled to the foot) */
 	int chapter_opening;
 	const char *running; /* header text or NULL */
 } pdf_page;
@@ -331,6 +344,7 @@ typedef struct pdf_settings {
 	bool title_page;
 	bool twoside;
 	bool crop_marks;
+	bool microtype; /* font expansion and character protrusion in justified text */
 	float bleed;
 } pdf_settings;
 
@@ -351,6 +365,8 @@ struct pdf_engine {
 	size_t style_slot_cap; /* a power of two, at least twice nstyles */
 	pdf_link *links;
 	size_t nlinks, linkcap;
+	HPDF_Image *images; /* inline images, set as U+FFFC in their own style */
+	size_t nimages, imagecap;
 	pdf_vitem *items;
 	size_t nitems, itemcap;
 	pdf_page *pages;
@@ -374,10 +390,9 @@ struct pdf_engine {
 	uint8_t *gscratch; /* grapheme breaks */
 	size_t gscratchcap;
 
-	/* state of the block being laid out, used by pdf_para_break's lines */
-	float cur_ascent_ratio;
-	pdf_vitem proto; /* fields copied into each new line */
-	int lines_emitted;
+	/* state of the block being laid out */
+	pdf_vitem proto;  /* fields copied into each new line */
+	pdf_lines lines;  /* the line breaker's output, reused */
 
 	uint8_t *levels; /* bidi levels per byte of the paragraph being built */
 	size_t levelcap;

@@ -27,9 +27,12 @@ typedef struct painter {
 	float font_size;
 	int color;    /* 0 black, 1 link, 2 gray */
 	float tx, ty; /* text position set by the last move */
+	float hscale; /* the horizontal scaling (Tz) in force, 1 = none */
 	galley_buf tj; /* the text object being built, written to the page at its end */
 	span spans[MAX_SPANS];
 	int nspans;
+	span images[MAX_SPANS]; /* a line's inline images, drawn once its text object ends */
+	int nimages;
 	uint32_t *order; /* a line's atoms in visual order */
 	size_t ordercap;
 	HPDF_Destination *dests;
@@ -116,6 +119,7 @@ static void begin_text(painter *pt)
 {
 	galley_buf_puts(&pt->tj, "BT\n");
 	pt->tx = pt->ty = 0;
+	pt->hscale = 1;
 	pt->face = -1;
 }
 
@@ -304,6 +308,8 @@ static void tj_glyphs(painter *pt, tj_run *run, const pdf_style *st, const pdf_s
 		tj_close(pt, run);
 		put_actual_text(&pt->tj, sh->text + from, to - from);
 	}
+	/* under font expansion (Tz) advances and displacements scale with the glyphs */
+	float h = pt->hscale;
 	float scale = st->size / (float)f->faces[sh->face].upem;
 	float px = x;
 	for (uint32_t k = g0; k < g1; k++) {
@@ -319,15 +325,15 @@ static void tj_glyphs(painter *pt, tj_run *run, const pdf_style *st, const pdf_s
 			galley_buf_putc(&pt->tj, '[');
 			run->array = true;
 		}
-		float want = px + (float)g->dx * scale;
-		float shift = (run->pen - want) * 1000.0f / st->size;
+		float want = px + (float)g->dx * scale * h;
+		float shift = (run->pen - want) * 1000.0f / (st->size * h);
 		if (shift > 0.6f || shift < -0.6f) {
 			put_tenths(&pt->tj, shift);
 			run->pen = want;
 		}
 		put_glyph(&pt->tj, g->gid);
-		run->pen += (float)pdf_fonts_glyph_width(f, sh->face, g->gid) * st->size / 1000.0f;
-		px += (float)g->advance * scale;
+		run->pen += (float)pdf_fonts_glyph_width(f, sh->face, g->gid) * st->size / 1000.0f * h;
+		px += (float)g->advance * scale * h;
 	}
 	if (actual) {
 		tj_close(pt, run);
@@ -467,12 +473,19 @@ static void draw_line_text(painter *pt, const pdf_line *ln, float left, float ba
 	if (r > 1e6f)
 		r = 0;
 	size_t n = visual_order(pt, ln);
+	/* font expansion: the line's glyphs widened or narrowed by the PDF's Tz */
+	float scale = 1 + ln->expand;
 	float drawn = 0;
 	for (size_t k = 0; k < n; k++) {
 		const pdf_atom *a = &p->atoms[pt->order[k]];
-		drawn += a->type == PDF_GLUE ? glue_width(a, r) : a->width;
+		drawn += a->type == PDF_GLUE ? glue_width(a, r) : a->sh ? a->width * scale : a->width;
 	}
-	float x = left + line_x(pt, ln) + line_offset(ln, drawn);
+	float x = left + line_x(pt, ln) + line_offset(ln, drawn) - ln->shift;
+	if (scale != pt->hscale) {
+		put_num(&pt->tj, scale * 100);
+		galley_buf_puts(&pt->tj, "Tz\n");
+		pt->hscale = scale;
+	}
 	const pdf_atom *last_box = NULL;
 	tj_run run = {0};
 	for (size_t k = 0; k < n; k++) {
@@ -481,17 +494,25 @@ static void draw_line_text(painter *pt, const pdf_line *ln, float left, float ba
 			x += glue_width(a, r);
 			continue;
 		}
+		float w = a->sh ? a->width * scale : a->width;
+		if (!a->sh && e->styles[a->style].image && pt->nimages < MAX_SPANS)
+			pt->images[pt->nimages++] = (span){x, x + w, baseline, e->styles[a->style].size,
+			                                   e->styles[a->style].image, false};
 		if (a->sh) {
 			const pdf_style *st = &e->styles[a->style];
 			tj_glyphs(pt, &run, st, a->sh, a->g0, a->g1, x, baseline);
-			note_span(pt, st, x, x + a->width, baseline);
+			note_span(pt, st, x, x + w, baseline);
 			last_box = a;
 		}
-		x += a->width;
+		x += w;
 	}
 	if (ln->hyphen && last_box)
 		draw_hyphen(pt, &run, last_box, x, baseline);
 	tj_flush(pt, &run);
+	if (pt->hscale != 1) {
+		galley_buf_puts(&pt->tj, "100 Tz\n");
+		pt->hscale = 1;
+	}
 }
 
 /* A contents entry's dotted leader and page number, right-aligned at deco_x. */
@@ -500,7 +521,7 @@ static void draw_toc_leader(painter *pt, const pdf_vitem *v, float left, float b
 	pdf_engine *e = pt->e;
 	char num[24];
 	snprintf(num, sizeof(num), "%d", e->anchor_page[v->toc_anchor] + 1);
-	pdf_style st = {e->set.size, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, 0), 0};
+	pdf_style st = {e->set.size, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, 0), 0, 0};
 	int id = pdf_style_get(e, &st);
 	if (id < 0)
 		return;
@@ -530,6 +551,18 @@ static void draw_task_box(painter *pt, float x, float baseline, bool done)
 		HPDF_Page_LineTo(pt->page, x + s * 0.85f, baseline + s * 0.8f);
 		HPDF_Page_Stroke(pt->page);
 	}
+}
+
+/* Inline images stand on the baseline, reaching down as far as a descender. */
+static void draw_inline_images(painter *pt)
+{
+	for (int i = 0; i < pt->nimages; i++) {
+		const span *s = &pt->images[i];
+		HPDF_Image im = pt->e->images[s->link - 1];
+		float w = s->x1 - s->x0, h = w * (float)HPDF_Image_GetHeight(im) / (float)HPDF_Image_GetWidth(im);
+		HPDF_Page_DrawImage(pt->page, im, s->x0, s->y - s->size * 0.2f, w, h);
+	}
+	pt->nimages = 0;
 }
 
 static void draw_spans(painter *pt)
@@ -590,6 +623,7 @@ static void draw_line(painter *pt, const pdf_vitem *v, float top)
 		draw_toc_leader(pt, v, left, baseline);
 	end_text(pt);
 	draw_spans(pt);
+	draw_inline_images(pt);
 }
 
 static void draw_rule(painter *pt, const pdf_vitem *v, float top)
@@ -602,21 +636,32 @@ static void draw_rule(painter *pt, const pdf_vitem *v, float top)
 	HPDF_Page_Stroke(pt->page);
 }
 
-/* Draws items [first, last) from `y` down; returns where they end. */
+/* Draws item `v` with its box's top at `y`. */
+static void draw_item(painter *pt, const pdf_vitem *v, float y)
+{
+	if (v->kind == PDF_V_LINE)
+		draw_line(pt, v, y - v->dy);
+	else if (v->kind == PDF_V_RULE)
+		draw_rule(pt, v, y);
+	else if (v->kind == PDF_V_IMAGE && v->image) {
+		float h = v->height - pt->e->set.leading * 0.4f;
+		HPDF_Page_DrawImage(pt->page, v->image, pt->left + v->line.x, y - h, v->line.width, h);
+	}
+}
+
+/* Draws items [first, last) where pagination placed them. */
+static void draw_placed(painter *pt, size_t first, size_t last)
+{
+	for (size_t i = first; i < last; i++)
+		draw_item(pt, &pt->e->items[i], pt->e->items[i].top);
+}
+
+/* Draws items [first, last) from `y` down (a table header repeated); returns where they end. */
 static float draw_items(painter *pt, size_t first, size_t last, float y)
 {
 	for (size_t i = first; i < last; i++) {
-		const pdf_vitem *v = &pt->e->items[i];
-		if (v->kind == PDF_V_LINE)
-			draw_line(pt, v, y - v->dy);
-		else if (v->kind == PDF_V_RULE)
-			draw_rule(pt, v, y);
-		else if (v->kind == PDF_V_IMAGE && v->image) {
-			float h = v->height - pt->e->set.leading * 0.4f;
-			HPDF_Page_DrawImage(pt->page, v->image, pt->left + v->line.x, y - h, v->line.width,
-			                    h);
-		}
-		y -= v->height;
+		draw_item(pt, &pt->e->items[i], y);
+		y -= pt->e->items[i].height;
 	}
 	return y;
 }
@@ -625,24 +670,20 @@ static float draw_items(painter *pt, size_t first, size_t last, float y)
 static void draw_notes(painter *pt, const pdf_page *pg)
 {
 	pdf_engine *e = pt->e;
-	float total = 0;
-	for (size_t r = 0; r < pg->notes_count; r++) {
-		const pdf_range *nr = &e->note_ranges[pg->notes_first + r];
-		for (size_t i = nr->first; i < nr->last; i++)
-			total += e->items[i].height;
-	}
-	if (total <= 0)
+	if (pg->notes_count == 0)
 		return;
-	float y = e->set.margin_bottom + total;
+	const pdf_range *first = &e->note_ranges[pg->notes_first];
+	if (first->last <= first->first)
+		return;
 	float measure = e->set.page_w - e->set.margin_inner - e->set.margin_outer;
-	float ry = y + e->set.leading * 0.5f;
+	float ry = e->items[first->first].top + e->set.leading * 0.5f;
 	HPDF_Page_SetLineWidth(pt->page, 0.4f);
 	HPDF_Page_MoveTo(pt->page, pt->left, ry);
 	HPDF_Page_LineTo(pt->page, pt->left + measure * 0.3f, ry);
 	HPDF_Page_Stroke(pt->page);
 	for (size_t r = 0; r < pg->notes_count; r++) {
 		const pdf_range *nr = &e->note_ranges[pg->notes_first + r];
-		y = draw_items(pt, nr->first, nr->last, y);
+		draw_placed(pt, nr->first, nr->last);
 	}
 }
 
@@ -667,7 +708,7 @@ static void draw_furniture(painter *pt, const pdf_page *pg, size_t number)
 	float cx = pt->left + measure / 2;
 	char num[24];
 	snprintf(num, sizeof(num), "%zu", number);
-	pdf_style st = {s->size * 0.9f, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, 0), 0};
+	pdf_style st = {s->size * 0.9f, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, 0), 0, 0};
 	int id = pdf_style_get(e, &st);
 	if (id >= 0) {
 		float nx = cx;
@@ -679,7 +720,7 @@ static void draw_furniture(painter *pt, const pdf_page *pg, size_t number)
 		draw_centered(pt, num, id, s->margin_bottom * 0.5f, nx);
 	}
 	if (pg->running && *pg->running) {
-		pdf_style hs = {s->size * 0.85f, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, PDF_ITALIC), PDF_ST_GRAY};
+		pdf_style hs = {s->size * 0.85f, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, PDF_ITALIC), PDF_ST_GRAY, 0};
 		id = pdf_style_get(e, &hs);
 		if (id >= 0)
 			draw_centered(pt, pg->running, id, s->page_h - s->margin_top * 0.55f, cx);
@@ -759,16 +800,7 @@ static int place_anchors(pdf_engine *e, HPDF_Page *pages, HPDF_Destination *dest
 	HPDF_Outline parents[7] = {NULL};
 	for (size_t p = 0; p < e->npages; p++) {
 		const pdf_page *pg = &e->pages[p];
-		float y = e->set.page_h - e->set.margin_top;
-		if (pg->repeat_table)
-			y -= e->tables[pg->repeat_table - 1].header_height;
 		/* footnotes: their first line's anchor, at the foot of the page */
-		float ny = e->set.margin_bottom;
-		for (size_t r = 0; r < pg->notes_count; r++) {
-			const pdf_range *nr = &e->note_ranges[pg->notes_first + r];
-			for (size_t i = nr->first; i < nr->last; i++)
-				ny += e->items[i].height;
-		}
 		for (size_t r = 0; r < pg->notes_count; r++) {
 			const pdf_range *nr = &e->note_ranges[pg->notes_first + r];
 			for (size_t i = nr->first; i < nr->last; i++) {
@@ -776,24 +808,21 @@ static int place_anchors(pdf_engine *e, HPDF_Page *pages, HPDF_Destination *dest
 				if (v->anchor >= 0 && v->anchor < e->nanchors && !dests[v->anchor]) {
 					HPDF_Destination d = HPDF_Page_CreateDestination(pages[p]);
 					if (d)
-						set_xyz(d, ny + v->height * 0.3f + e->set.bleed);
+						set_xyz(d, v->top + v->height * 0.3f + e->set.bleed);
 					dests[v->anchor] = d;
 					e->anchor_page[v->anchor] = (int)p;
 				}
-				ny -= v->height;
 			}
 		}
 		pdf_range rs[3];
 		size_t nr = pdf_page_ranges(pg, rs);
 		for (size_t r = 0; r < nr; r++) {
-			if (r == 1 && pg->top_float.last > pg->top_float.first)
-				y -= e->set.leading * 0.6f;
 			for (size_t i = rs[r].first; i < rs[r].last; i++) {
 				const pdf_vitem *v = &e->items[i];
 				if (v->anchor >= 0 && v->anchor < e->nanchors && !dests[v->anchor]) {
 					HPDF_Destination d = HPDF_Page_CreateDestination(pages[p]);
 					if (d)
-						set_xyz(d, y + v->height * 0.3f + e->set.bleed);
+						set_xyz(d, v->top + v->height * 0.3f + e->set.bleed);
 					dests[v->anchor] = d;
 					e->anchor_page[v->anchor] = (int)p;
 					if (v->heading && v->title && d && !e->set.print) {
@@ -813,7 +842,6 @@ static int place_anchors(pdf_engine *e, HPDF_Page *pages, HPDF_Destination *dest
 							parents[k] = NULL;
 					}
 				}
-				y -= v->height;
 			}
 		}
 	}
@@ -855,18 +883,14 @@ int pdf_render(pdf_engine *e)
 		pt.off = e->set.bleed;
 		if (e->set.bleed > 0)
 			set_bleed(&pt, pages[p]);
-		float y = e->set.page_h - e->set.margin_top;
 		if (pg->repeat_table) {
 			const pdf_table *t = &e->tables[pg->repeat_table - 1];
-			y = draw_items(&pt, t->header_first, t->header_last, y);
+			draw_items(&pt, t->header_first, t->header_last, e->set.page_h - e->set.margin_top);
 		}
 		pdf_range rs[3];
 		size_t nr = pdf_page_ranges(pg, rs);
-		for (size_t r = 0; r < nr; r++) {
-			y = draw_items(&pt, rs[r].first, rs[r].last, y);
-			if (r == 0 && pg->top_float.last > pg->top_float.first)
-				y -= e->set.leading * 0.6f; /* a float stands apart from the text under it */
-		}
+		for (size_t r = 0; r < nr; r++)
+			draw_placed(&pt, rs[r].first, rs[r].last);
 		draw_notes(&pt, pg);
 		if (pg->last > pg->first || pg->notes_count || pg->top_float.last > pg->top_float.first)
 			draw_furniture(&pt, pg, p + 1);

@@ -93,7 +93,10 @@ for phrase in ("Cyrillic жзи", "αβγ", "∀x ∈ ℝ", "snowman ☃", "mc2"
 
 # hyphenation happens, and follows the language
 # (pdftotext joins hyphenated words; its word boxes keep them)
-boxes = subprocess.run(["pdftotext", "-bbox", out, "-"], capture_output=True).stdout.decode("utf-8")
+# (a narrow measure: on a wide one the lines are found without)
+narrow = os.path.join(WORK, "narrow.pdf")
+galley([RICH, "-q", "-o", narrow, "--paper", "100mmx160mm", "--margin", "12mm"])
+boxes = subprocess.run(["pdftotext", "-bbox", narrow, "-"], capture_output=True).stdout.decode("utf-8")
 check(re.search(r"[a-z]-</word>", boxes) is not None, "some words are hyphenated at line ends")
 r = galley([RICH, "-o", out, "--lang", "xx-YY"])
 check(r.returncode == 0 and b"no hyphenation patterns" in r.stderr, "a language without patterns is warned about")

@@ -1,0 +1,98 @@
+/*
+ * figure.c - figures: the image scaled to the measure and the page, its
+ * caption kept with it.
+ */
+#include "../../src/resource.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layout.h"
+
+/* Loads a PNG or JPEG the document refers to; NULL (with a warning) when it cannot. */
+HPDF_Image lay_load_image(pdf_engine *e, const galley_node *img)
+{
+	const char *url = galley_node_url(img);
+	unsigned char *data = NULL;
+	size_t len = 0;
+	HPDF_Image im = NULL;
+	galley_res_status st = galley_resource_load(e->doc, e->opts, url ? url : "", &data, &len);
+	const char *type = st == GALLEY_RES_OK ? galley_image_type(data, len) : NULL;
+	bool png = type && !strcmp(type, "image/png"), jpeg = type && !strcmp(type, "image/jpeg");
+	const char *problem = st != GALLEY_RES_OK ? galley_resource_status_text(st)
+	                      : !png && !jpeg     ? "it is neither PNG nor JPEG"
+	                                          : pdf_image_problem(data, len, png);
+	if (!problem) {
+		/* should libharu still fail, the image is left out, not the document */
+		int saved = e->hpdf_error;
+		im = png ? HPDF_LoadPngImageFromMem(e->pdf, data, (HPDF_UINT)len)
+		         : HPDF_LoadJpegImageFromMem(e->pdf, data, (HPDF_UINT)len);
+		if (!im) {
+			HPDF_ResetError(e->pdf);
+			e->hpdf_error = saved;
+			problem = "it cannot be read";
+		}
+	}
+	free(data);
+	if (problem)
+		galley_report(e->opts, GALLEY_WARNING, galley_node_line(img), galley_node_column(img),
+		              "image '%s' left out: %s; its caption stands in for it", url ? url : "", problem);
+	return im;
+}
+
+/*
+ * A figure: the image at its natural size (pixels at 96 per inch, the CSS
+ * reference), scaled down to the measure and to a page, never up; then its
+ * caption, kept with it.
+ */
+int lay_figure(layout *l, galley_node *fig)
+{
+	pdf_engine *e = l->e;
+	container *c = lay_top(l);
+	galley_node *img = galley_node_first_child(fig);
+	lay_want_space(l, e->set.leading * 0.6f);
+	int rc = lay_flush_space(l);
+	HPDF_Image im = img && galley_node_get_type(img) == GALLEY_NODE_IMAGE ? lay_load_image(e, img) : NULL;
+	if (rc == 0 && im) {
+		float pw = (float)HPDF_Image_GetWidth(im), ph = (float)HPDF_Image_GetHeight(im);
+		float w = pw * 72.0f / 96.0f, h = ph * 72.0f / 96.0f;
+		float max_h = (e->set.page_h - e->set.margin_top - e->set.margin_bottom) * 0.8f;
+		float scale = 1;
+		if (w > c->width)
+			scale = c->width / w;
+		if (h * scale > max_h)
+			scale = max_h / h;
+		w *= scale;
+		h *= scale;
+		pdf_vitem *v = pdf_vlist_push(e, PDF_V_IMAGE);
+		if (!v)
+			return GALLEY_ENOMEM;
+		v->image = im;
+		v->line.x = c->x + (c->width - w) / 2;
+		v->line.width = w;
+		v->height = h + e->set.leading * 0.4f;
+		lay_keep_with_heading(l, e->nitems - 1);
+		if (e->set.print && pw * 72.0f / w < 299.5f)
+			galley_report(e->opts, GALLEY_WARNING, galley_node_line(img), galley_node_column(img),
+			              "image '%s' is %.0f dpi at its placed size; print wants 300",
+			              galley_node_url(img), (double)(pw * 72.0f / w));
+	}
+	pdf_para *p = lay_new_para(e);
+	if (!p)
+		return GALLEY_ENOMEM;
+	p->align = PDF_ALIGN_CENTER;
+	p->hyphenate = true;
+	inline_state s = lay_body_state(l);
+	s.face_style = PDF_ITALIC;
+	s.size = e->set.size * 0.92f;
+	if (rc == 0)
+		rc = lay_collect_inlines(l, p, fig, s);
+	size_t first = e->nitems;
+	if (rc == 0)
+		rc = lay_set_paragraph(l, p, c->x, c->width, e->set.leading * 0.95f);
+	if (im)
+		for (size_t i = first; i < e->nitems; i++)
+			e->items[i].nobreak = true;
+	lay_want_space(l, e->set.leading * 0.6f);
+	return rc;
+}

@@ -1,0 +1,154 @@
+/*
+ * front.c - front matter: the title block, the abstract and the contents.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layout.h"
+
+static int push_strut(layout *l, float height)
+{
+	pdf_vitem *v = pdf_vlist_push(l->e, PDF_V_LINE);
+	if (!v)
+		return GALLEY_ENOMEM;
+	v->height = height;
+	return 0;
+}
+
+static int layout_abstract(layout *l, const char *text)
+{
+	pdf_engine *e = l->e;
+	container *c = lay_top(l);
+	float size = e->set.size * 0.92f;
+	lay_want_space(l, e->set.leading);
+	int rc = lay_centered(l, "Abstract", PDF_ROLE_HEAD, PDF_BOLD, size, size * 1.4f);
+	pdf_para *p = lay_new_para(e);
+	if (!p)
+		return GALLEY_ENOMEM;
+	p->align = e->set.ragged ? PDF_ALIGN_LEFT : PDF_ALIGN_JUSTIFY;
+	p->hyphenate = true;
+	inline_state s = lay_body_state(l);
+	s.size = size;
+	if (rc == 0)
+		rc = lay_add_text(e, p, &s, text, strlen(text));
+	float indent = e->set.size * 2.5f;
+	if (rc == 0)
+		rc = lay_set_paragraph(l, p, c->x + indent, c->width - 2 * indent, size * 1.25f);
+	return rc;
+}
+
+/* Title, subtitle, authors, date and abstract; with --title-page alone on the first page. */
+int lay_title_block(layout *l)
+{
+	pdf_engine *e = l->e;
+	const galley_doc *doc = e->doc;
+	const char *title = galley_doc_meta(doc, GALLEY_META_TITLE);
+	if (!title)
+		return 0;
+	float s = e->set.size;
+	int rc = 0;
+	if (e->set.title_page)
+		rc = push_strut(l, (e->set.page_h - e->set.margin_top - e->set.margin_bottom) * 0.22f);
+	if (rc == 0)
+		rc = lay_centered(l, title, PDF_ROLE_HEAD, PDF_BOLD, s * 2.1f, s * 2.6f);
+	const char *sub = galley_doc_meta(doc, GALLEY_META_SUBTITLE);
+	if (rc == 0 && sub)
+		rc = lay_centered(l, sub, PDF_ROLE_HEAD, 0, s * 1.35f, s * 1.9f);
+	lay_want_space(l, e->set.leading * (e->set.title_page ? 3 : 0.8f));
+	for (size_t i = 0; rc == 0 && i < galley_doc_author_count(doc); i++)
+		rc = lay_centered(l, galley_doc_author(doc, i), PDF_ROLE_BODY, 0, s * 1.1f,
+		                     e->set.leading * 1.15f);
+	const char *date = galley_doc_meta(doc, GALLEY_META_DATE);
+	if (rc == 0 && date)
+		rc = lay_centered(l, date, PDF_ROLE_BODY, PDF_ITALIC, s, e->set.leading);
+	const char *abstract = galley_doc_meta(doc, GALLEY_META_DESCRIPTION);
+	if (rc == 0 && abstract && *abstract)
+		rc = layout_abstract(l, abstract);
+	if (rc == 0 && e->set.title_page) {
+		if (!pdf_vlist_push(e, PDF_V_PAGEBREAK))
+			return GALLEY_ENOMEM;
+		l->pending_space = 0;
+		return 0;
+	}
+	lay_want_space(l, e->set.leading * 2);
+	return rc;
+}
+
+/*
+ * Contents: one entry per heading down to two levels below the top one,
+ * linked to it; the leader dots and the page number are drawn once the
+ * pages are known (the entries' height does not depend on them).
+ */
+int lay_toc(layout *l)
+{
+	pdf_engine *e = l->e;
+	container *c = lay_top(l);
+	int rc =
+	    lay_centered(l, "Contents", PDF_ROLE_HEAD, PDF_BOLD, e->set.size * 1.5f, e->set.size * 2.2f);
+	lay_want_space(l, e->set.leading);
+	int saved[6];
+	memcpy(saved, l->section, sizeof(saved));
+	memset(l->section, 0, sizeof(l->section));
+	float numfield = e->set.size * 3;
+	galley_walk w;
+	galley_walk_init(&w, galley_doc_root(e->doc));
+	galley_event ev;
+	while (rc == 0 && (ev = galley_walk_next(&w)) != GALLEY_EVENT_DONE) {
+		galley_node *n = w.node;
+		if (ev != GALLEY_EVENT_ENTER || galley_node_get_type(n) != GALLEY_NODE_HEADING)
+			continue;
+		galley_walk_skip_children(&w);
+		int level = galley_node_heading_level(n);
+		if (n == galley_doc_title_heading(e->doc))
+			continue;
+		char num[64] = "";
+		if (e->set.number_sections)
+			lay_section_number(l, level, num, sizeof(num));
+		if (level > l->base_level + 2)
+			continue;
+		const char *id = galley_node_id(n);
+		void *anchor = id ? strmap_get(&e->anchors, id) : NULL;
+		if (!anchor)
+			continue;
+		int a = (int)(intptr_t)anchor - 1;
+		pdf_para *p = lay_new_para(e);
+		if (!p)
+			return GALLEY_ENOMEM;
+		p->align = PDF_ALIGN_LEFT;
+		inline_state s = lay_body_state(l);
+		if (level == l->base_level)
+			s.face_style = PDF_BOLD;
+		int link = pdf_link_add(e, NULL, a);
+		if (link < 0)
+			return GALLEY_ENOMEM;
+		s.link = (uint16_t)link;
+		s.flags = PDF_ST_NOHYPH | PDF_ST_QUIET;
+		char *plain = galley_node_plain_text(n);
+		if (!plain)
+			return GALLEY_ENOMEM;
+		rc = lay_add_text(e, p, &s, num, strlen(num));
+		if (rc == 0)
+			rc = lay_add_text(e, p, &s, plain, strlen(plain));
+		free(plain);
+		float indent = (float)(level - l->base_level) * e->set.size * 1.5f;
+		if (level == l->base_level)
+			lay_want_space(l, e->set.leading * 0.35f);
+		size_t first = e->nitems;
+		if (rc == 0)
+			rc = lay_set_paragraph(l, p, c->x + indent, c->width - indent - numfield, e->set.leading);
+		if (rc == 0 && e->nitems > first) {
+			pdf_vitem *last = &e->items[e->nitems - 1];
+			last->toc_anchor = a;
+			last->deco_x = c->x + c->width;
+			for (size_t i = first; i < e->nitems; i++)
+				e->items[i].nobreak = i > first;
+		}
+	}
+	memcpy(l->section, saved, sizeof(saved));
+	if (rc == 0 && !pdf_vlist_push(e, PDF_V_PAGEBREAK))
+		return GALLEY_ENOMEM;
+	l->pending_space = 0;
+	return rc;
+}

@@ -1,0 +1,196 @@
+/*
+ * inlines.c - a block's inline content (emphasis, code, links, notes,
+ * breaks) as a paragraph's styled text.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/url.h"
+#include "layout.h"
+
+int lay_add_text(pdf_engine *e, pdf_para *p, const inline_state *s, const char *text, size_t len)
+{
+	pdf_style st = lay_make_style(s->role, s->face_style, s->size);
+	st.rise = s->rise;
+	st.flags = s->flags;
+	st.link = s->link;
+	st.note = s->note;
+	int id = pdf_style_get(e, &st);
+	if (id < 0)
+		return GALLEY_ENOMEM;
+	return pdf_para_add(e, p, text, len, (uint16_t)id);
+}
+
+static int link_for(layout *l, const galley_node *n)
+{
+	pdf_engine *e = l->e;
+	const char *url = galley_node_url(n);
+	/* libharu refuses an empty URI and strings past its limit */
+	if (!url || !*url || strlen(url) > 60000 || galley_url_is_active(url))
+		return 0;
+	if (url[0] == '#') {
+		void *a = strmap_get(&e->anchors, url + 1);
+		return a ? pdf_link_add(e, NULL, (int)(intptr_t)a - 1) : 0;
+	}
+	return pdf_link_add(e, url, -1);
+}
+
+static bool looks_like_url(const char *s, size_t len)
+{
+	return (len > 7 && (strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0)) ||
+	       (len > 4 && strncmp(s, "www.", 4) == 0) || memchr(s, '@', len) != NULL;
+}
+
+static int add_leaf(layout *l, pdf_para *p, const galley_node *n, inline_state *s)
+{
+	pdf_engine *e = l->e;
+	size_t len;
+	const char *lit = galley_node_literal(n, &len);
+	switch (galley_node_get_type(n)) {
+	case GALLEY_NODE_TEXT: {
+		inline_state t = *s;
+		if (s->link && looks_like_url(lit, len))
+			t.flags |= PDF_ST_NOHYPH;
+		return lay_add_text(e, p, &t, lit, len);
+	}
+	case GALLEY_NODE_CODE: {
+		inline_state t = *s;
+		t.role = PDF_ROLE_MONO;
+		t.size = s->size * 0.88f;
+		t.flags |= PDF_ST_NOHYPH | PDF_ST_CODE;
+		return lay_add_text(e, p, &t, lit, len);
+	}
+	case GALLEY_NODE_SOFT_BREAK:
+		return lay_add_text(e, p, s, " ", 1);
+	case GALLEY_NODE_HARD_BREAK:
+		return lay_add_text(e, p, s, "\n", 1);
+	case GALLEY_NODE_FOOTNOTE_REF: {
+		int num = galley_node_footnote_number(n);
+		char buf[16];
+		inline_state t = *s;
+		t.size = s->size * 0.68f;
+		t.rise = s->rise + s->size * 0.36f;
+		t.flags |= PDF_ST_NOHYPH;
+		t.note = (uint16_t)(num > 0 && num < UINT16_MAX ? num : 0);
+		if (num > 0 && l->note_anchor && l->note_anchor[num] >= 0) {
+			int link = pdf_link_add(e, NULL, l->note_anchor[num]);
+			if (link < 0)
+				return GALLEY_ENOMEM;
+			t.link = (uint16_t)link;
+		}
+		snprintf(buf, sizeof(buf), "%d", num);
+		return lay_add_text(e, p, &t, buf, strlen(buf));
+	}
+	case GALLEY_NODE_RAW_INLINE:
+		e->raw_dropped++;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static void enter_inline(layout *l, const galley_node *n, inline_state *s)
+{
+	switch (galley_node_get_type(n)) {
+	case GALLEY_NODE_EMPH:
+	case GALLEY_NODE_IMAGE:
+		s->face_style ^= PDF_ITALIC;
+		break;
+	case GALLEY_NODE_STRONG:
+		s->face_style |= PDF_BOLD;
+		break;
+	case GALLEY_NODE_STRIKETHROUGH:
+		s->flags |= PDF_ST_STRIKE;
+		break;
+	case GALLEY_NODE_LINK: {
+		int link = link_for(l, n);
+		if (link > 0) {
+			s->link = (uint16_t)link;
+			s->flags |= PDF_ST_LINK;
+		}
+		break;
+	}
+	case GALLEY_NODE_SUPERSCRIPT:
+		s->rise += s->size * 0.36f;
+		s->size *= 0.7f;
+		break;
+	case GALLEY_NODE_SUBSCRIPT:
+		s->rise -= s->size * 0.16f;
+		s->size *= 0.7f;
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * An inline image, set in the line as a character of its own (U+FFFC in a
+ * style that names the image); false when it cannot be loaded, and its
+ * description stands in for it.
+ */
+static int add_image(layout *l, pdf_para *p, const galley_node *n, const inline_state *s, bool *set)
+{
+	pdf_engine *e = l->e;
+	*set = false;
+	if (e->nimages >= UINT16_MAX - 1)
+		return 0;
+	HPDF_Image im = lay_load_image(e, n);
+	if (!im)
+		return 0;
+	if (e->nimages == e->imagecap) {
+		size_t cap = e->imagecap ? e->imagecap * 2 : 8;
+		HPDF_Image *v = realloc(e->images, cap * sizeof(*v));
+		if (!v)
+			return GALLEY_ENOMEM;
+		e->images = v;
+		e->imagecap = cap;
+	}
+	e->images[e->nimages++] = im;
+	pdf_style st = lay_make_style(s->role, s->face_style, s->size);
+	st.link = s->link;
+	st.image = (uint16_t)e->nimages;
+	int id = pdf_style_get(e, &st);
+	if (id < 0)
+		return GALLEY_ENOMEM;
+	*set = true;
+	return pdf_para_add(e, p, "\xEF\xBF\xBC", 3, (uint16_t)id);
+}
+
+/* The inline content of `block` into `p`, starting from style `base`. */
+int lay_collect_inlines(layout *l, pdf_para *p, galley_node *block, inline_state base)
+{
+	inline_state stack[MAX_INLINE_DEPTH];
+	int depth = 0, deep = 0;
+	inline_state cur = base;
+	galley_walk w;
+	galley_walk_init(&w, block);
+	galley_event ev;
+	int rc = 0;
+	while (rc == 0 && (ev = galley_walk_next(&w)) != GALLEY_EVENT_DONE) {
+		galley_node *n = w.node;
+		if (n == block)
+			continue;
+		galley_node_type t = galley_node_get_type(n);
+		if (galley_node_type_is_leaf(t)) {
+			rc = add_leaf(l, p, n, &cur);
+		} else if (ev == GALLEY_EVENT_ENTER) {
+			if (depth < MAX_INLINE_DEPTH)
+				stack[depth++] = cur;
+			else
+				deep++;
+			bool set = false;
+			/* a figure's image stands above it: its description is the caption */
+			if (t == GALLEY_NODE_IMAGE && galley_node_get_type(block) != GALLEY_NODE_FIGURE &&
+			    (rc = add_image(l, p, n, &cur, &set)) == 0 && set)
+				galley_walk_skip_children(&w); /* the description stands in for no image */
+			enter_inline(l, n, &cur);
+		} else if (deep > 0) {
+			deep--;
+		} else if (depth > 0) {
+			cur = stack[--depth];
+		}
+	}
+	return rc;
+}

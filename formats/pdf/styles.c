@@ -1,0 +1,111 @@
+/*
+ * styles.c - text styles (size, face, rise, link, note) found through a
+ * hash index, and the link table.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layout.h"
+
+/* Field by field: a style passed by value has padding bytes of no defined value. */
+static bool same_style(const pdf_style *a, const pdf_style *b)
+{
+	return a->size == b->size && a->rise == b->rise && a->link == b->link && a->note == b->note &&
+	       a->face == b->face && a->flags == b->flags && a->image == b->image;
+}
+
+static uint32_t style_hash(const pdf_style *s)
+{
+	uint32_t v[4], h = 2166136261u;
+	memcpy(&v[0], &s->size, sizeof(v[0]));
+	memcpy(&v[1], &s->rise, sizeof(v[1]));
+	v[2] = s->link | (uint32_t)s->note << 16;
+	v[3] = s->face | (uint32_t)s->flags << 8 | (uint32_t)s->image << 16;
+	for (int i = 0; i < 4; i++) {
+		h = (h ^ v[i]) * 16777619u;
+		h ^= h >> 15;
+	}
+	return h;
+}
+
+/* The slot of `s` in the index: where it is, or the empty slot where it goes. */
+static uint32_t *style_slot(pdf_engine *e, const pdf_style *s)
+{
+	size_t mask = e->style_slot_cap - 1, i = style_hash(s) & mask;
+	while (e->style_slots[i] && !same_style(&e->styles[e->style_slots[i] - 1], s))
+		i = (i + 1) & mask;
+	return &e->style_slots[i];
+}
+
+static int grow_style_index(pdf_engine *e)
+{
+	size_t cap = e->style_slot_cap ? e->style_slot_cap * 2 : 64;
+	uint32_t *slots = calloc(cap, sizeof(*slots));
+	if (!slots)
+		return -1;
+	free(e->style_slots);
+	e->style_slots = slots;
+	e->style_slot_cap = cap;
+	for (size_t i = 0; i < e->nstyles; i++)
+		*style_slot(e, &e->styles[i]) = (uint32_t)i + 1;
+	return 0;
+}
+
+/*
+ * Every link and footnote reference makes a style of its own, so a document
+ * may have tens of thousands: they are found through a hash index.
+ */
+int pdf_style_get(pdf_engine *e, const pdf_style *s)
+{
+	if ((e->nstyles + 1) * 2 > e->style_slot_cap && grow_style_index(e) != 0)
+		return -1;
+	uint32_t *slot = style_slot(e, s);
+	if (*slot)
+		return (int)*slot - 1;
+	if (e->nstyles >= UINT16_MAX)
+		return 0;
+	if (e->nstyles == e->stylecap) {
+		size_t cap = e->stylecap ? e->stylecap * 2 : 32;
+		pdf_style *n = realloc(e->styles, cap * sizeof(*n));
+		if (!n)
+			return -1;
+		e->styles = n;
+		e->stylecap = cap;
+	}
+	e->styles[e->nstyles] = *s;
+	*slot = (uint32_t)++e->nstyles;
+	return (int)e->nstyles - 1;
+}
+
+int pdf_link_add(pdf_engine *e, const char *uri, int anchor)
+{
+	if (e->nlinks >= UINT16_MAX - 1)
+		return 0;
+	if (e->nlinks == e->linkcap) {
+		size_t cap = e->linkcap ? e->linkcap * 2 : 32;
+		pdf_link *n = realloc(e->links, cap * sizeof(*n));
+		if (!n)
+			return -1;
+		e->links = n;
+		e->linkcap = cap;
+	}
+	e->links[e->nlinks] = (pdf_link){uri, anchor};
+	return (int)++e->nlinks;
+}
+
+pdf_style lay_make_style(int role, int face_style, float size)
+{
+	pdf_style s;
+	memset(&s, 0, sizeof(s));
+	s.face = (uint8_t)PDF_FACE(role, face_style);
+	s.size = size;
+	return s;
+}
+
+int lay_style_id(pdf_engine *e, int role, int face_style, float size, uint8_t flags)
+{
+	pdf_style s = lay_make_style(role, face_style, size);
+	s.flags = flags;
+	return pdf_style_get(e, &s);
+}

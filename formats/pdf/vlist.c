@@ -1,0 +1,195 @@
+/*
+ * vlist.c - the vertical list: items pushed as blocks are laid out, the
+ * space between blocks, the stack of containers that indent them, keeps
+ * (widows, orphans, headings kept with their text), and the paragraphs
+ * whose lines the list holds.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layout.h"
+
+pdf_vitem *pdf_vlist_push(pdf_engine *e, uint8_t kind)
+{
+	if (e->nitems == e->itemcap) {
+		size_t cap = e->itemcap ? e->itemcap * 2 : 256;
+		pdf_vitem *n = realloc(e->items, cap * sizeof(*n));
+		if (!n)
+			return NULL;
+		e->items = n;
+		e->itemcap = cap;
+	}
+	pdf_vitem *v = &e->items[e->nitems++];
+	memset(v, 0, sizeof(*v));
+	v->kind = kind;
+	v->anchor = -1;
+	v->toc_anchor = -1;
+	return v;
+}
+
+void lay_want_space(layout *l, float amount)
+{
+	if (amount > l->pending_space)
+		l->pending_space = amount;
+}
+
+int lay_flush_space(layout *l)
+{
+	pdf_engine *e = l->e;
+	if (l->pending_space > 0 && e->nitems > 0 && e->items[e->nitems - 1].kind != PDF_V_SPACE &&
+	    e->items[e->nitems - 1].kind != PDF_V_PAGEBREAK) {
+		pdf_vitem *v = pdf_vlist_push(e, PDF_V_SPACE);
+		if (!v)
+			return GALLEY_ENOMEM;
+		v->height = l->pending_space;
+	}
+	l->pending_space = 0;
+	return 0;
+}
+
+container *lay_top(layout *l)
+{
+	return &l->stack[l->depth - 1];
+}
+
+void lay_push_container(layout *l, galley_node_type type, float indent_left, float indent_right)
+{
+	if (l->depth >= MAX_NEST) {
+		l->overflow++;
+		return;
+	}
+	container *parent = lay_top(l);
+	container *c = &l->stack[l->depth++];
+	memset(c, 0, sizeof(*c));
+	c->type = type;
+	c->x = parent->x + indent_left;
+	c->width = parent->width - indent_left - indent_right;
+	if (c->width < parent->width / 3) {
+		/* deep nesting stops indenting before the measure gets too narrow */
+		c->x = parent->x;
+		c->width = parent->width;
+	}
+}
+
+void lay_pop_container(layout *l)
+{
+	if (l->overflow > 0)
+		l->overflow--;
+	else if (l->depth > 1)
+		l->depth--;
+}
+
+/* Widow, orphan and heading-keep marks on the lines [first, e->nitems). */
+void lay_mark_keeps(layout *l, size_t first)
+{
+	pdf_engine *e = l->e;
+	size_t n = e->nitems - first;
+	for (size_t k = 0; k < n; k++) {
+		pdf_vitem *v = &e->items[first + k];
+		if (k == 1 || (n >= 2 && k == n - 1))
+			v->nobreak = true;
+		if (l->keep > 0) {
+			v->nobreak = true;
+			l->keep--;
+		}
+	}
+	if (n > 0 && l->keep == 0 && first > 0 && e->items[first - 1].kind == PDF_V_SPACE &&
+	    e->items[first].nobreak)
+		e->items[first - 1].nobreak = true;
+}
+
+/* A block that is no paragraph (a table, a figure) starting at item `first` stays with a heading above. */
+void lay_keep_with_heading(layout *l, size_t first)
+{
+	pdf_engine *e = l->e;
+	if (l->keep == 0 || first >= e->nitems)
+		return;
+	e->items[first].nobreak = true;
+	if (first > 0 && e->items[first - 1].kind == PDF_V_SPACE)
+		e->items[first - 1].nobreak = true;
+	l->keep = 0;
+}
+
+static void para_free(pdf_para *p)
+{
+	free(p->text);
+	free(p->runs);
+	free(p->atoms);
+}
+
+/*
+ * Paragraph memory lives until rendering: the lines point into it. Each
+ * paragraph struct is allocated in the engine's arena; its growable arrays
+ * are registered so they can be freed at the end.
+ */
+pdf_para *lay_new_para(pdf_engine *e)
+{
+	pdf_para *p = arena_alloc(&e->mem, sizeof(*p));
+	if (!p)
+		return NULL;
+	if (e->nparas == e->paracap) {
+		size_t cap = e->paracap ? e->paracap * 2 : 256;
+		pdf_para **n = realloc(e->paras, cap * sizeof(*n));
+		if (!n)
+			return NULL;
+		e->paras = n;
+		e->paracap = cap;
+	}
+	e->paras[e->nparas++] = p;
+	return p;
+}
+
+void pdf_paras_free(pdf_engine *e)
+{
+	for (size_t i = 0; i < e->nparas; i++)
+		para_free(e->paras[i]);
+	free(e->paras);
+	e->paras = NULL;
+	e->nparas = e->paracap = 0;
+}
+
+/* A line on the vertical list, with what the block gives its lines; decorations and anchors go on its first. */
+static int push_line(pdf_engine *e, const pdf_line *line)
+{
+	pdf_vitem *v = pdf_vlist_push(e, PDF_V_LINE);
+	if (!v)
+		return GALLEY_ENOMEM;
+	*v = e->proto;
+	v->kind = PDF_V_LINE;
+	v->line = *line;
+	e->proto.deco = PDF_DECO_NONE;
+	e->proto.anchor = -1;
+	e->proto.heading = 0;
+	e->proto.title = NULL;
+	e->proto.toc_anchor = -1;
+	return 0;
+}
+
+/* Breaks a filled paragraph into lines of the given height, with keeps. */
+int lay_set_paragraph(layout *l, pdf_para *p, float x, float width, float height)
+{
+	pdf_engine *e = l->e;
+	int rc = lay_flush_space(l);
+	if (rc)
+		return rc;
+	e->proto.kind = PDF_V_LINE;
+	e->proto.height = height;
+	e->proto.ascent = height * pdf_typo.ascent;
+	size_t first = e->nitems;
+	if (p->len == 0 && e->proto.deco == PDF_DECO_NONE && e->proto.anchor < 0)
+		return 0;
+	e->lines.count = 0;
+	rc = pdf_para_break(e, p, width, x, &e->lines);
+	for (size_t i = 0; rc == 0 && i < e->lines.count; i++)
+		rc = push_line(e, &e->lines.v[i]);
+	if (rc == 0)
+		lay_mark_keeps(l, first);
+	return rc;
+}
+
+inline_state lay_body_state(layout *l)
+{
+	inline_state s = {PDF_ROLE_BODY, 0, l->e->set.size, 0, 0, 0, 0};
+	return s;
+}
