@@ -27,6 +27,15 @@ HPDF_Image lay_load_image(pdf_engine *e, const galley_node *img)
 		int saved = e->hpdf_error;
 		im = png ? HPDF_LoadPngImageFromMem(e->pdf, data, (HPDF_UINT)len)
 		         : HPDF_LoadJpegImageFromMem(e->pdf, data, (HPDF_UINT)len);
+		unsigned char *plain = NULL;
+		size_t plain_len = 0;
+		/* libharu refuses JPEGs libjpeg reads (fill bytes): given again as libjpeg rewrites them */
+		if (!im && jpeg && pdf_jpeg_rewrite(data, len, &plain, &plain_len) == 0) {
+			HPDF_ResetError(e->pdf);
+			e->hpdf_error = saved;
+			im = HPDF_LoadJpegImageFromMem(e->pdf, plain, (HPDF_UINT)plain_len);
+		}
+		free(plain);
 		if (!im) {
 			HPDF_ResetError(e->pdf);
 			e->hpdf_error = saved;
