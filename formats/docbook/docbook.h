@@ -15,7 +15,7 @@
 
 #include <stdbool.h>
 
-#include "../../src/arena.h"
+#include "../../src/ids.h"
 #include "../../src/strmap.h"
 #include "../../src/xmlw.h"
 
@@ -32,9 +32,7 @@ typedef struct db_ctx {
 	bool book;          /* --docbook-root book: top-level sections are chapters */
 	bool fragment;      /* --fragment: the body only, each top element declaring the namespaces */
 	int depth;          /* elements open */
-	arena mem;          /* the xml:id strings */
-	strmap ids;         /* heading id -> its xml:id */
-	strmap used;        /* every xml:id given out */
+	galley_ids ids;     /* every xml:id given out: headings', raw HTML's, notes' */
 	int notes;          /* footnotes numbered 1..notes */
 	galley_node **note_def;   /* per number: the definition */
 	const char **note_id;     /* per number: xml:id, NULL when the note needs none */

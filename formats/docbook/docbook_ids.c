@@ -1,81 +1,18 @@
 /*
- * docbook_ids.c - xml:id values for headings and footnotes.
+ * docbook_ids.c - xml:id values for headings, raw HTML and footnotes.
  *
  * A heading's id (a slug or an explicit {#id}) is not always an XML name: it
- * may start with a digit or hold characters outside the name classes. Each
- * heading gets a valid, unique NCName made from it; links to "#id" are
- * resolved through the same map, so they keep pointing at their heading.
+ * may start with a digit or hold characters outside the name classes. The
+ * shared id registry (src/ids.c) gives each heading and each id of raw HTML
+ * a valid, unique NCName made from it; links to "#id" are resolved through
+ * the same registry, so they keep pointing at their target. Raw HTML itself
+ * is left out; its ids stay as anchors.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "docbook.h"
-
-typedef struct heading_id {
-	const galley_node *heading;
-	const char *xml_id;
-} heading_id;
-
-static bool is_name_char(unsigned char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
-	       ch == '_' || ch == '.';
-}
-
-static bool is_name_start(unsigned char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_'; }
-
-/*
- * ASCII letters, digits, '-', '_' and '.' are kept; any other byte becomes
- * "_xx" (its hex value), so different ids stay different. Ids that do not
- * start with a letter or '_' get an "id-" prefix.
- */
-static void ncname_from(galley_buf *out, const char *id)
-{
-	const unsigned char *p = (const unsigned char *)id;
-	out->len = 0;
-	if (!is_name_start(*p))
-		galley_buf_puts(out, "id-");
-	for (; *p; p++) {
-		if (is_name_char(*p))
-			galley_buf_putc(out, *p);
-		else
-			galley_buf_printf(out, "_%02x", *p);
-	}
-	galley_buf_put(out, "", 0);
-}
-
-/* Stores `base` (or base-2, base-3, ... when taken) as a used id; NULL when out of memory. */
-static const char *claim_id(db_ctx *c, const char *base)
-{
-	size_t len = strlen(base);
-	char *id = arena_strndup(&c->mem, base, len);
-	for (unsigned i = 2; id && strmap_get(&c->used, id); i++) {
-		id = arena_alloc(&c->mem, len + 16);
-		if (id)
-			snprintf(id, len + 16, "%s-%u", base, i);
-	}
-	if (!id || strmap_put(&c->used, id, id) != 0)
-		return NULL;
-	return id;
-}
-
-static int add_heading(db_ctx *c, const galley_node *h, galley_buf *tmp)
-{
-	if (!h->id || !*h->id || strmap_get(&c->ids, h->id))
-		return 0; /* a repeated id stays with its first heading */
-	heading_id *e = arena_alloc(&c->mem, sizeof(*e));
-	if (!e)
-		return GALLEY_ENOMEM;
-	ncname_from(tmp, h->id);
-	if (tmp->failed)
-		return GALLEY_ENOMEM;
-	e->heading = h;
-	e->xml_id = claim_id(c, (const char *)tmp->data);
-	if (!e->xml_id || strmap_put(&c->ids, h->id, e) != 0)
-		return GALLEY_ENOMEM;
-	return 0;
-}
 
 static int alloc_notes(db_ctx *c)
 {
@@ -99,7 +36,7 @@ static int name_notes(db_ctx *c, const int *refs, const bool *from_note)
 		if (refs[i] < 2 && !from_note[i])
 			continue;
 		snprintf(base, sizeof(base), "fn-%d", i);
-		c->note_id[i] = claim_id(c, base);
+		c->note_id[i] = galley_ids_claim(&c->ids, base);
 		if (!c->note_id[i])
 			return GALLEY_ENOMEM;
 	}
@@ -107,12 +44,11 @@ static int name_notes(db_ctx *c, const int *refs, const bool *from_note)
 }
 
 /* Records a heading, a note definition or a reference met by the walk. */
-static int scan_node(db_ctx *c, const galley_node *n, int note_depth, int *refs, bool *from_note,
-                     galley_buf *tmp)
+static int scan_node(db_ctx *c, const galley_node *n, int note_depth, int *refs, bool *from_note)
 {
 	int num = n->number;
-	if (n->type == GALLEY_NODE_HEADING)
-		return add_heading(c, n, tmp);
+	if (n->type != GALLEY_NODE_FOOTNOTE_DEF && n->type != GALLEY_NODE_FOOTNOTE_REF)
+		return 0;
 	if (num <= 0 || num > c->notes)
 		return 0;
 	if (n->type == GALLEY_NODE_FOOTNOTE_DEF && !c->note_def[num])
@@ -127,15 +63,15 @@ static int scan_node(db_ctx *c, const galley_node *n, int note_depth, int *refs,
 
 int db_ids_init(db_ctx *c)
 {
-	galley_buf tmp = GALLEY_BUF_INIT;
 	int *refs = NULL;
 	bool *from_note = NULL;
 	int note_depth = 0, rc;
 	galley_walk w;
 
-	arena_init(&c->mem);
 	c->notes = galley_doc_footnote_count(c->doc);
-	rc = alloc_notes(c);
+	rc = galley_ids_init(&c->ids, c->doc, GALLEY_IDS_NCNAME, NULL, 0);
+	if (rc == 0)
+		rc = alloc_notes(c);
 	refs = calloc((size_t)c->notes + 1, sizeof(*refs));
 	from_note = calloc((size_t)c->notes + 1, sizeof(*from_note));
 	if (rc == 0 && (!refs || !from_note))
@@ -146,21 +82,18 @@ int db_ids_init(db_ctx *c)
 		if (n->type == GALLEY_NODE_FOOTNOTE_DEF)
 			note_depth += w.event == GALLEY_EVENT_ENTER ? 1 : -1;
 		if (w.event == GALLEY_EVENT_ENTER)
-			rc = scan_node(c, n, note_depth, refs, from_note, &tmp);
+			rc = scan_node(c, n, note_depth, refs, from_note);
 	}
 	if (rc == 0)
 		rc = name_notes(c, refs, from_note);
 	free(refs);
 	free(from_note);
-	galley_buf_free(&tmp);
 	return rc;
 }
 
 void db_ids_free(db_ctx *c)
 {
-	strmap_free(&c->ids);
-	strmap_free(&c->used);
-	arena_free(&c->mem);
+	galley_ids_free(&c->ids);
 	free(c->note_def);
 	free(c->note_id);
 	free(c->note_state);
@@ -169,48 +102,10 @@ void db_ids_free(db_ctx *c)
 
 const char *db_heading_id(db_ctx *c, const galley_node *heading)
 {
-	const heading_id *e = heading->id ? strmap_get(&c->ids, heading->id) : NULL;
-	return e && e->heading == heading ? e->xml_id : NULL;
-}
-
-static int hex_value(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
-/* The fragment with %XX sequences decoded (the Markdown reader encodes non-ASCII in URLs). */
-static void percent_decode(galley_buf *out, const char *s)
-{
-	out->len = 0;
-	for (; *s; s++) {
-		int hi, lo;
-		if (*s == '%' && (hi = hex_value(s[1])) >= 0 && (lo = hex_value(s[2])) >= 0) {
-			galley_buf_putc(out, hi * 16 + lo);
-			s += 2;
-		} else {
-			galley_buf_putc(out, *s);
-		}
-	}
-	galley_buf_put(out, "", 0);
+	return galley_ids_heading(&c->ids, heading);
 }
 
 const char *db_link_target(db_ctx *c, const char *url)
 {
-	const heading_id *e;
-	if (!url || url[0] != '#' || !url[1])
-		return NULL;
-	e = strmap_get(&c->ids, url + 1);
-	if (e)
-		return e->xml_id;
-	percent_decode(&c->scratch, url + 1);
-	if (c->scratch.failed || !c->scratch.data)
-		return NULL;
-	e = strmap_get(&c->ids, (const char *)c->scratch.data);
-	return e ? e->xml_id : NULL;
+	return galley_ids_target(&c->ids, url);
 }

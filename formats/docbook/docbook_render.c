@@ -95,14 +95,21 @@ static bool raw_well_formed(const galley_node *n)
 
 static bool raw_passes(const galley_node *n) { return is_docbook_raw(n) && raw_well_formed(n); }
 
+/* A raw block left out whose ids stay, as anchors in a paragraph of their own. */
+static bool raw_anchored_block(db_ctx *c, const galley_node *n)
+{
+	const galley_id_record *r;
+	return !raw_passes(n) && galley_ids_at(&c->ids, n, &r) > 0;
+}
+
 bool db_writes_block(db_ctx *c, const galley_node *n)
 {
-	(void)c;
 	switch ((galley_node_type)n->type) {
 	case GALLEY_NODE_THEMATIC_BREAK:
 	case GALLEY_NODE_FOOTNOTE_DEF:
 		return false;
 	case GALLEY_NODE_RAW_BLOCK:
+		return raw_passes(n) || raw_anchored_block(c, n);
 	case GALLEY_NODE_RAW_INLINE:
 		return raw_passes(n);
 	case GALLEY_NODE_BULLET_LIST:
@@ -302,10 +309,30 @@ static bool write_html_inline(db_ctx *c, const galley_node *n)
 	return true;
 }
 
+/* The ids raw HTML held stay as anchors, so links to them still lead there. */
+static void write_raw_anchors(db_ctx *c, const galley_node *n)
+{
+	const galley_id_record *r;
+	size_t count = galley_ids_at(&c->ids, n, &r);
+	for (size_t i = 0; i < count; i++) {
+		db_start(c, "anchor");
+		xmlw_attr(c->x, "xml:id", r[i].id);
+		db_end_empty(c);
+	}
+}
+
 static void write_raw(db_ctx *c, const galley_node *n)
 {
-	if (write_html_inline(c, n))
+	bool block = raw_anchored_block(c, n);
+	if (write_html_inline(c, n)) {
+		write_raw_anchors(c, n);
 		return;
+	}
+	if (block)
+		db_start(c, "para");
+	write_raw_anchors(c, n);
+	if (block)
+		db_end_block(c);
 	if (raw_passes(n)) {
 		xmlw_raw(c->x, n->lit, n->len);
 		if (n->type == GALLEY_NODE_RAW_BLOCK)

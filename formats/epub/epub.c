@@ -114,6 +114,17 @@ static int place_note(epub_book *b, galley_node **defs, size_t chapter, const ga
 	return 0;
 }
 
+/* Records the chapter of the ids `n` holds (a heading's, raw HTML's). */
+static int place_ids(epub_book *b, size_t chapter, const galley_node *n)
+{
+	const galley_id_record *r;
+	size_t count = galley_ids_at(&b->ids, n, &r);
+	for (size_t i = 0; i < count; i++)
+		if (strmap_put(&b->chapter_of_id, r[i].id, (void *)(chapter + 1)) != 0)
+			return GALLEY_ENOMEM;
+	return 0;
+}
+
 /* Places the notes first referenced in `node`'s subtree (other notes' text left out) in `chapter`. */
 static int place_notes_in(epub_book *b, galley_node **defs, size_t chapter, galley_node *node, bool into_defs)
 {
@@ -126,10 +137,10 @@ static int place_notes_in(epub_book *b, galley_node **defs, size_t chapter, gall
 			continue;
 		if (n->type == GALLEY_NODE_FOOTNOTE_DEF && !into_defs)
 			galley_walk_skip_children(&w);
-		else if (n->type == GALLEY_NODE_HEADING && n->id)
-			rc = strmap_put(&b->chapter_of_id, n->id, (void *)(chapter + 1)) ? GALLEY_ENOMEM : 0;
 		else if (n->type == GALLEY_NODE_FOOTNOTE_REF)
 			rc = place_note(b, defs, chapter, n);
+		else
+			rc = place_ids(b, chapter, n);
 	}
 	return rc;
 }
@@ -186,9 +197,19 @@ static size_t note_target(const epub_book *b, const char *id)
 	return (size_t)b->note_chapter[num];
 }
 
+/* The href of a link to an id in `chapter` (index + 1) from the chapter being written. */
+static const char *href_to(epub_book *b, size_t chapter, const char *id)
+{
+	b->href.len = 0;
+	galley_buf_printf(&b->href, "%s#%s", chapter - 1 == b->current ? "" : b->chapters[chapter - 1].file, id);
+	return b->href.failed ? NULL : (const char *)b->href.data;
+}
+
 static const char *link_href(void *data, const char *url)
 {
 	epub_book *b = data;
+	const galley_node *title = galley_doc_title_heading(b->doc);
+	const char *id;
 	size_t chapter;
 	if (url[0] != '#') {
 		if (!*url || galley_url_has_scheme(url))
@@ -196,21 +217,17 @@ static const char *link_href(void *data, const char *url)
 		b->dead_links++; /* a file beside the input: it is not in the book */
 		return "";
 	}
-	const galley_node *title = galley_doc_title_heading(b->doc);
-	if (title && title->id && !strcmp(title->id, url + 1))
+	if ((chapter = note_target(b, url + 1)) != 0)
+		return href_to(b, chapter, url + 1);
+	id = galley_ids_target(&b->ids, url);
+	if (id && title && galley_ids_heading(&b->ids, title) == id)
 		return "titlepage.xhtml"; /* the heading became the title page */
-	chapter = note_target(b, url + 1);
-	if (!chapter)
-		chapter = (size_t)strmap_get(&b->chapter_of_id, url + 1);
+	chapter = id ? (size_t)strmap_get(&b->chapter_of_id, id) : 0;
 	if (!chapter) {
 		b->dead_links++;
 		return "";
 	}
-	if (chapter - 1 == b->current)
-		return NULL;
-	b->href.len = 0;
-	galley_buf_printf(&b->href, "%s%s", b->chapters[chapter - 1].file, url);
-	return b->href.failed ? NULL : (const char *)b->href.data;
+	return href_to(b, chapter, id);
 }
 
 static const char *image_src(void *data, const galley_node *image)
@@ -293,6 +310,7 @@ static int write_chapters(epub_book *b, galley_node **defs)
 	int rc;
 	memset(&total, 0, sizeof(total));
 	rc = html_ctx_init(&c, &total, b->doc, b->opts, &hooks, HTML_EPUB);
+	c.ids = &b->ids;
 	for (size_t i = 0; i < b->chapter_count && rc == 0; i++)
 		rc = write_chapter(b, &c, defs, i, &b->chapters[i].xhtml, &total);
 	for (size_t i = 0; i < b->chapter_count && rc == 0; i++)
@@ -545,6 +563,7 @@ static void book_free(epub_book *b)
 	}
 	free(b->chapters);
 	strmap_free(&b->chapter_of_id);
+	galley_ids_free(&b->ids);
 	free(b->note_chapter);
 	epub_images_free(b);
 	free(b->identifier);
@@ -581,6 +600,8 @@ static int epub_write(const galley_doc *doc, galley_buf *out, const galley_optio
 	rc = b.note_chapter && defs ? 0 : GALLEY_ENOMEM;
 	if (rc == 0)
 		rc = plan_chapters(&b);
+	if (rc == 0)
+		rc = html_ids_init(&b.ids, doc, HTML_EPUB);
 	if (rc == 0)
 		rc = map_targets(&b, defs);
 	if (rc == 0)

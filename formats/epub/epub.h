@@ -76,7 +76,8 @@ typedef struct epub_book {
 
 	epub_chapter *chapters;
 	size_t chapter_count;
-	strmap chapter_of_id; /* heading ids, "fn-N", "fnref-N" -> chapter index + 1 (as a pointer) */
+	galley_ids ids;       /* the ids of headings and raw HTML, unique across the book */
+	strmap chapter_of_id; /* those ids -> chapter index + 1 (as a pointer) */
 	int *note_chapter;    /* per footnote number: its chapter index + 1, 0 when unplaced */
 
 	epub_image **images; /* in order of first use */

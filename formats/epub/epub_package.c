@@ -143,7 +143,8 @@ static int toc_build(epub_book *b, toc *t)
 		const epub_chapter *ch = &b->chapters[i];
 		for (galley_node *n = ch->first; n && n != ch->stop && rc == 0; n = n->next)
 			if (epub_heading_listed(b, n))
-				rc = toc_add(t, n->level, galley_node_plain_text(n), ch->file, n->id);
+				rc = toc_add(t, n->level, galley_node_plain_text(n), ch->file,
+				             galley_ids_heading(&b->ids, n));
 	}
 	if (rc == 0 && t->count == 0)
 		rc = toc_add(t, 1, strdup(b->title),

@@ -18,6 +18,21 @@ int html_ctx_init(html_ctx *c, xmlw *x, const galley_doc *doc, const galley_opti
 	return c->note_refs ? 0 : GALLEY_ENOMEM;
 }
 
+int html_ids_init(galley_ids *ids, const galley_doc *doc, unsigned flags)
+{
+	return galley_ids_init(ids, doc, GALLEY_IDS_NOTES, html_element_kept, flags);
+}
+
+/*
+ * An id the renderer makes (a heading's, a note's). Inside HTML written for
+ * the sanitizer to re-parse, it is marked as the renderer's, so the
+ * sanitizer keeps it as it is instead of treating it as raw HTML's.
+ */
+static void write_own_id(html_ctx *c, const char *id)
+{
+	xmlw_attr(c->x, (c->flags & HTML_PASSTHROUGH) ? HTML_OWN_ID : "id", id);
+}
+
 void html_ctx_free(html_ctx *c)
 {
 	free(c->note_refs);
@@ -79,16 +94,22 @@ static void write_url_attr(html_ctx *c, const char *name, const char *url)
 static void enter_link(html_ctx *c, const galley_node *n)
 {
 	const char *href = n->url ? n->url : "";
+	galley_buf renamed = GALLEY_BUF_INIT;
 	if (c->hooks && c->hooks->link_href) {
 		const char *h = c->hooks->link_href(c->hooks->data, href);
 		if (h)
 			href = h;
+	} else if (c->ids && href[0] == '#' && !(c->flags & HTML_PASSTHROUGH)) {
+		const char *id = galley_ids_target(c->ids, href);
+		if (id && galley_buf_printf(&renamed, "#%s", id) == 0)
+			href = (const char *)renamed.data; /* the target may have been renamed */
 	}
 	xmlw_start(c->x, "a");
 	if (*href || !c->hooks || !c->hooks->link_href)
 		write_url_attr(c, "href", href); /* a hook's "" means: the target is not there, no href */
 	if (n->title)
 		xmlw_attr(c->x, "title", n->title);
+	galley_buf_free(&renamed);
 }
 
 /* <img/> for an IMAGE; false when the image is left out (its alt text stays). */
@@ -138,7 +159,7 @@ static void write_note_ref(html_ctx *c, const galley_node *n)
 	xmlw_attr(c->x, "class", "footnote-ref");
 	xmlw_start(c->x, "a");
 	xmlw_attr(c->x, "href", target);
-	xmlw_attr(c->x, "id", id);
+	write_own_id(c, id);
 	if (c->flags & HTML_EPUB)
 		xmlw_attr(c->x, "epub:type", "noteref");
 	xmlw_attr(c->x, "role", "doc-noteref");
@@ -221,9 +242,10 @@ static void enter_cell(html_ctx *c, const galley_node *n)
 static void enter_heading(html_ctx *c, const galley_node *n)
 {
 	char tag[4] = {'h', (char)('0' + (n->level ? n->level : 1)), '\0'};
+	const char *id = c->ids ? galley_ids_heading(c->ids, n) : n->id;
 	xmlw_start(c->x, tag);
-	if (n->id)
-		xmlw_attr(c->x, "id", n->id);
+	if (id)
+		write_own_id(c, id);
 }
 
 static void enter_ordered_list(html_ctx *c, const galley_node *n)
@@ -249,6 +271,7 @@ static int render_mixed_children(html_ctx *c, galley_node *n)
 	inner = *c;
 	inner.x = &sub;
 	inner.flags |= HTML_PASSTHROUGH;
+	inner.hooks = NULL; /* links and images are mapped once, when the sanitizer reads them back */
 	memset(&inner.scratch, 0, sizeof(inner.scratch));
 	for (galley_node *child = n->first; child && rc == 0; child = child->next)
 		rc = html_render(&inner, child);
@@ -259,8 +282,10 @@ static int render_mixed_children(html_ctx *c, galley_node *n)
 	if (rc == 0)
 		rc = rc2;
 	c->raw_at = n;
+	c->flags |= HTML_OWN_IDS;
 	if (rc == 0)
 		rc = html_write_sanitized(c, src.data ? (const char *)src.data : "", src.len);
+	c->flags &= ~HTML_OWN_IDS;
 	galley_buf_free(&src);
 	return rc;
 }
@@ -514,7 +539,7 @@ int html_render_note(html_ctx *c, galley_node *def)
 	snprintf(id, sizeof(id), "fn-%d", def->number);
 	snprintf(num, sizeof(num), "%d.", def->number);
 	xmlw_start(c->x, epub ? "aside" : "li");
-	xmlw_attr(c->x, "id", id);
+	write_own_id(c, id);
 	if (epub)
 		xmlw_attr(c->x, "epub:type", "footnote");
 	xmlw_attr(c->x, "role", epub ? "doc-footnote" : "doc-endnote");

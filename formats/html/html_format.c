@@ -181,10 +181,14 @@ static int html_write(const galley_doc *doc, galley_buf *out, const galley_optio
 	const char *lang = galley_doc_meta(doc, GALLEY_META_LANG);
 	xmlw x;
 	html_ctx c;
+	galley_ids ids = {0};
 	int rc = xmlw_open(&x, out);
 	if (rc)
 		return galley_error_set(err, rc, NULL, 0, 0, "out of memory");
 	rc = html_ctx_init(&c, &x, doc, opts, NULL, 0);
+	if (rc == 0)
+		rc = html_ids_init(&ids, doc, 0);
+	c.ids = &ids;
 	if (rc == 0 && !fragment) {
 		galley_buf_puts(out, "<!DOCTYPE html>\n");
 		xmlw_start(&x, "html");
@@ -209,6 +213,7 @@ static int html_write(const galley_doc *doc, galley_buf *out, const galley_optio
 	if (rc == 0)
 		html_report_dropped(&c);
 	html_ctx_free(&c);
+	galley_ids_free(&ids);
 	int rc2 = xmlw_close(&x);
 	if (rc == 0)
 		rc = rc2;

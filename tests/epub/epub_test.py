@@ -227,6 +227,99 @@ def all_ids(book):
     return ids
 
 
+def check_links_resolve(book, min_links=1):
+    """Every internal link of every content document leads to a file and id of the book."""
+    ids = all_ids(book)
+    links = 0
+    for href in book.content_docs():
+        for a in book.xhtml(href).iter("{%s}a" % NS["x"]):
+            target = a.get("href")
+            if not target or re.match(r"[a-z]+:", target):
+                continue
+            f, _, frag = target.partition("#")
+            f = f or href
+            check(f in ids, "%s: link to missing file %s" % (href, target))
+            check(not frag or frag in ids[f], "%s: link to missing id %s" % (href, target))
+            links += 1
+    check(links >= min_links, "too few internal links checked (%d)" % links)
+    return ids
+
+
+IDS_DOC = """---
+title: Ids
+---
+
+# Foo
+
+<p id="foo">A raw paragraph with the heading's id.</p>
+
+<hr id="bar">
+
+Text with a note.[^1] <span id="only-raw">A raw span.</span>
+
+<hr id="bar">
+
+<p id="fn-1">A raw paragraph with a footnote's id.</p>
+
+<hr id="bar">
+
+# Second
+
+Links: [to foo](#foo), [to bar](#bar), [to the note](#fn-1), [to the span](#only-raw),
+<a href="#only-raw">raw link to the span</a>.
+
+[^1]: The note.
+"""
+
+
+def case_ids(galley):
+    """Ids from raw HTML share one registry with generated ids: unique, links kept (EPUB, HTML, DocBook)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "ids.md")
+        with open(src, "w") as f:
+            f.write(IDS_DOC)
+        for level in ["0", "1"]:
+            out = os.path.join(tmp, "ids%s.epub" % level)
+            p = build(galley, src, out, "--split-level", level)
+            check("without an href" not in p.stderr, "links lost:\n" + p.stderr)
+            if level == "1":  # one run of the validator: the book split in two is the harder case
+                epubcheck(out)
+            book = Book(out)
+            ids = check_links_resolve(book, 6)
+            every = [i for h in book.chapters() for i in ids[h]]
+            check(len(every) == len(set(every)), "an id repeated across chapters: %s" % every)
+            check({"bar", "bar-2", "bar-3", "foo", "foo-2", "fn-1", "fn-1-id", "only-raw"} <= set(every),
+                  "ids given out: %s" % sorted(every))
+            second = book.read(book.chapters()[-1]).decode()
+            check(re.search(r'href="[^"]*#only-raw"[^>]*>raw link', second), "raw link to a raw id lost")
+            check(re.search(r'href="[^"]*#foo">to foo', second), "link to the heading lost")
+        # the same registry for HTML
+        html = os.path.join(tmp, "ids.html")
+        run_galley(galley, [src, "-o", html])
+        root = ET.parse(html).getroot()
+        got = [e.get("id") for e in root.iter() if e.get("id")]
+        check(len(got) == len(set(got)), "HTML: repeated ids %s" % got)
+        for a in root.iter("{%s}a" % NS["x"]):
+            target = a.get("href") or ""
+            check(not target.startswith("#") or target[1:] in got, "HTML: link to missing id %s" % target)
+        # and for DocBook: raw HTML is left out, its ids stay as anchors that links reach
+        dbks = [os.path.join(tmp, "ids-%s.xml" % r) for r in ["article", "book"]]
+        for dbk, root_name in zip(dbks, ["article", "book"]):
+            run_galley(galley, [src, "-o", dbk, "--docbook-root", root_name])
+        for schema in ["/usr/share/xml/docbook/schema/rng/5.0/docbook.rng",
+                       "/usr/share/xml/docbook/schema/schematron/5.0/docbook.sch"]:
+            v = subprocess.run(["jing", schema] + dbks, capture_output=True, text=True)
+            check(v.returncode == 0, "DocBook invalid:\n%s" % v.stdout)
+        for dbk in dbks:
+            root = ET.parse(dbk).getroot()
+            xml_id = "{http://www.w3.org/XML/1998/namespace}id"
+            got = [e.get(xml_id) for e in root.iter() if e.get(xml_id)]
+            check(len(got) == len(set(got)) and {"bar", "bar-2", "only-raw"} <= set(got), "DocBook ids %s" % got)
+            ends = [e.get("linkend") for e in root.iter() if e.get("linkend")]
+            check(len(ends) >= 4 and all(e in got for e in ends), "DocBook linkends %s, ids %s" % (ends, got))
+    return 0
+
+
 def case_links(galley):
     """Every internal link resolves to a file and id of the book, at any split level."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -542,6 +635,7 @@ def case_edges(galley):
 
 
 CASES = {
+    "ids": case_ids,
     "edges": case_edges,
     "epubcheck": case_epubcheck,
     "text_sample": case_text_sample,
