@@ -32,12 +32,23 @@ static const char uuid_namespace[] = "8f0c6d4e-2b1a-4c57-9e3d-6a7b5c4d3e2f";
 
 /* ---- planning ------------------------------------------------------ */
 
+/* The shallowest level of the headings at the top of the document (the title's aside); 1 when none. */
+static int shallowest_level(const epub_book *b)
+{
+	int level = 7;
+	for (galley_node *n = galley_node_first_child(galley_doc_root(b->doc)); n; n = n->next)
+		if (n->type == GALLEY_NODE_HEADING && n != galley_doc_title_heading(b->doc) && n->level < level)
+			level = n->level;
+	return level == 7 ? 1 : level;
+}
+
 static int parse_split_level(epub_book *b)
 {
 	const char *v = galley_options_param(b->opts, "split-level");
 	char *end;
 	long level;
-	b->split_level = 1;
+	/* a novel whose chapters are "##" is split at its chapters, not left in one file */
+	b->split_level = shallowest_level(b);
 	if (!v)
 		return 0;
 	errno = 0;
@@ -270,6 +281,19 @@ static void count_images(epub_book *b, const galley_buf *xhtml)
 
 /* ---- rendering --------------------------------------------------------- */
 
+/* Reading systems page through a big file slowly, and some refuse one over 300 KB. */
+#define LARGE_CHAPTER ((size_t)300 * 1024)
+
+static void warn_if_large(epub_book *b, const epub_chapter *ch)
+{
+	if (ch->xhtml.len <= LARGE_CHAPTER)
+		return;
+	galley_report(b->opts, GALLEY_WARNING, ch->first ? ch->first->line : 0, 0,
+	              "%s is %zu KB; reading systems are slow with chapter files over 300 KB (a lower "
+	              "--split-level cuts it at smaller headings)",
+	              ch->file, ch->xhtml.len / 1024);
+}
+
 static int write_chapter(epub_book *b, html_ctx *c, galley_node **defs, size_t i, galley_buf *out,
                          xmlw *total)
 {
@@ -284,10 +308,13 @@ static int write_chapter(epub_book *b, html_ctx *c, galley_node **defs, size_t i
 	}
 	b->current = i;
 	c->x = &x;
-	epub_xhtml_begin(b, &x, title && *title ? title : b->title, "bodymatter");
+	bool front = epub_is_front_matter(b, i);
+	epub_xhtml_begin(b, &x, title && *title ? title : b->title, front ? "frontmatter" : "bodymatter");
 	xmlw_start(&x, "section");
-	xmlw_attr(&x, "epub:type", "chapter");
-	xmlw_attr(&x, "role", "doc-chapter");
+	if (!front) {
+		xmlw_attr(&x, "epub:type", "chapter");
+		xmlw_attr(&x, "role", "doc-chapter");
+	}
 	xmlw_raw(&x, "\n", 1);
 	for (galley_node *n = ch->first; n && n != ch->stop && rc == 0; n = n->next)
 		if (n != skip)
@@ -313,8 +340,10 @@ static int write_chapters(epub_book *b, galley_node **defs)
 	c.ids = &b->ids;
 	for (size_t i = 0; i < b->chapter_count && rc == 0; i++)
 		rc = write_chapter(b, &c, defs, i, &b->chapters[i].xhtml, &total);
-	for (size_t i = 0; i < b->chapter_count && rc == 0; i++)
+	for (size_t i = 0; i < b->chapter_count && rc == 0; i++) {
 		count_images(b, &b->chapters[i].xhtml);
+		warn_if_large(b, &b->chapters[i]);
+	}
 	if (rc == 0) {
 		html_report_dropped(&c);
 		if (b->dead_links)
@@ -625,7 +654,8 @@ cleanup:
 static const char *const epub_exts[] = {"epub", NULL};
 
 static const galley_param_spec epub_params[] = {
-    {"split-level", "N", "EPUB: start a new chapter file at headings of level <= N (default 1; 0: one file)"},
+    {"split-level", "N",
+     "EPUB: start a new chapter file at headings of level <= N (default: the shallowest level used; 0: one file)"},
     {"css", "FILE", "EPUB: a stylesheet appended to the default one"},
     {NULL, NULL, NULL},
 };

@@ -124,6 +124,10 @@ int epub_write_titlepage(epub_book *b, galley_buf *out);
 int epub_write_cover(epub_book *b, galley_buf *out);
 /** Starts an XHTML content document up to and including <body>. */
 void epub_xhtml_begin(epub_book *b, xmlw *x, const char *title, const char *body_type);
+/** The title of the table of contents: -M toc-title=..., else "Contents" in the book's language. */
+const char *epub_toc_title(const epub_book *b);
+/** True when chapter `i` holds the text before the first heading (it is front matter). */
+bool epub_is_front_matter(const epub_book *b, size_t i);
 /** True when the book has a nav entry to list: a top-level heading with text. */
 bool epub_heading_listed(const epub_book *b, const galley_node *n);
 

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../src/l10n.h"
 #include "../../src/text.h"
 #include "html.h"
 
@@ -174,7 +175,9 @@ static void write_task_box(html_ctx *c, const galley_node *item)
 		xmlw_start(c->x, "span");
 		xmlw_attr(c->x, "class", "task");
 		xmlw_attr(c->x, "role", "img");
-		xmlw_attr(c->x, "aria-label", item->task == GALLEY_TASK_CHECKED ? "done" : "not done");
+		xmlw_attr(c->x, "aria-label",
+		          galley_text_get(galley_doc_meta(c->doc, GALLEY_META_LANG),
+		                          item->task == GALLEY_TASK_CHECKED ? GALLEY_TEXT_DONE : GALLEY_TEXT_NOT_DONE));
 		xmlw_str(c->x, item->task == GALLEY_TASK_CHECKED ? "\xE2\x98\x91" : "\xE2\x98\x90");
 		xmlw_end(c->x);
 	} else {
@@ -259,6 +262,45 @@ static void enter_ordered_list(html_ctx *c, const galley_node *n)
 	newline(c);
 }
 
+static bool is_blank_text(const galley_node *n)
+{
+	if (n->type == GALLEY_NODE_SOFT_BREAK)
+		return true;
+	if (n->type != GALLEY_NODE_TEXT)
+		return false;
+	for (size_t i = 0; i < n->len; i++)
+		if (!strchr(" \t\n", n->lit[i]))
+			return false;
+	return true;
+}
+
+/* True when `n` holds a link (which must stay reachable). */
+static bool has_link(galley_node *n)
+{
+	galley_walk w;
+	galley_walk_init(&w, n);
+	while (galley_walk_next(&w) != GALLEY_EVENT_DONE)
+		if (w.node->type == GALLEY_NODE_LINK)
+			return true;
+	return false;
+}
+
+/* True when the only thing `n` holds (blank text aside) is an image, or a link around one. */
+static bool holds_only_image(const galley_node *n)
+{
+	const galley_node *found = NULL;
+	for (const galley_node *ch = n->first; ch; ch = ch->next) {
+		if (is_blank_text(ch))
+			continue;
+		if (found)
+			return false;
+		found = ch;
+	}
+	if (found && found->type == GALLEY_NODE_LINK)
+		return holds_only_image(found);
+	return found && found->type == GALLEY_NODE_IMAGE;
+}
+
 /* Renders the children of `n` through the HTML parser and sanitizer. */
 static int render_mixed_children(html_ctx *c, galley_node *n)
 {
@@ -302,8 +344,11 @@ static void enter(html_ctx *c, galley_walk *w)
 		enter_heading(c, n);
 		break;
 	case GALLEY_NODE_PARAGRAPH:
-		if (!in_tight_list(n))
+		if (!in_tight_list(n)) {
 			xmlw_start(x, "p");
+			if ((c->flags & HTML_EPUB) && holds_only_image(n))
+				xmlw_attr(x, "class", "image"); /* shown whole, not as a glyph in a line */
+		}
 		break;
 	case GALLEY_NODE_BULLET_LIST:
 		xmlw_start(x, "ul");
@@ -403,6 +448,9 @@ static void enter(html_ctx *c, galley_walk *w)
 			if (write_img(c, n)) {
 				newline(c);
 				xmlw_start(x, "figcaption");
+				/* the caption is the image's alt text: read once, not twice */
+				if ((c->flags & HTML_EPUB) && !has_link(n))
+					xmlw_attr(x, "aria-hidden", "true");
 			}
 			else
 				xmlw_start(x, "p");
@@ -527,7 +575,8 @@ static void write_back_link(html_ctx *c, const galley_node *def, const char *cls
 		xmlw_attr(c->x, "class", cls);
 	xmlw_attr(c->x, "href", href);
 	xmlw_attr(c->x, "role", "doc-backlink");
-	xmlw_attrf(c->x, "aria-label", "Back to reference %d", def->number);
+	xmlw_attrf(c->x, "aria-label", galley_text_get(galley_doc_meta(c->doc, GALLEY_META_LANG), GALLEY_TEXT_BACK_TO_REF),
+	           def->number);
 	xmlw_str(c->x, label);
 	xmlw_end(c->x);
 }
