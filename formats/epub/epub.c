@@ -622,7 +622,8 @@ static int epub_write(const galley_doc *doc, galley_buf *out, const galley_optio
 	if ((rc = pick_language(&b, lang)) != 0)
 		goto cleanup;
 	b.stamp = book_stamp(&b);
-	if ((rc = parse_split_level(&b)) != 0 || (rc = read_user_css(&b)) != 0)
+	if ((rc = parse_split_level(&b)) != 0 || (rc = read_user_css(&b)) != 0 ||
+	    (rc = epub_max_image_size(&b, &b.max_image_side)) != 0)
 		goto cleanup;
 	b.note_chapter = calloc((size_t)galley_doc_footnote_count(doc) + 1, sizeof(int));
 	defs = collect_defs(&b);
@@ -657,6 +658,7 @@ static const galley_param_spec epub_params[] = {
     {"split-level", "N",
      "EPUB: start a new chapter file at headings of level <= N (default: the shallowest level used; 0: one file)"},
     {"css", "FILE", "EPUB: a stylesheet appended to the default one"},
+    {"max-image-size", "N", "EPUB: scale PNG and JPEG images down to fit N pixels on their longer side"},
     {NULL, NULL, NULL},
 };
 

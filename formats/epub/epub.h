@@ -73,6 +73,7 @@ typedef struct epub_book {
 	const char *title;
 	char *title_buf; /* owns the title when it is not the metadata's */
 	int split_level;
+	unsigned long max_image_side; /* --max-image-size, 0 when not given */
 
 	epub_chapter *chapters;
 	size_t chapter_count;
@@ -110,6 +111,14 @@ int epub_images_collect(epub_book *b);
  */
 epub_image *epub_image_get(epub_book *b, const char *url, unsigned line, unsigned col);
 void epub_images_free(epub_book *b);
+
+/* epub_scale.c */
+/** The width and height in pixels of a PNG, JPEG or GIF image. */
+bool epub_image_size(const epub_image *img, unsigned long *w, unsigned long *h);
+/** Reads --max-image-size into *max_side (0 when not given). */
+int epub_max_image_size(epub_book *b, unsigned long *max_side);
+/** Scales an image down to --max-image-size, or reports it when it is huge. */
+void epub_image_fit(epub_book *b, epub_image *img, unsigned line, unsigned col);
 
 /* epub_package.c */
 /** Opens a writer on `out` and writes the XML declaration. */

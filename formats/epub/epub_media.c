@@ -249,6 +249,7 @@ static epub_image *add_image(epub_book *b, const char *url, bool cover, unsigned
 		img->media_type = NULL;
 		return img;
 	}
+	epub_image_fit(b, img, line, col);
 	if ((img->same_as = find_same(b, img)) != NULL) {
 		free(img->data);
 		img->data = NULL;
