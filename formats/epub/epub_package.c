@@ -163,6 +163,17 @@ bool epub_is_front_matter(const epub_book *b, size_t i)
 	       has_listed_heading(b);
 }
 
+/* The level of the shallowest heading the contents list. */
+static int shallowest_listed(const epub_book *b)
+{
+	int level = 6;
+	for (size_t i = 0; i < b->chapter_count; i++)
+		for (galley_node *n = b->chapters[i].first; n && n != b->chapters[i].stop; n = n->next)
+			if (epub_heading_listed(b, n) && n->level < level)
+				level = n->level;
+	return level;
+}
+
 /* The first chapter that is not front matter. */
 static size_t first_body_chapter(const epub_book *b) { return epub_is_front_matter(b, 0) ? 1 : 0; }
 
@@ -175,8 +186,8 @@ static int toc_build(epub_book *b, toc *t)
 {
 	int rc = 0;
 	memset(t, 0, sizeof(*t));
-	if (epub_is_front_matter(b, 0))
-		rc = toc_add(t, 1, strdup(text(b, GALLEY_TEXT_FRONT)), b->chapters[0].file, NULL);
+	if (epub_is_front_matter(b, 0)) /* beside the chapters, not above them */
+		rc = toc_add(t, shallowest_listed(b), strdup(text(b, GALLEY_TEXT_FRONT)), b->chapters[0].file, NULL);
 	for (size_t i = 0; i < b->chapter_count && rc == 0; i++) {
 		const epub_chapter *ch = &b->chapters[i];
 		for (galley_node *n = ch->first; n && n != ch->stop && rc == 0; n = n->next)

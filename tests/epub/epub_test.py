@@ -374,6 +374,9 @@ def case_generated(galley):
         title, toc, marks = nav_parts(book)
         check(title == "Table des matières" and toc == ["Pages liminaires", "Premier", "Second"], "toc %s %s" %
               (title, toc))
+        toc_nav = [n for n in book.xhtml("nav.xhtml").iter("{%s}nav" % NS["x"]) if n.get(EPUB_TYPE) == "toc"][0]
+        top = [a.text for a in toc_nav.findall("x:ol/x:li/x:a", NS)]
+        check(top == toc, "the front matter entry is not beside the chapters: %s" % top)
         check(marks["bodymatter"] == ("Début du contenu", book.chapters()[1]), "landmarks %s" % marks)
         check(marks["titlepage"][0] == "Page de titre", "landmarks %s" % marks)
         front = book.xhtml(book.chapters()[0])
