@@ -231,12 +231,11 @@ static bool is_raw_html(const galley_node *n)
 	       (!n->info || !strcmp(n->info, "html"));
 }
 
-static const galley_id_record *sort_base;
-
-static int by_node_then_index(const void *a, const void *b)
+static int by_node_then_index(const void *a, const void *b, void *records)
 {
+	const galley_id_record *r = records;
 	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	uintptr_t p = (uintptr_t)sort_base[i].node, q = (uintptr_t)sort_base[j].node;
+	uintptr_t p = (uintptr_t)r[i].node, q = (uintptr_t)r[j].node;
 	if (p != q)
 		return p < q ? -1 : 1;
 	return i < j ? -1 : i > j;
@@ -251,9 +250,7 @@ static int index_records(galley_ids *ids)
 		return GALLEY_ENOMEM;
 	for (size_t i = 0; i < ids->count; i++)
 		ids->by_node[i] = i;
-	sort_base = ids->records; /* qsort takes no context; the registry is built in one thread */
-	qsort(ids->by_node, ids->count, sizeof(*ids->by_node), by_node_then_index);
-	sort_base = NULL;
+	qsort_r(ids->by_node, ids->count, sizeof(*ids->by_node), by_node_then_index, ids->records);
 	return 0;
 }
 
