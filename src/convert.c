@@ -114,6 +114,8 @@ int galley_read(const char *from, const char *data, size_t len, const galley_opt
 
 	*out = NULL;
 	galley_error_clear(err);
+	if ((rc = galley_options_check_version(opts, err)) != 0)
+		return rc;
 	if (!fmt || !fmt->read)
 		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "unknown input format '%s'",
 		                        from ? from : "(none)");
@@ -204,11 +206,13 @@ int galley_read_file(const char *from, const char *path, const galley_options *o
 
 	*out = NULL;
 	galley_error_clear(err);
+	if ((rc = galley_options_check_version(opts, err)) != 0)
+		return rc;
 	if (!from) {
 		const galley_format *f = galley_format_for_path(path, false);
 		if (!f)
 			return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0,
-			                        "cannot tell the format of '%s' from its name; name it with -f", path);
+			                        "cannot tell the format of '%s' from its name; give the format", path);
 		from = f->name;
 	}
 	rc = read_all(path, &data, &len, err);
@@ -254,6 +258,8 @@ static int run_writer(const galley_doc *doc, const char *to, const galley_option
 {
 	const galley_format *fmt = galley_format_find(to);
 	galley_error_clear(err);
+	if (galley_options_check_version(opts, err) != 0)
+		return GALLEY_EUSAGE;
 	if (!fmt || !fmt->write)
 		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "unknown output format '%s'", to ? to : "(none)");
 	int rc = fmt->write(doc, buf, opts, err);
@@ -302,80 +308,4 @@ int galley_write(const galley_doc *doc, const char *to, const galley_options *op
 	}
 	*out = galley_buf_detach(&buf, len);
 	return 0;
-}
-
-static int write_fully(int fd, const unsigned char *data, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-int galley_save_file(const char *path, const void *data, size_t len, galley_error *err)
-{
-	size_t plen = strlen(path);
-	char *tmp = malloc(plen + 16);
-	int fd = -1, rc = 0;
-	mode_t mask;
-
-	galley_error_clear(err);
-	if (!tmp)
-		return galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory");
-	snprintf(tmp, plen + 16, "%s.tmp-XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		rc = galley_error_set(err, GALLEY_EOUTPUT, NULL, 0, 0, "cannot write '%s': %s", path, strerror(errno));
-		free(tmp);
-		return rc;
-	}
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) != 0 || write_fully(fd, data, len) != 0 || fsync(fd) != 0) {
-		rc = galley_error_set(err, GALLEY_EOUTPUT, NULL, 0, 0, "cannot write '%s': %s", path, strerror(errno));
-		goto cleanup;
-	}
-	if (close(fd) != 0) {
-		fd = -1;
-		rc = galley_error_set(err, GALLEY_EOUTPUT, NULL, 0, 0, "cannot write '%s': %s", path, strerror(errno));
-		goto cleanup;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0)
-		rc = galley_error_set(err, GALLEY_EOUTPUT, NULL, 0, 0, "cannot write '%s': %s", path, strerror(errno));
-cleanup:
-	if (fd >= 0)
-		close(fd);
-	if (rc)
-		unlink(tmp);
-	free(tmp);
-	return rc;
-}
-
-int galley_write_file(const galley_doc *doc, const char *to, const char *path, const galley_options *opts,
-                      galley_error *err)
-{
-	unsigned char *data = NULL;
-	size_t len = 0;
-	int rc;
-
-	if (!to) {
-		const galley_format *f = galley_format_for_path(path, true);
-		if (!f)
-			return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0,
-			                        "cannot tell the output format from '%s'; name it with -t", path);
-		to = f->name;
-	}
-	rc = galley_write(doc, to, opts, &data, &len, err);
-	if (rc == 0)
-		rc = galley_save_file(path, data, len, err);
-	free(data);
-	return rc;
 }

@@ -1,4 +1,4 @@
-/* error.c - error objects, diagnostics and small shared entry points. */
+/* error.c - error objects, diagnostics, and the version. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,13 +77,3 @@ void galley_report(const galley_options *opts, galley_severity sev, unsigned lin
 void galley_free(void *ptr) { free(ptr); }
 
 const char *galley_version(void) { return GALLEY_VERSION; }
-
-const char *galley_options_param(const galley_options *opts, const char *name)
-{
-	if (!opts)
-		return NULL;
-	for (size_t i = opts->param_count; i-- > 0;)
-		if (opts->params[i].name && strcmp(opts->params[i].name, name) == 0)
-			return opts->params[i].value;
-	return NULL;
-}

@@ -19,8 +19,8 @@ typedef struct raw_uses {
 
 /* Elements the sanitizer always drops, with their content. */
 static const char *const dropped_elements[] = {
-    "script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta", "link",
-    "style",  "title",  NULL,
+    "script", "iframe", "frame", "frameset", "object", "embed", "applet",
+    "base",   "meta",   "link",  "style",    "title",  NULL,
 };
 
 bool galley_ids_is_note_name(const char *id)
@@ -48,11 +48,14 @@ bool galley_ids_is_note_name(const char *id)
 
 static bool is_name_char(unsigned char ch)
 {
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
-	       ch == '_' || ch == '.';
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       ch == '-' || ch == '_' || ch == '.';
 }
 
-static bool is_name_start(unsigned char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_'; }
+static bool is_name_start(unsigned char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_';
+}
 
 /*
  * The form an id takes in the output, into ids->scratch. For xml:id, ASCII

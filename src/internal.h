@@ -91,6 +91,9 @@ struct galley_doc {
 void galley_report_v(const galley_options *opts, galley_severity sev, unsigned line, unsigned col,
                      const char *fmt, va_list ap);
 
+/** GALLEY_EUSAGE, with `err` set, when `opts` has a version this library does not know. */
+int galley_options_check_version(const galley_options *opts, galley_error *err);
+
 /** Applies opts->metadata (-M key=value) to the document. */
 int galley_doc_apply_metadata(galley_doc *doc, const galley_options *opts, galley_error *err);
 

@@ -412,22 +412,39 @@ int galley_node_set_footnote_label(galley_doc *doc, galley_node *n, const char *
 	return set_str(doc, &n->id, s, len);
 }
 
-void galley_node_set_heading_level(galley_node *n, int level)
+int galley_node_set_heading_level(galley_node *n, int level)
 {
+	if (n->type != GALLEY_NODE_HEADING)
+		return GALLEY_EUSAGE;
 	n->level = (uint8_t)(level < 1 ? 1 : level > 6 ? 6 : level);
+	return 0;
 }
 
-void galley_node_set_list(galley_node *n, int start, char delimiter, bool tight)
+int galley_node_set_list(galley_node *n, int start, char delimiter, bool tight)
 {
 	if (n->type != GALLEY_NODE_ORDERED_LIST && n->type != GALLEY_NODE_BULLET_LIST)
-		return;
+		return GALLEY_EUSAGE;
 	n->start = start;
 	n->delim = delimiter == ')' ? ')' : '.';
 	n->tight = tight;
+	return 0;
 }
 
-void galley_node_set_task(galley_node *n, galley_task task) { n->task = (uint8_t)task; }
-void galley_node_set_row_header(galley_node *n, bool header) { n->header = header; }
+int galley_node_set_task(galley_node *n, galley_task task)
+{
+	if (n->type != GALLEY_NODE_LIST_ITEM)
+		return GALLEY_EUSAGE;
+	n->task = (uint8_t)task;
+	return 0;
+}
+
+int galley_node_set_row_header(galley_node *n, bool header)
+{
+	if (n->type != GALLEY_NODE_TABLE_ROW)
+		return GALLEY_EUSAGE;
+	n->header = header;
+	return 0;
+}
 
 int galley_node_set_table(galley_doc *doc, galley_node *n, int columns, const galley_align *align)
 {

@@ -2,7 +2,8 @@
  * registry.c - the formats compiled into the library.
  *
  * Adding a format: a folder formats/NAME/ defining `galley_format_NAME`, and
- * one line in each list below.
+ * one line in each list below. A program adds its own formats with
+ * galley_format_register(); they come after the compiled-in ones.
  */
 #include <string.h>
 #include <strings.h>
@@ -32,29 +33,45 @@ static const galley_format *const formats[] = {
     NULL,
 };
 
-size_t galley_format_count(void) { return sizeof(formats) / sizeof(formats[0]) - 1; }
+#define BUILTIN_COUNT (sizeof(formats) / sizeof(formats[0]) - 1)
+#define MAX_REGISTERED 64
 
-const galley_format *galley_format_at(size_t i) { return i < galley_format_count() ? formats[i] : NULL; }
+/* Registered formats: set up before converting, read by any thread after. */
+static const galley_format *registered[MAX_REGISTERED];
+static size_t nregistered;
+
+size_t galley_format_count(void) { return BUILTIN_COUNT + nregistered; }
+
+const galley_format *galley_format_at(size_t i)
+{
+	if (i < BUILTIN_COUNT)
+		return formats[i];
+	return i - BUILTIN_COUNT < nregistered ? registered[i - BUILTIN_COUNT] : NULL;
+}
+
+static const galley_format *find_exact(const char *name)
+{
+	for (size_t i = 0; i < galley_format_count(); i++)
+		if (strcasecmp(galley_format_at(i)->name, name) == 0)
+			return galley_format_at(i);
+	return NULL;
+}
+
+/* Alternative names for the compiled-in formats. */
+static const struct {
+	const char *alias, *name;
+} aliases[] = {{"md", "markdown"}, {"txt", "text"},      {"plain", "text"},   {"html5", "html"},
+               {"xhtml", "html"},  {"docbook5", "docbook"}, {"dbk", "docbook"}, {"epub3", "epub"}};
 
 const galley_format *galley_format_find(const char *name)
 {
 	if (!name)
 		return NULL;
-	for (size_t i = 0; formats[i]; i++)
-		if (strcasecmp(formats[i]->name, name) == 0)
-			return formats[i];
-	/* common alternative names */
-	if (strcasecmp(name, "md") == 0)
-		return galley_format_find("markdown");
-	if (strcasecmp(name, "txt") == 0 || strcasecmp(name, "plain") == 0)
-		return galley_format_find("text");
-	if (strcasecmp(name, "html5") == 0 || strcasecmp(name, "xhtml") == 0)
-		return galley_format_find("html");
-	if (strcasecmp(name, "docbook5") == 0 || strcasecmp(name, "dbk") == 0)
-		return galley_format_find("docbook");
-	if (strcasecmp(name, "epub3") == 0)
-		return galley_format_find("epub");
-	return NULL;
+	const galley_format *f = find_exact(name);
+	for (size_t i = 0; !f && i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (strcasecmp(name, aliases[i].alias) == 0)
+			f = find_exact(aliases[i].name);
+	return f;
 }
 
 static bool has_extension(const char *const *exts, const char *ext)
@@ -71,12 +88,28 @@ const galley_format *galley_format_for_path(const char *path, bool for_writing)
 	const char *dot = strrchr(slash ? slash + 1 : path, '.');
 	if (!dot || !dot[1])
 		return NULL;
-	for (size_t i = 0; formats[i]; i++) {
-		const galley_format *f = formats[i];
+	for (size_t i = 0; i < galley_format_count(); i++) {
+		const galley_format *f = galley_format_at(i);
 		if (has_extension(for_writing ? f->write_extensions : f->read_extensions, dot + 1))
 			return f;
 	}
 	return NULL;
+}
+
+int galley_format_register(const galley_format *fmt, galley_error *err)
+{
+	galley_error_clear(err);
+	if (!fmt || !fmt->name || !*fmt->name || (!fmt->read && !fmt->write))
+		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0,
+		                        "a format needs a name and a read or a write function");
+	if (galley_format_find(fmt->name))
+		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "there is a format named '%s' already",
+		                        fmt->name);
+	if (nregistered == MAX_REGISTERED)
+		return galley_error_set(err, GALLEY_EUNSUPPORTED, NULL, 0, 0, "more than %d formats registered",
+		                        MAX_REGISTERED);
+	registered[nregistered++] = fmt;
+	return 0;
 }
 
 const char *galley_format_name(const galley_format *f) { return f->name; }

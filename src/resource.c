@@ -32,7 +32,7 @@ const char *galley_resource_status_text(galley_res_status st)
 	case GALLEY_RES_MISSING:
 		return "no such file";
 	case GALLEY_RES_REFUSED:
-		return "it lies outside the input's folder (allow its folder with --resource-path)";
+		return "it lies outside the input's folder and the resource path";
 	case GALLEY_RES_UNREADABLE:
 		return "it cannot be read";
 	case GALLEY_RES_TOO_BIG:

@@ -244,8 +244,14 @@ static int parse_root(const galley_options *opts, bool *book, galley_error *err)
 		*book = true;
 		return 0;
 	}
-	return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "--docbook-root takes 'article' or 'book', not '%s'",
+	return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "docbook-root takes 'article' or 'book', not '%s'",
 	                        root);
+}
+
+static int docbook_check(const galley_options *opts, galley_error *err)
+{
+	bool book;
+	return parse_root(opts, &book, err);
 }
 
 static int docbook_write(const galley_doc *doc, galley_buf *out, const galley_options *opts, galley_error *err)
@@ -301,4 +307,5 @@ const galley_format galley_format_docbook = {
     .params = docbook_params,
     .read = NULL,
     .write = docbook_write,
+    .check = docbook_check,
 };

@@ -6,7 +6,7 @@
 
 #include <libxml/parser.h>
 
-#include "../../src/text.h"
+#include "../../src/url.h"
 #include "docbook.h"
 
 #define CHECKED_BOX "\xE2\x98\x91"   /* U+2611 */

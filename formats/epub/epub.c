@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <uuid/uuid.h>
 
 #include "../../src/resource.h"
@@ -37,28 +38,36 @@ static int shallowest_level(const epub_book *b)
 {
 	int level = 7;
 	for (galley_node *n = galley_node_first_child(galley_doc_root(b->doc)); n; n = n->next)
-		if (n->type == GALLEY_NODE_HEADING && n != galley_doc_title_heading(b->doc) && n->level < level)
+		if (n->type == GALLEY_NODE_HEADING && n != galley_doc_title_heading(b->doc) &&
+		    n->level < level)
 			level = n->level;
 	return level == 7 ? 1 : level;
 }
 
-static int parse_split_level(epub_book *b)
+static int split_level(const galley_options *opts, int *level, galley_error *err)
 {
-	const char *v = galley_options_param(b->opts, "split-level");
+	const char *v = galley_options_param(opts, "split-level");
 	char *end;
-	long level;
-	/* a novel whose chapters are "##" is split at its chapters, not left in one file */
-	b->split_level = shallowest_level(b);
+	*level = 1;
 	if (!v)
 		return 0;
 	errno = 0;
-	level = strtol(v, &end, 10);
-	if (errno || end == v || *end || level < 0 || level > 6)
+	long n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < 0 || n > 6)
 		return galley_error_set(
-		    b->err, GALLEY_EUSAGE, NULL, 0, 0,
-		    "--split-level takes a heading level from 1 to 6 (0: one file), not '%s'", v);
-	b->split_level = (int)level;
+		    err, GALLEY_EUSAGE, NULL, 0, 0,
+		    "split-level takes a heading level from 1 to 6 (0: one file), not '%s'", v);
+	*level = (int)n;
 	return 0;
+}
+
+static int parse_split_level(epub_book *b)
+{
+	int rc = split_level(b->opts, &b->split_level, b->err);
+	/* a novel whose chapters are "##" is split at its chapters, not left in one file */
+	if (rc == 0 && !galley_options_param(b->opts, "split-level"))
+		b->split_level = shallowest_level(b);
+	return rc;
 }
 
 static bool splits_here(const epub_book *b, const galley_node *n)
@@ -212,7 +221,8 @@ static size_t note_target(const epub_book *b, const char *id)
 static const char *href_to(epub_book *b, size_t chapter, const char *id)
 {
 	b->href.len = 0;
-	galley_buf_printf(&b->href, "%s#%s", chapter - 1 == b->current ? "" : b->chapters[chapter - 1].file, id);
+	galley_buf_printf(&b->href, "%s#%s", chapter - 1 == b->current ? "" : b->chapters[chapter - 1].file,
+	                  id);
 	return b->href.failed ? NULL : (const char *)b->href.data;
 }
 
@@ -576,8 +586,7 @@ static int fallback_title(epub_book *b)
 	} else {
 		b->title = "Untitled";
 	}
-	galley_report(b->opts, GALLEY_WARNING, 0, 0,
-	              "no title in the metadata; the book is called '%s' (set one with -M title=...)",
+	galley_report(b->opts, GALLEY_WARNING, 0, 0, "no title in the metadata; the book is called '%s'",
 	              b->title);
 	return 0;
 }
@@ -662,6 +671,16 @@ static const galley_param_spec epub_params[] = {
     {NULL, NULL, NULL},
 };
 
+static int epub_check(const galley_options *opts, galley_error *err)
+{
+	int level;
+	const char *css = galley_options_param(opts, "css");
+	if (css && access(css, R_OK) != 0)
+		return galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "cannot read stylesheet '%s': %s",
+		                        css, strerror(errno));
+	return split_level(opts, &level, err);
+}
+
 const galley_format galley_format_epub = {
     .name = "epub",
     .description = "EPUB 3 book (reproducible; chapters split at headings)",
@@ -672,4 +691,5 @@ const galley_format galley_format_epub = {
     .params = epub_params,
     .read = NULL,
     .write = epub_write,
+    .check = epub_check,
 };

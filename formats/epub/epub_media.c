@@ -25,8 +25,8 @@ static void warn_left_out(epub_book *b, const epub_image *img, const char *why, 
 		galley_report(b->opts, GALLEY_WARNING, line, col,
 		              "cover image '%s' not embedded: %s; the book has no cover", img->url, why);
 	else
-		galley_report(b->opts, GALLEY_WARNING, line, col, "image '%s' not embedded: %s; its alt text is kept",
-		              img->url, why);
+		galley_report(b->opts, GALLEY_WARNING, line, col,
+		              "image '%s' not embedded: %s; its alt text is kept", img->url, why);
 }
 
 /* ---- SVG ------------------------------------------------------------ */
@@ -35,8 +35,8 @@ static void warn_left_out(epub_book *b, const epub_image *img, const char *why, 
 static bool svg_reference_allowed(const char *v)
 {
 	v += strspn(v, " \t\r\n");
-	return v[0] == '#' || !strncasecmp(v, "data:image/png", 14) || !strncasecmp(v, "data:image/jpeg", 15) ||
-	       !strncasecmp(v, "data:image/gif", 14);
+	return v[0] == '#' || !strncasecmp(v, "data:image/png", 14) ||
+	       !strncasecmp(v, "data:image/jpeg", 15) || !strncasecmp(v, "data:image/gif", 14);
 }
 
 /* True when CSS text reaches outside the image (@import, url() to anything but a fragment). */
@@ -61,7 +61,8 @@ static size_t svg_clean_attributes(xmlNodePtr el)
 		xmlChar *v = xmlNodeListGetString(el->doc, a->children, 1);
 		const char *name = (const char *)a->name;
 		const char *value = v ? (const char *)v : "";
-		bool drop = !strncasecmp(name, "on", 2) || (!strcasecmp(name, "href") && !svg_reference_allowed(value)) ||
+		bool drop = !strncasecmp(name, "on", 2) ||
+		            (!strcasecmp(name, "href") && !svg_reference_allowed(value)) ||
 		            (!strcasecmp(name, "style") && css_reaches_out(value));
 		next = a->next;
 		xmlFree(v);
@@ -128,9 +129,10 @@ static size_t svg_clean(xmlNodePtr root)
  */
 static bool sanitize_svg(epub_book *b, epub_image *img, unsigned line, unsigned col)
 {
-	xmlDocPtr doc = img->len <= INT32_MAX ? xmlReadMemory((const char *)img->data, (int)img->len, NULL, NULL,
-	                                                     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
-	                                      : NULL;
+	xmlDocPtr doc = img->len <= INT32_MAX
+	                    ? xmlReadMemory((const char *)img->data, (int)img->len, NULL, NULL,
+	                                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+	                    : NULL;
 	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
 	const char *why = NULL;
 	xmlChar *mem = NULL;
@@ -167,9 +169,10 @@ static bool sanitize_svg(epub_book *b, epub_image *img, unsigned line, unsigned 
 		return false;
 	}
 	if (removed)
-		galley_report(b->opts, GALLEY_WARNING, line, col,
-		              "image '%s': %zu script(s), event handler(s) or outside reference(s) removed from the SVG",
-		              img->url, removed);
+		galley_report(
+		    b->opts, GALLEY_WARNING, line, col,
+		    "image '%s': %zu script(s), event handler(s) or outside reference(s) removed from the SVG",
+		    img->url, removed);
 	return true;
 }
 
@@ -185,8 +188,6 @@ static const char *extension_of(const char *media_type)
 		return "gif";
 	return "svg";
 }
-
-
 
 /* An embedded image with the same bytes, or NULL. */
 static epub_image *find_same(const epub_book *b, const epub_image *img)
@@ -225,8 +226,9 @@ static epub_image *add_image(epub_book *b, const char *url, bool cover, unsigned
 	if (strmap_put(&b->images_by_url, img->url, img) != 0)
 		return NULL;
 	if (galley_url_has_scheme(url)) {
-		warn_left_out(b, img, "it is not a local file (a book packs its images, it does not fetch them)", line,
-		              col);
+		warn_left_out(b, img,
+		              "it is not a local file (a book packs its images, it does not fetch them)",
+		              line, col);
 		return img;
 	}
 	st = galley_resource_load(b->doc, b->opts, url, &img->data, &img->len);

@@ -187,7 +187,8 @@ static int toc_build(epub_book *b, toc *t)
 	int rc = 0;
 	memset(t, 0, sizeof(*t));
 	if (epub_is_front_matter(b, 0)) /* beside the chapters, not above them */
-		rc = toc_add(t, shallowest_listed(b), strdup(text(b, GALLEY_TEXT_FRONT)), b->chapters[0].file, NULL);
+		rc = toc_add(t, shallowest_listed(b), strdup(text(b, GALLEY_TEXT_FRONT)), b->chapters[0].file,
+		             NULL);
 	for (size_t i = 0; i < b->chapter_count && rc == 0; i++) {
 		const epub_chapter *ch = &b->chapters[i];
 		for (galley_node *n = ch->first; n && n != ch->stop && rc == 0; n = n->next)
@@ -309,7 +310,8 @@ int epub_write_nav(epub_book *b, galley_buf *out)
 	landmark(&x, "titlepage", "titlepage.xhtml", text(b, GALLEY_TEXT_TITLE_PAGE));
 	landmark(&x, "toc", "nav.xhtml#toc", epub_toc_title(b));
 	if (b->chapter_count)
-		landmark(&x, "bodymatter", b->chapters[first_body_chapter(b)].file, text(b, GALLEY_TEXT_START));
+		landmark(&x, "bodymatter", b->chapters[first_body_chapter(b)].file,
+		         text(b, GALLEY_TEXT_START));
 	xmlw_end(&x);
 	xmlw_end(&x);
 	toc_free(&t);

@@ -80,10 +80,11 @@ static void epub_image_check_size(epub_book *b, const epub_image *img, unsigned 
 	double pixels = (double)w * (double)h;
 	if (!(sized && pixels > HUGE_PIXELS) && img->len <= HUGE_BYTES)
 		return;
-	galley_report(b->opts, GALLEY_WARNING, line, col,
-	              "image '%s' is %lux%lu pixels, %.1f MB: reading systems may show it slowly or not at all "
-	              "(--max-image-size 2000 scales PNG and JPEG images down)",
-	              img->url, w, h, (double)img->len / (1024.0 * 1024.0));
+	galley_report(
+	    b->opts, GALLEY_WARNING, line, col,
+	    "image '%s' is %lux%lu pixels, %.1f MB: reading systems may show it slowly or not at all "
+	    "(--max-image-size 2000 scales PNG and JPEG images down)",
+	    img->url, w, h, (double)img->len / (1024.0 * 1024.0));
 }
 
 /* ---- scaling down ------------------------------------------------------ */
@@ -117,7 +118,8 @@ static bool shrink(const raster *in, raster *out)
 				unsigned long long sum = 0;
 				for (unsigned long yy = y0; yy < y1; yy++)
 					for (unsigned long xx = x0; xx < x1; xx++)
-						sum += in->px[(yy * in->w + xx) * (size_t)in->channels + (size_t)c];
+						sum += in->px[(yy * in->w + xx) * (size_t)in->channels +
+						              (size_t)c];
 				out->px[(y * out->w + x) * (size_t)out->channels + (size_t)c] =
 				    (unsigned char)(sum / ((y1 - y0) * (x1 - x0)));
 			}
@@ -131,10 +133,7 @@ typedef struct jpeg_failure {
 	jmp_buf jump;
 } jpeg_failure;
 
-static void jpeg_fail(j_common_ptr cinfo)
-{
-	longjmp(((jpeg_failure *)cinfo->err)->jump, 1);
-}
+static void jpeg_fail(j_common_ptr cinfo) { longjmp(((jpeg_failure *)cinfo->err)->jump, 1); }
 
 static void jpeg_quiet(j_common_ptr cinfo, int level) { (void)cinfo, (void)level; }
 
@@ -268,7 +267,8 @@ static bool scale_image(epub_image *img, unsigned long max_side)
 		out.h = f < 1 ? (unsigned long)(in.h * f + 0.5) : in.h;
 		out.w += out.w == 0;
 		out.h += out.h == 0;
-		ok = shrink(&in, &out) && (jpeg ? jpeg_encode(&out, &data, &len) : png_encode(&out, &data, &len));
+		ok = shrink(&in, &out) &&
+		     (jpeg ? jpeg_encode(&out, &data, &len) : png_encode(&out, &data, &len));
 	}
 	free(in.px);
 	free(out.px);
@@ -289,8 +289,9 @@ int epub_max_image_size(epub_book *b, unsigned long *max_side)
 		return 0;
 	*max_side = strtoul(v, &end, 10);
 	if (end == v || *end || *max_side < 16 || *max_side > 100000)
-		return galley_error_set(b->err, GALLEY_EUSAGE, NULL, 0, 0,
-		                        "--max-image-size takes a number of pixels from 16 to 100000, not '%s'", v);
+		return galley_error_set(
+		    b->err, GALLEY_EUSAGE, NULL, 0, 0,
+		    "--max-image-size takes a number of pixels from 16 to 100000, not '%s'", v);
 	return 0;
 }
 
@@ -304,12 +305,13 @@ void epub_image_fit(epub_book *b, epub_image *img, unsigned line, unsigned col)
 		size_t before = img->len;
 		if (scale_image(img, b->max_image_side)) {
 			epub_image_size(img, &w, &h);
-			galley_report(b->opts, GALLEY_NOTE, line, col, "image '%s' scaled down to %lux%lu (%zu KB, was %zu KB)",
-			              img->url, w, h, img->len / 1024, before / 1024);
+			galley_report(b->opts, GALLEY_NOTE, line, col,
+			              "image '%s' scaled down to %lux%lu (%zu KB, was %zu KB)", img->url, w,
+			              h, img->len / 1024, before / 1024);
 			return;
 		}
-		galley_report(b->opts, GALLEY_WARNING, line, col, "image '%s' could not be decoded to scale it down",
-		              img->url);
+		galley_report(b->opts, GALLEY_WARNING, line, col,
+		              "image '%s' could not be decoded to scale it down", img->url);
 	}
 	epub_image_check_size(b, img, line, col);
 }

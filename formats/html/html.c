@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "../../src/l10n.h"
-#include "../../src/text.h"
+#include "../../src/url.h"
 #include "html.h"
 
 int html_ctx_init(html_ctx *c, xmlw *x, const galley_doc *doc, const galley_options *opts,
@@ -177,7 +177,8 @@ static void write_task_box(html_ctx *c, const galley_node *item)
 		xmlw_attr(c->x, "role", "img");
 		xmlw_attr(c->x, "aria-label",
 		          galley_text_get(galley_doc_meta(c->doc, GALLEY_META_LANG),
-		                          item->task == GALLEY_TASK_CHECKED ? GALLEY_TEXT_DONE : GALLEY_TEXT_NOT_DONE));
+		                          item->task == GALLEY_TASK_CHECKED ? GALLEY_TEXT_DONE
+		                                                            : GALLEY_TEXT_NOT_DONE));
 		xmlw_str(c->x, item->task == GALLEY_TASK_CHECKED ? "\xE2\x98\x91" : "\xE2\x98\x90");
 		xmlw_end(c->x);
 	} else {
@@ -451,8 +452,7 @@ static void enter(html_ctx *c, galley_walk *w)
 				/* the caption is the image's alt text: read once, not twice */
 				if ((c->flags & HTML_EPUB) && !has_link(n))
 					xmlw_attr(x, "aria-hidden", "true");
-			}
-			else
+			} else
 				xmlw_start(x, "p");
 			return; /* the alt inlines are the caption */
 		}
@@ -477,8 +477,8 @@ static void enter(html_ctx *c, galley_walk *w)
 	default:
 		break;
 	}
-	if (!(c->flags & HTML_PASSTHROUGH) && n->first && !galley_node_type_is_leaf((galley_node_type)n->type) &&
-	    has_open_raw_html_child(n)) {
+	if (!(c->flags & HTML_PASSTHROUGH) && n->first &&
+	    !galley_node_type_is_leaf((galley_node_type)n->type) && has_open_raw_html_child(n)) {
 		render_mixed_children(c, n);
 		galley_walk_skip_children(w);
 	}
@@ -575,7 +575,8 @@ static void write_back_link(html_ctx *c, const galley_node *def, const char *cls
 		xmlw_attr(c->x, "class", cls);
 	xmlw_attr(c->x, "href", href);
 	xmlw_attr(c->x, "role", "doc-backlink");
-	xmlw_attrf(c->x, "aria-label", galley_text_get(galley_doc_meta(c->doc, GALLEY_META_LANG), GALLEY_TEXT_BACK_TO_REF),
+	xmlw_attrf(c->x, "aria-label",
+	           galley_text_get(galley_doc_meta(c->doc, GALLEY_META_LANG), GALLEY_TEXT_BACK_TO_REF),
 	           def->number);
 	xmlw_str(c->x, label);
 	xmlw_end(c->x);
@@ -617,10 +618,12 @@ void html_report_dropped(html_ctx *c)
 {
 	if (c->x->dropped)
 		galley_report(c->opts, GALLEY_WARNING, 0, 0,
-		              "%zu control character(s) that XML does not allow were left out", c->x->dropped);
+		              "%zu control character(s) that XML does not allow were left out",
+		              c->x->dropped);
 	if (c->raw_dropped)
-		galley_report(c->opts, GALLEY_WARNING, 0, 0,
-		              "%zu active element(s), attribute(s) or URL(s) (script, iframe, on*, javascript:) were "
-		              "removed from raw HTML",
-		              c->raw_dropped);
+		galley_report(
+		    c->opts, GALLEY_WARNING, 0, 0,
+		    "%zu active element(s), attribute(s) or URL(s) (script, iframe, on*, javascript:) were "
+		    "removed from raw HTML",
+		    c->raw_dropped);
 }

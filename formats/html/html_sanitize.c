@@ -19,7 +19,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 
-#include "../../src/text.h"
+#include "../../src/url.h"
 #include "html.h"
 
 /*

@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "../../src/internal.h"
+#include "galley/sys/format.h"
 
 static void put_string(galley_buf *b, const char *s, size_t len)
 {
@@ -90,72 +90,79 @@ static void write_meta(galley_buf *b, const galley_doc *doc)
 {
 	galley_buf_puts(b, "\"meta\":{\"schema\":\"galley-json/1\"");
 	for (int f = 0; f < GALLEY_META_FIELD_COUNT; f++)
-		put_field(b, galley_meta_field_name((galley_meta_field)f), doc->meta[f]);
-	put_list(b, "authors", doc->authors.count, galley_doc_author, doc);
-	put_list(b, "keywords", doc->keywords.count, galley_doc_keyword, doc);
+		put_field(b, galley_meta_field_name((galley_meta_field)f), galley_doc_meta(doc, (galley_meta_field)f));
+	put_list(b, "authors", galley_doc_author_count(doc), galley_doc_author, doc);
+	put_list(b, "keywords", galley_doc_keyword_count(doc), galley_doc_keyword, doc);
 	put_key(b, "extra");
 	galley_buf_putc(b, '{');
-	for (size_t i = 0; i < doc->extra_keys.count; i++) {
+	for (size_t i = 0; i < galley_doc_extra_count(doc); i++) {
 		if (i)
 			galley_buf_putc(b, ',');
-		put_cstr(b, doc->extra_keys.items[i]);
+		put_cstr(b, galley_doc_extra_key(doc, i));
 		galley_buf_putc(b, ':');
-		put_cstr(b, doc->extra_values.items[i]);
+		put_cstr(b, galley_doc_extra_value(doc, i));
 	}
 	galley_buf_puts(b, "}}");
 }
 
+static void put_literal(galley_buf *b, const galley_node *n)
+{
+	size_t len;
+	const char *text = galley_node_literal(n, &len);
+	put_key(b, "text");
+	put_string(b, text, len);
+}
+
 static void write_fields(galley_buf *b, const galley_node *n)
 {
-	switch ((galley_node_type)n->type) {
+	switch (galley_node_get_type(n)) {
 	case GALLEY_NODE_HEADING:
-		galley_buf_printf(b, ",\"level\":%d", n->level);
-		put_field(b, "id", n->id);
+		galley_buf_printf(b, ",\"level\":%d", galley_node_heading_level(n));
+		put_field(b, "id", galley_node_id(n));
 		break;
 	case GALLEY_NODE_ORDERED_LIST:
-		galley_buf_printf(b, ",\"start\":%d,\"delimiter\":\"%c\"", n->start, n->delim ? n->delim : '.');
+		galley_buf_printf(b, ",\"start\":%d,\"delimiter\":\"%c\"", galley_node_list_start(n),
+		                  galley_node_list_delimiter(n));
 		if (galley_node_list_numbering(n) != '1')
 			galley_buf_printf(b, ",\"numbering\":\"%c\"", galley_node_list_numbering(n));
 		/* fall through */
 	case GALLEY_NODE_BULLET_LIST:
-		galley_buf_printf(b, ",\"tight\":%s", n->tight ? "true" : "false");
+		galley_buf_printf(b, ",\"tight\":%s", galley_node_list_tight(n) ? "true" : "false");
 		break;
 	case GALLEY_NODE_LIST_ITEM:
-		if (n->task)
-			put_field(b, "task", n->task == GALLEY_TASK_CHECKED ? "checked" : "unchecked");
+		if (galley_node_task(n) != GALLEY_TASK_NONE)
+			put_field(b, "task", galley_node_task(n) == GALLEY_TASK_CHECKED ? "checked" : "unchecked");
 		break;
 	case GALLEY_NODE_CODE_BLOCK:
-		put_field(b, "language", n->info);
-		put_key(b, "text");
-		put_string(b, n->lit ? n->lit : "", n->len);
+		put_field(b, "language", galley_node_info(n));
+		put_literal(b, n);
 		break;
 	case GALLEY_NODE_RAW_BLOCK:
 	case GALLEY_NODE_RAW_INLINE:
-		put_field(b, "format", n->info ? n->info : "html");
+		put_field(b, "format", galley_node_info(n) ? galley_node_info(n) : "html");
 		/* fall through */
 	case GALLEY_NODE_TEXT:
 	case GALLEY_NODE_CODE:
-		put_key(b, "text");
-		put_string(b, n->lit ? n->lit : "", n->len);
+		put_literal(b, n);
 		break;
 	case GALLEY_NODE_LINK:
 	case GALLEY_NODE_IMAGE:
-		put_field(b, "url", n->url ? n->url : "");
-		put_field(b, "title", n->title);
+		put_field(b, "url", galley_node_url(n) ? galley_node_url(n) : "");
+		put_field(b, "title", galley_node_title(n));
 		break;
 	case GALLEY_NODE_FOOTNOTE_REF:
 	case GALLEY_NODE_FOOTNOTE_DEF:
-		put_field(b, "label", n->id ? n->id : "");
-		galley_buf_printf(b, ",\"number\":%d", n->number);
+		put_field(b, "label", galley_node_footnote_label(n) ? galley_node_footnote_label(n) : "");
+		galley_buf_printf(b, ",\"number\":%d", galley_node_footnote_number(n));
 		break;
 	case GALLEY_NODE_TABLE:
-		galley_buf_printf(b, ",\"columns\":%d,\"align\":[", n->columns);
-		for (int i = 0; i < n->columns; i++)
+		galley_buf_printf(b, ",\"columns\":%d,\"align\":[", galley_node_table_columns(n));
+		for (int i = 0; i < galley_node_table_columns(n); i++)
 			galley_buf_printf(b, "%s\"%s\"", i ? "," : "", galley_align_name(galley_node_table_align(n, i)));
 		galley_buf_putc(b, ']');
 		break;
 	case GALLEY_NODE_TABLE_ROW:
-		galley_buf_printf(b, ",\"header\":%s", n->header ? "true" : "false");
+		galley_buf_printf(b, ",\"header\":%s", galley_node_row_is_header(n) ? "true" : "false");
 		break;
 	default:
 		break;
@@ -170,21 +177,21 @@ static int json_write(const galley_doc *doc, galley_buf *out, const galley_optio
 	galley_buf_putc(out, '{');
 	write_meta(out, doc);
 	galley_buf_puts(out, ",\"document\":");
-	galley_walk_init(&w, doc->root);
+	galley_walk_init(&w, galley_doc_root(doc));
 	while ((ev = galley_walk_next(&w)) != GALLEY_EVENT_DONE) {
 		const galley_node *n = w.node;
 		if (ev == GALLEY_EVENT_EXIT) {
 			galley_buf_puts(out, "]}");
 			continue;
 		}
-		if (n != doc->root && n->prev)
+		if (n != galley_doc_root(doc) && galley_node_prev(n))
 			galley_buf_putc(out, ',');
 		galley_buf_puts(out, "{\"type\":");
-		put_cstr(out, galley_node_type_name((galley_node_type)n->type));
-		put_uint(out, ",\"line\":", n->line);
-		put_uint(out, ",\"column\":", n->col);
+		put_cstr(out, galley_node_type_name(galley_node_get_type(n)));
+		put_uint(out, ",\"line\":", galley_node_line(n));
+		put_uint(out, ",\"column\":", galley_node_column(n));
 		write_fields(out, n);
-		if (galley_node_type_is_leaf((galley_node_type)n->type))
+		if (galley_node_type_is_leaf(galley_node_get_type(n)))
 			galley_buf_putc(out, '}');
 		else
 			galley_buf_puts(out, ",\"children\":[");

@@ -2,7 +2,37 @@
 #ifndef GALLEY_MARKDOWN_H
 #define GALLEY_MARKDOWN_H
 
+#include <cmark-gfm.h>
+
 #include "../../src/internal.h"
+
+/* The reader's state while it converts cmark-gfm's tree. */
+typedef struct md_ctx {
+	galley_doc *doc;
+	const galley_options *opts;
+	galley_error *err;
+	long line_offset; /* added to cmark's line numbers: front matter, and a piece's place */
+	unsigned wide_table; /* the first line with too many table cells, or 0 */
+	int cmark_opts;
+	bool extensions;
+	galley_buf scratch; /* repaired strings */
+} md_ctx;
+
+#define MD_PIECE 65536 /* bytes a piece, unless the markdown-pieces parameter says */
+#define MD_WHOLE 1     /* not an error: parse the document whole */
+
+/** A parser with the document's options and extensions; NULL when out of memory. */
+cmark_parser *md_new_parser(const md_ctx *c);
+
+/** Converts one top-level block of cmark's tree and appends it to the document. */
+int md_convert_block(md_ctx *c, cmark_node *block);
+
+/**
+ * Reads `data` a piece of about `piece` bytes at a time into c->doc
+ * (pieces.c). 0, MD_WHOLE when the document must be read whole (the model
+ * is then to be dropped), or GALLEY_ENOMEM.
+ */
+int md_read_in_pieces(md_ctx *c, const char *data, size_t len, size_t piece);
 
 /**
  * Galley's Markdown additions: images alone in a paragraph become figures,

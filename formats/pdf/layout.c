@@ -15,7 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../../src/text.h"
+#include "../../src/url.h"
 #include "../../src/resource.h"
 #include "pdf.h"
 

@@ -129,21 +129,21 @@ static int read_settings(pdf_settings *set, const galley_doc *doc, const galley_
 	const char *paper = galley_options_param(opts, "paper");
 	if (parse_paper(paper ? paper : "a4", set))
 		return galley_error_set(
-		    err, GALLEY_EUSAGE, opts, 0, 0,
-		    "--paper '%s': expected a4, letter, a5, b5, 6x9in or WxH such as 150mmx220mm", paper);
+		    err, GALLEY_EUSAGE, NULL, 0, 0,
+		    "paper '%s': expected a4, letter, a5, b5, 6x9in or WxH such as 150mmx220mm", paper);
 	double margin = set->page_w / 8;
 	const char *m = galley_options_param(opts, "margin");
 	if (m && (!parse_length(m, &margin, NULL) || margin * 2 > set->page_w * 0.8))
-		return galley_error_set(err, GALLEY_EUSAGE, opts, 0, 0,
-		                        "--margin '%s': expected a length such as 20mm", m);
+		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0,
+		                        "margin '%s': expected a length such as 20mm", m);
 	set->margin_inner = set->margin_outer = (float)margin;
 	set->margin_top = (float)margin;
 	set->margin_bottom = (float)(margin * 1.15);
 	double size = set->page_w < 160 * MM ? 10 : 11;
 	const char *fs = galley_options_param(opts, "font-size");
 	if (fs && (!parse_length(fs, &size, NULL) || size < 4 || size > 72))
-		return galley_error_set(err, GALLEY_EUSAGE, opts, 0, 0,
-		                        "--font-size '%s': expected points from 4 to 72", fs);
+		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0,
+		                        "font-size '%s': expected points from 4 to 72", fs);
 	set->size = (float)size;
 	set->leading = set->size * 1.25f;
 	const char *ld = galley_options_param(opts, "leading");
@@ -156,15 +156,15 @@ static int read_settings(pdf_settings *set, const galley_doc *doc, const galley_
 		else if (parse_length(ld, &len, NULL) && len >= size * 0.8 && len <= size * 4)
 			set->leading = (float)len;
 		else
-			return galley_error_set(err, GALLEY_EUSAGE, opts, 0, 0,
-			                        "--leading '%s': expected a factor (1.25) or a length (14pt)",
+			return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0,
+			                        "leading '%s': expected a factor (1.25) or a length (14pt)",
 			                        ld);
 	}
 	set->families[PDF_ROLE_BODY] = galley_options_param(opts, "font");
 	set->families[PDF_ROLE_HEAD] = galley_options_param(opts, "heading-font");
 	set->families[PDF_ROLE_MONO] = galley_options_param(opts, "mono-font");
 	set->lang = galley_options_param(opts, "lang");
-	if (!set->lang)
+	if (!set->lang && doc)
 		set->lang = galley_doc_meta(doc, GALLEY_META_LANG);
 	if (!set->lang || !*set->lang)
 		set->lang = "en-US";
@@ -186,8 +186,8 @@ static int read_settings(pdf_settings *set, const galley_doc *doc, const galley_
 	const char *bl = galley_options_param(opts, "bleed");
 	double bleed = set->crop_marks ? 3 * MM : 0;
 	if (bl && (!parse_length(bl, &bleed, NULL) || bleed > 72))
-		return galley_error_set(err, GALLEY_EUSAGE, opts, 0, 0,
-		                        "--bleed '%s': expected a length such as 3mm", bl);
+		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0,
+		                        "bleed '%s': expected a length such as 3mm", bl);
 	set->bleed = (float)bleed;
 	set->epoch = -1;
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
@@ -334,6 +334,13 @@ cleanup:
 
 static const char *const pdf_exts[] = {"pdf", NULL};
 
+/* The settings read as the writer will read them, without a document. */
+static int pdf_check(const galley_options *opts, galley_error *err)
+{
+	pdf_settings set;
+	return read_settings(&set, NULL, opts, err);
+}
+
 const galley_format galley_format_pdf = {
     .name = "pdf",
     .description = "PDF, typeset (Knuth-Plass lines, hyphenation, pagination) with embedded TrueType fonts",
@@ -344,4 +351,5 @@ const galley_format galley_format_pdf = {
     .params = pdf_params,
     .read = NULL,
     .write = pdf_write,
+    .check = pdf_check,
 };

@@ -426,7 +426,7 @@ int tx_measure_document(tx_ctx *ctx)
 	if (asked && strcmp(asked, "auto") && strcmp(asked, "line") && strcmp(asked, "blank")) {
 		free(hist);
 		return galley_error_set(ctx->err, GALLEY_EUSAGE, NULL, 0, 0,
-		                        "--paragraphs takes auto, line or blank, not '%s'", asked);
+		                        "paragraphs takes auto, line or blank, not '%s'", asked);
 	}
 	for (size_t i = 0; i < ctx->nlines; i++) {
 		const tx_line *l = &ctx->lines[i];

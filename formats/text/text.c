@@ -11,8 +11,10 @@
  * author, so writers that print a title block show it once and the body's
  * headings start at level 1.
  */
+#include <iconv.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "text.h"
 
@@ -53,6 +55,22 @@ static int read_text(galley_doc *doc, const char *data, size_t len, const galley
 
 static const char *const text_exts[] = {"txt", "text", NULL};
 
+static int check_params(const galley_options *opts, galley_error *err)
+{
+	const char *mode = galley_options_param(opts, "paragraphs");
+	const char *encoding = galley_options_param(opts, "encoding");
+	if (mode && strcmp(mode, "auto") && strcmp(mode, "line") && strcmp(mode, "blank"))
+		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "paragraphs takes auto, line or blank, not '%s'",
+		                        mode);
+	if (encoding) {
+		iconv_t cd = iconv_open("UTF-8", encoding);
+		if (cd == (iconv_t)-1)
+			return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "unknown encoding '%s'", encoding);
+		iconv_close(cd);
+	}
+	return 0;
+}
+
 static const galley_param_spec text_params[] = {
     {"encoding", "NAME", "text: the input's encoding (default: a byte-order mark, UTF-8, or a guess)"},
     {"paragraphs", "MODE", "text: auto, line (a paragraph a line) or blank (blank lines end paragraphs)"},
@@ -67,4 +85,5 @@ const galley_format galley_format_text = {
     .mime_type = "text/plain",
     .params = text_params,
     .read = read_text,
+    .check = check_params,
 };

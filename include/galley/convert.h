@@ -61,7 +61,7 @@ GALLEY_EXTERN const char *galley_options_param(const galley_options *opts, const
 
 typedef struct galley_format galley_format;
 
-/** Number of formats compiled in, and the i-th of them. */
+/** Number of formats (compiled in, then registered), and the i-th of them. */
 GALLEY_EXTERN size_t galley_format_count(void);
 GALLEY_EXTERN const galley_format *galley_format_at(size_t i);
 /** Looks a format up by name ("markdown", "html", ...); NULL if unknown. */
@@ -76,6 +76,21 @@ GALLEY_EXTERN bool galley_format_can_read(const galley_format *fmt);
 GALLEY_EXTERN bool galley_format_can_write(const galley_format *fmt);
 /** True when the output is binary (PDF, EPUB) and is not for a terminal. */
 GALLEY_EXTERN bool galley_format_is_binary(const galley_format *fmt);
+/** True when `fmt` takes the parameter `param` ("paper", "split-level", ...). */
+GALLEY_EXTERN bool galley_format_takes(const galley_format *fmt, const char *param);
+
+/**
+ * Checks options before any input is read: that `opts` was made with
+ * GALLEY_OPTIONS_INIT of a version this library knows, that `from` is a
+ * format it reads and `to` one it writes (either may be NULL), that every
+ * parameter is one some format takes, and the values of the parameters
+ * those two formats take. A parameter that only other formats take is not
+ * an error (it is ignored; galley_format_takes() tells). 0, or
+ * GALLEY_EUSAGE with `err` saying what is wrong (GALLEY_EINPUT when a file
+ * a parameter names cannot be read).
+ */
+GALLEY_EXTERN int galley_options_check(const galley_options *opts, const char *from, const char *to,
+                                       galley_error *err);
 
 /* ---- reading and writing ------------------------------------------ */
 
@@ -111,9 +126,13 @@ GALLEY_EXTERN int galley_write_stream(const galley_doc *doc, const char *to, con
                                       galley_sink sink, void *ctx, galley_error *err);
 
 /**
- * Writes `doc` to `path` atomically: into a temporary file beside it, then
- * renamed over it. On failure nothing is left at `path` (an existing file is
- * untouched). `to` NULL infers the format from the extension.
+ * Writes `doc` to `path` atomically: the writer's output is streamed into a
+ * temporary file beside it (with no name until it is whole, where the file
+ * system allows), which is then renamed over it. A symbolic link is
+ * followed: the file it points to is replaced, the link stays. A device or
+ * pipe is written directly. On failure nothing is left at `path` (an
+ * existing file is untouched). `to` NULL infers the format from the
+ * extension. SIGINT, SIGTERM and SIGHUP wait during the rename.
  */
 GALLEY_EXTERN int galley_write_file(const galley_doc *doc, const char *to, const char *path,
                                     const galley_options *opts, galley_error *err);

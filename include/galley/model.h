@@ -227,8 +227,10 @@ GALLEY_EXTERN void galley_node_unlink(galley_node *node);
  * The setters copy their strings into the document's arena. Each field
  * belongs to some node types: url and title to LINK and IMAGE; id to
  * HEADING and (as the label) to FOOTNOTE_DEF and FOOTNOTE_REF; the table's
- * columns to TABLE; info to the others (CODE_BLOCK, RAW_*, ORDERED_LIST).
- * A setter given another type returns GALLEY_EUSAGE and changes nothing.
+ * columns to TABLE; info to the others (CODE_BLOCK, RAW_*, ORDERED_LIST);
+ * the level to HEADING, the list fields to lists, the task to LIST_ITEM,
+ * the header flag to TABLE_ROW. Every setter given another type returns
+ * GALLEY_EUSAGE and changes nothing.
  */
 GALLEY_EXTERN int galley_node_set_literal(galley_doc *doc, galley_node *node, const char *text, size_t len);
 GALLEY_EXTERN int galley_node_set_info(galley_doc *doc, galley_node *node, const char *info, size_t len);
@@ -236,10 +238,11 @@ GALLEY_EXTERN int galley_node_set_url(galley_doc *doc, galley_node *node, const 
 GALLEY_EXTERN int galley_node_set_title(galley_doc *doc, galley_node *node, const char *title, size_t len);
 GALLEY_EXTERN int galley_node_set_id(galley_doc *doc, galley_node *node, const char *id, size_t len);
 GALLEY_EXTERN int galley_node_set_footnote_label(galley_doc *doc, galley_node *node, const char *label, size_t len);
-GALLEY_EXTERN void galley_node_set_heading_level(galley_node *node, int level);
-GALLEY_EXTERN void galley_node_set_list(galley_node *node, int start, char delimiter, bool tight);
-GALLEY_EXTERN void galley_node_set_task(galley_node *node, galley_task task);
-GALLEY_EXTERN void galley_node_set_row_header(galley_node *node, bool header);
+/* Each for its own types (HEADING; the two lists; LIST_ITEM; TABLE_ROW); GALLEY_EUSAGE for another. */
+GALLEY_EXTERN int galley_node_set_heading_level(galley_node *node, int level);
+GALLEY_EXTERN int galley_node_set_list(galley_node *node, int start, char delimiter, bool tight);
+GALLEY_EXTERN int galley_node_set_task(galley_node *node, galley_task task);
+GALLEY_EXTERN int galley_node_set_row_header(galley_node *node, bool header);
 /** TABLE: sets the column count and alignments (copied). */
 GALLEY_EXTERN int galley_node_set_table(galley_doc *doc, galley_node *node, int columns, const galley_align *align);
 

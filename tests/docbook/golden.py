@@ -2,7 +2,7 @@
 
 usage: golden.py GALLEY INPUT GOLDEN
 Set GALLEY_UPDATE_GOLDEN=1 to rewrite the golden file after a deliberate change.
-Exit 77 (skipped) when the input or the golden file does not exist yet.
+A missing input or golden file is a failure.
 """
 import difflib
 import os
@@ -12,17 +12,15 @@ from common import run_galley
 
 galley, source, golden = sys.argv[1:4]
 if not os.path.exists(source):
-    print(f"skipped: {source} not found")
-    sys.exit(77)
+    sys.exit(f"FAIL: {source} not found")
 actual = run_galley(galley, [source, "-t", "docbook"])
-if os.environ.get("GALLEY_UPDATE_GOLDEN"):
+if os.environ.get("GALLEY_UPDATE_GOLDEN") == "1":
     with open(golden, "wb") as f:
         f.write(actual)
     print(f"wrote {golden}")
     sys.exit(0)
 if not os.path.exists(golden):
-    print(f"skipped: no golden file {golden} yet (make it with GALLEY_UPDATE_GOLDEN=1)")
-    sys.exit(77)
+    sys.exit(f"FAIL: no golden file {golden} (make it with GALLEY_UPDATE_GOLDEN=1 ctest -R golden)")
 with open(golden, "rb") as f:
     expected = f.read()
 if actual != expected:

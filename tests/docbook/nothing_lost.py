@@ -171,8 +171,7 @@ def main():
     global GALLEY
     GALLEY, source, *reader = sys.argv[1:]
     if not os.path.exists(source):
-        print(f"skipped: {source} not found")
-        sys.exit(77)
+        sys.exit(f"FAIL: {source} not found")
     html = galley([*reader, source, "-t", "html"])
     docbook = galley([*reader, source, "-t", "docbook"])
     model = json.loads(galley([*reader, source, "-t", "json"]))

@@ -174,7 +174,8 @@ static void check_error(const char *what, int rc, const galley_error *err)
 }
 
 void fuzz_convert(const galley_format *reader, const galley_format *writer, const uint8_t *data, size_t len,
-                  unsigned flags, const galley_param *meta, size_t nmeta)
+                  unsigned flags, const galley_param *meta, size_t nmeta, const galley_param *params,
+                  size_t nparams)
 {
 	galley_options opts = GALLEY_OPTIONS_INIT;
 	galley_error err;
@@ -186,6 +187,8 @@ void fuzz_convert(const galley_format *reader, const galley_format *writer, cons
 	opts.resource_path = GALLEY_FUZZ_RESOURCES;
 	opts.metadata = meta;
 	opts.metadata_count = nmeta;
+	opts.params = params;
+	opts.param_count = nparams;
 	int rc = galley_read(galley_format_name(reader), (const char *)data, len, &opts, &doc, &err);
 	if (rc) {
 		check_error(galley_format_name(reader), rc, &err);

@@ -25,10 +25,12 @@ const galley_format *fuzz_writer(uint8_t selector);
 unsigned fuzz_flags(uint8_t selector);
 
 /**
- * Reads `data` with `reader` (options `flags`, metadata `meta`) and writes the
- * document with `writer`, checking the output.
+ * Reads `data` with `reader` (options `flags`, metadata `meta`, format
+ * parameters `params`) and writes the document with `writer`, checking the
+ * output.
  */
 void fuzz_convert(const galley_format *reader, const galley_format *writer, const uint8_t *data, size_t len,
-                  unsigned flags, const galley_param *meta, size_t nmeta);
+                  unsigned flags, const galley_param *meta, size_t nmeta, const galley_param *params,
+                  size_t nparams);
 
 #endif

@@ -20,10 +20,17 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* The document as JSON, read with GALLEY_MARKDOWN_PIECE as it is set; NULL when it cannot be read. */
-static unsigned char *model_json(const char *reader, const uint8_t *data, size_t len, unsigned flags, size_t *out_len)
+/* Pieces of 16 bytes: every document long enough to be read in pieces is. */
+static const galley_param small_pieces = {"markdown-pieces", "16"};
+static const galley_param whole = {"markdown-pieces", "0"};
+
+/* The document as JSON, read with the piece size `piece`; NULL when it cannot be read. */
+static unsigned char *model_json(const char *reader, const uint8_t *data, size_t len, unsigned flags,
+                                 const galley_param *piece, size_t *out_len)
 {
 	galley_options opts = GALLEY_OPTIONS_INIT;
+	opts.params = piece;
+	opts.param_count = 1;
 	galley_error err;
 	galley_doc *doc = NULL;
 	unsigned char *out = NULL;
@@ -39,15 +46,15 @@ static unsigned char *model_json(const char *reader, const uint8_t *data, size_t
 static void compare_pieces(const char *reader, const uint8_t *data, size_t len, unsigned flags)
 {
 	size_t plen = 0, wlen = 0;
-	unsigned char *pieces = model_json(reader, data, len, flags, &plen);
-	setenv("GALLEY_MARKDOWN_PIECE", "1099511627776", 1);
-	unsigned char *whole = model_json(reader, data, len, flags, &wlen);
-	if ((pieces == NULL) != (whole == NULL) || (pieces && (plen != wlen || memcmp(pieces, whole, plen) != 0))) {
+	unsigned char *pieces = model_json(reader, data, len, flags, &small_pieces, &plen);
+	unsigned char *read_whole = model_json(reader, data, len, flags, &whole, &wlen);
+	if ((pieces == NULL) != (read_whole == NULL) ||
+	    (pieces && (plen != wlen || memcmp(pieces, read_whole, plen) != 0))) {
 		fprintf(stderr, "galley-fuzz: %s read in pieces differs from read whole\n", reader);
 		abort();
 	}
 	galley_free(pieces);
-	galley_free(whole);
+	galley_free(read_whole);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -64,11 +71,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	const galley_format *reader = fuzz_reader(data[0]);
 	bool pieces = (data[1] & 0x10) != 0;
-	if (pieces)
-		setenv("GALLEY_MARKDOWN_PIECE", "16", 1);
-	fuzz_convert(reader, fuzz_writer(data[2]), data + 3, size - 3, fuzz_flags(data[1]), NULL, 0);
-	if (pieces && strcmp(galley_format_name(reader), "text") != 0)
+	bool markdown = strcmp(galley_format_name(reader), "text") != 0;
+	fuzz_convert(reader, fuzz_writer(data[2]), data + 3, size - 3, fuzz_flags(data[1]), NULL, 0,
+	             &small_pieces, pieces && markdown ? 1 : 0);
+	if (pieces && markdown)
 		compare_pieces(galley_format_name(reader), data + 3, size - 3, fuzz_flags(data[1]));
-	unsetenv("GALLEY_MARKDOWN_PIECE");
 	return 0;
 }

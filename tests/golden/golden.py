@@ -8,7 +8,6 @@ To accept a deliberate change in the output, regenerate the files and review
 the diff before committing it:
 
     GALLEY_UPDATE_GOLDEN=1 ctest --test-dir build -R golden
-    # or: python3 tests/golden/golden.py --galley build/galley --update
     git diff tests/golden/
 """
 
@@ -90,10 +89,9 @@ def check_html(data):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--galley", required=True)
-    ap.add_argument("--update", action="store_true")
     ap.add_argument("--schema", default=os.path.join(ROOT, "docs", "json-schema.json"))
     args = ap.parse_args()
-    update = args.update or os.environ.get("GALLEY_UPDATE_GOLDEN") == "1"
+    update = os.environ.get("GALLEY_UPDATE_GOLDEN") == "1"
 
     failed = False
     for sample, fmt, golden in CASES:

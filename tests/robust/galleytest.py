@@ -18,8 +18,11 @@ def formats(galley):
     result = {}
     for line in out.splitlines()[1:]:
         cols = line.split()
-        if len(cols) >= 3:
-            result[cols[0]] = {"read": cols[1] == "yes", "write": cols[2] == "yes"}
+        if len(cols) < 3 or cols[1] not in ("yes", "-") or cols[2] not in ("yes", "-"):
+            raise ValueError("galley --list-formats: cannot read the line %r" % line)
+        result[cols[0]] = {"read": cols[1] == "yes", "write": cols[2] == "yes"}
+    if not result:
+        raise ValueError("galley --list-formats lists no format:\n" + out)
     return result
 
 

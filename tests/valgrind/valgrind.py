@@ -33,8 +33,8 @@ def main():
         for doc in documents(src):
             probe = subprocess.run([galley, "-q", "-t", "json", doc, "-o", os.path.join(tmp, "probe.json")],
                                    capture_output=True)
-            if probe.returncode == 2:
-                print("skipped %s: no reader for its extension yet" % os.path.basename(doc))
+            if probe.returncode != 0:
+                failures.append("%s: galley cannot read it (exit %d)" % (os.path.basename(doc), probe.returncode))
                 continue
             for writer in gt.writers(galley):
                 for extra in ([], ["--fragment", "-M", "title=T <&>", "-M", "author=A; B"]):

@@ -3,7 +3,8 @@
  *
  * A format is one constant struct: its name, the file extensions and MIME
  * type it owns, feature bits, the parameters it takes, and a read and/or a
- * write function. The registry (src/registry.c) lists the compiled-in ones.
+ * write function. The registry (src/registry.c) lists the compiled-in ones;
+ * a program adds its own with galley_format_register().
  */
 #ifndef GALLEY_SYS_FORMAT_H
 #define GALLEY_SYS_FORMAT_H
@@ -75,7 +76,23 @@ struct galley_format {
 	int (*read)(galley_doc *doc, const char *data, size_t len, const galley_options *opts, galley_error *err);
 	/** Appends the rendering of `doc` to `out`. */
 	int (*write)(const galley_doc *doc, galley_buf *out, const galley_options *opts, galley_error *err);
+	/**
+	 * Checks the values of the parameters the format takes (opts->params)
+	 * before any input is read: sets `err` and returns GALLEY_EUSAGE for a
+	 * value it would refuse. NULL: every value is taken.
+	 */
+	int (*check)(const galley_options *opts, galley_error *err);
 };
+
+/**
+ * Adds a format to the registry, after the compiled-in ones: from then on
+ * galley_format_find(), galley_format_for_path() and the read and write
+ * calls know it. `fmt` is not copied and must outlive its use (a static
+ * constant). Register before converting: registration is not safe while
+ * another thread looks formats up. GALLEY_EUSAGE when the name is taken or
+ * the format has neither a read nor a write function.
+ */
+GALLEY_EXTERN int galley_format_register(const galley_format *fmt, galley_error *err);
 
 /** Parameters a format takes (for --help and option parsing); ends with {NULL}. */
 GALLEY_EXTERN const galley_param_spec *galley_format_params(const galley_format *fmt);

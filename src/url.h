@@ -1,6 +1,6 @@
-/* text.h - small text helpers shared by the writers. */
-#ifndef GALLEY_TEXT_H
-#define GALLEY_TEXT_H
+/* url.h - URL helpers shared by the writers: escaping, and schemes that run code. */
+#ifndef GALLEY_URL_H
+#define GALLEY_URL_H
 
 #include "internal.h"
 

@@ -1,8 +1,9 @@
+/* url.c - URL escaping, and the schemes that run code. */
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
-#include "text.h"
+#include "url.h"
 
 static bool href_safe(unsigned char c)
 {
