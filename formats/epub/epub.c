@@ -632,7 +632,7 @@ static int epub_write(const galley_doc *doc, galley_buf *out, const galley_optio
 		goto cleanup;
 	b.stamp = book_stamp(&b);
 	if ((rc = parse_split_level(&b)) != 0 || (rc = read_user_css(&b)) != 0 ||
-	    (rc = epub_max_image_size(&b, &b.max_image_side)) != 0)
+	    (rc = epub_max_image_size(opts, &b.max_image_side, err)) != 0)
 		goto cleanup;
 	b.note_chapter = calloc((size_t)galley_doc_footnote_count(doc) + 1, sizeof(int));
 	defs = collect_defs(&b);
@@ -674,11 +674,13 @@ static const galley_param_spec epub_params[] = {
 static int epub_check(const galley_options *opts, galley_error *err)
 {
 	int level;
+	unsigned long side;
 	const char *css = galley_options_param(opts, "css");
 	if (css && access(css, R_OK) != 0)
 		return galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "cannot read stylesheet '%s': %s",
 		                        css, strerror(errno));
-	return split_level(opts, &level, err);
+	int rc = split_level(opts, &level, err);
+	return rc ? rc : epub_max_image_size(opts, &side, err);
 }
 
 const galley_format galley_format_epub = {

@@ -116,7 +116,7 @@ void epub_images_free(epub_book *b);
 /** The width and height in pixels of a PNG, JPEG or GIF image. */
 bool epub_image_size(const epub_image *img, unsigned long *w, unsigned long *h);
 /** Reads --max-image-size into *max_side (0 when not given). */
-int epub_max_image_size(epub_book *b, unsigned long *max_side);
+int epub_max_image_size(const galley_options *opts, unsigned long *max_side, galley_error *err);
 /** Scales an image down to --max-image-size, or reports it when it is huge. */
 void epub_image_fit(epub_book *b, epub_image *img, unsigned line, unsigned col);
 

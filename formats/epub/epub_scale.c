@@ -280,9 +280,9 @@ static bool scale_image(epub_image *img, unsigned long max_side)
 	return ok;
 }
 
-int epub_max_image_size(epub_book *b, unsigned long *max_side)
+int epub_max_image_size(const galley_options *opts, unsigned long *max_side, galley_error *err)
 {
-	const char *v = galley_options_param(b->opts, "max-image-size");
+	const char *v = galley_options_param(opts, "max-image-size");
 	char *end;
 	*max_side = 0;
 	if (!v)
@@ -290,7 +290,7 @@ int epub_max_image_size(epub_book *b, unsigned long *max_side)
 	*max_side = strtoul(v, &end, 10);
 	if (end == v || *end || *max_side < 16 || *max_side > 100000)
 		return galley_error_set(
-		    b->err, GALLEY_EUSAGE, NULL, 0, 0,
+		    err, GALLEY_EUSAGE, NULL, 0, 0,
 		    "--max-image-size takes a number of pixels from 16 to 100000, not '%s'", v);
 	return 0;
 }
