@@ -41,6 +41,11 @@ typedef struct builder {
 	/* the position cursor: offsets are asked for in increasing order */
 	size_t cur_seg, cur_off;
 	uint32_t cur_col;
+	/* smart punctuation: the block's quotes, opening or closing */
+	bool smart, in_link;
+	uint8_t *marks;
+	size_t marks_cap;
+	galley_buf smart_text;
 } builder;
 
 /* ---- positions ---------------------------------------------------- */
@@ -95,6 +100,21 @@ static bool ends_in_hyphenated_word(const galley_buf *t)
 	return (before >= 'a' && before <= 'z') || (before >= 'A' && before <= 'Z');
 }
 
+/* The block's quotes decided at once, before its text is cut into nodes. */
+static int mark_quotes(builder *b)
+{
+	if (b->text.len > b->marks_cap) {
+		uint8_t *m = realloc(b->marks, b->text.len);
+		if (!m)
+			return GALLEY_ENOMEM;
+		b->marks = m;
+		b->marks_cap = b->text.len;
+	}
+	if (b->text.len)
+		tx_quote_marks((const char *)b->text.data, b->text.len, b->marks);
+	return 0;
+}
+
 /*
  * The text of lines [first, last] (blank lines skipped), without the first
  * line's first `skip` bytes. Joined by a blank, or by '\n' (a hard break).
@@ -126,19 +146,32 @@ static int gather(builder *b, const tx_block *blk, size_t skip, uint32_t skip_ch
 	b->text.len--;
 	b->cur_off = b->segs[0].off;
 	b->cur_col = b->segs[0].col;
-	return 0;
+	return b->smart ? mark_quotes(b) : 0;
 }
 
 /* ---- the inline pass ---------------------------------------------- */
 
-static bool is_alnum(unsigned char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
+static bool is_alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
 
 static int add_text(builder *b, galley_node *parent, size_t from, size_t to)
 {
 	if (to <= from)
 		return 0;
 	galley_node *t = node_at(b, GALLEY_NODE_TEXT, from);
-	if (!t || galley_node_set_literal(b->doc, t, (const char *)b->text.data + from, to - from) != 0)
+	const char *lit = (const char *)b->text.data + from;
+	size_t len = to - from;
+	if (t && b->smart && !b->in_link) {
+		b->smart_text.len = 0;
+		tx_smarten((const char *)b->text.data, b->text.len, from, to, b->marks, &b->smart_text);
+		if (b->smart_text.failed)
+			return GALLEY_ENOMEM;
+		lit = (const char *)b->smart_text.data;
+		len = b->smart_text.len;
+	}
+	if (!t || galley_node_set_literal(b->doc, t, lit, len) != 0)
 		return GALLEY_ENOMEM;
 	galley_node_append(parent, t);
 	return 0;
@@ -154,7 +187,9 @@ static int add_link(builder *b, galley_node *parent, size_t from, size_t to, con
 	galley_buf_put(&url, s + from, to - from);
 	if (link && !url.failed && galley_node_set_url(b->doc, link, (const char *)url.data, url.len) == 0) {
 		galley_node_append(parent, link);
+		b->in_link = true; /* a link's text is its address, as written */
 		rc = add_text(b, link, from, to);
+		b->in_link = false;
 	}
 	galley_buf_free(&url);
 	return rc;
@@ -171,16 +206,17 @@ static size_t url_at(const char *s, size_t pos, size_t limit, const char **prefi
 		return 0;
 	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
 		size_t k = strlen(schemes[i]);
-		if (pos + k < limit && strncasecmp(s + pos, schemes[i], k) == 0 && is_alnum((unsigned char)s[pos + k]))
+		if (pos + k < limit && strncasecmp(s + pos, schemes[i], k) == 0 &&
+		    is_alnum((unsigned char)s[pos + k]))
 			break;
 	}
 	if (i == sizeof(schemes) / sizeof(schemes[0]))
 		return 0;
 	*prefix = i == 4 ? "http://" : "";
 	int parens = 0;
-	while (pos < limit && s[pos] != ' ' && s[pos] != '\n' && s[pos] != '<' && s[pos] != '>' && s[pos] != '"' &&
-	       (unsigned char)s[pos] >= 0x21 && !((unsigned char)s[pos] == 0xE2 && pos + 1 < limit &&
-	                                          (unsigned char)s[pos + 1] == 0x80)) {
+	while (pos < limit && s[pos] != ' ' && s[pos] != '\n' && s[pos] != '<' && s[pos] != '>' &&
+	       s[pos] != '"' && (unsigned char)s[pos] >= 0x21 &&
+	       !((unsigned char)s[pos] == 0xE2 && pos + 1 < limit && (unsigned char)s[pos + 1] == 0x80)) {
 		parens += s[pos] == '(' ? 1 : s[pos] == ')' ? -1 : 0;
 		pos++;
 	}
@@ -194,7 +230,10 @@ static size_t url_at(const char *s, size_t pos, size_t limit, const char **prefi
 	return pos - start;
 }
 
-static bool local_char(unsigned char c) { return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'; }
+static bool local_char(unsigned char c)
+{
+	return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
 
 /* An e-mail address around the '@' at `at`: its extent in [*from, *to). */
 static bool email_at(const char *s, size_t at, size_t floor, size_t limit, size_t *from, size_t *to)
@@ -320,7 +359,8 @@ static int add_inlines(builder *b, galley_node *parent, bool labelled)
 		if (!strong || add_text(b, strong, 0, label) != 0)
 			return GALLEY_ENOMEM;
 		galley_node_append(parent, strong);
-		tx_note(b->ctx, b->segs[0].line, "'%.*s' set strong, because a list item starts with a short label and ':'",
+		tx_note(b->ctx, b->segs[0].line,
+		        "'%.*s' set strong, because a list item starts with a short label and ':'",
 		        (int)label, (const char *)b->text.data);
 	}
 	return inline_pass(b, parent, label);
@@ -333,8 +373,8 @@ static galley_node *block_node(builder *b, galley_node_type type, const tx_line 
 	return galley_node_new(b->doc, type, l->no, l->lead + 1 + extra_col);
 }
 
-static int add_paragraph(builder *b, galley_node *parent, const tx_block *blk, size_t skip, uint32_t skip_chars,
-                         bool labelled)
+static int add_paragraph(builder *b, galley_node *parent, const tx_block *blk, size_t skip,
+                         uint32_t skip_chars, bool labelled)
 {
 	const tx_line *l = &b->ctx->lines[blk->first];
 	galley_node *p = block_node(b, GALLEY_NODE_PARAGRAPH, l, skip_chars);
@@ -494,6 +534,35 @@ static int add_block(builder *b, const tx_block *blk)
 	}
 }
 
+/* The title and subtitle, taken from the text, get the text's punctuation. */
+static int smarten_meta(galley_doc *doc)
+{
+	static const galley_meta_field fields[] = {GALLEY_META_TITLE, GALLEY_META_SUBTITLE};
+	galley_buf out = GALLEY_BUF_INIT;
+	uint8_t *marks = NULL;
+	int rc = 0;
+	for (size_t k = 0; k < sizeof(fields) / sizeof(fields[0]) && rc == 0; k++) {
+		const char *v = galley_doc_meta(doc, fields[k]);
+		size_t n = v ? strlen(v) : 0;
+		if (n == 0)
+			continue;
+		uint8_t *m = realloc(marks, n);
+		if (!m) {
+			rc = GALLEY_ENOMEM;
+			break;
+		}
+		marks = m;
+		tx_quote_marks(v, n, marks);
+		out.len = 0;
+		tx_smarten(v, n, 0, n, marks, &out);
+		rc = out.failed ? GALLEY_ENOMEM
+		                : galley_doc_set_meta(doc, fields[k], (const char *)out.data, out.len);
+	}
+	galley_buf_free(&out);
+	free(marks);
+	return rc;
+}
+
 int tx_build(tx_ctx *ctx)
 {
 	builder b;
@@ -501,10 +570,15 @@ int tx_build(tx_ctx *ctx)
 	memset(&b, 0, sizeof(b));
 	b.ctx = ctx;
 	b.doc = ctx->doc;
+	b.smart = !(ctx->opts && (ctx->opts->flags & GALLEY_OPT_NO_SMART));
 	for (size_t i = 0; i < ctx->nblocks && rc == 0; i++)
 		rc = add_block(&b, &ctx->blocks[i]);
+	if (rc == 0 && b.smart)
+		rc = smarten_meta(ctx->doc);
 	galley_buf_free(&b.text);
+	galley_buf_free(&b.smart_text);
 	free(b.segs);
+	free(b.marks);
 	if (rc)
 		return galley_error_set(ctx->err, rc, NULL, 0, 0, "out of memory");
 	return 0;

@@ -6,20 +6,26 @@
  * of its lines look like a table or like code) are computed beforehand
  * backwards, so the pass stays linear. The rules, first match wins:
  *
- *   title      the first line alone before a blank line, or a centred block
- *              at the top of wrapped text; "by NAME" after it is the author
+ *   title      the first line alone before a blank line, a centred block at
+ *              the top of wrapped text, or a headline over a one-line lede;
+ *              "by NAME" after it is the author
+ *   contents   the lines of a table of contents (found beforehand, book.c)
  *   heading    a line underlined (or over- and underlined) with = or -
  *   break      a line of one repeated symbol ("* * *", "-----"), a lone #
+ *   heading    PREFACE, Epilogue and the other sections around the chapters;
+ *              CHAPTER/Book/Part/Letter + number, a roman numeral alone,
+ *              "IV. Title" alone, with its title under it or wrapped on
+ *   author     "By NAME" alone
+ *   heading    numbered "1.2 Title"
  *   item       a bullet (- * + • ◦ · ‣ ▪) or a number/letter/roman numeral
  *              with . or ), at the start of a block, after a line ending in
  *              ':', or after another item
  *   code       a run drawn as a table (| columns, +--+ borders, columns
  *              aligned by blank gaps), or an indented run that looks like code
  *   quote      an indented run of prose
- *   heading    CHAPTER/Book/Part/Letter + number, a roman numeral alone;
- *              numbered "1.2 Title"; a centred short line; a short ALL-CAPS
- *              or bare line without closing punctuation, followed by text and
- *              not in a run of three or more such lines
+ *   heading    a centred short line; a short ALL-CAPS or bare line without
+ *              closing punctuation, followed by text and not in a run of
+ *              three or more such lines (unless it ends one, set apart)
  *   paragraph  everything else; in the blank-line mode, wrapped lines are
  *              joined until a blank line or a line that cannot be wrapped
  */
@@ -49,14 +55,18 @@ typedef struct cls {
 	size_t i;
 	bool blank_before;
 	uint8_t prev_kind;
-	uint32_t item_indent, item_col; /* last list item's marker and content columns; 0 col: not in a list */
+	uint32_t item_indent,
+	    item_col; /* last list item's marker and content columns; 0 col: not in a list */
 	uint8_t ord_style;
 	int ord_number;
 	size_t weak_run_end; /* the weak heading candidates counted so far end before this line */
 	uint32_t weak_run_len;
+	uint8_t *toc; /* lines of a table of contents */
 } cls;
 
 enum { WEAK_NONE = 0, WEAK_CAPS, WEAK_BARE };
+
+static bool is_byline(const tx_line *l, size_t *skip);
 
 static tx_line *line_at(const cls *c, size_t i) { return &c->ctx->lines[i]; }
 
@@ -148,66 +158,6 @@ static tx_block *emit_heading(cls *c, int style, int depth, size_t first, size_t
 
 /* ---- shapes of lines ---------------------------------------------- */
 
-static bool word_is(const char *s, size_t n, const char *const *words)
-{
-	for (; *words; words++)
-		if (strlen(*words) == n && memcmp(s, *words, n) == 0)
-			return true;
-	return false;
-}
-
-static bool is_number_word(const char *s, size_t n)
-{
-	static const char *const words[] = {
-	    "One",  "Two",   "Three", "Four",  "Five",   "Six",    "Seven",  "Eight", "Nine",   "Ten",   "Eleven",
-	    "Twelve", "First", "Second", "Third", "Fourth", "Fifth", "Sixth",  "Seventh", "Eighth", "Ninth",
-	    "Tenth", "Last", "ONE",  "TWO",   "THREE", "FOUR",  "FIVE",   "SIX",    "SEVEN",  "EIGHT", "NINE",
-	    "TEN",  "FIRST", "SECOND", "THIRD", "LAST", "the", "THE", NULL};
-	return word_is(s, n, words);
-}
-
-static bool is_roman(const char *s, size_t n)
-{
-	if (n == 0 || n > 8)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!strchr("IVXLCDM", s[i]) || !s[i])
-			return false;
-	return true;
-}
-
-/* CHAPTER I., Chapter 12, Letter 4, BOOK ONE, Part the First, a roman numeral alone. */
-static int chapter_style(const tx_line *l)
-{
-	static const char *const parts[] = {"BOOK", "Book", "PART", "Part", "VOLUME", "Volume", "ACT", "Act", NULL};
-	static const char *const chapters[] = {"CHAPTER", "Chapter", "LETTER", "Letter", "STAVE", "Stave",
-	                                       "CANTO",   "Canto",   "SCENE",  "Scene",  NULL};
-	const char *s = l->s;
-	size_t n = l->len, w = 0;
-	if (l->marker == TX_MARK_BULLET || l->rule || n > 80)
-		return TX_H_NONE;
-	size_t bare = n;
-	while (bare > 0 && (s[bare - 1] == '.' || s[bare - 1] == ':'))
-		bare--;
-	if (is_roman(s, bare))
-		return TX_H_CHAPTER;
-	while (w < n && s[w] != ' ')
-		w++;
-	int style = word_is(s, w, parts) ? TX_H_PART : word_is(s, w, chapters) ? TX_H_CHAPTER : TX_H_NONE;
-	if (!style || w + 1 >= n)
-		return TX_H_NONE;
-	const char *t = s + w + 1;
-	size_t k = 0, rest = n - w - 1;
-	while (k < rest && t[k] != ' ' && t[k] != '.' && t[k] != ':')
-		k++;
-	bool digits = k > 0;
-	for (size_t j = 0; j < k; j++)
-		digits = digits && t[j] >= '0' && t[j] <= '9';
-	if (digits || is_roman(t, k) || is_number_word(t, k))
-		return style;
-	return TX_H_NONE;
-}
-
 /* "2.3.1 Title" (two or more numbers): its depth; 0 if the line is not that. */
 static int numbered_depth(const tx_line *l)
 {
@@ -241,6 +191,31 @@ static int numbered_depth(const tx_line *l)
 
 static bool is_closing_quote(uint32_t c) { return c == '"' || c == 0x201D || c == 0x2019 || c == '\''; }
 
+/* "Updated 14:32 GMT", "Published 3 May 2024": when an article was written, not a heading. */
+static bool is_timestamp(const tx_line *l)
+{
+	static const char *const words[] = {"Updated ",      "Published ", "Posted ",
+	                                    "Last updated ", "Filed ",     NULL};
+	for (size_t k = 0; words[k]; k++)
+		if (l->len > strlen(words[k]) && !strncmp(l->s, words[k], strlen(words[k])))
+			return true;
+	return false;
+}
+
+static bool is_opening_quote(uint32_t c) { return c == '"' || c == 0x201C || c == 0x2018 || c == '\''; }
+
+/*
+ * A line ending in a closing quote is speech ("Come here," he said; "We
+ * shall see") unless the quote closes a word or phrase inside it, as in the
+ * title Camera phones are 'must-haves'.
+ */
+static bool quoted_speech(const tx_line *l)
+{
+	if (!is_closing_quote(l->last))
+		return false;
+	return is_opening_quote(l->first) || tx_is_sentence_end(l->last_bare) || l->last_bare == ',';
+}
+
 /*
  * A short line a person would read as a heading: starts with a capital or a
  * digit, no closing punctuation (. , ; :, nor ? ! in wrapped prose, nor a
@@ -253,7 +228,7 @@ static int weak_kind(const cls *c, const tx_line *l)
 	uint32_t last = l->last_bare;
 	if (l->marker || l->rule || l->letters == 0 || l->chars > 80 || l->words > 12)
 		return WEAK_NONE;
-	if (is_closing_quote(l->last) || last == '.' || last == ',' || last == ';' || last == ':')
+	if (quoted_speech(l) || last == '.' || last == ',' || last == ';' || last == ':' || is_timestamp(l))
 		return WEAK_NONE;
 	if ((last == '?' || last == '!') && ctx->wrap)
 		return WEAK_NONE;
@@ -325,8 +300,8 @@ static bool try_rules_and_breaks(cls *c)
 		c->i = i + 2;
 		return true;
 	}
-	bool lone = l->chars == 1 && (l->first == '#' || l->first == '*' || l->first == '~' || l->first == 0xA7 ||
-	                              l->first == 0x2042 || l->first == 0x2766);
+	bool lone = l->chars == 1 && (l->first == '#' || l->first == '*' || l->first == '~' ||
+	                              l->first == 0xA7 || l->first == 0x2042 || l->first == 0x2766);
 	if (l->rule || lone) {
 		tx_note(c->ctx, l->no, "scene break, because the line is %s",
 		        lone ? "a lone symbol" : "one symbol repeated");
@@ -343,7 +318,10 @@ static void settle_roman(cls *c, tx_line *l)
 	if ((l->style == 'a' || l->style == 'A') && !letter_list && strchr("ivxlcdm", l->s[l->s[0] == '(']) &&
 	    (c->ord_style == 'i' || c->ord_style == 'I' || l->number == 9)) {
 		char ch = l->s[l->s[0] == '('];
-		l->number = ch == 'i' || ch == 'I' ? 1 : ch == 'v' || ch == 'V' ? 5 : ch == 'x' || ch == 'X' ? 10 : 50;
+		l->number = ch == 'i' || ch == 'I'   ? 1
+		            : ch == 'v' || ch == 'V' ? 5
+		            : ch == 'x' || ch == 'X' ? 10
+		                                     : 50;
 		l->style = l->style == 'a' ? 'i' : 'I';
 	}
 }
@@ -411,8 +389,9 @@ static bool try_item(cls *c)
 	if (l->marker == TX_MARK_BULLET)
 		tx_note(c->ctx, l->no, "list item, because it starts with a bullet and %s", why);
 	else
-		tx_note(c->ctx, l->no, "list item %d, because it starts with a number or letter and '%c', and %s",
-		        l->number, l->delim, why);
+		tx_note(c->ctx, l->no,
+		        "list item %d, because it starts with a number or letter and '%c', and %s", l->number,
+		        l->delim, why);
 	if (!emit(c, TX_B_ITEM, c->i, last))
 		return true;
 	c->item_col = content_col;
@@ -431,7 +410,8 @@ static bool try_item_paragraph(cls *c)
 	    l->indent <= c->item_indent)
 		return false;
 	size_t last = c->i;
-	while (!is_gap(c, last + 1) && !line_at(c, last + 1)->marker && line_at(c, last + 1)->indent > c->item_indent)
+	while (!is_gap(c, last + 1) && !line_at(c, last + 1)->marker &&
+	       line_at(c, last + 1)->indent > c->item_indent)
 		last++;
 	tx_note(c->ctx, l->no, "paragraph of the list item above, because it is indented to the item's text");
 	uint32_t col = c->item_col, ind = c->item_indent;
@@ -475,11 +455,9 @@ static bool try_preformatted(cls *c)
 	uint32_t lines = r->end - (uint32_t)i + 1;
 	if (ctx->mode == TX_MODE_BLANK && !c->blank_before && i > 0)
 		return false;
-	if (r->end > i && chapter_style(line_at(c, i)) && chapter_style(line_at(c, i + 1)))
-		return false; /* a table of contents: the chapter rule keeps its lines */
 	if (is_table(c, i)) {
-		tx_note(ctx, line_at(c, i)->no, "preformatted (kept verbatim), because its %u lines are drawn as a table",
-		        lines);
+		tx_note(ctx, line_at(c, i)->no,
+		        "preformatted (kept verbatim), because its %u lines are drawn as a table", lines);
 		tx_block *b = emit(c, TX_B_CODE, i, r->end);
 		if (b)
 			b->strip = r->min_indent;
@@ -490,15 +468,18 @@ static bool try_preformatted(cls *c)
 		return false;
 	if (r->codey * 2 >= lines) {
 		size_t end = code_extent(c, i, r->min_indent);
-		tx_note(ctx, line_at(c, i)->no, "code (kept verbatim), because it is indented and %u of its %u lines "
-		        "look like program code", r->codey, lines);
+		tx_note(ctx, line_at(c, i)->no,
+		        "code (kept verbatim), because it is indented and %u of its %u lines "
+		        "look like program code",
+		        r->codey, lines);
 		tx_block *b = emit(c, TX_B_CODE, i, end);
 		if (b)
 			b->strip = r->min_indent;
 		return true;
 	}
 	size_t last = ctx->mode == TX_MODE_LINE ? i : r->end;
-	tx_note(ctx, line_at(c, i)->no, "block quote, because it is indented by %u columns more than the text",
+	tx_note(ctx, line_at(c, i)->no,
+	        "block quote, because it is indented by %u columns more than the text",
 	        r->min_indent - ctx->base_indent);
 	tx_block *b = emit(c, TX_B_QUOTE, i, last);
 	if (b && last > i && r->max_width * 10 < (ctx->wrap ? ctx->wrap : 72) * 6)
@@ -515,7 +496,8 @@ static bool try_centred(cls *c)
 	if (r->centred != lines || (ctx->mode == TX_MODE_BLANK && !c->blank_before && i > 0))
 		return false;
 	if (lines == 1 && weak_kind(c, line_at(c, i)) && next_text(c, i) < c->n) {
-		tx_note(ctx, line_at(c, i)->no, "heading (level %d), because it is a short line centred in the %u-column text",
+		tx_note(ctx, line_at(c, i)->no,
+		        "heading (level %d), because it is a short line centred in the %u-column text",
 		        heading_level(c, TX_H_CENTRED, 1), ctx->ref_width);
 		emit_heading(c, TX_H_CENTRED, 1, i, i);
 		return true;
@@ -527,50 +509,199 @@ static bool try_centred(cls *c)
 	return true;
 }
 
-/* A chapter line followed by a short title line, directly or after a blank line. */
-static size_t chapter_subtitle(const cls *c, size_t i)
+static bool is_structure_line(const tx_line *l)
+{
+	return tx_chapter_style(l) || tx_roman_titled(l) || tx_section_line(l);
+}
+
+/* A chapter line with a title of its own ("CHAPTER 1. Loomings.", not "CHAPTER I." or "IV"). */
+static bool has_own_title(const tx_line *l)
+{
+	if (tx_roman_titled(l))
+		return true;
+	if (l->words <= 2)
+		return false;
+	const char *sp = memchr(l->s, ' ', l->len);
+	return !(l->words == 3 && sp && strncasecmp(sp + 1, "the ", 4) == 0);
+}
+
+/*
+ * A line that can be a chapter's title: short and heading-shaped; under the
+ * chapter line in its block (or in capitals) it may end in a full stop
+ * ("I.\nTHE EVE OF THE WAR."), and it may be in brackets ("[Second Report
+ * of Dr. Watson]"). A label of what follows (SCENE, ARGUMENT) is no title,
+ * nor is an italic line (a letter's address, "_To Mrs. Saville, England._").
+ */
+static bool title_line(const cls *c, const tx_line *l, bool under)
+{
+	static const char *const labels[] = {"SCENE",    "ARGUMENT", "SYNOPSIS", "SUMMARY",
+	                                     "CONTENTS", "NOTE",     NULL};
+	const tx_ctx *ctx = c->ctx;
+	if (tx_chapter_style(l) || tx_roman_titled(l) || (!under && tx_section_line(l)) || l->marker ||
+	    l->rule || l->letters == 0 || l->chars > 80 || l->words > 12 ||
+	    (ctx->wrap && l->width * 10 > ctx->wrap * 9))
+		return false;
+	for (size_t k = 0; labels[k]; k++)
+		if (l->len >= strlen(labels[k]) && !strncasecmp(l->s, labels[k], strlen(labels[k])) &&
+		    !uc_is_alpha((uint32_t)(unsigned char)l->s[strlen(labels[k])]))
+			return false; /* the label of what follows, not a title */
+	uint32_t first = l->first, last = l->last_bare;
+	if (first == '[' || first == '(')
+		tx_char(l->s + 1, l->len - 1, &first);
+	if (!uc_is_upper(first) && !(first >= '0' && first <= '9'))
+		return false;
+	if (last == ',' || last == ';' || last == ':' || last == '-' || last == 0x2014 || last == 0x2013 ||
+	    (is_closing_quote(l->last) && tx_is_sentence_end(last)))
+		return false;
+	bool caps = l->letters >= 3 && l->uppers * 10 >= l->letters * 6;
+	return last != '.' || ((under || caps) && l->words <= 10);
+}
+
+/*
+ * The title under a chapter line without one: one or two short lines ending
+ * the chapter line's block, or a short line alone after a blank line. Its
+ * last line, or 0.
+ */
+static size_t chapter_title(const cls *c, size_t i)
 {
 	size_t k = next_text(c, i);
-	if (k >= c->n || k > i + 3 || chapter_style(line_at(c, k)) || weak_kind(c, line_at(c, k)) == WEAK_NONE)
+	if (k >= c->n || k > i + 3 || c->toc[k])
 		return 0;
-	if (k > i + 1 && !alone(c, k))
+	size_t end = c->runs[k].end;
+	if (k == i + 1) {
+		if (end > k + 1)
+			return 0;
+		for (size_t j = k; j <= end; j++)
+			if (!title_line(c, line_at(c, j), true))
+				return 0;
+	} else if (end != k || !title_line(c, line_at(c, k), false)) {
 		return 0;
-	if (k == i + 1 && c->runs[k].end != k && c->ctx->mode == TX_MODE_BLANK)
+	}
+	return next_text(c, end) < c->n ? end : 0;
+}
+
+/* A chapter line wrapped onto the next ("CHAPTER 57. Of Whales in Paint; ... in\nStone; in Stars."): its last
+ * line, or 0. */
+static size_t wrapped_chapter(const cls *c, size_t i)
+{
+	const tx_ctx *ctx = c->ctx;
+	const tx_line *l = line_at(c, i);
+	size_t end = c->runs[i].end;
+	uint32_t wide = ctx->wrap ? ctx->wrap : 72;
+	if (end == i || end > i + 2 || l->width * 10 < wide * 6 || !has_own_title(l) ||
+	    tx_is_sentence_end(l->last_bare))
 		return 0;
-	return next_text(c, k) < c->n ? k : 0;
+	for (size_t j = i + 1; j <= end; j++)
+		if (line_at(c, j)->marker || line_at(c, j)->rule || is_structure_line(line_at(c, j)))
+			return 0;
+	return next_text(c, end) < c->n ? end : 0;
+}
+
+/* The style of a chapter or part line in this book: the inner kind of part, numbers alone as chapters. */
+static int book_style(const cls *c, const tx_line *l)
+{
+	int style = tx_chapter_style(l);
+	if (style == TX_H_PART && c->ctx->outer_part[0]) {
+		char word[12];
+		tx_part_word(l, word);
+		if (strcmp(word, c->ctx->outer_part))
+			style = TX_H_SUBPART;
+	}
+	if (!style && c->ctx->number_chapters && tx_bare_number(l))
+		style = TX_H_CHAPTER;
+	return style;
 }
 
 static bool try_chapter(cls *c)
 {
 	size_t i = c->i;
 	const tx_line *l = line_at(c, i);
-	int style = chapter_style(l);
-	if (!style || (c->ctx->mode == TX_MODE_BLANK && !c->blank_before && i > 0))
-		return false;
-	size_t k = next_text(c, i);
-	if (k < c->n && chapter_style(line_at(c, k))) {
-		size_t end = c->runs[i].end;
-		tx_note(c->ctx, l->no, "lines kept as lines (a table of contents), because chapter lines follow one "
-		        "another with no text between");
-		tx_block *b = emit(c, TX_B_PARA, i, end);
-		if (b)
-			b->hard_breaks = 1;
-		return true;
+	int style = book_style(c, l);
+	bool roman = !style && tx_roman_titled(l);
+	if (roman) {
+		/* "I. The Period" alone is a chapter; "I. Scope" in a run of items is an outline */
+		if (!alone(c, i) || continues_list(c, l))
+			return false;
+		style = TX_H_CHAPTER;
 	}
-	if (c->ctx->mode == TX_MODE_BLANK && c->runs[i].end != i && !chapter_subtitle(c, i))
+	if (!style || (c->ctx->mode == TX_MODE_BLANK && !c->blank_before && i > 0) || next_text(c, i) >= c->n)
 		return false;
-	size_t sub = chapter_subtitle(c, i);
-	const char *kind = style == TX_H_PART ? "part" : "chapter";
-	if (sub)
-		tx_note(c->ctx, l->no, "heading (level %d), because it names a %s; the short line at %u is its title",
-		        heading_level(c, style, 1), kind, line_at(c, sub)->no);
+	size_t title = has_own_title(l) ? 0 : chapter_title(c, i);
+	size_t wrapped = title ? 0 : wrapped_chapter(c, i);
+	if (c->ctx->mode == TX_MODE_BLANK && c->runs[i].end != i && !title && !wrapped)
+		return false;
+	const char *kind = style == TX_H_CHAPTER ? "chapter" : "part";
+	int level = heading_level(c, style, 1);
+	if (title)
+		tx_note(c->ctx, l->no,
+		        "heading (level %d), because it names a %s; the short line at %u is its title", level,
+		        kind, line_at(c, title)->no);
+	else if (wrapped)
+		tx_note(c->ctx, l->no,
+		        "heading (level %d), because it names a %s; its title goes on to line %u", level,
+		        kind, line_at(c, wrapped)->no);
 	else
-		tx_note(c->ctx, l->no, "heading (level %d), because it names a %s", heading_level(c, style, 1), kind);
-	tx_block *b = emit_heading(c, style, 1, i, sub ? sub : i);
-	if (b && sub) {
-		uint32_t last = l->last;
-		b->heading_sep = !(last == '.' || last == ':');
+		tx_note(c->ctx, l->no, "heading (level %d), because it names a %s", level, kind);
+	size_t last = title ? title : wrapped ? wrapped : i;
+	tx_block *b = emit_heading(c, style, 1, i, last);
+	if (b && title) {
+		uint32_t end = l->last;
+		b->heading_sep = !(end == '.' || end == ':');
 	}
+	return true;
+}
+
+/* PREFACE, ETYMOLOGY., Epilogue, APPENDIX: alone, followed by text; at the top level whatever the book's
+ * parts. */
+static bool try_section(cls *c)
+{
+	size_t i = c->i;
+	const tx_line *l = line_at(c, i);
+	if (!tx_section_line(l) || tx_chapter_style(l) || next_text(c, i) >= c->n)
+		return false;
+	if (c->ctx->mode == TX_MODE_BLANK ? !alone(c, i) : continues_sentence(c, i + 1))
+		return false;
+	tx_note(c->ctx, l->no, "heading (level 1), because it names a section before or after the chapters");
+	tx_block *b = emit(c, TX_B_HEADING, i, i);
+	if (b)
+		b->level = 1;
+	return true;
+}
+
+/* A table of contents found beforehand (book.c): its lines kept as lines. */
+static bool try_contents(cls *c)
+{
+	size_t i = c->i, last = i;
+	if (!c->toc[i])
+		return false;
+	while (last + 1 < c->n && c->toc[last + 1])
+		last++;
+	tx_note(c->ctx, line_at(c, i)->no, "lines %u-%u kept as lines, because they are a table of contents",
+	        line_at(c, i)->no, line_at(c, last)->no);
+	tx_block *b = emit(c, TX_B_PARA, i, last);
+	if (b)
+		b->hard_breaks = 1;
+	return true;
+}
+
+/* "By Herman Melville" on a line of its own: the author, not a heading. */
+static bool try_byline(cls *c)
+{
+	size_t i = c->i, skip = 0;
+	tx_line *l = line_at(c, i);
+	if (!alone(c, i) || !is_byline(l, &skip) || l->words > 7 || l->last_bare == '.' ||
+	    l->last_bare == ',')
+		return false;
+	uint32_t first;
+	tx_char(l->s + skip, l->len - skip, &first);
+	if (!uc_is_upper(first))
+		return false;
+	tx_note(c->ctx, l->no, "author, left out of the text, because the line reads 'by NAME'");
+	if (galley_doc_author_count(c->ctx->doc) == 0 &&
+	    galley_doc_add_author(c->ctx->doc, l->s + skip, l->len - skip) != 0)
+		return false;
+	l->skip = 1;
+	c->i = i + 1;
 	return true;
 }
 
@@ -583,8 +714,7 @@ static bool try_numbered_heading(cls *c)
 	int depth = numbered_depth(l);
 	if (depth) {
 		tx_note(c->ctx, l->no, "heading (level %d), because it is numbered %d levels deep ('%.*s')",
-		        heading_level(c, TX_H_NUMBERED, depth), depth,
-		        (int)(strchr(l->s, ' ') - l->s), l->s);
+		        heading_level(c, TX_H_NUMBERED, depth), depth, (int)(strchr(l->s, ' ') - l->s), l->s);
 		emit_heading(c, TX_H_NUMBERED, depth, i, i);
 		return true;
 	}
@@ -603,10 +733,27 @@ static bool try_numbered_heading(cls *c)
 	tx_char(shaped.s, shaped.len, &shaped.first);
 	if (weak_kind(c, &shaped) == WEAK_NONE)
 		return false;
-	tx_note(c->ctx, l->no, "heading (level %d), because it is a short numbered line ('%d.') with no list around it",
+	tx_note(c->ctx, l->no,
+	        "heading (level %d), because it is a short numbered line ('%d.') with no list around it",
 	        heading_level(c, TX_H_NUMBERED, 1), l->number);
 	emit_heading(c, TX_H_NUMBERED, 1, i, i);
 	return true;
+}
+
+/*
+ * The last of a run of short lines, set apart from the others (two blank
+ * lines or another indentation before it) and followed by a paragraph of
+ * several lines: the first heading after a contents list.
+ */
+static bool ends_short_lines(const cls *c, size_t i)
+{
+	size_t k = next_text(c, i);
+	if (is_weak_unit(c, k) || k >= c->n || c->runs[k].end == k || i < 2)
+		return false;
+	size_t p = i - 1;
+	while (p > 0 && is_gap(c, p))
+		p--;
+	return i - p >= 3 || line_at(c, p)->indent != line_at(c, i)->indent;
 }
 
 static bool try_weak_heading(cls *c)
@@ -624,19 +771,29 @@ static bool try_weak_heading(cls *c)
 		return false;
 	}
 	uint32_t run = weak_run_length(c, i);
+	if (run >= 3 && ends_short_lines(c, i)) {
+		tx_note(c->ctx, l->no,
+		        "heading (level %d), because it ends %u short lines set apart from it (a contents "
+		        "list) and text follows it",
+		        heading_level(c, kind == WEAK_CAPS ? TX_H_CAPS : TX_H_BARE, 1), run);
+		emit_heading(c, kind == WEAK_CAPS ? TX_H_CAPS : TX_H_BARE, 1, i, i);
+		return true;
+	}
 	if (run >= 3) {
 		tx_note(c->ctx, l->no, "paragraph, not a heading: it is one of %u short lines in a row", run);
 		return false;
 	}
 	if (kind == WEAK_CAPS)
-		tx_note(c->ctx, l->no,
-		        "heading (level %d), because it is a short line in capitals (%u characters), followed by text",
-		        heading_level(c, TX_H_CAPS, 1), l->chars);
+		tx_note(
+		    c->ctx, l->no,
+		    "heading (level %d), because it is a short line in capitals (%u characters), followed by text",
+		    heading_level(c, TX_H_CAPS, 1), l->chars);
 	else
-		tx_note(c->ctx, l->no,
-		        "heading (level %d), because it is a short line (%u characters, %u word%s) without closing "
-		        "punctuation, followed by text",
-		        heading_level(c, TX_H_BARE, 1), l->chars, l->words, l->words == 1 ? "" : "s");
+		tx_note(
+		    c->ctx, l->no,
+		    "heading (level %d), because it is a short line (%u characters, %u word%s) without closing "
+		    "punctuation, followed by text",
+		    heading_level(c, TX_H_BARE, 1), l->chars, l->words, l->words == 1 ? "" : "s");
 	emit_heading(c, kind == WEAK_CAPS ? TX_H_CAPS : TX_H_BARE, 1, i, i);
 	return true;
 }
@@ -652,15 +809,18 @@ static size_t paragraph_extent(const cls *c, size_t i, const char **why)
 		if (!ctx->force_join && !continues_sentence(c, j + 1)) {
 			if (!ctx->wrap || p->width > ctx->wrap + 8)
 				break; /* the line was not wrapped: it ends where the writer ended it */
-			if (ctx->split_short && p->width * 10 < ctx->wrap * 6 && tx_is_sentence_end(p->last_bare))
+			if (ctx->split_short && p->width * 10 < ctx->wrap * 6 &&
+			    tx_is_sentence_end(p->last_bare))
 				break;
 			if (ctx->split_short && l->indent > p->indent && l->indent <= ctx->base_indent + 8)
 				break; /* first-line indentation */
 		}
-		if (l->rule || (!is_gap(c, j + 2) && (line_at(c, j + 2)->rule == '=' || line_at(c, j + 2)->rule == '-') &&
+		if (l->rule || (!is_gap(c, j + 2) &&
+		                (line_at(c, j + 2)->rule == '=' || line_at(c, j + 2)->rule == '-') &&
 		                !line_at(c, j + 2)->rule_spaced))
 			break;
-		if (l->marker && (p->last == ':' || p->width * 10 < (ctx->ref_width ? ctx->ref_width : 72) * 7))
+		if (l->marker &&
+		    (p->last == ':' || p->width * 10 < (ctx->ref_width ? ctx->ref_width : 72) * 7))
 			break;
 		j++;
 	}
@@ -688,7 +848,8 @@ static void emit_paragraph(cls *c)
 			while (last < r->end && !line_at(c, last + 1)->marker && !line_at(c, last + 1)->rule)
 				last++;
 			hard = last > i;
-			why = hard ? "its short lines are kept as lines (not wrapped text)" : "it is a line of prose";
+			why = hard ? "its short lines are kept as lines (not wrapped text)"
+			           : "it is a line of prose";
 		} else {
 			last = paragraph_extent(c, i, &why);
 			if (last > i && !ctx->force_join) {
@@ -748,14 +909,14 @@ static bool title_shaped(const cls *c, const tx_line *l)
 {
 	uint32_t last = l->last_bare;
 	return !l->marker && !l->rule && l->letters > 0 && l->chars <= 100 && l->words <= 15 && last != '.' &&
-	       last != ',' && last != ';' && last != ':' && !is_closing_quote(l->last) && !chapter_style(l) &&
+	       last != ',' && last != ';' && last != ':' && !quoted_speech(l) && !tx_chapter_style(l) &&
 	       !numbered_depth(l);
 }
 
 static bool is_byline(const tx_line *l, size_t *skip)
 {
-	if (l->len < 4 || l->chars > 80 || (strncmp(l->s, "by ", 3) && strncmp(l->s, "By ", 3) &&
-	                                    strncmp(l->s, "BY ", 3)))
+	if (l->len < 4 || l->chars > 80 ||
+	    (strncmp(l->s, "by ", 3) && strncmp(l->s, "By ", 3) && strncmp(l->s, "BY ", 3)))
 		return false;
 	*skip = 3;
 	return true;
@@ -786,7 +947,8 @@ static int take_title_extras(cls *c, size_t k, bool centred_block, bool set)
 				break;
 			tx_note(ctx, line_at(c, name)->no, "author, because it follows 'by' after the title");
 			if (set && galley_doc_author_count(ctx->doc) == 0)
-				rc = galley_doc_add_author(ctx->doc, line_at(c, name)->s, line_at(c, name)->len);
+				rc = galley_doc_add_author(ctx->doc, line_at(c, name)->s,
+				                           line_at(c, name)->len);
 			skip_lines(c, k, name);
 			k = next_text(c, name);
 			subtitle_done = true;
@@ -810,6 +972,23 @@ static int take_title_extras(cls *c, size_t k, bool centred_block, bool set)
 	return rc;
 }
 
+/*
+ * In a text written a paragraph a line, a short first line without closing
+ * punctuation over a long line of prose (twice as long, ending a sentence)
+ * is a headline.
+ */
+static bool headline_over_lede(const cls *c, size_t k)
+{
+	const tx_line *l = line_at(c, k);
+	if (c->ctx->mode != TX_MODE_LINE || is_gap(c, k + 1) || !title_shaped(c, l) || l->marker ||
+	    l->words > 14 || !uc_is_upper(l->first) || l->last_bare == '?' || l->last_bare == '!' ||
+	    is_timestamp(l))
+		return false;
+	const tx_line *lede = line_at(c, k + 1);
+	return lede->chars >= 60 && lede->chars >= 2 * l->chars && tx_is_sentence_end(lede->last_bare) &&
+	       !lede->marker;
+}
+
 static int find_title(cls *c)
 {
 	tx_ctx *ctx = c->ctx;
@@ -820,10 +999,12 @@ static int find_title(cls *c)
 	const tx_line *l = line_at(c, k);
 	bool centred_block = ctx->wrap && r->centred == r->end - k + 1 && r->end - k < 4;
 	bool first_line = !centred_block && r->end == k && title_shaped(c, l) && l->marker == TX_MARK_NONE;
-	if ((!centred_block && !first_line) || next_text(c, r->end) >= c->n)
+	bool headline = !centred_block && !first_line && headline_over_lede(c, k);
+	size_t end = headline ? k : r->end;
+	if ((!centred_block && !first_line && !headline) || next_text(c, end) >= c->n)
 		return 0;
 	galley_buf text = GALLEY_BUF_INIT;
-	join_lines(c, k, r->end, &text);
+	join_lines(c, k, end, &text);
 	if (text.failed)
 		return GALLEY_ENOMEM;
 	const char *have = galley_doc_meta(ctx->doc, GALLEY_META_TITLE);
@@ -835,15 +1016,17 @@ static int find_title(cls *c)
 	}
 	if (set) {
 		tx_note(ctx, l->no, "title, because %s",
-		        centred_block ? "a centred block opens the text" : "the first line stands alone before a blank line");
+		        centred_block ? "a centred block opens the text"
+		        : headline ? "a short first line stands over a line of prose (one paragraph a line)"
+		                   : "the first line stands alone before a blank line");
 		rc = galley_doc_set_meta(ctx->doc, GALLEY_META_TITLE, (const char *)text.data, text.len);
 	} else {
 		tx_note(ctx, l->no, "left out, because it repeats the title of the Project Gutenberg header");
 	}
 	galley_buf_free(&text);
-	skip_lines(c, k, r->end);
+	skip_lines(c, k, end);
 	if (rc == 0)
-		rc = take_title_extras(c, next_text(c, r->end), centred_block, set);
+		rc = take_title_extras(c, next_text(c, end), centred_block, set);
 	return rc;
 }
 
@@ -851,8 +1034,9 @@ static int find_title(cls *c)
 
 static void classify_one(cls *c)
 {
-	if (try_rules_and_breaks(c) || try_numbered_heading(c) || try_item(c) || try_item_paragraph(c) ||
-	    try_preformatted(c) || try_centred(c) || try_chapter(c) || try_weak_heading(c))
+	if (try_contents(c) || try_rules_and_breaks(c) || try_section(c) || try_chapter(c) || try_byline(c) ||
+	    try_numbered_heading(c) || try_item(c) || try_item_paragraph(c) || try_preformatted(c) ||
+	    try_centred(c) || try_weak_heading(c))
 		return;
 	emit_paragraph(c);
 }
@@ -860,21 +1044,43 @@ static void classify_one(cls *c)
 /*
  * Parts and chapters are the top of a book whatever comes first (a centred
  * CONTENTS, say): their levels are given before the pass, the other styles'
- * levels in the order they appear.
+ * levels in the order they appear. Two kinds of part (PART I, then Book I)
+ * nest in the order they first come; numbers alone (1, 2, 3 ...) name the
+ * chapters when at least three follow one another in order from 1.
  */
 static void reserve_book_levels(cls *c)
 {
-	bool part = false, chapter = false;
+	tx_ctx *ctx = c->ctx;
+	bool part = false, subpart = false, chapter = false;
+	char word[12];
+	int next_number = 1;
 	for (size_t i = 0; i < c->n; i++) {
-		if (is_gap(c, i) || (i > 0 && !is_gap(c, i - 1)))
+		if (is_gap(c, i) || (i > 0 && !is_gap(c, i - 1)) || c->toc[i])
 			continue;
-		int style = chapter_style(line_at(c, i));
+		const tx_line *l = line_at(c, i);
+		int style = tx_chapter_style(l);
+		if (!style && tx_roman_titled(l) && alone(c, i))
+			style = TX_H_CHAPTER;
+		if (style == TX_H_PART) {
+			tx_part_word(l, word);
+			if (!part)
+				memcpy(ctx->outer_part, word, sizeof(word));
+			else if (strcmp(word, ctx->outer_part))
+				subpart = true;
+		}
+		if (alone(c, i) && tx_bare_number(l) == next_number)
+			next_number++;
 		part = part || style == TX_H_PART;
 		chapter = chapter || style == TX_H_CHAPTER;
 	}
+	if (!subpart)
+		ctx->outer_part[0] = '\0';
+	ctx->number_chapters = next_number > 3;
 	if (part)
 		heading_level(c, TX_H_PART, 1);
-	if (chapter)
+	if (subpart)
+		heading_level(c, TX_H_SUBPART, 1);
+	if (chapter || ctx->number_chapters)
 		heading_level(c, TX_H_CHAPTER, 1);
 }
 
@@ -885,10 +1091,15 @@ int tx_classify(tx_ctx *ctx)
 	c.ctx = ctx;
 	c.n = ctx->nlines;
 	int rc = compute_runs(&c);
-	if (rc == 0)
-		reserve_book_levels(&c);
+	c.toc = calloc(c.n ? c.n : 1, 1);
+	if (rc == 0 && !c.toc)
+		rc = GALLEY_ENOMEM;
 	if (rc == 0)
 		rc = find_title(&c);
+	if (rc == 0)
+		rc = tx_find_contents(ctx, c.toc);
+	if (rc == 0)
+		reserve_book_levels(&c);
 	c.blank_before = true;
 	while (rc == 0 && c.i < c.n) {
 		if (is_gap(&c, c.i)) {
@@ -896,15 +1107,16 @@ int tx_classify(tx_ctx *ctx)
 			c.i++;
 			continue;
 		}
-		size_t before = ctx->nblocks, at = c.i;
+		size_t at = c.i;
 		classify_one(&c);
-		if (ctx->nblocks == before || c.i <= at) {
+		if (c.i <= at) {
 			rc = GALLEY_ENOMEM; /* emit() failed */
 			break;
 		}
 		c.blank_before = false;
 	}
 	free(c.runs);
+	free(c.toc);
 	if (rc)
 		return galley_error_set(ctx->err, rc, NULL, 0, 0, "out of memory");
 	return 0;

@@ -9,8 +9,8 @@
  * separators all become '\n'.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <iconv.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -58,7 +58,8 @@ static void locate(const char *data, size_t off, unsigned *line, unsigned *col)
  * escape and the DOS end-of-file mark. `utf8` says where positions can be
  * given in lines and columns.
  */
-static int refuse_binary(const char *data, size_t len, bool utf8, const galley_options *opts, galley_error *err)
+static int refuse_binary(const char *data, size_t len, bool utf8, const galley_options *opts,
+                         galley_error *err)
 {
 	size_t controls = 0, first_control = (size_t)-1;
 	const char *nul = memchr(data, '\0', len);
@@ -66,10 +67,11 @@ static int refuse_binary(const char *data, size_t len, bool utf8, const galley_o
 	if (nul) {
 		if (utf8)
 			locate(data, (size_t)(nul - data), &line, &col);
-		return galley_error_set(err, GALLEY_EINPUT, opts, line, col,
-		                        "this is not a text file: it has a NUL byte (offset %zu); plain text is read in "
-		                        "UTF-8, UTF-16 with a byte-order mark, Windows-1252 or ISO-8859-1/15",
-		                        (size_t)(nul - data));
+		return galley_error_set(
+		    err, GALLEY_EINPUT, opts, line, col,
+		    "this is not a text file: it has a NUL byte (offset %zu); plain text is read in "
+		    "UTF-8, UTF-16 with a byte-order mark, Windows-1252 or ISO-8859-1/15",
+		    (size_t)(nul - data));
 	}
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)data[i];
@@ -83,15 +85,15 @@ static int refuse_binary(const char *data, size_t len, bool utf8, const galley_o
 	if (controls > 8 && controls * 100 > len) {
 		if (utf8)
 			locate(data, first_control, &line, &col);
-		return galley_error_set(err, GALLEY_EINPUT, opts, line, col,
-		                        "this is not a text file: %zu of its %zu bytes are control characters", controls,
-		                        len);
+		return galley_error_set(
+		    err, GALLEY_EINPUT, opts, line, col,
+		    "this is not a text file: %zu of its %zu bytes are control characters", controls, len);
 	}
 	return 0;
 }
 
-static int convert(const char *from, const char *data, size_t len, const galley_options *opts, galley_error *err,
-                   galley_buf *out)
+static int convert(const char *from, const char *data, size_t len, const galley_options *opts,
+                   galley_error *err, galley_buf *out)
 {
 	iconv_t cd = iconv_open("UTF-8", from);
 	char *in = (char *)data;
@@ -109,10 +111,11 @@ static int convert(const char *from, const char *data, size_t len, const galley_
 		size_t r = iconv(cd, &in, &left, &dst, &room);
 		out->len += before - room;
 		if (r == (size_t)-1 && errno != E2BIG) {
-			rc = galley_error_set(err, GALLEY_EINPUT, opts, 0, 0,
-			                      "the input is not valid %s (byte offset %zu); name its encoding with "
-			                      "--encoding",
-			                      from, (size_t)(in - data));
+			rc = galley_error_set(
+			    err, GALLEY_EINPUT, opts, 0, 0,
+			    "the input is not valid %s (byte offset %zu); name its encoding with "
+			    "--encoding",
+			    from, (size_t)(in - data));
 			break;
 		}
 	}
@@ -142,9 +145,10 @@ static bool has_euro_byte(const char *data, size_t len)
 			continue;
 		bool digit_before = i > 0 && (data[i - 1] >= '0' && data[i - 1] <= '9');
 		bool digit_after = i + 1 < len && (data[i + 1] >= '0' && data[i + 1] <= '9');
-		bool spaced_digit = i + 2 < len && data[i + 1] == ' ' && data[i + 2] >= '0' && data[i + 2] <= '9';
-		if (digit_before || digit_after || spaced_digit || (i > 1 && data[i - 1] == ' ' && data[i - 2] >= '0' &&
-		                                                    data[i - 2] <= '9'))
+		bool spaced_digit =
+		    i + 2 < len && data[i + 1] == ' ' && data[i + 2] >= '0' && data[i + 2] <= '9';
+		if (digit_before || digit_after || spaced_digit ||
+		    (i > 1 && data[i - 1] == ' ' && data[i - 2] >= '0' && data[i - 2] <= '9'))
 			return true;
 	}
 	return false;
@@ -159,7 +163,8 @@ static bool letters_in_upper_half(const char *data, size_t len)
 {
 	for (size_t i = 1; i + 1 < len; i++) {
 		unsigned char c = (unsigned char)data[i];
-		if (c >= 0xA1 && c <= 0xBF && c != 0xA4 && is_ascii_letter(data[i - 1]) && is_ascii_letter(data[i + 1]))
+		if (c >= 0xA1 && c <= 0xBF && c != 0xA4 && is_ascii_letter(data[i - 1]) &&
+		    is_ascii_letter(data[i + 1]))
 			return true;
 	}
 	return false;
@@ -185,8 +190,9 @@ static const char *guess_encoding(const char *data, size_t len, char name[static
 		uchardet_delete(ud);
 		guess = name;
 	}
-	bool latin = !*guess || !strncasecmp(guess, "ISO-8859-", 9) || !strncasecmp(guess, "WINDOWS-125", 11) ||
-	             !strcasecmp(guess, "ASCII") || !strcasecmp(guess, "UTF-8");
+	bool latin = !*guess || !strncasecmp(guess, "ISO-8859-", 9) ||
+	             !strncasecmp(guess, "WINDOWS-125", 11) || !strcasecmp(guess, "ASCII") ||
+	             !strcasecmp(guess, "UTF-8");
 	bool cyrillic_or_greek = !strcasecmp(guess, "ISO-8859-5") || !strcasecmp(guess, "ISO-8859-7") ||
 	                         !strcasecmp(guess, "WINDOWS-1251") || !strcasecmp(guess, "WINDOWS-1253");
 	if (!latin || cyrillic_or_greek || letters_in_upper_half(data, len)) {
@@ -258,7 +264,8 @@ int tx_decode(const char *data, size_t len, const galley_options *opts, galley_e
 	} else if (asked) {
 		encoding = asked;
 		why = "--encoding names it";
-	} else if ((rc = refuse_binary(data, len, galley_utf8_check(data, len) == (size_t)-1, opts, err)) != 0) {
+	} else if ((rc = refuse_binary(data, len, galley_utf8_check(data, len) == (size_t)-1, opts, err)) !=
+	           0) {
 		return rc;
 	} else if (galley_utf8_check(data, len) == (size_t)-1) {
 		encoding = "UTF-8";
@@ -271,9 +278,10 @@ int tx_decode(const char *data, size_t len, const galley_options *opts, galley_e
 		if (bad != (size_t)-1) {
 			unsigned line, col;
 			locate(data, bad, &line, &col);
-			return galley_error_set(err, GALLEY_EINPUT, opts, line, col,
-			                        "the input is not valid UTF-8 (bad byte 0x%02X at offset %zu)",
-			                        (unsigned char)data[bad], bad);
+			return galley_error_set(
+			    err, GALLEY_EINPUT, opts, line, col,
+			    "the input is not valid UTF-8 (bad byte 0x%02X at offset %zu)",
+			    (unsigned char)data[bad], bad);
 		}
 		rc = copy_utf8(data, len, &buf, err);
 	} else {

@@ -45,11 +45,13 @@ static bool is_marker(const tx_line *l, const char *word)
 static const char *language_code(const char *name, size_t n)
 {
 	static const char *const table[][2] = {
-	    {"English", "en"}, {"French", "fr"},     {"German", "de"},   {"Spanish", "es"},   {"Italian", "it"},
-	    {"Portuguese", "pt"}, {"Dutch", "nl"},   {"Latin", "la"},    {"Finnish", "fi"},   {"Swedish", "sv"},
-	    {"Danish", "da"},  {"Norwegian", "no"},  {"Russian", "ru"},  {"Chinese", "zh"},   {"Japanese", "ja"},
-	    {"Greek", "el"},   {"Polish", "pl"},     {"Hungarian", "hu"}, {"Czech", "cs"},    {"Esperanto", "eo"},
-	    {"Catalan", "ca"}, {"Welsh", "cy"},      {"Irish", "ga"},    {"Icelandic", "is"}, {"Tagalog", "tl"},
+	    {"English", "en"}, {"French", "fr"},     {"German", "de"},   {"Spanish", "es"},
+	    {"Italian", "it"}, {"Portuguese", "pt"}, {"Dutch", "nl"},    {"Latin", "la"},
+	    {"Finnish", "fi"}, {"Swedish", "sv"},    {"Danish", "da"},   {"Norwegian", "no"},
+	    {"Russian", "ru"}, {"Chinese", "zh"},    {"Japanese", "ja"}, {"Greek", "el"},
+	    {"Polish", "pl"},  {"Hungarian", "hu"},  {"Czech", "cs"},    {"Esperanto", "eo"},
+	    {"Catalan", "ca"}, {"Welsh", "cy"},      {"Irish", "ga"},    {"Icelandic", "is"},
+	    {"Tagalog", "tl"},
 	};
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
 		if (strlen(table[i][0]) == n && strncasecmp(name, table[i][0], n) == 0)
@@ -92,9 +94,14 @@ typedef struct field {
 } field;
 
 static const field fields[] = {
-    {"Title", GALLEY_META_TITLE}, {"Author", -1},        {"Language", GALLEY_META_LANG},
-    {"Release date", GALLEY_META_DATE}, {"Release Date", GALLEY_META_DATE}, {"Translator", -2},
-    {"Editor", -2},               {"Illustrator", -2},
+    {"Title", GALLEY_META_TITLE},
+    {"Author", -1},
+    {"Language", GALLEY_META_LANG},
+    {"Release date", GALLEY_META_DATE},
+    {"Release Date", GALLEY_META_DATE},
+    {"Translator", -2},
+    {"Editor", -2},
+    {"Illustrator", -2},
 };
 
 static int set_field(tx_ctx *ctx, const field *f, const char *v, size_t n, unsigned line)
@@ -108,7 +115,9 @@ static int set_field(tx_ctx *ctx, const field *f, const char *v, size_t n, unsig
 	if (n == 0)
 		return 0;
 	tx_note(ctx, line, "metadata %s, because the Project Gutenberg header has '%s:'",
-	        f->meta >= 0 ? galley_meta_field_name((galley_meta_field)f->meta) : f->meta == -1 ? "author" : f->key,
+	        f->meta >= 0    ? galley_meta_field_name((galley_meta_field)f->meta)
+	        : f->meta == -1 ? "author"
+	                        : f->key,
 	        f->key);
 	if (f->meta == -1)
 		return galley_doc_add_author(ctx->doc, v, n);
@@ -127,16 +136,23 @@ static int set_field(tx_ctx *ctx, const field *f, const char *v, size_t n, unsig
 		return n <= 3 ? galley_doc_set_meta(ctx->doc, GALLEY_META_LANG, v, n) : 0;
 	}
 	if (f->meta == GALLEY_META_DATE)
-		return iso_date(v, n, date) ? galley_doc_set_meta(ctx->doc, GALLEY_META_DATE, date, (size_t)-1) : 0;
+		return iso_date(v, n, date)
+		           ? galley_doc_set_meta(ctx->doc, GALLEY_META_DATE, date, (size_t)-1)
+		           : 0;
 	return galley_doc_set_meta(ctx->doc, (galley_meta_field)f->meta, v, n);
+}
+
+static bool is_continuation(const tx_ctx *ctx, size_t i, size_t stop)
+{
+	return i < stop && !ctx->lines[i].blank && ctx->lines[i].indent > 0 &&
+	       !memchr(ctx->lines[i].s, ':', ctx->lines[i].len);
 }
 
 /* A value may go on over indented lines ("Title: A Long\n       Title"). */
 static size_t field_value(tx_ctx *ctx, size_t i, size_t stop, size_t col, galley_buf *v)
 {
 	galley_buf_put(v, ctx->lines[i].s + col, ctx->lines[i].len - col);
-	while (i + 1 < stop && !ctx->lines[i + 1].blank && ctx->lines[i + 1].indent > 0 &&
-	       !memchr(ctx->lines[i + 1].s, ':', ctx->lines[i + 1].len)) {
+	while (is_continuation(ctx, i + 1, stop)) {
 		i++;
 		galley_buf_putc(v, ' ');
 		galley_buf_put(v, ctx->lines[i].s, ctx->lines[i].len);
@@ -144,9 +160,55 @@ static size_t field_value(tx_ctx *ctx, size_t i, size_t stop, size_t col, galley
 	return i;
 }
 
+/*
+ * "Title: A Christmas Carol\n       A Ghost Story of Christmas": the indented
+ * line is the subtitle, unless the first line was cut short (it ends in a
+ * comma or a word that cannot end a title: "of", "and", "the"...), or the
+ * next line goes on in lower case ("Gulliver's Travels\n into several remote
+ * nations").
+ */
+static bool title_goes_on(const tx_line *first, const tx_line *next)
+{
+	static const char *const joiners[] = {"of",   "and",  "the", "a",  "an", "to", "in", "for",
+	                                      "with", "from", "on",  "by", "or", "&",  NULL};
+	const char *s = first->s;
+	size_t n = first->len, w = n;
+	if (n == 0 || s[n - 1] == ',' || s[n - 1] == '-' || s[n - 1] == ';')
+		return true;
+	if (next->s[0] >= 'a' && next->s[0] <= 'z' && strncmp(next->s, "or,", 3) &&
+	    strncmp(next->s, "an ", 3))
+		return true;
+	while (w > 0 && s[w - 1] != ' ')
+		w--;
+	for (size_t k = 0; joiners[k]; k++)
+		if (strlen(joiners[k]) == n - w && strncasecmp(s + w, joiners[k], n - w) == 0)
+			return true;
+	return false;
+}
+
+/* The title: its first line; indented lines after it are the subtitle or, when it was cut short, more of it.
+ */
+static size_t title_value(tx_ctx *ctx, size_t i, size_t stop, size_t col, galley_buf *v, galley_buf *sub)
+{
+	galley_buf_put(v, ctx->lines[i].s + col, ctx->lines[i].len - col);
+	while (is_continuation(ctx, i + 1, stop) && sub->len == 0 &&
+	       title_goes_on(&ctx->lines[i], &ctx->lines[i + 1])) {
+		i++;
+		galley_buf_putc(v, ' ');
+		galley_buf_put(v, ctx->lines[i].s, ctx->lines[i].len);
+	}
+	while (is_continuation(ctx, i + 1, stop)) {
+		i++;
+		if (sub->len)
+			galley_buf_putc(sub, ' ');
+		galley_buf_put(sub, ctx->lines[i].s, ctx->lines[i].len);
+	}
+	return i;
+}
+
 static int read_header(tx_ctx *ctx, size_t stop)
 {
-	galley_buf v = GALLEY_BUF_INIT;
+	galley_buf v = GALLEY_BUF_INIT, sub = GALLEY_BUF_INIT;
 	int rc = 0;
 	for (size_t i = 0; i < stop && rc == 0; i++) {
 		const tx_line *l = &ctx->lines[i];
@@ -156,27 +218,38 @@ static int read_header(tx_ctx *ctx, size_t stop)
 				size_t col = kl + 1;
 				while (col < l->len && l->s[col] == ' ')
 					col++;
-				v.len = 0;
-				i = field_value(ctx, i, stop, col, &v);
-				if (v.failed)
+				bool title = fields[k].meta == GALLEY_META_TITLE;
+				v.len = sub.len = 0;
+				i = title ? title_value(ctx, i, stop, col, &v, &sub)
+				          : field_value(ctx, i, stop, col, &v);
+				if (v.failed || sub.failed)
 					rc = GALLEY_ENOMEM;
-				else if (fields[k].meta == GALLEY_META_TITLE && galley_doc_meta(ctx->doc, GALLEY_META_TITLE))
+				else if (title && galley_doc_meta(ctx->doc, GALLEY_META_TITLE))
 					break; /* the first Title: wins */
 				else
 					rc = set_field(ctx, &fields[k], (const char *)v.data, v.len, l->no);
+				if (rc == 0 && title && sub.len) {
+					tx_note(
+					    ctx, l->no + 1,
+					    "metadata subtitle, because an indented line follows the title");
+					rc = galley_doc_set_meta(ctx->doc, GALLEY_META_SUBTITLE,
+					                         (const char *)sub.data, sub.len);
+				}
 				break;
 			}
 		}
 	}
 	galley_buf_free(&v);
+	galley_buf_free(&sub);
 	return rc;
 }
 
 /* Older e-texts name the book only in their first line: "The Project Gutenberg EBook of TITLE, by AUTHOR". */
 static int read_first_line(tx_ctx *ctx, size_t stop)
 {
-	static const char *const openings[] = {"The Project Gutenberg eBook of ", "The Project Gutenberg Etext of ",
-	                                       "Project Gutenberg's ", NULL};
+	static const char *const openings[] = {"The Project Gutenberg eBook of ",
+	                                       "The Project Gutenberg Etext of ", "Project Gutenberg's ",
+	                                       NULL};
 	for (size_t i = 0; i < stop; i++) {
 		const tx_line *l = &ctx->lines[i];
 		if (l->blank)
@@ -192,7 +265,8 @@ static int read_first_line(tx_ctx *ctx, size_t stop)
 					by = j;
 					break;
 				}
-			tx_note(ctx, l->no, "metadata title%s, because the first line names the Project Gutenberg eBook",
+			tx_note(ctx, l->no,
+			        "metadata title%s, because the first line names the Project Gutenberg eBook",
 			        by < tl ? " and author" : "");
 			if (galley_doc_set_meta(ctx->doc, GALLEY_META_TITLE, t, by) != 0 ||
 			    (by < tl && galley_doc_author_count(ctx->doc) == 0 &&
@@ -203,6 +277,48 @@ static int read_first_line(tx_ctx *ctx, size_t stop)
 		return 0; /* only the first line counts */
 	}
 	return 0;
+}
+
+/* A marker wrapped over lines ("*** START OF THIS PROJECT GUTENBERG EBOOK\nTHE STRANGE CASE ... ***"): its
+ * last line. */
+static size_t marker_end(const tx_ctx *ctx, size_t i)
+{
+	for (size_t k = i; k < ctx->nlines && k < i + 3 && !ctx->lines[k].blank; k++) {
+		const tx_line *l = &ctx->lines[k];
+		if (l->len >= 3 && !memcmp(l->s + l->len - 3, "***", 3) && (k > i || l->len > 3))
+			return k;
+	}
+	return i;
+}
+
+/*
+ * "Produced by David Widger" and the like, in the paragraph right after the
+ * start marker: who made the e-text, part of the header, not of the book.
+ */
+static void skip_credits(tx_ctx *ctx, size_t start)
+{
+	static const char *const credits[] = {"Produced by",
+	                                      "E-text prepared by",
+	                                      "Etext prepared by",
+	                                      "This etext was",
+	                                      "This eBook was",
+	                                      "Transcribed by",
+	                                      NULL};
+	size_t k = start + 1;
+	while (k < ctx->nlines && ctx->lines[k].blank)
+		k++;
+	if (k >= ctx->nlines)
+		return;
+	for (size_t c = 0; credits[c]; c++) {
+		if (!starts_with_ci(ctx->lines[k].s, ctx->lines[k].len, credits[c]))
+			continue;
+		size_t first = k;
+		for (; k < ctx->nlines && !ctx->lines[k].blank && k < first + 8; k++)
+			ctx->lines[k].skip = 1;
+		tx_note(ctx, ctx->lines[first].no,
+		        "left out, because it names who produced the Project Gutenberg e-text");
+		return;
+	}
 }
 
 int tx_gutenberg(tx_ctx *ctx)
@@ -219,26 +335,30 @@ int tx_gutenberg(tx_ctx *ctx)
 	}
 	if (start == (size_t)-1)
 		return 0;
+	start = marker_end(ctx, start);
 	int rc = read_header(ctx, start);
 	if (rc == 0 && !galley_doc_meta(ctx->doc, GALLEY_META_TITLE))
 		rc = read_first_line(ctx, start);
 	if (rc)
 		return galley_error_set(ctx->err, rc, NULL, 0, 0, "out of memory");
 	if (keep) {
-		tx_note(ctx, ctx->lines[start].no,
-		        "Project Gutenberg header and licence kept in the body, because --keep-boilerplate asks for it");
+		tx_note(
+		    ctx, ctx->lines[start].no,
+		    "Project Gutenberg header and licence kept in the body, because --keep-boilerplate asks for it");
 		return 0;
 	}
 	for (size_t i = 0; i <= start; i++)
 		ctx->lines[i].skip = 1;
-	tx_note(ctx, ctx->lines[start].no, "lines 1-%u left out, because they are the Project Gutenberg header",
-	        ctx->lines[start].no);
+	skip_credits(ctx, start);
+	tx_note(ctx, ctx->lines[start].no,
+	        "lines 1-%u left out, because they are the Project Gutenberg header", ctx->lines[start].no);
 	if (end != (size_t)-1) {
 		for (size_t i = end; i < ctx->nlines; i++)
 			ctx->lines[i].skip = 1;
-		tx_note(ctx, ctx->lines[end].no,
-		        "lines %u-%u left out, because they are the Project Gutenberg licence after '*** END OF'",
-		        ctx->lines[end].no, ctx->lines[ctx->nlines - 1].no);
+		tx_note(
+		    ctx, ctx->lines[end].no,
+		    "lines %u-%u left out, because they are the Project Gutenberg licence after '*** END OF'",
+		    ctx->lines[end].no, ctx->lines[ctx->nlines - 1].no);
 	}
 	return 0;
 }

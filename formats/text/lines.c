@@ -27,8 +27,8 @@ size_t tx_char(const char *s, size_t n, uint32_t *c)
 		return 3;
 	}
 	if (n >= 4) {
-		*c = ((uint32_t)(p[0] & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) | ((uint32_t)(p[2] & 0x3F) << 6) |
-		     (p[3] & 0x3F);
+		*c = ((uint32_t)(p[0] & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) |
+		     ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
 		return 4;
 	}
 	*c = p[0];
@@ -93,8 +93,8 @@ static void find_ordered_marker(tx_line *l)
 	if (paren)
 		i++;
 	size_t start = i;
-	while (i < n && i - start < 6 && ((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'z') ||
-	                                  (s[i] >= 'A' && s[i] <= 'Z')))
+	while (i < n && i - start < 6 &&
+	       ((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
 		i++;
 	size_t tok = i - start;
 	if (tok == 0 || i + 1 >= n)
@@ -191,8 +191,8 @@ static bool has_any(const char *s, size_t n, const char *needle)
 /* Signs of program code: braces, operators, statement ends, prompts, comments. */
 static bool looks_like_code(const tx_line *l)
 {
-	static const char *const marks[] = {"{", "}", "==", "!=", "->", "=>", "::", "&&", "||", "();", "</", "/>",
-	                                    "//", "/*", "#include", "[]", " = "};
+	static const char *const marks[] = {"{",   "}",  "==", "!=", "->", "=>",       "::", "&&", "||",
+	                                    "();", "</", "/>", "//", "/*", "#include", "[]", " = "};
 	const char *s = l->s;
 	size_t n = l->len, symbols = 0;
 	char last = s[n - 1];
@@ -206,8 +206,8 @@ static bool looks_like_code(const tx_line *l)
 			return true;
 	/* a call: a name directly followed by '(' and closed on the line */
 	for (size_t i = 1; i < n; i++)
-		if (s[i] == '(' && ((s[i - 1] | 0x20) >= 'a' && (s[i - 1] | 0x20) <= 'z') && memchr(s + i, ')', n - i) &&
-		    i + 1 < n && s[i + 1] != 's' && s[i + 1] != ')')
+		if (s[i] == '(' && ((s[i - 1] | 0x20) >= 'a' && (s[i - 1] | 0x20) <= 'z') &&
+		    memchr(s + i, ')', n - i) && i + 1 < n && s[i + 1] != 's' && s[i + 1] != ')')
 			return true;
 	for (size_t i = 0; i < n; i++)
 		if (strchr("{}[]<>=;/\\|&^%$#@~`*", s[i]) && s[i])
@@ -232,8 +232,8 @@ static void measure_content(tx_line *l)
 				l->words++;
 			in_word = false;
 			/* a run of two blanks inside the line, not after the end of a sentence */
-			if (i + 1 < n && s[i + 1] == ' ' && prev != ' ' && !tx_is_sentence_end(prev) && prev != ':' &&
-			    prev != ',' && prev != ';' && l->gaps < 255)
+			if (i + 1 < n && s[i + 1] == ' ' && prev != ' ' && !tx_is_sentence_end(prev) &&
+			    prev != ':' && prev != ',' && prev != ';' && l->gaps < 255)
 				l->gaps++;
 		} else {
 			in_word = true;
@@ -390,29 +390,33 @@ static void choose_mode(tx_ctx *ctx)
 	if (ctx->wrap) {
 		ctx->mode = TX_MODE_BLANK;
 		ctx->split_short = ctx->blank_lines * 20 < ctx->text_lines;
-		tx_note(ctx, 0,
-		        "paragraph mode 'blank' (wrapped lines joined), because the lines are hard-wrapped at %u "
-		        "columns%s",
-		        ctx->wrap, ctx->split_short ? "; few lines are blank, so a short line ends a paragraph too" : "");
+		tx_note(
+		    ctx, 0,
+		    "paragraph mode 'blank' (wrapped lines joined), because the lines are hard-wrapped at %u "
+		    "columns%s",
+		    ctx->wrap,
+		    ctx->split_short ? "; few lines are blank, so a short line ends a paragraph too" : "");
 		return;
 	}
 	if (ctx->adjacent > ctx->blank_lines) {
 		ctx->mode = TX_MODE_LINE;
-		tx_note(ctx, 0,
-		        "paragraph mode 'line' (one paragraph a line), because the lines are not hard-wrapped and "
-		        "%u of them follow another line directly, against %u blank lines",
-		        ctx->adjacent, ctx->blank_lines);
+		tx_note(
+		    ctx, 0,
+		    "paragraph mode 'line' (one paragraph a line), because the lines are not hard-wrapped and "
+		    "%u of them follow another line directly, against %u blank lines",
+		    ctx->adjacent, ctx->blank_lines);
 		return;
 	}
 	ctx->mode = TX_MODE_BLANK;
-	tx_note(ctx, 0, "paragraph mode 'blank', because blank lines separate the text (%u blank, %u text lines)",
+	tx_note(ctx, 0,
+	        "paragraph mode 'blank', because blank lines separate the text (%u blank, %u text lines)",
 	        ctx->blank_lines, ctx->text_lines);
 }
 
 static bool is_prose(const tx_line *l, uint32_t base_indent)
 {
-	return !l->skip && !l->blank && l->indent <= base_indent + 1 && !l->gaps && l->pipes < 2 && !l->border &&
-	       !l->rule && !l->codey;
+	return !l->skip && !l->blank && l->indent <= base_indent + 1 && !l->gaps && l->pipes < 2 &&
+	       !l->border && !l->rule && !l->codey;
 }
 
 int tx_measure_document(tx_ctx *ctx)

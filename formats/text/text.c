@@ -28,7 +28,8 @@ void tx_note(const tx_ctx *ctx, unsigned line, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int read_text(galley_doc *doc, const char *data, size_t len, const galley_options *opts, galley_error *err)
+static int read_text(galley_doc *doc, const char *data, size_t len, const galley_options *opts,
+                     galley_error *err)
 {
 	tx_ctx ctx = {0};
 	int rc;
@@ -60,12 +61,13 @@ static int check_params(const galley_options *opts, galley_error *err)
 	const char *mode = galley_options_param(opts, "paragraphs");
 	const char *encoding = galley_options_param(opts, "encoding");
 	if (mode && strcmp(mode, "auto") && strcmp(mode, "line") && strcmp(mode, "blank"))
-		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "paragraphs takes auto, line or blank, not '%s'",
-		                        mode);
+		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0,
+		                        "paragraphs takes auto, line or blank, not '%s'", mode);
 	if (encoding) {
 		iconv_t cd = iconv_open("UTF-8", encoding);
 		if (cd == (iconv_t)-1)
-			return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "unknown encoding '%s'", encoding);
+			return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "unknown encoding '%s'",
+			                        encoding);
 		iconv_close(cd);
 	}
 	return 0;

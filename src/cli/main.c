@@ -172,7 +172,7 @@ static const cli_option options[] = {
     {"variable", 'V', "KEY=VALUE", add_variable, NULL, NULL,
      "pandoc's variables galley has: papersize, geometry:margin,\nfontsize, mainfont (PDF); lang (metadata)"},
     {"fragment", 0, NULL, set_fragment, NULL, "html docbook", "HTML, DocBook: the body content only"},
-    {"no-smart", 0, NULL, set_no_smart, "markdown", NULL, "Markdown: keep straight quotes, -- and ..."},
+    {"no-smart", 0, NULL, set_no_smart, "markdown text", NULL, "Markdown, text: keep straight quotes, -- and ..."},
     {"no-title-from-heading", 0, NULL, set_no_title, "markdown", NULL, "Markdown: a first h1 does not give the title"},
     {"resource-path", 0, "DIR", set_resource_path, NULL, "pdf epub",
      "folder images may be read from (default: INPUT's folder)"},

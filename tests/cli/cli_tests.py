@@ -357,7 +357,7 @@ def case_interrupted(tmp):
     os.unlink(os.path.join(tmp, "whole.pdf"))
     interrupted = 0
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
-        for frac in (0.5, 0.8, 0.95):
+        for frac in (0.5, 0.9):
             p = subprocess.Popen([GALLEY, "big.md", "-o", "out.pdf"], cwd=tmp, stderr=subprocess.DEVNULL)
             time.sleep(full * frac)
             p.send_signal(sig)
@@ -370,7 +370,7 @@ def case_interrupted(tmp):
                    "out.pdf is the old file or a whole new one (exit %d, %d bytes)" % (rc, len(data)))
             if rc == 0:
                 write(os.path.join(tmp, "out.pdf"), "old")
-    expect(interrupted >= 3, "at least some runs were interrupted (%d of 9)" % interrupted)
+    expect(interrupted >= 2, "at least some runs were interrupted (%d of 6)" % interrupted)
 
 
 def main():

@@ -51,7 +51,7 @@ for paper, size in (("a4", "595.276 x 841.89"), ("letter", "612 x 792"), ("a5", 
 r = galley([RICH, "-o", out, "--font", "No Such Family"])
 check(r.returncode == 2 and b"No Such Family" in r.stderr, "an unknown font family is an error naming it")
 r = galley([RICH, "-o", out, "--paper", "huge"])
-check(r.returncode == 2 and b"--paper" in r.stderr, "a bad paper size is a usage error")
+check(r.returncode == 2 and b"paper 'huge'" in r.stderr, "a bad paper size is a usage error")
 r = galley([RICH, "-o", out, "--margin", "1km"])
 check(r.returncode == 2, "a bad margin is a usage error")
 

@@ -384,6 +384,69 @@ def edges(g, d, sample):
           "no Markdown inlines")
 
 
+@case
+def smart(g, d, sample):
+    path = os.path.join(d, "smart.txt")
+    doc = read(g, path)
+    equal(doc["meta"].get("title"), "Camera phones are \u2018must-haves\u2019", "a title ending in a quote, curly")
+    equal(doc["meta"].get("authors"), ["Ines Baptiste"], "the byline")
+    paras = [text(b) for t, b in blocks(doc) if t == "paragraph"]
+    equal(paras[0], "\u201cWe sold out in a week,\u201d said the manager \u2014 and she didn\u2019t sound surprised. "
+          "\u2019Tis the season, she added\u2026 rock \u2019n\u2019 roll.", "quotes, apostrophes, dashes, ellipsis")
+    expect("2003\u20132004" in paras[1] and "\u201cthe best year yet.\u201d" in paras[1], "an en dash between digits")
+    equal([n["url"] for n in of_type(doc, "link")], ["http://shop.example.org/a--b...c"], "a link as written")
+    equal(text(of_type(doc, "link")[0]), "http://shop.example.org/a--b...c", "a link's text as written")
+    expect(paras[2].startswith("\u201cA quotation") and paras[3].endswith("here.\u201d"),
+           "a quotation over two paragraphs opens and closes")
+    # positions stay those of the straight text
+    said = next(n for n in walk(doc["document"]) if n["type"] == "text" and "said the manager" in n["text"])
+    equal((said["line"], said["column"]), (5, 1), "the text node's position")
+    plain = read(g, path, "--no-smart")
+    equal(plain["meta"].get("title"), "Camera phones are 'must-haves'", "--no-smart: the title as written")
+    expect(text(blocks(plain)[0][1]).startswith('"We sold out in a week," said the manager -- and she didn\'t'),
+           "--no-smart keeps straight quotes and --")
+    # every writer shows the model's punctuation
+    for fmt in ("html", "docbook"):
+        code, out, err = run(g, path, "-t", fmt)
+        equal(code, 0, f"{fmt}: {err}")
+        expect("\u201cWe sold out" in out.decode() and "manager \u2014 and" in out.decode(), f"{fmt} has the curly quotes")
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = os.path.join(tmp, "s.pdf")
+        code, _, err = run(g, path, "-o", pdf)
+        equal(code, 0, "PDF: " + err)
+        p = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True, check=True)
+        expect("\u201cWe sold out" in p.stdout and "didn\u2019t" in p.stdout, "PDF has the curly quotes")
+
+
+@case
+def book_shapes(g, d, sample):
+    doc = read(g, os.path.join(d, "book-shapes.txt"))
+    equal(doc["meta"].get("title"), "THE HARBOUR BOOK", "title")
+    equal(doc["meta"].get("authors"), ["Agnes Moreau"], "the 'By' line is the author")
+    equal(headings(doc), [(1, "CONTENTS"), (1, "PREFACE"), (1, "CHAPTER 1. The Pier"),
+                          (1, "CHAPTER 2. Of Nets, Ropes, Buoys, Lanterns, Anchors, and of the Men Who Mend Them"),
+                          (1, "CHAPTER 3. The Storm"), (1, "Epilogue")],
+          "contents entries are no headings; sections and chapters at level 1; a wrapped title joined")
+    contents = [b for t, b in blocks(doc) if t == "paragraph" and text(b).startswith("PREFACE")]
+    equal(len(contents), 1, "the contents list is one block")
+    equal(text(contents[0]).count("\n"), 5, "its entries kept as lines (the wrapped one too)")
+    code, _, err = run(g, "-v", "-f", "text", "-t", "json", os.path.join(d, "book-shapes.txt"))
+    expect("a table of contents (kept as lines, not headings)" in err, "the contents list is explained")
+    expect("its title goes on to line" in err, "the wrapped title is explained")
+
+
+@case
+def book_levels(g, d, sample):
+    doc = read(g, os.path.join(d, "book-levels.txt"))
+    equal(headings(doc), [(1, "PART I"), (2, "Book I. The Family"), (3, "Chapter I. The Father"),
+                          (3, "Chapter II. The Sons"), (2, "Book II. The Meeting"), (3, "Chapter I. At the Monastery"),
+                          (1, "PART II"), (2, "Book III. The Journey"), (3, "Chapter I. On the Road")],
+          "two kinds of part nest in the order they come; PART I, Book I, Chapter I is no contents list")
+    doc = read(g, os.path.join(d, "numbered-chapters.txt"))
+    equal(headings(doc), [(1, "1: The Old Inn"), (1, "2: A Stranger"), (1, "3: The Map")],
+          "numbers alone, 1, 2, 3 in order, name the chapters; the line under each is its title")
+
+
 def list_paths(root):
     """Every root-to-leaf path of node types, iteratively."""
     stack = [(root, [])]
