@@ -31,6 +31,17 @@ static const char uuid_namespace[] = "8f0c6d4e-2b1a-4c57-9e3d-6a7b5c4d3e2f";
 
 /* ---- planning ------------------------------------------------------ */
 
+/* The shallowest level of the headings at the top of the document (the title's aside); 1 when none. */
+static int shallowest_level(const epub_book *b)
+{
+	int level = 7;
+	for (galley_node *n = galley_node_first_child(galley_doc_root(b->doc)); n; n = n->next)
+		if (n->type == GALLEY_NODE_HEADING && n != galley_doc_title_heading(b->doc) &&
+		    n->level < level)
+			level = n->level;
+	return level == 7 ? 1 : level;
+}
+
 static int split_level(const galley_options *opts, int *level, galley_error *err)
 {
 	const char *v = galley_options_param(opts, "split-level");
@@ -41,13 +52,21 @@ static int split_level(const galley_options *opts, int *level, galley_error *err
 	errno = 0;
 	long n = strtol(v, &end, 10);
 	if (errno || end == v || *end || n < 0 || n > 6)
-		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0,
-		                        "split-level takes a heading level from 1 to 6 (0: one file), not '%s'", v);
+		return galley_error_set(
+		    err, GALLEY_EUSAGE, NULL, 0, 0,
+		    "split-level takes a heading level from 1 to 6 (0: one file), not '%s'", v);
 	*level = (int)n;
 	return 0;
 }
 
-static int parse_split_level(epub_book *b) { return split_level(b->opts, &b->split_level, b->err); }
+static int parse_split_level(epub_book *b)
+{
+	int rc = split_level(b->opts, &b->split_level, b->err);
+	/* a novel whose chapters are "##" is split at its chapters, not left in one file */
+	if (rc == 0 && !galley_options_param(b->opts, "split-level"))
+		b->split_level = shallowest_level(b);
+	return rc;
+}
 
 static bool splits_here(const epub_book *b, const galley_node *n)
 {
@@ -113,6 +132,17 @@ static int place_note(epub_book *b, galley_node **defs, size_t chapter, const ga
 	return 0;
 }
 
+/* Records the chapter of the ids `n` holds (a heading's, raw HTML's). */
+static int place_ids(epub_book *b, size_t chapter, const galley_node *n)
+{
+	const galley_id_record *r;
+	size_t count = galley_ids_at(&b->ids, n, &r);
+	for (size_t i = 0; i < count; i++)
+		if (strmap_put(&b->chapter_of_id, r[i].id, (void *)(chapter + 1)) != 0)
+			return GALLEY_ENOMEM;
+	return 0;
+}
+
 /* Places the notes first referenced in `node`'s subtree (other notes' text left out) in `chapter`. */
 static int place_notes_in(epub_book *b, galley_node **defs, size_t chapter, galley_node *node, bool into_defs)
 {
@@ -125,12 +155,10 @@ static int place_notes_in(epub_book *b, galley_node **defs, size_t chapter, gall
 			continue;
 		if (n->type == GALLEY_NODE_FOOTNOTE_DEF && !into_defs)
 			galley_walk_skip_children(&w);
-		else if (n->type == GALLEY_NODE_HEADING && n->id)
-			rc = strmap_put(&b->chapter_of_id, n->id, (void *)(chapter + 1)) ? GALLEY_ENOMEM : 0;
-		else if ((n->type == GALLEY_NODE_SPAN || n->type == GALLEY_NODE_CODE_BLOCK) && galley_node_id(n))
-			rc = strmap_put(&b->chapter_of_id, galley_node_id(n), (void *)(chapter + 1)) ? GALLEY_ENOMEM : 0;
 		else if (n->type == GALLEY_NODE_FOOTNOTE_REF)
 			rc = place_note(b, defs, chapter, n);
+		else
+			rc = place_ids(b, chapter, n);
 	}
 	return rc;
 }
@@ -187,9 +215,20 @@ static size_t note_target(const epub_book *b, const char *id)
 	return (size_t)b->note_chapter[num];
 }
 
+/* The href of a link to an id in `chapter` (index + 1) from the chapter being written. */
+static const char *href_to(epub_book *b, size_t chapter, const char *id)
+{
+	b->href.len = 0;
+	galley_buf_printf(&b->href, "%s#%s", chapter - 1 == b->current ? "" : b->chapters[chapter - 1].file,
+	                  id);
+	return b->href.failed ? NULL : (const char *)b->href.data;
+}
+
 static const char *link_href(void *data, const char *url)
 {
 	epub_book *b = data;
+	const galley_node *title = galley_doc_title_heading(b->doc);
+	const char *id;
 	size_t chapter;
 	if (url[0] != '#') {
 		if (!*url || galley_url_has_scheme(url))
@@ -197,21 +236,17 @@ static const char *link_href(void *data, const char *url)
 		b->dead_links++; /* a file beside the input: it is not in the book */
 		return "";
 	}
-	const galley_node *title = galley_doc_title_heading(b->doc);
-	if (title && title->id && !strcmp(title->id, url + 1))
+	if ((chapter = note_target(b, url + 1)) != 0)
+		return href_to(b, chapter, url + 1);
+	id = galley_ids_target(&b->ids, url);
+	if (id && title && galley_ids_heading(&b->ids, title) == id)
 		return "titlepage.xhtml"; /* the heading became the title page */
-	chapter = note_target(b, url + 1);
-	if (!chapter)
-		chapter = (size_t)strmap_get(&b->chapter_of_id, url + 1);
+	chapter = id ? (size_t)strmap_get(&b->chapter_of_id, id) : 0;
 	if (!chapter) {
 		b->dead_links++;
 		return "";
 	}
-	if (chapter - 1 == b->current)
-		return NULL;
-	b->href.len = 0;
-	galley_buf_printf(&b->href, "%s%s", b->chapters[chapter - 1].file, url);
-	return b->href.failed ? NULL : (const char *)b->href.data;
+	return href_to(b, chapter, id);
 }
 
 static const char *image_src(void *data, const galley_node *image)
@@ -254,6 +289,19 @@ static void count_images(epub_book *b, const galley_buf *xhtml)
 
 /* ---- rendering --------------------------------------------------------- */
 
+/* Reading systems page through a big file slowly, and some refuse one over 300 KB. */
+#define LARGE_CHAPTER ((size_t)300 * 1024)
+
+static void warn_if_large(epub_book *b, const epub_chapter *ch)
+{
+	if (ch->xhtml.len <= LARGE_CHAPTER)
+		return;
+	galley_report(b->opts, GALLEY_WARNING, ch->first ? ch->first->line : 0, 0,
+	              "%s is %zu KB; reading systems are slow with chapter files over 300 KB (a lower "
+	              "--split-level cuts it at smaller headings)",
+	              ch->file, ch->xhtml.len / 1024);
+}
+
 static int write_chapter(epub_book *b, html_ctx *c, galley_node **defs, size_t i, galley_buf *out,
                          xmlw *total)
 {
@@ -268,10 +316,13 @@ static int write_chapter(epub_book *b, html_ctx *c, galley_node **defs, size_t i
 	}
 	b->current = i;
 	c->x = &x;
-	epub_xhtml_begin(b, &x, title && *title ? title : b->title, "bodymatter");
+	bool front = epub_is_front_matter(b, i);
+	epub_xhtml_begin(b, &x, title && *title ? title : b->title, front ? "frontmatter" : "bodymatter");
 	xmlw_start(&x, "section");
-	xmlw_attr(&x, "epub:type", "chapter");
-	xmlw_attr(&x, "role", "doc-chapter");
+	if (!front) {
+		xmlw_attr(&x, "epub:type", "chapter");
+		xmlw_attr(&x, "role", "doc-chapter");
+	}
 	xmlw_raw(&x, "\n", 1);
 	for (galley_node *n = ch->first; n && n != ch->stop && rc == 0; n = n->next)
 		if (n != skip)
@@ -294,10 +345,13 @@ static int write_chapters(epub_book *b, galley_node **defs)
 	int rc;
 	memset(&total, 0, sizeof(total));
 	rc = html_ctx_init(&c, &total, b->doc, b->opts, &hooks, HTML_EPUB);
+	c.ids = &b->ids;
 	for (size_t i = 0; i < b->chapter_count && rc == 0; i++)
 		rc = write_chapter(b, &c, defs, i, &b->chapters[i].xhtml, &total);
-	for (size_t i = 0; i < b->chapter_count && rc == 0; i++)
+	for (size_t i = 0; i < b->chapter_count && rc == 0; i++) {
 		count_images(b, &b->chapters[i].xhtml);
+		warn_if_large(b, &b->chapters[i]);
+	}
 	if (rc == 0) {
 		html_report_dropped(&c);
 		if (b->dead_links)
@@ -500,8 +554,7 @@ static int fallback_title(epub_book *b)
 	} else {
 		b->title = "Untitled";
 	}
-	galley_report(b->opts, GALLEY_WARNING, 0, 0,
-	              "no title in the metadata; the book is called '%s'",
+	galley_report(b->opts, GALLEY_WARNING, 0, 0, "no title in the metadata; the book is called '%s'",
 	              b->title);
 	return 0;
 }
@@ -516,6 +569,7 @@ static void book_free(epub_book *b)
 	}
 	free(b->chapters);
 	strmap_free(&b->chapter_of_id);
+	galley_ids_free(&b->ids);
 	free(b->note_chapter);
 	epub_images_free(b);
 	free(b->identifier);
@@ -548,13 +602,16 @@ static int epub_write(const galley_doc *doc, galley_buf *out, const galley_optio
 	if ((rc = pick_language(&b, lang)) != 0)
 		goto cleanup;
 	b.stamp = book_stamp(&b);
-	if ((rc = parse_split_level(&b)) != 0 || (rc = read_user_css(&b)) != 0)
+	if ((rc = parse_split_level(&b)) != 0 || (rc = read_user_css(&b)) != 0 ||
+	    (rc = epub_max_image_size(opts, &b.max_image_side, err)) != 0)
 		goto cleanup;
 	b.note_chapter = calloc((size_t)galley_doc_footnote_count(doc) + 1, sizeof(int));
 	defs = collect_defs(&b);
 	rc = b.note_chapter && defs ? 0 : GALLEY_ENOMEM;
 	if (rc == 0)
 		rc = plan_chapters(&b);
+	if (rc == 0)
+		rc = html_ids_init(&b.ids, doc, HTML_EPUB);
 	if (rc == 0)
 		rc = map_targets(&b, defs);
 	if (rc == 0)
@@ -578,21 +635,25 @@ cleanup:
 static const char *const epub_exts[] = {"epub", NULL};
 
 static const galley_param_spec epub_params[] = {
-    {"split-level", "N", "EPUB: start a new chapter file at headings of level <= N (default 1; 0: one file)"},
+    {"split-level", "N",
+     "EPUB: start a new chapter file at headings of level <= N (default: the shallowest level used; 0: one file)"},
     {"css", "FILE", "EPUB: a stylesheet appended to the default one"},
     {"no-highlight", NULL, "HTML, EPUB: fenced code with a language is not coloured"},
     {"tab-stop", "N", "EPUB, DocBook: tabs in code become spaces to stops N apart (default 4; 0 keeps them)"},
+    {"max-image-size", "N", "EPUB: scale PNG and JPEG images down to fit N pixels on their longer side"},
     {NULL, NULL, NULL},
 };
 
 static int epub_check(const galley_options *opts, galley_error *err)
 {
 	int level;
+	unsigned long side;
 	const char *css = galley_options_param(opts, "css");
 	if (css && access(css, R_OK) != 0)
-		return galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "cannot read stylesheet '%s': %s", css,
-		                        strerror(errno));
-	return split_level(opts, &level, err);
+		return galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "cannot read stylesheet '%s': %s",
+		                        css, strerror(errno));
+	int rc = split_level(opts, &level, err);
+	return rc ? rc : epub_max_image_size(opts, &side, err);
 }
 
 const galley_format galley_format_epub = {

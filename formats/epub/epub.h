@@ -73,10 +73,12 @@ typedef struct epub_book {
 	const char *title;
 	char *title_buf; /* owns the title when it is not the metadata's */
 	int split_level;
+	unsigned long max_image_side; /* --max-image-size, 0 when not given */
 
 	epub_chapter *chapters;
 	size_t chapter_count;
-	strmap chapter_of_id; /* heading ids, "fn-N", "fnref-N" -> chapter index + 1 (as a pointer) */
+	galley_ids ids;       /* the ids of headings and raw HTML, unique across the book */
+	strmap chapter_of_id; /* those ids -> chapter index + 1 (as a pointer) */
 	int *note_chapter;    /* per footnote number: its chapter index + 1, 0 when unplaced */
 
 	epub_image **images; /* in order of first use */
@@ -110,6 +112,14 @@ int epub_images_collect(epub_book *b);
 epub_image *epub_image_get(epub_book *b, const char *url, unsigned line, unsigned col);
 void epub_images_free(epub_book *b);
 
+/* epub_scale.c */
+/** The width and height in pixels of a PNG, JPEG or GIF image. */
+bool epub_image_size(const epub_image *img, unsigned long *w, unsigned long *h);
+/** Reads --max-image-size into *max_side (0 when not given). */
+int epub_max_image_size(const galley_options *opts, unsigned long *max_side, galley_error *err);
+/** Scales an image down to --max-image-size, or reports it when it is huge. */
+void epub_image_fit(epub_book *b, epub_image *img, unsigned line, unsigned col);
+
 /* epub_package.c */
 /** Opens a writer on `out` and writes the XML declaration. */
 int epub_xml_open(xmlw *x, galley_buf *out, bool indent);
@@ -123,6 +133,10 @@ int epub_write_titlepage(epub_book *b, galley_buf *out);
 int epub_write_cover(epub_book *b, galley_buf *out);
 /** Starts an XHTML content document up to and including <body>. */
 void epub_xhtml_begin(epub_book *b, xmlw *x, const char *title, const char *body_type);
+/** The title of the table of contents: -M toc-title=..., else "Contents" in the book's language. */
+const char *epub_toc_title(const epub_book *b);
+/** True when chapter `i` holds the text before the first heading (it is front matter). */
+bool epub_is_front_matter(const epub_book *b, size_t i);
 /** True when the book has a nav entry to list: a top-level heading with text. */
 bool epub_heading_listed(const epub_book *b, const galley_node *n);
 

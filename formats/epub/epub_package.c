@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../src/l10n.h"
 #include "epub.h"
 
 #define NS_OPF "http://www.idpf.org/2007/opf"
@@ -134,16 +135,66 @@ static int toc_add(toc *t, int level, char *label, const char *file, const char 
 	return 0;
 }
 
-/* Every listed heading of every chapter, in order; the book's title when there is none. */
+static const char *text(const epub_book *b, galley_text key) { return galley_text_get(b->lang, key); }
+
+const char *epub_toc_title(const epub_book *b)
+{
+	const char *given = galley_doc_extra(b->doc, "toc-title");
+	return given && *given ? given : text(b, GALLEY_TEXT_CONTENTS);
+}
+
+static bool has_listed_heading(const epub_book *b)
+{
+	for (size_t i = 0; i < b->chapter_count; i++)
+		for (galley_node *n = b->chapters[i].first; n && n != b->chapters[i].stop; n = n->next)
+			if (epub_heading_listed(b, n))
+				return true;
+	return false;
+}
+
+bool epub_is_front_matter(const epub_book *b, size_t i)
+{
+	const epub_chapter *ch = b->chapter_count > 1 && i == 0 ? &b->chapters[0] : NULL;
+	const galley_node *first = ch ? ch->first : NULL;
+	if (first && first == galley_doc_title_heading(b->doc))
+		first = first->next;
+	/* text, not a heading of its own, before the first chapter heading */
+	return ch && !ch->heading && first && first != ch->stop && !epub_heading_listed(b, first) &&
+	       has_listed_heading(b);
+}
+
+/* The level of the shallowest heading the contents list. */
+static int shallowest_listed(const epub_book *b)
+{
+	int level = 6;
+	for (size_t i = 0; i < b->chapter_count; i++)
+		for (galley_node *n = b->chapters[i].first; n && n != b->chapters[i].stop; n = n->next)
+			if (epub_heading_listed(b, n) && n->level < level)
+				level = n->level;
+	return level;
+}
+
+/* The first chapter that is not front matter. */
+static size_t first_body_chapter(const epub_book *b) { return epub_is_front_matter(b, 0) ? 1 : 0; }
+
+/*
+ * Every listed heading of every chapter, in order, after an entry for the
+ * text before the first heading (a preface, a plain-text book's front
+ * matter); the book's title when there is no heading.
+ */
 static int toc_build(epub_book *b, toc *t)
 {
 	int rc = 0;
 	memset(t, 0, sizeof(*t));
+	if (epub_is_front_matter(b, 0)) /* beside the chapters, not above them */
+		rc = toc_add(t, shallowest_listed(b), strdup(text(b, GALLEY_TEXT_FRONT)), b->chapters[0].file,
+		             NULL);
 	for (size_t i = 0; i < b->chapter_count && rc == 0; i++) {
 		const epub_chapter *ch = &b->chapters[i];
 		for (galley_node *n = ch->first; n && n != ch->stop && rc == 0; n = n->next)
 			if (epub_heading_listed(b, n))
-				rc = toc_add(t, n->level, galley_node_plain_text(n), ch->file, n->id);
+				rc = toc_add(t, n->level, galley_node_plain_text(n), ch->file,
+				             galley_ids_heading(&b->ids, n));
 	}
 	if (rc == 0 && t->count == 0)
 		rc = toc_add(t, 1, strdup(b->title),
@@ -237,13 +288,13 @@ int epub_write_nav(epub_book *b, galley_buf *out)
 		toc_free(&t);
 		return rc;
 	}
-	epub_xhtml_begin(b, &x, "Contents", "frontmatter");
+	epub_xhtml_begin(b, &x, epub_toc_title(b), "frontmatter");
 	xmlTextWriterSetIndent(x.w, 1);
 	xmlw_start(&x, "nav");
 	xmlw_attr(&x, "epub:type", "toc");
 	xmlw_attr(&x, "id", "toc");
 	xmlw_attr(&x, "role", "doc-toc");
-	xmlw_elem(&x, "h1", "Contents");
+	xmlw_elem(&x, "h1", epub_toc_title(b));
 	xmlw_start(&x, "ol");
 	toc_write(&t, &x, false);
 	xmlw_end(&x);
@@ -252,14 +303,15 @@ int epub_write_nav(epub_book *b, galley_buf *out)
 	xmlw_attr(&x, "epub:type", "landmarks");
 	xmlw_attr(&x, "id", "landmarks");
 	xmlw_attr(&x, "hidden", "hidden");
-	xmlw_elem(&x, "h2", "Landmarks");
+	xmlw_elem(&x, "h2", text(b, GALLEY_TEXT_LANDMARKS));
 	xmlw_start(&x, "ol");
 	if (b->cover)
-		landmark(&x, "cover", "cover.xhtml", "Cover");
-	landmark(&x, "titlepage", "titlepage.xhtml", "Title Page");
-	landmark(&x, "toc", "nav.xhtml#toc", "Contents");
+		landmark(&x, "cover", "cover.xhtml", text(b, GALLEY_TEXT_COVER));
+	landmark(&x, "titlepage", "titlepage.xhtml", text(b, GALLEY_TEXT_TITLE_PAGE));
+	landmark(&x, "toc", "nav.xhtml#toc", epub_toc_title(b));
 	if (b->chapter_count)
-		landmark(&x, "bodymatter", b->chapters[0].file, "Start of Content");
+		landmark(&x, "bodymatter", b->chapters[first_body_chapter(b)].file,
+		         text(b, GALLEY_TEXT_START));
 	xmlw_end(&x);
 	xmlw_end(&x);
 	toc_free(&t);
@@ -324,13 +376,13 @@ int epub_write_cover(epub_book *b, galley_buf *out)
 	int rc = epub_xml_open(&x, out, false);
 	if (rc)
 		return rc;
-	epub_xhtml_begin(b, &x, "Cover", "frontmatter");
+	epub_xhtml_begin(b, &x, text(b, GALLEY_TEXT_COVER), "frontmatter");
 	xmlw_start(&x, "section");
 	xmlw_attr(&x, "epub:type", "cover");
 	xmlw_attr(&x, "class", "cover");
 	xmlw_start(&x, "img");
 	xmlw_attr(&x, "src", b->cover->href);
-	xmlw_attrf(&x, "alt", "Cover of %s", b->title);
+	xmlw_attrf(&x, "alt", text(b, GALLEY_TEXT_COVER_OF), b->title);
 	xmlw_attr(&x, "role", "doc-cover");
 	xmlw_end_empty(&x);
 	xmlw_end(&x);
@@ -476,13 +528,24 @@ static void write_dc(epub_book *b, xmlw *x)
 		xmlw_elem(x, "dc:subject", galley_doc_keyword(doc, i));
 }
 
-static bool has_listed_heading(epub_book *b)
+/* The accessibility summary: what the metadata says, in words, in the book's language. */
+static void write_summary(const epub_book *b, galley_buf *out, bool headings, bool alt_text)
 {
-	for (size_t i = 0; i < b->chapter_count; i++)
-		for (galley_node *n = b->chapters[i].first; n && n != b->chapters[i].stop; n = n->next)
-			if (epub_heading_listed(b, n))
-				return true;
-	return false;
+	size_t images = b->images_in_text, lacking = b->images_without_alt;
+	galley_buf_puts(out, text(b, GALLEY_TEXT_SUM_BASE));
+	if (headings)
+		galley_buf_puts(out, text(b, GALLEY_TEXT_SUM_HEADINGS));
+	if (alt_text && images == 1)
+		galley_buf_puts(out, text(b, GALLEY_TEXT_SUM_ALT_ONE));
+	else if (alt_text)
+		galley_buf_printf(out, text(b, GALLEY_TEXT_SUM_ALT_ALL), images);
+	else if (lacking && images == 1)
+		galley_buf_puts(out, text(b, GALLEY_TEXT_SUM_LACK_ONLY));
+	else if (lacking == 1)
+		galley_buf_printf(out, text(b, GALLEY_TEXT_SUM_LACK_ONE), images);
+	else if (lacking)
+		galley_buf_printf(out, text(b, GALLEY_TEXT_SUM_LACK_SOME), lacking, images);
+	galley_buf_puts(out, text(b, GALLEY_TEXT_SUM_END));
 }
 
 /*
@@ -511,18 +574,10 @@ static void write_accessibility(epub_book *b, xmlw *x)
 	if (alt_text)
 		meta_property(x, "schema:accessibilityFeature", "alternativeText", NULL);
 	meta_property(x, "schema:accessibilityHazard", "none", NULL);
+	/* what galley checks each book against: epubcheck, and Ace by DAISY in the tests */
+	meta_property(x, "dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA", NULL);
 
-	galley_buf_puts(&summary,
-	                "This publication has a table of contents and a single logical reading order");
-	if (headings)
-		galley_buf_puts(&summary, "; its headings are marked up for structural navigation");
-	if (alt_text)
-		galley_buf_printf(&summary, "; all %zu of its images have alternative text",
-		                  b->images_in_text);
-	else if (b->images_without_alt)
-		galley_buf_printf(&summary, "; of its %zu images, %zu lack alternative text",
-		                  b->images_in_text, b->images_without_alt);
-	galley_buf_puts(&summary, ". It has no known hazards.");
+	write_summary(b, &summary, headings, alt_text);
 	meta_property(x, "schema:accessibilitySummary", summary.data ? (const char *)summary.data : "", NULL);
 	if (summary.failed)
 		x->failed = 1;

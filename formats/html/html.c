@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "../../src/highlight.h"
+#include "../../src/l10n.h"
 #include "../../src/url.h"
 #include "html.h"
 
@@ -20,6 +21,21 @@ int html_ctx_init(html_ctx *c, xmlw *x, const galley_doc *doc, const galley_opti
 		return GALLEY_EUSAGE;
 	c->note_refs = calloc((size_t)galley_doc_footnote_count(doc) + 1, sizeof(int));
 	return c->note_refs ? 0 : GALLEY_ENOMEM;
+}
+
+int html_ids_init(galley_ids *ids, const galley_doc *doc, unsigned flags)
+{
+	return galley_ids_init(ids, doc, GALLEY_IDS_NOTES, html_element_kept, flags);
+}
+
+/*
+ * An id the renderer makes (a heading's, a note's). Inside HTML written for
+ * the sanitizer to re-parse, it is marked as the renderer's, so the
+ * sanitizer keeps it as it is instead of treating it as raw HTML's.
+ */
+static void write_own_id(html_ctx *c, const char *id)
+{
+	xmlw_attr(c->x, (c->flags & HTML_PASSTHROUGH) ? HTML_OWN_ID : "id", id);
 }
 
 void html_ctx_free(html_ctx *c)
@@ -83,16 +99,22 @@ static void write_url_attr(html_ctx *c, const char *name, const char *url)
 static void enter_link(html_ctx *c, const galley_node *n)
 {
 	const char *href = n->url ? n->url : "";
+	galley_buf renamed = GALLEY_BUF_INIT;
 	if (c->hooks && c->hooks->link_href) {
 		const char *h = c->hooks->link_href(c->hooks->data, href);
 		if (h)
 			href = h;
+	} else if (c->ids && href[0] == '#' && !(c->flags & HTML_PASSTHROUGH)) {
+		const char *id = galley_ids_target(c->ids, href);
+		if (id && galley_buf_printf(&renamed, "#%s", id) == 0)
+			href = (const char *)renamed.data; /* the target may have been renamed */
 	}
 	xmlw_start(c->x, "a");
 	if (*href || !c->hooks || !c->hooks->link_href)
 		write_url_attr(c, "href", href); /* a hook's "" means: the target is not there, no href */
 	if (n->title)
 		xmlw_attr(c->x, "title", n->title);
+	galley_buf_free(&renamed);
 }
 
 /* <img/> for an IMAGE; false when the image is left out (its alt text stays). */
@@ -142,7 +164,7 @@ static void write_note_ref(html_ctx *c, const galley_node *n)
 	xmlw_attr(c->x, "class", "footnote-ref");
 	xmlw_start(c->x, "a");
 	xmlw_attr(c->x, "href", target);
-	xmlw_attr(c->x, "id", id);
+	write_own_id(c, id);
 	if (c->flags & HTML_EPUB)
 		xmlw_attr(c->x, "epub:type", "noteref");
 	xmlw_attr(c->x, "role", "doc-noteref");
@@ -157,7 +179,10 @@ static void write_task_box(html_ctx *c, const galley_node *item)
 		xmlw_start(c->x, "span");
 		xmlw_attr(c->x, "class", "task");
 		xmlw_attr(c->x, "role", "img");
-		xmlw_attr(c->x, "aria-label", item->task == GALLEY_TASK_CHECKED ? "done" : "not done");
+		xmlw_attr(c->x, "aria-label",
+		          galley_text_get(galley_doc_meta(c->doc, GALLEY_META_LANG),
+		                          item->task == GALLEY_TASK_CHECKED ? GALLEY_TEXT_DONE
+		                                                            : GALLEY_TEXT_NOT_DONE));
 		xmlw_str(c->x, item->task == GALLEY_TASK_CHECKED ? "\xE2\x98\x91" : "\xE2\x98\x90");
 		xmlw_end(c->x);
 	} else {
@@ -242,7 +267,7 @@ static void write_node_attrs(html_ctx *c, const galley_node *n, const char *firs
 	const char *id = n->type == GALLEY_NODE_HEADING ? NULL : galley_node_id(n);
 	const char *classes = galley_node_classes(n);
 	if (id && *id)
-		xmlw_attr(c->x, "id", id);
+		write_own_id(c, id);
 	if (first_class || classes) {
 		/* built whole: a fixed buffer would cut a long name inside a UTF-8 sequence */
 		c->scratch.len = 0;
@@ -319,9 +344,10 @@ static void enter_cell(html_ctx *c, const galley_node *n)
 static void enter_heading(html_ctx *c, const galley_node *n)
 {
 	char tag[4] = {'h', (char)('0' + (n->level ? n->level : 1)), '\0'};
+	const char *id = c->ids ? galley_ids_heading(c->ids, n) : n->id;
 	xmlw_start(c->x, tag);
-	if (n->id)
-		xmlw_attr(c->x, "id", n->id);
+	if (id)
+		write_own_id(c, id);
 	write_node_attrs(c, n, NULL);
 	if (c->sections && n != galley_doc_title_heading(c->doc))
 		html_write_section_number(c->x, html_section_number(c->sections, n->level ? n->level : 1));
@@ -338,6 +364,45 @@ static void enter_ordered_list(html_ctx *c, const galley_node *n)
 	newline(c);
 }
 
+static bool is_blank_text(const galley_node *n)
+{
+	if (n->type == GALLEY_NODE_SOFT_BREAK)
+		return true;
+	if (n->type != GALLEY_NODE_TEXT)
+		return false;
+	for (size_t i = 0; i < n->len; i++)
+		if (!strchr(" \t\n", n->lit[i]))
+			return false;
+	return true;
+}
+
+/* True when `n` holds a link (which must stay reachable). */
+static bool has_link(galley_node *n)
+{
+	galley_walk w;
+	galley_walk_init(&w, n);
+	while (galley_walk_next(&w) != GALLEY_EVENT_DONE)
+		if (w.node->type == GALLEY_NODE_LINK)
+			return true;
+	return false;
+}
+
+/* True when the only thing `n` holds (blank text aside) is an image, or a link around one. */
+static bool holds_only_image(const galley_node *n)
+{
+	const galley_node *found = NULL;
+	for (const galley_node *ch = n->first; ch; ch = ch->next) {
+		if (is_blank_text(ch))
+			continue;
+		if (found)
+			return false;
+		found = ch;
+	}
+	if (found && found->type == GALLEY_NODE_LINK)
+		return holds_only_image(found);
+	return found && found->type == GALLEY_NODE_IMAGE;
+}
+
 /* Renders the children of `n` through the HTML parser and sanitizer. */
 static int render_mixed_children(html_ctx *c, galley_node *n)
 {
@@ -350,6 +415,7 @@ static int render_mixed_children(html_ctx *c, galley_node *n)
 	inner = *c;
 	inner.x = &sub;
 	inner.flags |= HTML_PASSTHROUGH;
+	inner.hooks = NULL; /* links and images are mapped once, when the sanitizer reads them back */
 	memset(&inner.scratch, 0, sizeof(inner.scratch));
 	for (galley_node *child = n->first; child && rc == 0; child = child->next)
 		rc = html_render(&inner, child);
@@ -360,8 +426,10 @@ static int render_mixed_children(html_ctx *c, galley_node *n)
 	if (rc == 0)
 		rc = rc2;
 	c->raw_at = n;
+	c->flags |= HTML_OWN_IDS;
 	if (rc == 0)
 		rc = html_write_sanitized(c, src.data ? (const char *)src.data : "", src.len);
+	c->flags &= ~HTML_OWN_IDS;
 	galley_buf_free(&src);
 	return rc;
 }
@@ -378,8 +446,11 @@ static void enter(html_ctx *c, galley_walk *w)
 		enter_heading(c, n);
 		break;
 	case GALLEY_NODE_PARAGRAPH:
-		if (!in_tight_list(n))
+		if (!in_tight_list(n)) {
 			xmlw_start(x, "p");
+			if ((c->flags & HTML_EPUB) && holds_only_image(n))
+				xmlw_attr(x, "class", "image"); /* shown whole, not as a glyph in a line */
+		}
 		break;
 	case GALLEY_NODE_BULLET_LIST:
 		xmlw_start(x, "ul");
@@ -483,8 +554,10 @@ static void enter(html_ctx *c, galley_walk *w)
 			if (write_img(c, n)) {
 				newline(c);
 				xmlw_start(x, "figcaption");
-			}
-			else
+				/* the caption is the image's alt text: read once, not twice */
+				if ((c->flags & HTML_EPUB) && !has_link(n))
+					xmlw_attr(x, "aria-hidden", "true");
+			} else
 				xmlw_start(x, "p");
 			return; /* the alt inlines are the caption */
 		}
@@ -509,8 +582,8 @@ static void enter(html_ctx *c, galley_walk *w)
 	default:
 		break;
 	}
-	if (!(c->flags & HTML_PASSTHROUGH) && n->first && !galley_node_type_is_leaf((galley_node_type)n->type) &&
-	    has_open_raw_html_child(n)) {
+	if (!(c->flags & HTML_PASSTHROUGH) && n->first &&
+	    !galley_node_type_is_leaf((galley_node_type)n->type) && has_open_raw_html_child(n)) {
 		render_mixed_children(c, n);
 		galley_walk_skip_children(w);
 	}
@@ -608,7 +681,9 @@ static void write_back_link(html_ctx *c, const galley_node *def, const char *cls
 		xmlw_attr(c->x, "class", cls);
 	xmlw_attr(c->x, "href", href);
 	xmlw_attr(c->x, "role", "doc-backlink");
-	xmlw_attrf(c->x, "aria-label", "Back to reference %d", def->number);
+	xmlw_attrf(c->x, "aria-label",
+	           galley_text_get(galley_doc_meta(c->doc, GALLEY_META_LANG), GALLEY_TEXT_BACK_TO_REF),
+	           def->number);
 	xmlw_str(c->x, label);
 	xmlw_end(c->x);
 }
@@ -620,7 +695,7 @@ int html_render_note(html_ctx *c, galley_node *def)
 	snprintf(id, sizeof(id), "fn-%d", def->number);
 	snprintf(num, sizeof(num), "%d.", def->number);
 	xmlw_start(c->x, epub ? "aside" : "li");
-	xmlw_attr(c->x, "id", id);
+	write_own_id(c, id);
 	if (epub)
 		xmlw_attr(c->x, "epub:type", "footnote");
 	xmlw_attr(c->x, "role", epub ? "doc-footnote" : "doc-endnote");
@@ -649,10 +724,12 @@ void html_report_dropped(html_ctx *c)
 {
 	if (c->x->dropped)
 		galley_report(c->opts, GALLEY_WARNING, 0, 0,
-		              "%zu control character(s) that XML does not allow were left out", c->x->dropped);
+		              "%zu control character(s) that XML does not allow were left out",
+		              c->x->dropped);
 	if (c->raw_dropped)
-		galley_report(c->opts, GALLEY_WARNING, 0, 0,
-		              "%zu active element(s), attribute(s) or URL(s) (script, iframe, on*, javascript:) were "
-		              "removed from raw HTML",
-		              c->raw_dropped);
+		galley_report(
+		    c->opts, GALLEY_WARNING, 0, 0,
+		    "%zu active element(s), attribute(s) or URL(s) (script, iframe, on*, javascript:) were "
+		    "removed from raw HTML",
+		    c->raw_dropped);
 }

@@ -8,12 +8,17 @@
 #ifndef GALLEY_HTML_H
 #define GALLEY_HTML_H
 
+#include "../../src/ids.h"
 #include "../../src/xmlw.h"
 
 enum {
 	HTML_EPUB = 1u << 0,       /* epub:type on notes, asides for footnotes, no inputs */
-	HTML_PASSTHROUGH = 1u << 1 /* internal: raw HTML written as it is, for re-parsing */
+	HTML_PASSTHROUGH = 1u << 1, /* internal: raw HTML written as it is, for re-parsing */
+	HTML_OWN_IDS = 1u << 2      /* internal: sanitizing such text, whose HTML_OWN_ID attributes are ids */
 };
+
+/* The attribute that carries the renderer's own ids through the sanitizer (HTML_PASSTHROUGH). */
+#define HTML_OWN_ID "data-galley-own-id"
 
 typedef struct html_hooks {
 	/*
@@ -45,6 +50,7 @@ typedef struct html_ctx {
 	const galley_doc *doc;
 	const galley_options *opts;
 	const html_hooks *hooks; /* may be NULL */
+	galley_ids *ids;         /* the ids headings and raw HTML are written with; NULL: as they are */
 	unsigned flags;
 	int column;         /* table cell being written */
 	int *note_refs;     /* per footnote number: references written so far */
@@ -100,6 +106,8 @@ typedef struct html_embed {
 } html_embed;
 void html_embed_init(html_embed *e, const galley_doc *doc, const galley_options *opts);
 void html_embed_free(html_embed *e);
+/** A registry of the ids the renderer writes (see src/ids.h); free it with galley_ids_free. */
+int html_ids_init(galley_ids *ids, const galley_doc *doc, unsigned flags);
 
 /* html_sanitize.c: parses raw HTML `src` and writes it as sanitized XHTML. */
 int html_write_sanitized(html_ctx *c, const char *src, size_t len);
@@ -110,5 +118,8 @@ int html_write_sanitized(html_ctx *c, const char *src, size_t len);
  * parsed together with its siblings ("<div>" ... markdown ... "</div>").
  */
 bool html_is_self_contained(const char *src, size_t len);
+
+/** True when raw HTML's element `name` is written with its attributes under `flags`. */
+bool html_element_kept(unsigned flags, const char *name);
 
 #endif

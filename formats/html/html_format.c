@@ -297,12 +297,16 @@ static int html_write(const galley_doc *doc, galley_buf *out, const galley_optio
 	html_ctx c;
 	html_sections sections;
 	html_embed embed;
+	galley_ids ids = {0};
 	galley_error_clear(err);
 	int rc = xmlw_open(&x, out);
 	if (rc)
 		return galley_error_set(err, rc, NULL, 0, 0, "out of memory");
 	html_embed_init(&embed, doc, opts);
 	rc = html_ctx_init(&c, &x, doc, opts, flag(opts, "embed-resources") ? &embed.hooks : NULL, 0);
+	if (rc == 0)
+		rc = html_ids_init(&ids, doc, 0);
+	c.ids = &ids;
 	if (flag(opts, "number-sections")) {
 		html_sections_init(&sections, doc);
 		c.sections = &sections;
@@ -324,6 +328,7 @@ static int html_write(const galley_doc *doc, galley_buf *out, const galley_optio
 		html_report_dropped(&c);
 	html_ctx_free(&c);
 	html_embed_free(&embed);
+	galley_ids_free(&ids);
 	int rc2 = xmlw_close(&x);
 	if (rc == 0)
 		rc = rc2;

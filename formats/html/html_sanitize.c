@@ -90,6 +90,13 @@ static const char *hooked_url(html_ctx *c, xmlNodePtr el, const char *name, cons
 	const char *tag = (const char *)el->name;
 	bool link = !strcasecmp(tag, "a") && !strcasecmp(name, "href");
 	bool image = !strcasecmp(tag, "img") && !strcasecmp(name, "src");
+	if (link && c->ids && value[0] == '#' && (!c->hooks || !c->hooks->raw_url)) {
+		const char *id = galley_ids_target(c->ids, value); /* the target may have been renamed */
+		c->scratch.len = 0;
+		if (!id || galley_buf_printf(&c->scratch, "#%s", id) != 0)
+			return NULL;
+		return (const char *)c->scratch.data;
+	}
 	if (!c->hooks || !c->hooks->raw_url || !(link || image))
 		return NULL;
 	return c->hooks->raw_url(c->hooks->data, link ? "a" : "img", value, c->raw_at);
@@ -106,7 +113,14 @@ static void write_attributes(html_ctx *c, xmlNodePtr el, const char *src)
 			;
 		else if (!attribute_allowed(c, name, v))
 			c->raw_dropped++;
-		else if (src && !strcasecmp(name, "src"))
+		else if (!strcasecmp(name, HTML_OWN_ID)) {
+			if (c->flags & HTML_OWN_IDS)
+				xmlw_attr(c->x, "id", v); /* the renderer's, unique already */
+		} else if (c->ids && !strcasecmp(name, "id")) {
+			const char *id = galley_ids_raw(c->ids, v); /* unique in the output, links follow */
+			if (id)
+				xmlw_attr(c->x, "id", id);
+		} else if (src && !strcasecmp(name, "src"))
 			xmlw_attr(c->x, name, src);
 		else if (src && !strcasecmp(name, "srcset"))
 			; /* other files than the one the hook placed */
@@ -146,17 +160,22 @@ static const char *image_src(html_ctx *c, xmlNodePtr el, bool *hooked)
 
 typedef enum { EL_WRITE, EL_UNWRAP, EL_DROP } el_action;
 
-static el_action element_action(html_ctx *c, const char *name)
+static el_action element_action(unsigned flags, const char *name)
 {
 	if (in_list(name, active_elements))
 		return EL_DROP;
-	if (c->flags & HTML_EPUB) {
+	if (flags & HTML_EPUB) {
 		if (!strcasecmp(name, "style") || !strcasecmp(name, "title"))
 			return EL_DROP;
 		if (!in_list(name, epub_elements))
 			return EL_UNWRAP;
 	}
 	return valid_name(BAD_CAST name, false) ? EL_WRITE : EL_UNWRAP;
+}
+
+bool html_element_kept(unsigned flags, const char *name)
+{
+	return element_action(flags, name) == EL_WRITE;
 }
 
 static void write_comment(html_ctx *c, const char *text)
@@ -188,7 +207,7 @@ static bool open_node(html_ctx *c, xmlNodePtr n, unsigned depth, bool *opened)
 	*opened = false;
 	switch (n->type) {
 	case XML_ELEMENT_NODE: {
-		el_action act = element_action(c, (const char *)n->name);
+		el_action act = element_action(c->flags, (const char *)n->name);
 		if (act == EL_DROP) {
 			c->raw_dropped++;
 			return false;
@@ -239,7 +258,7 @@ static void close_node(html_ctx *c, xmlNodePtr n)
 static bool was_opened(html_ctx *c, xmlNodePtr n)
 {
 	return n->type == XML_ELEMENT_NODE && n->_private != &unwrapped_for_depth &&
-	       element_action(c, (const char *)n->name) == EL_WRITE;
+	       element_action(c->flags, (const char *)n->name) == EL_WRITE;
 }
 
 /* Writes the siblings from `first` on and their subtrees, without recursion. */

@@ -245,6 +245,205 @@ def all_ids(book):
     return ids
 
 
+def check_links_resolve(book, min_links=1):
+    """Every internal link of every content document leads to a file and id of the book."""
+    ids = all_ids(book)
+    links = 0
+    for href in book.content_docs():
+        for a in book.xhtml(href).iter("{%s}a" % NS["x"]):
+            target = a.get("href")
+            if not target or re.match(r"[a-z]+:", target):
+                continue
+            f, _, frag = target.partition("#")
+            f = f or href
+            check(f in ids, "%s: link to missing file %s" % (href, target))
+            check(not frag or frag in ids[f], "%s: link to missing id %s" % (href, target))
+            links += 1
+    check(links >= min_links, "too few internal links checked (%d)" % links)
+    return ids
+
+
+IDS_DOC = """---
+title: Ids
+---
+
+# Foo
+
+<p id="foo">A raw paragraph with the heading's id.</p>
+
+<hr id="bar">
+
+Text with a note.[^1] <span id="only-raw">A raw span.</span>
+
+<hr id="bar">
+
+<p id="fn-1">A raw paragraph with a footnote's id.</p>
+
+<hr id="bar">
+
+# Second
+
+Links: [to foo](#foo), [to bar](#bar), [to the note](#fn-1), [to the span](#only-raw),
+<a href="#only-raw">raw link to the span</a>.
+
+[^1]: The note.
+"""
+
+
+def case_ids(galley):
+    """Ids from raw HTML share one registry with generated ids: unique, links kept (EPUB, HTML, DocBook)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "ids.md")
+        with open(src, "w") as f:
+            f.write(IDS_DOC)
+        for level in ["0", "1"]:
+            out = os.path.join(tmp, "ids%s.epub" % level)
+            p = build(galley, src, out, "--split-level", level)
+            check("without an href" not in p.stderr, "links lost:\n" + p.stderr)
+            if level == "1":  # one run of the validator: the book split in two is the harder case
+                epubcheck(out)
+            book = Book(out)
+            ids = check_links_resolve(book, 6)
+            every = [i for h in book.chapters() for i in ids[h]]
+            check(len(every) == len(set(every)), "an id repeated across chapters: %s" % every)
+            check({"bar", "bar-2", "bar-3", "foo", "foo-2", "fn-1", "fn-1-id", "only-raw"} <= set(every),
+                  "ids given out: %s" % sorted(every))
+            second = book.read(book.chapters()[-1]).decode()
+            check(re.search(r'href="[^"]*#only-raw"[^>]*>raw link', second), "raw link to a raw id lost")
+            check(re.search(r'href="[^"]*#foo">to foo', second), "link to the heading lost")
+        # the same registry for HTML
+        html = os.path.join(tmp, "ids.html")
+        run_galley(galley, [src, "-o", html])
+        root = ET.parse(html).getroot()
+        got = [e.get("id") for e in root.iter() if e.get("id")]
+        check(len(got) == len(set(got)), "HTML: repeated ids %s" % got)
+        for a in root.iter("{%s}a" % NS["x"]):
+            target = a.get("href") or ""
+            check(not target.startswith("#") or target[1:] in got, "HTML: link to missing id %s" % target)
+        # and for DocBook
+        dbks = [os.path.join(tmp, "ids-%s.xml" % r) for r in ["article", "book"]]
+        for dbk, root_name in zip(dbks, ["article", "book"]):
+            run_galley(galley, [src, "-o", dbk, "--docbook-root", root_name])
+        for schema in ["/usr/share/xml/docbook/schema/rng/5.0/docbook.rng",
+                       "/usr/share/xml/docbook/schema/schematron/5.0/docbook.sch"]:
+            v = subprocess.run(["jing", schema] + dbks, capture_output=True, text=True)
+            check(v.returncode == 0, "DocBook invalid:\n%s" % v.stdout)
+        for dbk in dbks:
+            root = ET.parse(dbk).getroot()
+            xml_id = "{http://www.w3.org/XML/1998/namespace}id"
+            got = [e.get(xml_id) for e in root.iter() if e.get(xml_id)]
+            # DocBook writes raw HTML as DocBook and keeps the ids of its anchors; links to raw ids it
+            # cannot keep become their text (docs/docbook.md): ids unique, every linkend resolves
+            check(len(got) == len(set(got)) and {"foo", "second"} <= set(got), "DocBook ids %s" % got)
+            ends = [e.get("linkend") for e in root.iter() if e.get("linkend")]
+            check(len(ends) >= 1 and all(e in got for e in ends), "DocBook linkends %s, ids %s" % (ends, got))
+    return 0
+
+
+EVIL_SVG = """<?xml version="1.0"?>
+<?xml-stylesheet href="https://evil.example/x.css"?>
+<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="40"
+ onload="alert(1)"><script>alert(2)</script><style>@import url(https://evil.example/a.css);</style>
+<rect width="40" height="40" onclick="x()" fill="navy"/>
+<image xlink:href="https://evil.example/p.png" width="10" height="10"/>
+<foreignObject><div xmlns="http://www.w3.org/1999/xhtml">hi</div></foreignObject>
+<a href="javascript:alert(3)"><text y="20">t</text></a></svg>
+"""
+
+
+def png_bytes(w, h):
+    """A grey PNG of w x h pixels, made here so the test needs no image tool."""
+    import struct
+    import zlib
+    raw = b"".join(b"\x00" + bytes((x ^ y) & 0xFF for x in range(w)) for y in range(h))
+
+    def chunk(t, d):
+        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(raw, 1)) + chunk(b"IEND", b""))
+
+
+def nav_parts(book):
+    nav = book.xhtml("nav.xhtml")
+    navs = {n.get(EPUB_TYPE): n for n in nav.iter("{%s}nav" % NS["x"])}
+    toc = [a.text for a in navs["toc"].iter("{%s}a" % NS["x"])]
+    marks = {a.get(EPUB_TYPE): (a.text, a.get("href")) for a in navs["landmarks"].iter("{%s}a" % NS["x"])}
+    return navs["toc"].find("x:h1", NS).text, toc, marks
+
+
+def case_generated(galley):
+    """Localized generated text, splitting, front matter, SVG, image paragraphs, huge images, no cover."""
+    with tempfile.TemporaryDirectory() as tmp:
+        with open(os.path.join(tmp, "evil.svg"), "w") as f:
+            f.write(EVIL_SVG)
+        with open(os.path.join(tmp, "big.png"), "wb") as f:
+            f.write(png_bytes(2400, 1800))
+        shutil.copy(os.path.join(DATA, "plate.png"), tmp)
+        src = os.path.join(tmp, "livre.md")
+        with open(src, "w") as f:
+            f.write("---\ntitle: Livre\nlang: fr-CA\ncover-image: absente.png\n---\n\nAvant-propos sans titre.\n\n"
+                    "## Premier\n\n![Un dessin](evil.svg)\n\n![](plate.png)\n\n[![lien](plate.png)](https://example.org)"
+                    "\n\n## Second\n\n![grand](big.png)\n\nUne [cible absente](#nulle-part).[^1]\n\n[^1]: Note.\n")
+        out = os.path.join(tmp, "livre.epub")
+        p = build(galley, src, out, "--max-image-size", "600")
+        err = p.stderr
+        check(re.search(r"cover image 'absente.png' not embedded: no such file; the book has no cover", err),
+              "no warning that the book has no cover:\n" + err)
+        check(re.search(r"livre\.md:\d+:1: warning: image 'evil.svg': \d+ script", err), "SVG cleaning not reported")
+        epubcheck(out)
+        book = Book(out)
+        # split at the shallowest level used (##), the text before it is front matter
+        check(len(book.chapters()) == 3, "chapters: %s" % book.chapters())
+        title, toc, marks = nav_parts(book)
+        check(title == "Table des matières" and toc == ["Pages liminaires", "Premier", "Second"], "toc %s %s" %
+              (title, toc))
+        toc_nav = [n for n in book.xhtml("nav.xhtml").iter("{%s}nav" % NS["x"]) if n.get(EPUB_TYPE) == "toc"][0]
+        top = [a.text for a in toc_nav.findall("x:ol/x:li/x:a", NS)]
+        check(top == toc, "the front matter entry is not beside the chapters: %s" % top)
+        check(marks["bodymatter"] == ("Début du contenu", book.chapters()[1]), "landmarks %s" % marks)
+        check(marks["titlepage"][0] == "Page de titre", "landmarks %s" % marks)
+        front = book.xhtml(book.chapters()[0])
+        check(front.find("x:body", NS).get(EPUB_TYPE) == "frontmatter", "front matter marked as body matter")
+        summary = book.metas("schema:accessibilitySummary")[0]
+        check(summary.startswith("Cette publication") and "1 de ses 4 images" in summary, "summary: " + summary)
+        check(book.metas("dcterms:conformsTo") == ["EPUB Accessibility 1.1 - WCAG 2.1 Level AA"], "conformsTo")
+        second = book.read(book.chapters()[2]).decode()
+        check('aria-label="Retour à l’appel de note 1"' in second, "note back link not localized")
+        first = book.read(book.chapters()[1]).decode()
+        check('<figcaption aria-hidden="true">Un dessin</figcaption>' in first, "figcaption read twice")
+        check(first.count('<p class="image">') == 2, "paragraphs holding only an image: %s" % first)
+        sheet = book.read("css/book.css").decode()
+        check("a:not([href])" in sheet and "p.image img" in sheet and "> h6:first-child" in sheet, "stylesheet")
+        # the SVG lost what runs or fetches
+        svg = [i.get("href") for i in book.manifest.values() if i.get("media-type") == "image/svg+xml"]
+        text = book.read(svg[0]).decode()
+        for bad in ["script", "onload", "onclick", "evil.example", "foreignObject", "javascript", "<!DOCTYPE", "<?xml-"]:
+            check(bad not in text, "%s left in the SVG" % bad)
+        ET.fromstring(text)
+        # the huge image, scaled to fit 600 pixels
+        pngs = [book.read(i.get("href")) for i in book.manifest.values() if i.get("media-type") == "image/png"]
+        sizes = sorted((int.from_bytes(d[16:20], "big"), int.from_bytes(d[20:24], "big")) for d in pngs)
+        check((600, 450) in sizes, "big.png not scaled to 600x450: %s" % sizes)
+        # without the option, a warning; -M toc-title; English grammar for one image without alt text
+        p = build(galley, src, out, "-M", "toc-title=Sommaire", "-M", "lang=en")
+        check(re.search(r"warning: image 'big.png' is 2400x1800 pixels", p.stderr), "no warning for a huge image")
+        book = Book(out)
+        check(nav_parts(book)[0] == "Sommaire", "toc-title ignored")
+        check(nav_parts(book)[1][0] == "Front Matter", "front matter entry")
+        summary = book.metas("schema:accessibilitySummary")[0]
+        check("; 1 of its 4 images lacks alternative text" in summary, "summary: " + summary)
+        p = build(galley, src, out, "--max-image-size", "ten", expect=2)
+        check("--max-image-size" in p.stderr, "no message for a bad --max-image-size")
+        # a chapter file over 300 KB is reported
+        long_src = os.path.join(tmp, "long.md")
+        with open(long_src, "w") as f:
+            f.write("# One\n\n" + ("A sentence long enough to fill a chapter quickly. " * 8 + "\n\n") * 900)
+        p = build(galley, long_src, out)
+        check(re.search(r"chapter1\.xhtml is \d+ KB; reading systems are slow", p.stderr), "no warning for a large chapter")
+    return 0
+
+
 def case_links(galley):
     """Every internal link resolves to a file and id of the book, at any split level."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -560,6 +759,8 @@ def case_edges(galley):
 
 
 CASES = {
+    "generated": case_generated,
+    "ids": case_ids,
     "edges": case_edges,
     "epubcheck": case_epubcheck,
     "epubcheck_many": case_epubcheck_many,
