@@ -750,6 +750,18 @@ static int enter_block(db_ctx *c, galley_walk *w)
 	return 0;
 }
 
+/* TeX math: an equation (display) or inline equation holding its source as a mathphrase. */
+static void write_math(db_ctx *c, const galley_node *n)
+{
+	bool display = n->info && !strcmp(n->info, "display");
+	db_start(c, display ? "informalequation" : "inlineequation");
+	db_start(c, "mathphrase");
+	xmlw_attr(c->x, "role", "tex");
+	xmlw_text(c->x, n->lit, n->len);
+	db_end(c);
+	db_end(c);
+}
+
 static int enter_inline(db_ctx *c, galley_walk *w)
 {
 	galley_node *n = w->node;
@@ -776,6 +788,9 @@ static int enter_inline(db_ctx *c, galley_walk *w)
 		db_start(c, "literal");
 		xmlw_text(c->x, n->lit, n->len);
 		db_end(c);
+		break;
+	case GALLEY_NODE_MATH:
+		write_math(c, n);
 		break;
 	case GALLEY_NODE_LINK:
 		enter_link(c, n);

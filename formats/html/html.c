@@ -265,6 +265,16 @@ static int render_mixed_children(html_ctx *c, galley_node *n)
 	return rc;
 }
 
+/* TeX math without a math engine: its source, in a span classed "math" as pandoc's. */
+static void write_math(html_ctx *c, const galley_node *n)
+{
+	bool display = n->info && !strcmp(n->info, "display");
+	xmlw_start(c->x, "span");
+	xmlw_attr(c->x, "class", display ? "math display" : "math inline");
+	xmlw_text(c->x, n->lit, n->len);
+	xmlw_end(c->x);
+}
+
 static void enter(html_ctx *c, galley_walk *w)
 {
 	galley_node *n = w->node;
@@ -369,6 +379,9 @@ static void enter(html_ctx *c, galley_walk *w)
 		xmlw_start(x, "code");
 		xmlw_text(x, n->lit, n->len);
 		xmlw_end(x);
+		break;
+	case GALLEY_NODE_MATH:
+		write_math(c, n);
 		break;
 	case GALLEY_NODE_LINK:
 		enter_link(c, n);

@@ -2,6 +2,7 @@
 #ifndef GALLEY_MARKDOWN_H
 #define GALLEY_MARKDOWN_H
 
+#include <cmark-gfm-extension_api.h>
 #include <cmark-gfm.h>
 
 #include "../../src/internal.h"
@@ -15,6 +16,7 @@ typedef struct md_ctx {
 	unsigned wide_table; /* the first line with too many table cells, or 0 */
 	int cmark_opts;
 	bool extensions;
+	bool math; /* $…$, $$…$$ and ```math blocks */
 	galley_buf scratch; /* repaired strings */
 } md_ctx;
 
@@ -23,6 +25,15 @@ typedef struct md_ctx {
 
 /** A parser with the document's options and extensions; NULL when out of memory. */
 cmark_parser *md_new_parser(const md_ctx *c);
+
+/** What marks a cmark code-span node as math (math.c): its user data. */
+typedef struct md_math_mark {
+	bool display;
+	int line, column;
+} md_math_mark;
+
+/** The "$" math inline extension, shared by all parsers; NULL when out of memory. */
+cmark_syntax_extension *md_math_extension(void);
 
 /** Converts one top-level block of cmark's tree and appends it to the document. */
 int md_convert_block(md_ctx *c, cmark_node *block);
