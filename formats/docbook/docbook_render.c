@@ -6,6 +6,7 @@
 
 #include <libxml/parser.h>
 
+#include "../../src/mathml.h"
 #include "../../src/url.h"
 #include "docbook.h"
 
@@ -750,16 +751,21 @@ static int enter_block(db_ctx *c, galley_walk *w)
 	return 0;
 }
 
-/* TeX math: an equation (display) or inline equation holding its source as a mathphrase. */
-static void write_math(db_ctx *c, const galley_node *n)
+/*
+ * TeX math: an inlineequation, or an informalequation for display math (an
+ * equation is DocBook's titled, numbered kind), holding the TeX as its alt
+ * and the formula as MathML.
+ */
+static int write_math(db_ctx *c, const galley_node *n)
 {
 	bool display = n->info && !strcmp(n->info, "display");
 	db_start(c, display ? "informalequation" : "inlineequation");
-	db_start(c, "mathphrase");
-	xmlw_attr(c->x, "role", "tex");
+	db_start(c, "alt");
 	xmlw_text(c->x, n->lit, n->len);
 	db_end(c);
+	int rc = galley_mathml_write(c->x, "mml", n, c->opts);
 	db_end(c);
+	return rc;
 }
 
 static int enter_inline(db_ctx *c, galley_walk *w)
@@ -790,8 +796,7 @@ static int enter_inline(db_ctx *c, galley_walk *w)
 		db_end(c);
 		break;
 	case GALLEY_NODE_MATH:
-		write_math(c, n);
-		break;
+		return write_math(c, n);
 	case GALLEY_NODE_LINK:
 		enter_link(c, n);
 		break;

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../src/mathml.h"
 #include "../../src/url.h"
 #include "html.h"
 
@@ -265,14 +266,11 @@ static int render_mixed_children(html_ctx *c, galley_node *n)
 	return rc;
 }
 
-/* TeX math without a math engine: its source, in a span classed "math" as pandoc's. */
+/* TeX math as MathML, which browsers and EPUB 3 reading systems render. */
 static void write_math(html_ctx *c, const galley_node *n)
 {
-	bool display = n->info && !strcmp(n->info, "display");
-	xmlw_start(c->x, "span");
-	xmlw_attr(c->x, "class", display ? "math display" : "math inline");
-	xmlw_text(c->x, n->lit, n->len);
-	xmlw_end(c->x);
+	if (galley_mathml_write(c->x, NULL, n, c->opts))
+		c->x->failed = 1;
 }
 
 static void enter(html_ctx *c, galley_walk *w)

@@ -147,6 +147,8 @@ def docbook_texts(data, has_title_block):
     hidden = {DB + "publisher", DB + "legalnotice", DB + "keywordset"}
 
     def visit(node, out):
+        if node.tag == DB + "alt":
+            return False  # an equation's TeX: HTML holds it in the alttext attribute
         if node.tag == DB + "footnote":
             notes.append(squeeze(walk_text(node, visit)))
             return False
