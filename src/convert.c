@@ -128,6 +128,8 @@ int galley_read(const char *from, const char *data, size_t len, const galley_opt
 	rc = fmt->read(doc, data ? data : "", data ? len : 0, opts, err);
 	if (rc == 0)
 		rc = check_nesting(doc, opts, err);
+	if (rc == 0 && opts)
+		rc = galley_doc_apply_metadata_file(doc, opts, err);
 	if (rc == 0)
 		rc = galley_doc_apply_metadata(doc, opts, err);
 	if (rc == 0 && (rc = galley_doc_finish(doc)) != 0)

@@ -3,6 +3,7 @@
 #define GALLEY_INTERNAL_H
 
 #include <stdint.h>
+#include <time.h>
 
 #include "galley/sys/format.h"
 #include "arena.h"
@@ -96,6 +97,14 @@ int galley_options_check_version(const galley_options *opts, galley_error *err);
 
 /** Applies opts->metadata (-M key=value) to the document. */
 int galley_doc_apply_metadata(galley_doc *doc, const galley_options *opts, galley_error *err);
+/* --metadata-file (the "metadata-file" parameter): fills what the document does not set (metadata_file.c). */
+int galley_doc_apply_metadata_file(galley_doc *doc, const galley_options *opts, galley_error *err);
+/*
+ * The time the outputs of `doc` carry (stamp.c): SOURCE_DATE_EPOCH, else the
+ * document's date, else 1980-01-01; never the clock, so that output is
+ * reproducible. A malformed SOURCE_DATE_EPOCH is warned about and ignored.
+ */
+time_t galley_doc_stamp(const galley_doc *doc, const galley_options *opts);
 
 /**
  * Appends `len` bytes of `data` to `out` with each invalid UTF-8 sequence

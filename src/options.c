@@ -43,6 +43,9 @@ bool galley_format_takes(const galley_format *fmt, const char *param)
 
 static bool some_format_takes(const char *param)
 {
+	/* parameters galley_read itself takes, whatever the format */
+	if (!strcmp(param, "metadata-file"))
+		return true;
 	for (size_t i = 0; i < galley_format_count(); i++)
 		if (galley_format_takes(galley_format_at(i), param))
 			return true;

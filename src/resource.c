@@ -119,18 +119,68 @@ cleanup:
 	return status;
 }
 
-/* Tries `path`; refused when its real location is under neither root. */
-static galley_res_status try_path(const char *path, const char *base, const char *res, unsigned char **data,
-                           size_t *len)
+/*
+ * The folders resources may come from: the input's folder, then each folder
+ * of --resource-path ("a:b", as pandoc takes it), each with its real
+ * location (symbolic links resolved) that a file's real location must lie
+ * under.
+ */
+typedef struct res_roots {
+	char **dir;  /* as given, for joining with a relative path */
+	char **real; /* realpath of each; NULL when it does not exist */
+	size_t n;
+} res_roots;
+
+static void roots_free(res_roots *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->dir[i]);
+		free(r->real[i]);
+	}
+	free(r->dir);
+	free(r->real);
+}
+
+static int roots_add(res_roots *r, const char *dir, size_t len)
+{
+	char *copy = strndup(dir, len);
+	if (!copy)
+		return -1;
+	r->dir[r->n] = copy;
+	r->real[r->n] = realpath(copy, NULL);
+	r->n++;
+	return 0;
+}
+
+static int roots_init(res_roots *r, const char *base_dir, const char *list)
+{
+	size_t cap = 2;
+	for (const char *p = list; p && *p; p++)
+		cap += *p == ':';
+	r->n = 0;
+	r->dir = calloc(cap, sizeof(*r->dir));
+	r->real = calloc(cap, sizeof(*r->real));
+	if (!r->dir || !r->real || roots_add(r, *base_dir ? base_dir : ".", strlen(*base_dir ? base_dir : ".")))
+		return -1;
+	while (list && *list) {
+		size_t n = strcspn(list, ":");
+		if (n && roots_add(r, list, n))
+			return -1;
+		list += n + (list[n] == ':');
+	}
+	return 0;
+}
+
+/* Tries `path`; refused when its real location is under none of the roots. */
+static galley_res_status try_path(const char *path, const res_roots *roots, unsigned char **data, size_t *len)
 {
 	char *real = realpath(path, NULL);
-	galley_res_status st;
+	galley_res_status st = GALLEY_RES_REFUSED;
 	if (!real)
 		return errno == ENOENT || errno == ENOTDIR ? GALLEY_RES_MISSING : GALLEY_RES_UNREADABLE;
-	if (!is_under(real, base) && !is_under(real, res))
-		st = GALLEY_RES_REFUSED;
-	else
-		st = read_image(real, data, len);
+	for (size_t i = 0; i < roots->n && st == GALLEY_RES_REFUSED; i++)
+		if (is_under(real, roots->real[i]))
+			st = read_image(real, data, len);
 	free(real);
 	return st;
 }
@@ -147,41 +197,40 @@ static char *join_path(const char *dir, const char *rel)
 	return p;
 }
 
-/* Relative to the input's folder, else to --resource-path (see resource.h). */
+/* Relative to the input's folder, else to each --resource-path folder in turn (see resource.h). */
 galley_res_status galley_resource_load(const galley_doc *doc, const galley_options *opts, const char *url,
                                        unsigned char **data, size_t *len)
 {
-	const char *base_dir = galley_doc_base_dir(doc);
-	const char *res_dir = opts ? opts->resource_path : NULL;
+	res_roots roots = {NULL, NULL, 0};
 	char *path = url_to_path(url);
-	char *base = realpath(*base_dir ? base_dir : ".", NULL);
-	char *res = res_dir && *res_dir ? realpath(res_dir, NULL) : NULL;
 	galley_res_status st = GALLEY_RES_MISSING, st2;
 	if (galley_url_has_scheme(url)) {
 		st = GALLEY_RES_REMOTE;
 		goto cleanup;
 	}
+	if (roots_init(&roots, galley_doc_base_dir(doc), opts ? opts->resource_path : NULL) != 0) {
+		st = GALLEY_RES_NOMEM;
+		goto cleanup;
+	}
 	if (!path || !*path)
 		goto cleanup;
 	if (path[0] == '/') {
-		st = try_path(path, base, res, data, len);
-	} else {
-		const char *dirs[2] = {*base_dir ? base_dir : ".", res_dir && *res_dir ? res_dir : NULL};
-		for (int i = 0; i < 2 && st != GALLEY_RES_OK; i++) {
-			char *full = dirs[i] ? join_path(dirs[i], path) : NULL;
-			if (!full)
-				continue;
-			st2 = try_path(full, base, res, data, len);
-			free(full);
-			/* the most telling failure wins: refused or unreadable over missing */
-			if (i == 0 || st2 == GALLEY_RES_OK || st == GALLEY_RES_MISSING)
-				st = st2;
-		}
+		st = try_path(path, &roots, data, len);
+		goto cleanup;
+	}
+	for (size_t i = 0; i < roots.n && st != GALLEY_RES_OK; i++) {
+		char *full = join_path(roots.dir[i], path);
+		if (!full)
+			continue;
+		st2 = try_path(full, &roots, data, len);
+		free(full);
+		/* the most telling failure wins: refused or unreadable over missing */
+		if (i == 0 || st2 == GALLEY_RES_OK || st == GALLEY_RES_MISSING)
+			st = st2;
 	}
 cleanup:
 	free(path);
-	free(base);
-	free(res);
+	roots_free(&roots);
 	return st;
 }
 

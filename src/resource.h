@@ -1,7 +1,7 @@
 /*
  * resource.h - the files a document refers to (images), read only from where
  * galley is allowed to read: the input's folder and the --resource-path
- * folder. Every writer that embeds a resource goes through here.
+ * folders. Every writer that embeds a resource goes through here.
  */
 #ifndef GALLEY_RESOURCE_H
 #define GALLEY_RESOURCE_H
@@ -26,9 +26,9 @@ bool galley_url_has_scheme(const char *url);
 
 /**
  * Reads the file `url` names (percent-decoded, query and fragment dropped),
- * relative to the document's folder, then to opts->resource_path. A path
- * whose real location (symbolic links resolved) lies outside both is
- * refused. On success *data (freed by the caller with free) and *len hold
+ * relative to the document's folder, then to each folder of
+ * opts->resource_path (a colon-separated list, "a:b"). A path whose real
+ * location (symbolic links resolved) lies outside all of them is refused. On success *data (freed by the caller with free) and *len hold
  * its bytes.
  */
 galley_res_status galley_resource_load(const galley_doc *doc, const galley_options *opts, const char *url,

@@ -28,9 +28,6 @@
 /* Namespace of the name-based UUIDs galley gives to books. */
 static const char uuid_namespace[] = "8f0c6d4e-2b1a-4c57-9e3d-6a7b5c4d3e2f";
 
-/* When neither SOURCE_DATE_EPOCH nor the document's date gives a time. */
-#define DEFAULT_STAMP ((time_t)315532800) /* 1980-01-01T00:00:00Z */
-
 /* ---- planning ------------------------------------------------------ */
 
 static int split_level(const galley_options *opts, int *level, galley_error *err)
@@ -312,38 +309,7 @@ static int write_chapters(epub_book *b, galley_node **defs)
 
 /* ---- identity and time ----------------------------------------------- */
 
-static bool parse_date_stamp(const char *date, time_t *out)
-{
-	struct tm tm = {0};
-	int y = 0, m = 1, d = 1, n = 0;
-	if (!date || sscanf(date, "%4d%n-%2d%n-%2d%n", &y, &n, &m, &n, &d, &n) < 1 || n < 4)
-		return false;
-	if (y < 1980 || m < 1 || m > 12 || d < 1 || d > 31)
-		return false;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	*out = timegm(&tm);
-	return *out != (time_t)-1;
-}
-
-static time_t book_stamp(epub_book *b)
-{
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	time_t t;
-	if (sde && *sde) {
-		char *end;
-		errno = 0;
-		long long v = strtoll(sde, &end, 10);
-		if (!errno && !*end && v >= 0)
-			return (time_t)v;
-		galley_report(b->opts, GALLEY_WARNING, 0, 0,
-		              "SOURCE_DATE_EPOCH '%s' is not a number of seconds; ignored", sde);
-	}
-	if (parse_date_stamp(galley_doc_meta(b->doc, GALLEY_META_DATE), &t))
-		return t;
-	return DEFAULT_STAMP;
-}
+static time_t book_stamp(epub_book *b) { return galley_doc_stamp(b->doc, b->opts); }
 
 /* The metadata's identifier, else a UUID named by the rendered content. */
 static int make_identifier(epub_book *b)
@@ -463,6 +429,7 @@ static int write_package(epub_book *b)
 		rc = epub_write_ncx(b, &part[PART_NCX]);
 	if (rc == 0) {
 		epub_default_css(&part[PART_CSS]);
+		galley_buf_puts(&part[PART_CSS], html_highlight_css());
 		galley_buf_put(&part[PART_CSS], b->user_css.data, b->user_css.len);
 		rc = part[PART_CSS].failed ? GALLEY_ENOMEM : 0;
 	}
@@ -607,6 +574,7 @@ static const char *const epub_exts[] = {"epub", NULL};
 static const galley_param_spec epub_params[] = {
     {"split-level", "N", "EPUB: start a new chapter file at headings of level <= N (default 1; 0: one file)"},
     {"css", "FILE", "EPUB: a stylesheet appended to the default one"},
+    {"no-highlight", NULL, "HTML, EPUB: fenced code with a language is not coloured"},
     {NULL, NULL, NULL},
 };
 

@@ -33,6 +33,13 @@ typedef struct html_hooks {
 	void *data;
 } html_hooks;
 
+/* Section numbers as the headings come (html_toc.c). */
+typedef struct html_sections {
+	int base;      /* the shallowest heading level: numbered "1" */
+	int count[6];  /* the current number at each level below it */
+	char text[64]; /* the last number made, "2.1" */
+} html_sections;
+
 typedef struct html_ctx {
 	xmlw *x;
 	const galley_doc *doc;
@@ -44,6 +51,7 @@ typedef struct html_ctx {
 	galley_buf scratch; /* alt text, escaped URLs */
 	const galley_node *raw_at; /* the node whose raw HTML is being written */
 	size_t raw_dropped; /* active elements and attributes removed from raw HTML */
+	html_sections *sections; /* numbers headings when set (--number-sections) */
 } html_ctx;
 
 /** Prepares a context; `x` must be open. Free with html_ctx_free. */
@@ -64,11 +72,33 @@ int html_render_range(html_ctx *c, galley_node *first, galley_node *stop);
  */
 int html_render_note(html_ctx *c, galley_node *def);
 
+/** The colours of highlighted code (classes hl-kw, hl-str, ...), for HTML and EPUB. Static. */
+const char *html_highlight_css(void);
+
 /** The default stylesheet of standalone HTML. Static. */
 const char *html_default_css(void);
 
 /** Warns about characters and raw HTML the rendering dropped. */
 void html_report_dropped(html_ctx *c);
+
+/* html_toc.c: section numbers and the table of contents of standalone HTML. */
+void html_sections_init(html_sections *s, const galley_doc *doc);
+/** The next number of a heading of `level` ("1.2"), valid until the next call. */
+const char *html_section_number(html_sections *s, int level);
+/** <span class="section-number">NUMBER</span> and a space. */
+void html_write_section_number(xmlw *x, const char *number);
+/** <nav id="toc"> with links to the headings down to `depth` levels below the shallowest. */
+int html_write_toc(xmlw *x, const galley_doc *doc, int depth, bool numbered);
+
+/* html_embed.c: images as data: URIs for self-contained HTML (--embed-resources). */
+typedef struct html_embed {
+	html_hooks hooks; /* image_src and raw_url, for html_ctx_init */
+	const galley_doc *doc;
+	const galley_options *opts;
+	galley_buf uri; /* the last data: URI made */
+} html_embed;
+void html_embed_init(html_embed *e, const galley_doc *doc, const galley_options *opts);
+void html_embed_free(html_embed *e);
 
 /* html_sanitize.c: parses raw HTML `src` and writes it as sanitized XHTML. */
 int html_write_sanitized(html_ctx *c, const char *src, size_t len);

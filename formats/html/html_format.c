@@ -1,4 +1,6 @@
 /* html_format.c - the "html" format: a standalone HTML5 page or a fragment. */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,7 +39,10 @@ static const char default_css[] =
     /* the back link ends the note's last paragraph instead of taking a line of its own */
     "section.footnotes li > p:nth-last-child(2), p.footnote-back { display: inline; }\n"
     "p.footnote-back { margin-left: 0.3em; } p.footnote-back a { text-decoration: none; }\n"
-    "del { color: #777; }\n";
+    "del { color: #777; }\n"
+    "nav#toc ol { list-style: none; padding-left: 1.2em; } nav#toc > ol { padding-left: 0; }\n"
+    "nav#toc a { text-decoration: none; }\n"
+    ".section-number { margin-right: 0.3em; }\n";
 
 const char *html_default_css(void) { return default_css; }
 
@@ -79,7 +84,75 @@ static void write_list_meta(xmlw *x, const char *name, const galley_doc *doc, bo
 	galley_buf_free(&b);
 }
 
-static void write_head(xmlw *x, const galley_doc *doc)
+static bool flag(const galley_options *opts, const char *name)
+{
+	const char *v = galley_options_param(opts, name);
+	return v && strcmp(v, "false") != 0 && strcmp(v, "0") != 0 && strcmp(v, "no") != 0;
+}
+
+/* A stylesheet's text; NULL with `err` set when it cannot be read. */
+static char *read_css(const char *path, const galley_options *opts, galley_error *err)
+{
+	galley_buf b = GALLEY_BUF_INIT;
+	char chunk[8192];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		galley_error_set(err, GALLEY_EINPUT, NULL, 0, 0, "cannot read the stylesheet '%s': %s", path,
+		                 strerror(errno));
+		return NULL;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		galley_buf_put(&b, chunk, n);
+	galley_buf_put(&b, "", 0);
+	fclose(f);
+	if (b.failed || galley_utf8_check((const char *)b.data, b.len) != (size_t)-1) {
+		galley_error_set(err, b.failed ? GALLEY_ENOMEM : GALLEY_EINPUT, NULL, 0, 0,
+		                 "the stylesheet '%s' is not UTF-8 text", path);
+		galley_buf_free(&b);
+		return NULL;
+	}
+	return (char *)galley_buf_detach(&b, &n);
+}
+
+/*
+ * --css FILE: linked, as pandoc does; with --embed-resources its text goes
+ * into a <style> of its own, unless it holds '<' or '&' (an HTML parser
+ * reads <style> as plain text, an XML parser does not: such a sheet stays
+ * linked so that the page is both).
+ */
+static int write_user_css(xmlw *x, const galley_options *opts, galley_error *err)
+{
+	const char *path = galley_options_param(opts, "css");
+	char *css = NULL;
+	if (!path)
+		return 0;
+	if (flag(opts, "embed-resources")) {
+		if (!(css = read_css(path, opts, err)))
+			return err->code;
+		if (strpbrk(css, "<&")) {
+			galley_report(opts, GALLEY_WARNING, 0, 0, "stylesheet '%s' not embedded: it holds '<' or '&'", path);
+			free(css);
+			css = NULL;
+		}
+	}
+	if (css) {
+		xmlw_start(x, "style");
+		newline(x);
+		xmlw_raw(x, css, strlen(css));
+		xmlw_end(x);
+	} else {
+		xmlw_start(x, "link");
+		xmlw_attr(x, "rel", "stylesheet");
+		xmlw_attr(x, "href", path);
+		xmlw_end_empty(x);
+	}
+	newline(x);
+	free(css);
+	return 0;
+}
+
+static int write_head(xmlw *x, const galley_doc *doc, const galley_options *opts, galley_error *err)
 {
 	const char *title = galley_doc_meta(doc, GALLEY_META_TITLE);
 	xmlw_start(x, "head");
@@ -102,10 +175,28 @@ static void write_head(xmlw *x, const galley_doc *doc)
 	 * the CSS as it is. The stylesheet holds no '<' or '&', so it is XML too.
 	 */
 	xmlw_raw(x, default_css, sizeof(default_css) - 1);
+	xmlw_raw(x, html_highlight_css(), strlen(html_highlight_css()));
 	xmlw_end(x);
 	newline(x);
+	int rc = write_user_css(x, opts, err);
 	xmlw_end(x);
 	newline(x);
+	return rc;
+}
+
+/* --toc-depth N: 1 to 6, default 3. */
+static int toc_depth(const galley_options *opts, int *depth, galley_error *err)
+{
+	const char *v = galley_options_param(opts, "toc-depth");
+	char *end;
+	*depth = 3;
+	if (!v)
+		return 0;
+	long n = strtol(v, &end, 10);
+	if (end == v || *end || n < 1 || n > 6)
+		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "--toc-depth takes 1 to 6, not '%s'", v);
+	*depth = (int)n;
+	return 0;
 }
 
 /* A title block, unless the title is the document's own first heading. */
@@ -175,28 +266,51 @@ static int write_notes(html_ctx *c)
 	return rc;
 }
 
+/* The page around the body content: head, title block, contents. */
+static int write_page_start(html_ctx *c, galley_buf *out, galley_error *err)
+{
+	const char *lang = galley_doc_meta(c->doc, GALLEY_META_LANG);
+	int depth;
+	int rc = toc_depth(c->opts, &depth, err);
+	if (rc)
+		return rc;
+	galley_buf_puts(out, "<!DOCTYPE html>\n");
+	xmlw_start(c->x, "html");
+	xmlw_attr(c->x, "xmlns", "http://www.w3.org/1999/xhtml");
+	xmlw_attr(c->x, "lang", lang ? lang : "en");
+	xmlw_attr(c->x, "xml:lang", lang ? lang : "en");
+	newline(c->x);
+	if ((rc = write_head(c->x, c->doc, c->opts, err)) != 0)
+		return rc;
+	xmlw_start(c->x, "body");
+	newline(c->x);
+	write_title_block(c->x, c->doc);
+	if (flag(c->opts, "toc"))
+		html_write_toc(c->x, c->doc, depth, c->sections != NULL);
+	return 0;
+}
+
 static int html_write(const galley_doc *doc, galley_buf *out, const galley_options *opts, galley_error *err)
 {
 	bool fragment = opts && (opts->flags & GALLEY_OPT_FRAGMENT);
-	const char *lang = galley_doc_meta(doc, GALLEY_META_LANG);
 	xmlw x;
 	html_ctx c;
+	html_sections sections;
+	html_embed embed;
+	galley_error_clear(err);
 	int rc = xmlw_open(&x, out);
 	if (rc)
 		return galley_error_set(err, rc, NULL, 0, 0, "out of memory");
-	rc = html_ctx_init(&c, &x, doc, opts, NULL, 0);
-	if (rc == 0 && !fragment) {
-		galley_buf_puts(out, "<!DOCTYPE html>\n");
-		xmlw_start(&x, "html");
-		xmlw_attr(&x, "xmlns", "http://www.w3.org/1999/xhtml");
-		xmlw_attr(&x, "lang", lang ? lang : "en");
-		xmlw_attr(&x, "xml:lang", lang ? lang : "en");
-		newline(&x);
-		write_head(&x, doc);
-		xmlw_start(&x, "body");
-		newline(&x);
-		write_title_block(&x, doc);
+	html_embed_init(&embed, doc, opts);
+	rc = html_ctx_init(&c, &x, doc, opts, flag(opts, "embed-resources") ? &embed.hooks : NULL, 0);
+	if (flag(opts, "number-sections")) {
+		html_sections_init(&sections, doc);
+		c.sections = &sections;
 	}
+	if (rc == 0 && !fragment)
+		rc = write_page_start(&c, out, err);
+	if (rc == 0 && c.sections) /* the contents counted too: the headings start again at 1 */
+		html_sections_init(c.sections, doc);
 	if (rc == 0)
 		rc = html_render(&c, galley_doc_root(doc));
 	if (rc == 0)
@@ -209,13 +323,26 @@ static int html_write(const galley_doc *doc, galley_buf *out, const galley_optio
 	if (rc == 0)
 		html_report_dropped(&c);
 	html_ctx_free(&c);
+	html_embed_free(&embed);
 	int rc2 = xmlw_close(&x);
 	if (rc == 0)
 		rc = rc2;
 	if (rc == 0)
 		galley_buf_putc(out, '\n');
+	if (rc && err->code) /* a message already set (a bad option, a stylesheet that cannot be read) */
+		return rc;
 	return rc ? galley_error_set(err, rc, NULL, 0, 0, "cannot render HTML: %s", galley_strerror(rc)) : 0;
 }
+
+static const galley_param_spec html_params[] = {
+    {"toc", NULL, "PDF, HTML: a table of contents after the title (PDF: with page numbers)"},
+    {"toc-depth", "N", "HTML: heading levels the table of contents lists (1-6, default 3)"},
+    {"number-sections", NULL, "PDF, HTML: number the headings (1, 1.1, 1.1.1)"},
+    {"css", "FILE", "HTML: a stylesheet linked after the default one; EPUB: appended to it"},
+    {"embed-resources", NULL, "HTML: self-contained: images as data: URIs, --css inside the page"},
+    {"no-highlight", NULL, "HTML, EPUB: fenced code with a language is not coloured"},
+    {NULL, NULL, NULL},
+};
 
 static const char *const html_exts[] = {"html", "htm", "xhtml", NULL};
 
@@ -226,7 +353,7 @@ const galley_format galley_format_html = {
     .write_extensions = html_exts,
     .mime_type = "text/html",
     .features = GALLEY_FORMAT_XML | GALLEY_FORMAT_FRAGMENT,
-    .params = NULL,
+    .params = html_params,
     .read = NULL,
     .write = html_write,
 };

@@ -1,26 +1,27 @@
 /*
- * fonts.c - faces found by family name through fontconfig, embedded as
- * TrueType with libharu's UTF-8 encoding, widths cached per code point, and
- * a fallback face per character the main face lacks.
+ * fonts.c - faces found by family name through fontconfig and loaded into
+ * HarfBuzz (TrueType and OpenType/CFF), and a fallback face for each
+ * character the main face lacks, Noto preferred.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include <hpdf_font.h>
-#include <hpdf_fontdef.h>
-#include <hpdf_objects.h>
+#include <unictype.h>
+
+#include <hb-ot.h>
+#include <hb.h>
 
 #include "pdf.h"
 
-#define WIDTH_UNKNOWN INT16_MIN
 #define NO_FALLBACK 255
 
+/* see docs/pdf.md for why these */
 static const char *const default_families[PDF_ROLE_COUNT][3] = {
-    {"DejaVu Serif", "Liberation Serif", "Noto Serif"},
-    {"DejaVu Sans", "Liberation Sans", "Noto Sans"},
-    {"DejaVu Sans Mono", "Liberation Mono", "Noto Sans Mono"},
+    {"Linux Libertine O", "Noto Serif", "DejaVu Serif"},
+    {"Linux Biolinum O", "Noto Sans", "DejaVu Sans"},
+    {"DejaVu Sans Mono", "Noto Sans Mono", "Liberation Mono"},
 };
 
 static bool pattern_has_family(FcPattern *pat, const char *family)
@@ -32,11 +33,18 @@ static bool pattern_has_family(FcPattern *pat, const char *family)
 	return false;
 }
 
-static bool pattern_is_truetype(FcPattern *pat)
+/* TrueType or OpenType/CFF: what HarfBuzz shapes and a PDF can embed whole or subset */
+static bool pattern_is_embeddable(FcPattern *pat)
 {
 	FcChar8 *format;
-	return FcPatternGetString(pat, FC_FONTFORMAT, 0, &format) == FcResultMatch &&
-	       strcmp((const char *)format, "TrueType") == 0;
+	FcBool variable = FcFalse;
+	int index = 0;
+	FcPatternGetBool(pat, FC_VARIABLE, 0, &variable);
+	FcPatternGetInteger(pat, FC_INDEX, 0, &index);
+	/* a variable font's instances (index above 0xFFFF) would embed as its default outlines */
+	return FcPatternGetString(pat, FC_FONTFORMAT, 0, &format) == FcResultMatch && !variable &&
+	       index <= 0xFFFF &&
+	       (strcmp((const char *)format, "TrueType") == 0 || strcmp((const char *)format, "CFF") == 0);
 }
 
 /*
@@ -101,11 +109,12 @@ static int find_family(pdf_fonts *f, int role, const char *family, galley_error 
 			                        "font family '%s' is not installed (see fc-list : family)",
 			                        family);
 		}
-		if (!pattern_is_truetype(m)) {
+		if (!pattern_is_embeddable(m)) {
 			FcPatternDestroy(m);
 			return galley_error_set(
 			    err, GALLEY_EUSAGE, f->opts, 0, 0,
-			    "font family '%s' has no TrueType face (PDF output embeds TrueType)", family);
+			    "font family '%s' has no TrueType or OpenType face (PDF output embeds them)",
+			    family);
 		}
 		int idx = add_face(f, m, PDF_FACE(role, style));
 		FcPatternDestroy(m);
@@ -119,7 +128,7 @@ static const char *default_family(pdf_fonts *f, int role)
 {
 	for (int i = 0; i < 3; i++) {
 		FcPattern *m = match_face(f, default_families[role][i], 0);
-		bool ok = m && pattern_has_family(m, default_families[role][i]) && pattern_is_truetype(m);
+		bool ok = m && pattern_has_family(m, default_families[role][i]) && pattern_is_embeddable(m);
 		if (m)
 			FcPatternDestroy(m);
 		if (ok)
@@ -135,6 +144,8 @@ int pdf_fonts_init(pdf_fonts *f, HPDF_Doc pdf, const char *families[PDF_ROLE_COU
 	f->pdf = pdf;
 	f->opts = opts;
 	f->config = FcInitLoadConfigAndFonts();
+	f->lang = NULL;
+	arena_init(&f->mem);
 	f->fallback = calloc(65536, 1);
 	f->reported = calloc(65536 / 8, 1);
 	if (!f->config || !f->fallback || !f->reported)
@@ -153,23 +164,33 @@ int pdf_fonts_init(pdf_fonts *f, HPDF_Doc pdf, const char *families[PDF_ROLE_COU
 void pdf_fonts_free(pdf_fonts *f)
 {
 	for (int i = 0; i < f->count; i++) {
-		free(f->faces[i].path);
-		free(f->faces[i].widths);
-		free(f->faces[i].known);
-		if (f->faces[i].charset)
-			FcCharSetDestroy(f->faces[i].charset);
+		pdf_face *fc = &f->faces[i];
+		free(fc->path);
+		free(fc->known);
+		free(fc->used);
+		free(fc->widths);
+		if (fc->charset)
+			FcCharSetDestroy(fc->charset);
+		hb_font_destroy(fc->font);
+		hb_face_destroy(fc->hb);
+		hb_blob_destroy(fc->blob);
 	}
 	free(f->fallback);
 	free(f->reported);
+	free(f->astral);
+	free(f->runs);
+	hb_buffer_destroy(f->buffer);
+	galley_buf_free(&f->texts);
+	arena_free(&f->mem);
 	if (f->config)
 		FcConfigDestroy(f->config);
 	memset(f, 0, sizeof(*f));
 }
 
 /* Whether a face has a glyph; BMP answers are cached in bit sets (a lookup per character adds up). */
-static bool face_has(pdf_fonts *f, int face, uint32_t cp)
+bool pdf_fonts_has(pdf_fonts *f, int face, uint32_t cp)
 {
-	pdf_face *fc = &f->faces[face];
+	pdf_face *fc = &f->faces[f->alias[face]];
 	if (!fc->charset || fc->failed)
 		return false;
 	if (cp > 0xFFFF)
@@ -190,10 +211,50 @@ static bool face_has(pdf_fonts *f, int face, uint32_t cp)
 }
 
 /* A fontconfig font that has `cp`, added as a face; -1 when none. */
+/*
+ * A Noto face for the script of `cp`: Noto covers the scripts a book face
+ * lacks, in designs meant to sit beside one another (serif first, as for
+ * body text). -1 when none is installed.
+ */
+static int noto_for_script(pdf_fonts *f, uint32_t cp)
+{
+	const uc_script_t *script = uc_script(cp);
+	if (!script || strcmp(script->name, "Common") == 0 || strcmp(script->name, "Inherited") == 0 ||
+	    strcmp(script->name, "Latin") == 0)
+		return -1;
+	const char *name = script->name;
+	static const char *const cjk[] = {"Han", "Hiragana", "Katakana", "Hangul", "Bopomofo"};
+	for (size_t i = 0; i < sizeof(cjk) / sizeof(cjk[0]); i++)
+		if (strcmp(name, cjk[i]) == 0)
+			name = "CJK SC";
+	static const char *const kinds[] = {"Noto Serif %s", "Noto Naskh %s", "Noto Sans %s"};
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		char family[96];
+		snprintf(family, sizeof(family), kinds[k], name);
+		for (char *p = family; *p; p++)
+			if (*p == '_')
+				*p = ' ';
+		FcPattern *m = match_face(f, family, 0);
+		FcCharSet *cs;
+		int found = -1;
+		if (m && pattern_has_family(m, family) && pattern_is_embeddable(m) &&
+		    FcPatternGetCharSet(m, FC_CHARSET, 0, &cs) == FcResultMatch && FcCharSetHasChar(cs, cp))
+			found = add_face(f, m, -1);
+		if (m)
+			FcPatternDestroy(m);
+		if (found >= 0)
+			return found;
+	}
+	return -1;
+}
+
 static int find_fallback(pdf_fonts *f, uint32_t cp)
 {
+	int noto = noto_for_script(f, cp);
+	if (noto >= 0)
+		return noto;
 	for (int i = 0; i < f->count; i++)
-		if (face_has(f, i, cp))
+		if (pdf_fonts_has(f, i, cp))
 			return i;
 	FcPattern *pat = FcPatternCreate();
 	FcCharSet *cs = FcCharSetCreate();
@@ -202,6 +263,11 @@ static int find_fallback(pdf_fonts *f, uint32_t cp)
 		goto cleanup;
 	FcCharSetAddChar(cs, cp);
 	FcPatternAddCharSet(pat, FC_CHARSET, cs);
+	/* Noto covers the scripts a book face lacks, designed to sit beside one another */
+	FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)"Noto Serif");
+	FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)"Noto Sans");
+	FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)"Noto Serif CJK SC");
+	FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)"Noto Sans CJK SC");
 	FcConfigSubstitute(f->config, pat, FcMatchPattern);
 	FcDefaultSubstitute(pat);
 	FcResult res;
@@ -209,7 +275,7 @@ static int find_fallback(pdf_fonts *f, uint32_t cp)
 	for (int i = 0; set && i < set->nfont && found < 0; i++) {
 		FcPattern *cand = set->fonts[i];
 		FcCharSet *ccs;
-		if (!pattern_is_truetype(cand) ||
+		if (!pattern_is_embeddable(cand) ||
 		    FcPatternGetCharSet(cand, FC_CHARSET, 0, &ccs) != FcResultMatch ||
 		    !FcCharSetHasChar(ccs, cp))
 			continue;
@@ -229,192 +295,135 @@ cleanup:
 	return found;
 }
 
+
+/* Fallback faces of characters beyond the BMP: (cp << 8 | face + 1) in an open-addressed table. */
+static int astral_grow(pdf_fonts *f)
+{
+	size_t ncap = f->astralcap ? f->astralcap * 2 : 64;
+	uint32_t *n = calloc(ncap, sizeof(uint32_t));
+	if (!n)
+		return GALLEY_ENOMEM;
+	for (size_t i = 0; i < f->astralcap; i++) {
+		uint32_t v = f->astral[i];
+		size_t h = ((v >> 8) * 2654435761u) & (ncap - 1);
+		while (v && n[h])
+			h = (h + 1) & (ncap - 1);
+		if (v)
+			n[h] = v;
+	}
+	free(f->astral);
+	f->astral = n;
+	f->astralcap = ncap;
+	return 0;
+}
+
+/* The table slot of `cp` (its own or the empty one it would take); SIZE_MAX when there is no table. */
+static size_t astral_find(const pdf_fonts *f, uint32_t cp)
+{
+	if (!f->astralcap)
+		return SIZE_MAX;
+	size_t h = (cp * 2654435761u) & (f->astralcap - 1);
+	while (f->astral[h] && (f->astral[h] >> 8) != cp)
+		h = (h + 1) & (f->astralcap - 1);
+	return h;
+}
+
+static uint8_t fallback_get(pdf_fonts *f, uint32_t cp)
+{
+	if (cp <= 0xFFFF)
+		return f->fallback[cp];
+	size_t h = astral_find(f, cp);
+	return h == SIZE_MAX ? 0 : (uint8_t)(f->astral[h] & 0xFF);
+}
+
+static void fallback_set(pdf_fonts *f, uint32_t cp, uint8_t v)
+{
+	if (cp <= 0xFFFF) {
+		f->fallback[cp] = v;
+		return;
+	}
+	if ((f->nastral + 1) * 2 > f->astralcap && astral_grow(f))
+		return;
+	size_t h = astral_find(f, cp);
+	if (!f->astral[h])
+		f->nastral++;
+	f->astral[h] = cp << 8 | v;
+}
+
+static bool reported(pdf_fonts *f, uint32_t cp)
+{
+	if (cp > 0xFFFF)
+		return fallback_get(f, cp) == NO_FALLBACK;
+	if (f->reported[cp >> 3] & (1u << (cp & 7)))
+		return true;
+	f->reported[cp >> 3] |= (uint8_t)(1u << (cp & 7));
+	return false;
+}
+
+/* Joiners, direction marks, variation selectors: shaping consumes them, no font need draw them. */
+static bool default_ignorable(uint32_t cp)
+{
+	return cp == 0xAD || (cp >= 0x180B && cp <= 0x180F) || (cp >= 0x200B && cp <= 0x200F) ||
+	       (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) ||
+	       (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF || (cp >= 0xE0000 && cp <= 0xE0FFF);
+}
+
 int pdf_fonts_resolve(pdf_fonts *f, int face, uint32_t cp)
 {
 	face = f->alias[face];
-	if (cp < 0x20 || face_has(f, face, cp) || cp > 0xFFFF)
+	if (cp < 0x20 || pdf_fonts_has(f, face, cp) || default_ignorable(cp))
 		return face;
-	uint8_t cached = f->fallback[cp];
+	uint8_t cached = fallback_get(f, cp);
 	if (cached == 0) {
 		int fb = find_fallback(f, cp);
 		cached = fb < 0 ? NO_FALLBACK : (uint8_t)(fb + 1);
-		f->fallback[cp] = cached;
+		if (cached == NO_FALLBACK && !reported(f, cp))
+			galley_report(f->opts, GALLEY_WARNING, 0, 0,
+			              "no installed font has a glyph for U+%04X; it prints as a box",
+			              (unsigned)cp);
+		fallback_set(f, cp, cached);
 	}
-	if (cached != NO_FALLBACK)
-		return cached - 1;
-	if (!(f->reported[cp >> 3] & (1u << (cp & 7)))) {
-		f->reported[cp >> 3] |= (uint8_t)(1u << (cp & 7));
-		galley_report(f->opts, GALLEY_WARNING, 0, 0,
-		              "no installed font has a glyph for U+%04X; it prints as a box", (unsigned)cp);
-	}
-	return face;
+	return cached != NO_FALLBACK ? cached - 1 : face;
 }
 
-HPDF_Font pdf_fonts_handle(pdf_fonts *f, int face)
+bool pdf_fonts_load(pdf_fonts *f, int face)
 {
-	face = f->alias[face];
-	pdf_face *fc = &f->faces[face];
+	pdf_face *fc = &f->faces[f->alias[face]];
 	if (fc->font || fc->failed)
-		return fc->font;
-	const char *name = fc->index > 0 || strstr(fc->path, ".ttc")
-	                       ? HPDF_LoadTTFontFromFile2(f->pdf, fc->path, (HPDF_UINT)fc->index, HPDF_TRUE)
-	                       : HPDF_LoadTTFontFromFile(f->pdf, fc->path, HPDF_TRUE);
-	if (name)
-		fc->font = HPDF_GetFont(f->pdf, name, "UTF-8");
-	fc->widths = malloc(65536 * sizeof(int16_t));
-	if (!fc->font || !fc->widths) {
+		return fc->font != NULL;
+	fc->blob = hb_blob_create_from_file_or_fail(fc->path);
+	if (fc->blob)
+		fc->hb = hb_face_create(fc->blob, (unsigned)fc->index);
+	fc->nglyphs = fc->hb ? hb_face_get_glyph_count(fc->hb) : 0;
+	if (!fc->nglyphs || fc->nglyphs > 65535) {
 		/* the face is left out; its characters go to a fallback */
 		fc->failed = true;
-		fc->font = NULL;
 		f->load_error = 1;
-		HPDF_ResetError(f->pdf);
 		galley_report(f->opts, GALLEY_WARNING, 0, 0, "cannot load font file %s", fc->path);
-		return NULL;
+		return false;
 	}
-	for (size_t i = 0; i < 65536; i++)
-		fc->widths[i] = WIDTH_UNKNOWN;
-	return fc->font;
+	fc->upem = hb_face_get_upem(fc->hb);
+	fc->font = hb_font_create(fc->hb);
+	hb_font_set_scale(fc->font, (int)fc->upem, (int)fc->upem);
+	hb_blob_t *cff = hb_face_reference_table(fc->hb, HB_TAG('C', 'F', 'F', ' '));
+	fc->cff = hb_blob_get_length(cff) > 0;
+	hb_blob_destroy(cff);
+	return true;
 }
 
-int pdf_fonts_width(pdf_fonts *f, int face, uint32_t cp)
+int pdf_fonts_glyph_width(pdf_fonts *f, int face, unsigned gid)
 {
-	face = f->alias[face];
-	pdf_face *fc = &f->faces[face];
-	if (!fc->font && !pdf_fonts_handle(f, face)) {
-		if (face != 0 && pdf_fonts_handle(f, 0))
-			return pdf_fonts_width(f, 0, cp);
-		return 500;
-	}
-	if (cp > 0xFFFF)
-		cp = 0xFFFD;
-	if (fc->widths[cp] == WIDTH_UNKNOWN)
-		fc->widths[cp] = (int16_t)HPDF_Font_GetUnicodeWidth(fc->font, (HPDF_UNICODE)cp);
-	return fc->widths[cp];
-}
-
-/*
- * libharu 2.3.0 writes the ToUnicode CMap of a UTF-8 font with cidrange
- * operators, which belong in an encoding CMap; readers then cannot map the
- * glyphs back to text. With Identity-H and the UTF-8 encoder a glyph's CID
- * is its BMP code point, so the correct map is the identity, written as one
- * bfrange per high byte (a range may not cross a low-byte boundary).
- */
-static int write_identity_tounicode(HPDF_Stream s)
-{
-	static const char head[] =
-	    "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-	    "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-	    "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-	    "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
-	char line[64];
-	int rc = HPDF_Stream_WriteStr(s, head);
-	/* 248 ranges (surrogates skipped), in blocks of at most 100 as the format requires */
-	int hi = 0;
-	while (hi < 256 && rc == HPDF_OK) {
-		int n = 0, start = hi;
-		for (int h = start; h < 256 && n < 100; h++)
-			if (h < 0xD8 || h > 0xDF)
-				n++;
-		snprintf(line, sizeof(line), "%d beginbfrange\n", n);
-		rc = HPDF_Stream_WriteStr(s, line);
-		for (n = 0; hi < 256 && n < 100 && rc == HPDF_OK; hi++) {
-			if (hi >= 0xD8 && hi <= 0xDF)
-				continue;
-			snprintf(line, sizeof(line), "<%02X00> <%02XFF> <%02X00>\n", hi, hi, hi);
-			rc = HPDF_Stream_WriteStr(s, line);
-			n++;
-		}
-		while (hi < 256 && hi >= 0xD8 && hi <= 0xDF)
-			hi++;
-		if (rc == HPDF_OK)
-			rc = HPDF_Stream_WriteStr(s, "endbfrange\n");
-	}
-	if (rc == HPDF_OK)
-		rc = HPDF_Stream_WriteStr(
-		    s, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-	return rc;
-}
-
-/*
- * The embedded font programs and CIDToGIDMaps compressed by libdeflate
- * rather than by libharu's zlib when it saves (a tenth of a long book's
- * run). libharu makes a font's descriptor, with the font program, when it
- * first writes the font, unless the font has one: so the descriptor is made
- * here, with the entries libharu would give it, and its FontFile2 stream
- * compressed. The map is compressed where it is, and taken from libharu's
- * list of streams whose filter it sets at saving.
- */
-static int precompress_font(HPDF_Font font)
-{
-	HPDF_FontAttr fa = (HPDF_FontAttr)font->attr;
-	HPDF_FontDef def = fa ? fa->fontdef : NULL;
-	if (!def || fa->type != HPDF_FONT_TYPE0_TT || def->type != HPDF_FONTDEF_TYPE_TRUETYPE)
+	pdf_face *fc = &f->faces[f->alias[face]];
+	if (!fc->font || gid >= fc->nglyphs)
 		return 0;
-	HPDF_TTFontDefAttr da = (HPDF_TTFontDefAttr)def->attr;
-	if (!(font->filter & HPDF_STREAM_FILTER_FLATE_DECODE))
-		return 0;
-	if (fa->map_stream) {
-		int rc = pdf_deflate_now(fa->map_stream, 1);
-		if (rc)
-			return rc;
-		if (fa->map_stream->write_fn)
-			fa->map_stream = NULL; /* compressed: libharu must not set its filter back */
-	}
-	if (def->descriptor || !da->embedding)
-		return 0;
-	HPDF_Dict descriptor = HPDF_Dict_New(font->mmgr);
-	HPDF_Dict data = HPDF_DictStream_New(font->mmgr, fa->xref);
-	if (!descriptor || !data)
-		return GALLEY_ENOMEM;
-	HPDF_STATUS ret = HPDF_TTFontDef_SaveFontData(def, data->stream);
-	data->filter = font->filter;
-	ret += HPDF_Dict_Add(descriptor, "FontFile2", data);
-	ret += HPDF_Dict_AddNumber(data, "Length1", (HPDF_INT32)da->length1);
-	ret += HPDF_Dict_AddNumber(data, "Length2", 0);
-	ret += HPDF_Dict_AddNumber(data, "Length3", 0);
-	ret += HPDF_Xref_Add(fa->xref, descriptor);
-	ret += HPDF_Dict_AddName(descriptor, "Type", "FontDescriptor");
-	ret += HPDF_Dict_AddNumber(descriptor, "Ascent", def->ascent);
-	ret += HPDF_Dict_AddNumber(descriptor, "Descent", def->descent);
-	ret += HPDF_Dict_AddNumber(descriptor, "Flags", (HPDF_INT32)def->flags);
-	ret += HPDF_Dict_Add(descriptor, "FontBBox", HPDF_Box_Array_New(font->mmgr, def->font_bbox));
-	ret += HPDF_Dict_AddName(descriptor, "FontName", da->base_font);
-	ret += HPDF_Dict_AddNumber(descriptor, "ItalicAngle", def->italic_angle);
-	ret += HPDF_Dict_AddNumber(descriptor, "StemV", def->stemv);
-	ret += HPDF_Dict_AddNumber(descriptor, "XHeight", def->x_height);
-	if (ret != HPDF_OK)
-		return GALLEY_EINTERNAL;
-	def->descriptor = descriptor;
-	return pdf_deflate_now(data, 6);
-}
-
-int pdf_fonts_precompress(pdf_fonts *f)
-{
-	for (int i = 0; i < f->count; i++) {
-		if (!f->faces[i].font || f->alias[i] != i)
-			continue;
-		int rc = precompress_font(f->faces[i].font);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
-int pdf_fonts_fix_tounicode(pdf_fonts *f)
-{
-	for (int i = 0; i < f->count; i++) {
-		if (!f->faces[i].font || f->alias[i] != i)
-			continue;
-		HPDF_Dict cmap = HPDF_Dict_GetItem(f->faces[i].font, "ToUnicode", HPDF_OCLASS_DICT);
-		if (!cmap || !cmap->stream)
-			continue;
-		HPDF_MemStream_FreeData(cmap->stream);
-		HPDF_Dict_RemoveElement(cmap, "Type");
-		HPDF_Dict_RemoveElement(cmap, "CMapName");
-		HPDF_Dict_RemoveElement(cmap, "CIDSystemInfo");
-		HPDF_Dict_RemoveElement(cmap, "WMode");
-		if (write_identity_tounicode(cmap->stream) != HPDF_OK)
-			return GALLEY_EINTERNAL;
-	}
-	return 0;
+	if (!fc->widths && (fc->widths = malloc(fc->nglyphs * sizeof(int16_t))))
+		for (unsigned g = 0; g < fc->nglyphs; g++)
+			fc->widths[g] = INT16_MIN;
+	if (fc->widths && fc->widths[gid] != INT16_MIN)
+		return fc->widths[gid];
+	long adv = hb_font_get_glyph_h_advance(fc->font, gid);
+	int w = (int)((adv * 1000 + (long)fc->upem / 2) / (long)fc->upem);
+	if (fc->widths)
+		fc->widths[gid] = (int16_t)w;
+	return w;
 }

@@ -5,12 +5,16 @@
  * corrupt PNG makes libpng abort the process; and it believes any size a
  * header claims. Here a PNG is decoded once in full under setjmp, and both
  * PNG and JPEG sizes are bounded, so that a broken or hostile image is
- * reported and left out instead.
+ * reported and left out instead. JPEG headers are read by libjpeg, which
+ * knows the whole format (fill bytes, every frame type).
  */
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdio.h> /* jpeglib.h needs FILE */
+
+#include <jpeglib.h>
 #include <png.h>
 
 #include "pdf.h"
@@ -84,25 +88,89 @@ cleanup:
 	return problem;
 }
 
-/* Walks a JPEG's markers to its frame header and bounds the size it gives. */
+/* libjpeg reports a fatal error by calling error_exit; back to the setjmp instead of exiting. */
+typedef struct jpeg_failure {
+	struct jpeg_error_mgr mgr;
+	jmp_buf jump;
+} jpeg_failure;
+
+static void jpeg_fail(j_common_ptr cinfo)
+{
+	jpeg_failure *f = (jpeg_failure *)cinfo->err;
+	longjmp(f->jump, 1);
+}
+
+static void jpeg_quiet(j_common_ptr cinfo, int level)
+{
+	(void)cinfo;
+	(void)level;
+}
+
+/*
+ * Reads a JPEG's headers with libjpeg (fill bytes, restart markers and
+ * every frame type as the standard allows) and bounds the size they give.
+ */
 static const char *check_jpeg(const unsigned char *d, size_t len)
 {
-	size_t i = 2;
-	while (i + 9 < len) {
-		if (d[i] != 0xFF)
-			return "it is not a readable JPEG";
-		unsigned char m = d[i + 1];
-		size_t seg = ((size_t)d[i + 2] << 8) | d[i + 3];
-		if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
-			unsigned long long h = ((unsigned)d[i + 5] << 8) | d[i + 6];
-			unsigned long long w = ((unsigned)d[i + 7] << 8) | d[i + 8];
-			if (w == 0 || h == 0 || w * h > MAX_PIXELS)
-				return "its size is out of bounds";
-			return NULL;
-		}
-		i += 2 + seg;
+	struct jpeg_decompress_struct cinfo;
+	jpeg_failure fail_mgr;
+	const char *volatile problem = "it is not a readable JPEG";
+	cinfo.err = jpeg_std_error(&fail_mgr.mgr);
+	fail_mgr.mgr.error_exit = jpeg_fail;
+	fail_mgr.mgr.emit_message = jpeg_quiet;
+	if (setjmp(fail_mgr.jump)) {
+		jpeg_destroy_decompress(&cinfo);
+		return problem;
 	}
-	return "it is not a readable JPEG";
+	jpeg_create_decompress(&cinfo);
+	jpeg_mem_src(&cinfo, d, (unsigned long)len);
+	if (jpeg_read_header(&cinfo, TRUE) == JPEG_HEADER_OK) {
+		unsigned long long w = cinfo.image_width, h = cinfo.image_height;
+		problem = w == 0 || h == 0 || w * h > MAX_PIXELS ? "its size is out of bounds" : NULL;
+	}
+	jpeg_destroy_decompress(&cinfo);
+	return problem;
+}
+
+/*
+ * The same JPEG written again by libjpeg from its DCT coefficients: lossless,
+ * and in the plain form libharu's own marker reader takes (it refuses fill
+ * bytes between markers, which the standard allows). *out is freed with free().
+ */
+int pdf_jpeg_rewrite(const unsigned char *d, size_t len, unsigned char **out, size_t *out_len)
+{
+	struct jpeg_decompress_struct src;
+	struct jpeg_compress_struct dst;
+	jpeg_failure fail_src, fail_dst;
+	unsigned char *volatile buf = NULL;
+	unsigned long size = 0;
+	src.err = jpeg_std_error(&fail_src.mgr);
+	dst.err = jpeg_std_error(&fail_dst.mgr);
+	fail_src.mgr.error_exit = fail_dst.mgr.error_exit = jpeg_fail;
+	fail_src.mgr.emit_message = fail_dst.mgr.emit_message = jpeg_quiet;
+	jpeg_create_decompress(&src);
+	jpeg_create_compress(&dst);
+	if (setjmp(fail_src.jump) || setjmp(fail_dst.jump)) {
+		jpeg_destroy_compress(&dst);
+		jpeg_destroy_decompress(&src);
+		free(buf);
+		return -1;
+	}
+	jpeg_mem_src(&src, d, (unsigned long)len);
+	jpeg_read_header(&src, TRUE);
+	jvirt_barray_ptr *coefficients = jpeg_read_coefficients(&src);
+	jpeg_copy_critical_parameters(&src, &dst);
+	unsigned char *mem = NULL;
+	jpeg_mem_dest(&dst, &mem, &size);
+	jpeg_write_coefficients(&dst, coefficients);
+	jpeg_finish_compress(&dst);
+	buf = mem;
+	jpeg_finish_decompress(&src);
+	jpeg_destroy_compress(&dst);
+	jpeg_destroy_decompress(&src);
+	*out = buf;
+	*out_len = size;
+	return 0;
 }
 
 const char *pdf_image_problem(const unsigned char *data, size_t len, bool png)

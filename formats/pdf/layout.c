@@ -591,23 +591,9 @@ static int code_line(layout *l, pdf_para *p, size_t from, size_t to, float x, fl
 {
 	pdf_engine *e = l->e;
 	size_t first = p->natoms;
-	uint16_t st = p->runs[0].style;
-	int main_face = e->styles[st].face;
-	pdf_atom *a = NULL;
 	/* one box per face: characters the code font lacks come from a fallback */
-	for (size_t i = from; i < to;) {
-		size_t at = i;
-		uint32_t c = pdf_utf8_next(p->text, to, &i);
-		int face = pdf_fonts_resolve(&e->fonts, main_face, c);
-		if (!a || a->face != face) {
-			if (!(a = code_box(p)))
-				return GALLEY_ENOMEM;
-			a->face = (uint8_t)face;
-			a->off = (uint32_t)at;
-		}
-		a->len = (uint32_t)(i - a->off);
-		a->width += (float)pdf_fonts_width(&e->fonts, face, c) * e->styles[st].size / 1000.0f;
-	}
+	if (pdf_atoms_add_text(e, p, from, to, p->runs[0].style))
+		return GALLEY_ENOMEM;
 	if (p->natoms == first && !code_box(p))
 		return GALLEY_ENOMEM;
 	pdf_vitem *v = pdf_vlist_push(e, PDF_V_LINE);
@@ -1045,6 +1031,14 @@ static HPDF_Image load_image(pdf_engine *e, const galley_node *img)
 		int saved = e->hpdf_error;
 		im = png ? HPDF_LoadPngImageFromMem(e->pdf, data, (HPDF_UINT)len)
 		         : HPDF_LoadJpegImageFromMem(e->pdf, data, (HPDF_UINT)len);
+		unsigned char *plain = NULL;
+		size_t plain_len = 0;
+		if (!im && jpeg && pdf_jpeg_rewrite(data, len, &plain, &plain_len) == 0) {
+			HPDF_ResetError(e->pdf);
+			e->hpdf_error = saved;
+			im = HPDF_LoadJpegImageFromMem(e->pdf, plain, (HPDF_UINT)plain_len);
+		}
+		free(plain);
 		if (!im) {
 			HPDF_ResetError(e->pdf);
 			e->hpdf_error = saved;

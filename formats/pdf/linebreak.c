@@ -1,33 +1,24 @@
 /*
- * linebreak.c - a paragraph's styled text as boxes, glue and penalties, and
- * Knuth and Plass's total-fit line breaking over them.
+ * linebreak.c - Knuth and Plass's total-fit line breaking over a
+ * paragraph's boxes, glue and penalties (built by atoms.c).
  *
- * Break opportunities come from the Unicode line breaking algorithm
- * (libunibreak); spaces become glue. As in TeX, a paragraph is first set
+ * As in TeX, a paragraph is first set
  * without hyphenation under a strict tolerance; only when that fails are
  * hyphenation points added, then emergency stretch, and last a pass that
  * accepts any badness. A word wider than the line may break between any two
  * graphemes, so no pass ever needs to run text past the margin.
  */
-#include <linebreak.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unictype.h>
-#include <unigbrk.h>
 
 #include "pdf.h"
 
 #define LINE_PENALTY 10
-#define HYPHEN_PENALTY 50
-#define EXPLICIT_BREAK_PENALTY 50
 #define DOUBLE_HYPHEN_DEMERITS 3000
 #define FINAL_HYPHEN_DEMERITS 5000
 #define ADJ_DEMERITS 10000
 #define AWFUL_BADNESS 1e7
-#define EMERGENCY_CUT_PENALTY 500
-
-enum { CUT_NONE, CUT_HYPHEN, CUT_ANY };
 
 uint32_t pdf_utf8_next(const char *s, size_t len, size_t *i)
 {
@@ -68,374 +59,11 @@ static int grow(void **ptr, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
-static int put_bytes(pdf_para *p, const char *s, size_t n)
-{
-	if (grow((void **)&p->text, &p->cap, p->len + n + 1, 1))
-		return GALLEY_ENOMEM;
-	memcpy(p->text + p->len, s, n);
-	p->len += n;
-	p->text[p->len] = '\0';
-	return 0;
-}
-
-int pdf_para_add(pdf_engine *e, pdf_para *p, const char *text, size_t len, uint16_t style)
-{
-	if (p->nruns == 0 || p->runs[p->nruns - 1].style != style) {
-		if (grow((void **)&p->runs, &p->runcap, p->nruns + 1, sizeof(pdf_run)))
-			return GALLEY_ENOMEM;
-		p->runs[p->nruns++] = (pdf_run){(uint32_t)p->len, style};
-	}
-	size_t i = 0, clean = 0;
-	while (i < len) {
-		size_t at = i;
-		uint32_t c = pdf_utf8_next(text, len, &i);
-		const char *sub = NULL;
-		if (c == '\t' || c == '\r' || (c < 0x20 && c != '\n') || c == 0x7F)
-			sub = " ";
-		else if (c > 0xFFFD || (c == 0xFFFD && i - at == 1)) {
-			/*
-			 * libharu's UTF-8 encoder keeps to the BMP; libunibreak takes
-			 * U+FFFF for the end of the text (and asserts), and U+FFFE is no
-			 * character either
-			 */
-			if (c > 0xFFFF && !e->nonbmp_reported++)
-				galley_report(e->opts, GALLEY_WARNING, 0, 0,
-				              "U+%04X and other characters beyond U+FFFF cannot be set in "
-				              "PDF; they print "
-				              "as U+FFFD",
-				              (unsigned)c);
-			sub = "\xEF\xBF\xBD";
-		}
-		if (!sub)
-			continue;
-		if (put_bytes(p, text + clean, at - clean) || put_bytes(p, sub, strlen(sub)))
-			return GALLEY_ENOMEM;
-		clean = i;
-	}
-	return put_bytes(p, text + clean, len - clean);
-}
-
-float pdf_text_width(pdf_engine *e, const char *text, size_t len, uint16_t style)
-{
-	const pdf_style *st = &e->styles[style];
-	long w = 0;
-	for (size_t i = 0; i < len;) {
-		uint32_t c = pdf_utf8_next(text, len, &i);
-		w += pdf_fonts_width(&e->fonts, pdf_fonts_resolve(&e->fonts, st->face, c), c);
-	}
-	return (float)w * st->size / 1000.0f;
-}
-
-/* ---- atoms ---------------------------------------------------------- */
-
-typedef struct builder {
-	pdf_engine *e;
-	pdf_para *p;
-	float width; /* the measure */
-	bool hyphenate;
-	size_t run; /* current style run */
-	uint8_t *cuts;
-} builder;
-
-static pdf_atom *push_atom(pdf_para *p, uint8_t type)
-{
-	if (grow((void **)&p->atoms, &p->atomcap, p->natoms + 1, sizeof(pdf_atom)))
-		return NULL;
-	pdf_atom *a = &p->atoms[p->natoms++];
-	memset(a, 0, sizeof(*a));
-	a->type = type;
-	return a;
-}
-
-static int push_penalty(pdf_para *p, int penalty, float width, uint8_t flagged, uint16_t style)
-{
-	pdf_atom *a = push_atom(p, PDF_PENALTY);
-	if (!a)
-		return GALLEY_ENOMEM;
-	a->penalty = (int16_t)(penalty > PDF_INF_PENALTY ? PDF_INF_PENALTY : penalty < -PDF_INF_PENALTY ? -PDF_INF_PENALTY : penalty);
-	a->width = width;
-	a->flagged = flagged;
-	a->style = style;
-	return 0;
-}
-
-static int push_glue(pdf_para *p, float w, float stretch, float shrink, bool fil, uint16_t style)
-{
-	pdf_atom *a = push_atom(p, PDF_GLUE);
-	if (!a)
-		return GALLEY_ENOMEM;
-	a->width = w;
-	a->stretch = stretch;
-	a->shrink = shrink;
-	a->fil = fil;
-	a->style = style;
-	return 0;
-}
-
-static uint16_t style_at(builder *b, size_t off)
-{
-	const pdf_para *p = b->p;
-	if (b->run >= p->nruns || p->runs[b->run].off > off)
-		b->run = 0;
-	while (b->run + 1 < p->nruns && p->runs[b->run + 1].off <= off)
-		b->run++;
-	return p->nruns ? p->runs[b->run].style : 0;
-}
-
-static bool is_space(uint32_t c)
-{
-	return c == ' ' || c == 0x2002 || c == 0x2003 || c == 0x2009;
-}
-
-static bool is_hyphen_like(uint32_t c)
-{
-	return c == '-' || c == 0x2010 || c == 0x2013 || c == 0x2014;
-}
-
-static float char_width(builder *b, uint16_t style, int face, uint32_t c)
-{
-	return (float)pdf_fonts_width(&b->e->fonts, face, c) * b->e->styles[style].size / 1000.0f;
-}
-
-/* Marks the hyphenation points of the letters inside [s, t). */
-static void mark_hyphens(builder *b, size_t s, size_t t)
-{
-	const char *text = b->p->text;
-	for (size_t i = s; i < t;) {
-		if (b->e->styles[style_at(b, i)].flags & PDF_ST_NOHYPH)
-			return;
-		pdf_utf8_next(text, t, &i);
-	}
-	/* the word proper: letters between leading and trailing punctuation */
-	size_t ws = s, we = t;
-	while (ws < t) {
-		size_t n = ws;
-		if (uc_is_alpha(pdf_utf8_next(text, t, &n)))
-			break;
-		ws = n;
-	}
-	for (size_t i = ws; i < t;) {
-		size_t at = i;
-		if (!uc_is_alpha(pdf_utf8_next(text, t, &i))) {
-			we = at;
-			break;
-		}
-	}
-	/* words with digits or inner punctuation (URLs, identifiers) are left whole */
-	for (size_t i = we; i < t;) {
-		uint32_t c = pdf_utf8_next(text, t, &i);
-		if (uc_is_alpha(c) || uc_is_digit(c) || c == '/' || c == '_' || c == '@')
-			return;
-	}
-	if (we > ws && pdf_hyphenate(b->e->hyph, text + ws, we - ws, b->cuts + ws))
-		for (size_t i = ws; i < we; i++)
-			if (b->cuts[i])
-				b->cuts[i] = CUT_HYPHEN;
-}
-
-/* Any grapheme boundary may break a word wider than the line, except before punctuation. */
-static void mark_graphemes(builder *b, size_t s, size_t t)
-{
-	size_t n = t - s;
-	if (grow((void **)&b->e->gscratch, &b->e->gscratchcap, n, 1))
-		return;
-	char *brk = (char *)b->e->gscratch;
-	const char *text = b->p->text;
-	u8_grapheme_breaks((const uint8_t *)text + s, n, brk);
-	for (size_t i = 1; i < n; i++) {
-		if (!brk[i] || b->cuts[s + i])
-			continue;
-		size_t k = s + i;
-		uint32_t c = pdf_utf8_next(text, t, &k);
-		if (uc_is_alnum(c))
-			b->cuts[s + i] = CUT_ANY;
-	}
-}
-
-static float segment_width(builder *b, size_t s, size_t t)
-{
-	float w = 0;
-	for (size_t i = s; i < t;) {
-		size_t at = i;
-		uint32_t c = pdf_utf8_next(b->p->text, t, &i);
-		uint16_t st = style_at(b, at);
-		w += char_width(b, st, pdf_fonts_resolve(&b->e->fonts, b->e->styles[st].face, c), c);
-	}
-	return w;
-}
-
-/* Boxes for the unbreakable stretch [s, t), split by style, face and cut points. */
-static int emit_segment(builder *b, size_t s, size_t t)
-{
-	pdf_para *p = b->p;
-	memset(b->cuts + s, 0, t - s);
-	if (b->hyphenate)
-		mark_hyphens(b, s, t);
-	/* measured only when it might not fit: no glyph is wider than two ems */
-	if ((float)(t - s) * b->e->styles[style_at(b, s)].size * 2.0f > b->width && segment_width(b, s, t) > b->width)
-		mark_graphemes(b, s, t);
-	pdf_atom *box = NULL;
-	for (size_t i = s; i < t;) {
-		size_t at = i;
-		uint32_t c = pdf_utf8_next(p->text, t, &i);
-		uint16_t st = style_at(b, at);
-		int face = pdf_fonts_resolve(&b->e->fonts, b->e->styles[st].face, c);
-		if (b->cuts[at] && box) {
-			float hw = 0;
-			if (b->cuts[at] == CUT_HYPHEN)
-				hw = char_width(b, box->style,
-				                pdf_fonts_resolve(&b->e->fonts, box->face, '-'), '-');
-			if (push_penalty(p,
-			                 b->cuts[at] == CUT_HYPHEN ? HYPHEN_PENALTY : EMERGENCY_CUT_PENALTY,
-			                 hw, b->cuts[at] == CUT_HYPHEN ? PDF_FLAG_HYPHENATION : 0, box->style))
-				return GALLEY_ENOMEM;
-			box = NULL;
-		}
-		if (!box || box->style != st || box->face != face) {
-			if (!(box = push_atom(p, PDF_BOX)))
-				return GALLEY_ENOMEM;
-			box->style = st;
-			box->face = (uint8_t)face;
-			box->off = (uint32_t)at;
-		}
-		box->len = (uint32_t)(i - box->off);
-		box->width += char_width(b, st, face, c);
-	}
-	return 0;
-}
-
-/*
- * TeX's space factor, for stretch and shrink only (the space keeps its
- * width, as with \frenchspacing): a space after a sentence stretches three
- * times as readily as one between words, after a colon twice, a semicolon
- * one and a half, a comma a quarter more, and shrinks as much less. Closing
- * quotes and brackets pass the factor of what they close on.
- */
-static float space_factor(const char *text, size_t at)
-{
-	size_t i = at;
-	while (i > 0) {
-		size_t k = i - 1;
-		while (k > 0 && ((unsigned char)text[k] & 0xC0) == 0x80)
-			k--;
-		size_t n = k;
-		uint32_t c = pdf_utf8_next(text, at, &n);
-		i = k;
-		switch (c) {
-		case ')':
-		case ']':
-		case '"':
-		case '\'':
-		case 0x2019: /* ’ */
-		case 0x201D: /* ” */
-		case 0xBB:   /* » */
-			continue;
-		case '.':
-		case '?':
-		case '!':
-			return 3.0f;
-		case ':':
-			return 2.0f;
-		case ';':
-			return 1.5f;
-		case ',':
-			return 1.25f;
-		default:
-			return 1.0f;
-		}
-	}
-	return 1.0f;
-}
-
-static int emit_space(builder *b, size_t at, bool nobreak)
-{
-	pdf_para *p = b->p;
-	uint16_t st = style_at(b, at);
-	if (p->natoms && p->atoms[p->natoms - 1].type == PDF_GLUE && !nobreak)
-		return 0;
-	float w = char_width(b, st, pdf_fonts_resolve(&b->e->fonts, b->e->styles[st].face, ' '), ' ');
-	bool justify = p->align == PDF_ALIGN_JUSTIFY;
-	if (nobreak && push_penalty(p, PDF_INF_PENALTY, 0, 0, st))
-		return GALLEY_ENOMEM;
-	float sf = justify ? space_factor(p->text, at) : 1.0f;
-	return push_glue(p, w, justify ? w / 2 * sf : 0, justify ? w / 3 / sf : 0, false, st);
-}
-
-static int end_line_atoms(pdf_para *p, int penalty)
-{
-	while (p->natoms && p->atoms[p->natoms - 1].type == PDF_GLUE)
-		p->natoms--;
-	if (push_penalty(p, PDF_INF_PENALTY, 0, 0, 0) || push_glue(p, 0, 0, 0, true, 0) ||
-	    push_penalty(p, penalty, 0, 0, 0))
-		return GALLEY_ENOMEM;
-	return 0;
-}
-
 static bool is_legal_break(const pdf_para *p, size_t i);
-
-/*
- * The paragraph's atoms: boxes, glue and penalties, with the hyphenation
- * points as flagged penalties when `hyphenate` (a pass that does not
- * hyphenate skips them; see kp_run).
- */
-static int build_atoms(pdf_engine *e, pdf_para *p, float width, bool hyphenate)
-{
-	builder b = {e, p, width, hyphenate && e->hyph && p->hyphenate, 0, NULL};
-	if (grow((void **)&e->scratch, &e->scratchcap, p->len * 2 + 2, 1))
-		return GALLEY_ENOMEM;
-	char *brks = (char *)e->scratch;
-	b.cuts = e->scratch + p->len + 1;
-	set_linebreaks_utf8((const utf8_t *)p->text, p->len, e->set.lang, brks);
-	p->natoms = 0;
-	if (p->indent > 0) {
-		pdf_atom *a = push_atom(p, PDF_BOX);
-		if (!a)
-			return GALLEY_ENOMEM;
-		a->width = p->indent;
-	}
-	size_t i = 0;
-	while (i < p->len) {
-		size_t at = i;
-		uint32_t c = pdf_utf8_next(p->text, p->len, &i);
-		int rc = 0;
-		if (is_space(c))
-			rc = emit_space(&b, at, false);
-		else if (c == 0xA0 || c == 0x202F)
-			rc = emit_space(&b, at, true);
-		else if (c == '\n')
-			rc = end_line_atoms(p, -PDF_INF_PENALTY);
-		else {
-			/* an unbreakable stretch ends where a break is allowed after a character */
-			size_t t = i;
-			uint32_t last = c;
-			while (t < p->len && brks[t - 1] != LINEBREAK_ALLOWBREAK &&
-			       brks[t - 1] != LINEBREAK_MUSTBREAK) {
-				size_t n = t;
-				uint32_t d = pdf_utf8_next(p->text, p->len, &n);
-				if (is_space(d) || d == 0xA0 || d == 0x202F || d == '\n')
-					break;
-				last = d;
-				t = n;
-			}
-			rc = emit_segment(&b, at, t);
-			i = t;
-			if (rc == 0 && t < p->len && brks[t - 1] == LINEBREAK_ALLOWBREAK) {
-				size_t n = t;
-				uint32_t d = pdf_utf8_next(p->text, p->len, &n);
-				if (!is_space(d) && d != '\n')
-					rc = push_penalty(p, EXPLICIT_BREAK_PENALTY, 0,
-					                  is_hyphen_like(last) ? PDF_FLAG_EXPLICIT : 0, 0);
-			}
-		}
-		if (rc)
-			return rc;
-	}
-	return end_line_atoms(p, -PDF_INF_PENALTY);
-}
 
 int pdf_para_measure(pdf_engine *e, pdf_para *p, float *min, float *natural)
 {
-	int rc = build_atoms(e, p, 1e9f, false);
+	int rc = pdf_atoms_build(e, p, 1e9f, false);
 	if (rc)
 		return rc;
 	float run = 0, widest = 0, total = 0;
@@ -793,7 +421,7 @@ int pdf_para_break(pdf_engine *e, pdf_para *p, float width, float x)
 	 * which does not hyphenate, passes over them, and the boxes they split
 	 * add up to the same widths as the whole words.
 	 */
-	if ((rc = build_atoms(e, p, width, true)) || (rc = kp_sums(&k)))
+	if ((rc = pdf_atoms_build(e, p, width, true)) || (rc = kp_sums(&k)))
 		goto cleanup;
 	for (size_t pass = 0; pass < sizeof(passes) / sizeof(passes[0]) && best < 0; pass++) {
 		k.hyphenate = passes[pass].hyphenate;

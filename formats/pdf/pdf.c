@@ -20,8 +20,8 @@ static const galley_param_spec pdf_params[] = {
     {"margin", "LENGTH", "PDF: page margin (20mm, 0.75in, 54pt); default an eighth of the paper width"},
     {"font-size", "PT", "PDF: body text size in points; default 11 (10 on small paper)"},
     {"leading", "N|LENGTH", "PDF: baseline distance, as a factor of the size (1.25) or a length (14pt)"},
-    {"font", "FAMILY", "PDF: body font family (fontconfig name); default DejaVu Serif"},
-    {"heading-font", "FAMILY", "PDF: heading font family; default DejaVu Sans"},
+    {"font", "FAMILY", "PDF: body font family (fontconfig name); default Linux Libertine O"},
+    {"heading-font", "FAMILY", "PDF: heading font family; default Linux Biolinum O"},
     {"mono-font", "FAMILY", "PDF: code font family; default DejaVu Sans Mono"},
     {"lang", "TAG", "PDF: language for hyphenation (en-US, de, fr); default the document's, else en-US"},
     {"ragged", NULL, "PDF: ragged-right text instead of justified"},
@@ -33,6 +33,7 @@ static const galley_param_spec pdf_params[] = {
     {"bleed", "LENGTH", "PDF: extend the page by LENGTH (3mm, 0.125in) with TrimBox and BleedBox set"},
     {"crop-marks", NULL, "PDF: trim marks in the bleed area (3mm of bleed unless --bleed says)"},
     {"print", NULL, "PDF: print-on-demand preset: no links or bookmarks, warn about images under 300 dpi"},
+    {"no-ligatures", NULL, "PDF: no standard ligatures (fi, fl, ...)"},
     {NULL, NULL, NULL},
 };
 
@@ -189,14 +190,6 @@ static int read_settings(pdf_settings *set, const galley_doc *doc, const galley_
 		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0,
 		                        "bleed '%s': expected a length such as 3mm", bl);
 	set->bleed = (float)bleed;
-	set->epoch = -1;
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	if (sde && *sde) {
-		char *end;
-		long long v = strtoll(sde, &end, 10);
-		if (*end == '\0' && v >= 0)
-			set->epoch = v;
-	}
 	return 0;
 }
 
@@ -234,7 +227,7 @@ static void set_info(pdf_engine *e)
 	galley_buf_free(&list);
 	HPDF_SetInfoAttr(e->pdf, HPDF_INFO_CREATOR, "galley " GALLEY_VERSION);
 	HPDF_SetInfoAttr(e->pdf, HPDF_INFO_PRODUCER, "galley " GALLEY_VERSION " with libharu");
-	time_t t = e->set.epoch >= 0 ? (time_t)e->set.epoch : time(NULL);
+	time_t t = galley_doc_stamp(doc, e->opts); /* reproducible: never the clock */
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	HPDF_Date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
@@ -268,7 +261,10 @@ static int open_document(pdf_engine *e, galley_error *err)
 	HPDF_SetCompressionMode(e->pdf, HPDF_COMP_ALL);
 	if (!e->set.print)
 		HPDF_SetPageMode(e->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
-	return pdf_fonts_init(&e->fonts, e->pdf, e->set.families, e->opts, err);
+	int rc = pdf_fonts_init(&e->fonts, e->pdf, e->set.families, e->opts, err);
+	e->fonts.no_ligatures = flag(e->opts, "no-ligatures");
+	e->fonts.lang = e->set.lang;
+	return rc;
 }
 
 static void engine_free(pdf_engine *e)
@@ -289,6 +285,7 @@ static void engine_free(pdf_engine *e)
 	free(e->anchor_page);
 	free(e->scratch);
 	free(e->gscratch);
+	free(e->levels);
 	strmap_free(&e->anchors);
 	arena_free(&e->mem);
 }
@@ -313,9 +310,7 @@ static int pdf_write(const galley_doc *doc, galley_buf *out, const galley_option
 	if ((rc = pdf_paginate(e)) || (rc = pdf_render(e)))
 		goto fail;
 	set_info(e);
-	if ((rc = pdf_fonts_fix_tounicode(&e->fonts)) || (rc = pdf_fonts_precompress(&e->fonts)) || e->hpdf_error ||
-	    (rc = save(e, out)) ||
-	    e->hpdf_error)
+	if ((rc = pdf_fonts_embed(&e->fonts)) || e->hpdf_error || (rc = save(e, out)) || e->hpdf_error)
 		goto fail;
 	goto cleanup;
 fail:
@@ -343,7 +338,7 @@ static int pdf_check(const galley_options *opts, galley_error *err)
 
 const galley_format galley_format_pdf = {
     .name = "pdf",
-    .description = "PDF, typeset (Knuth-Plass lines, hyphenation, pagination) with embedded TrueType fonts",
+    .description = "PDF, typeset (Knuth-Plass lines, hyphenation, pagination) with shaped text in embedded OpenType fonts",
     .read_extensions = NULL,
     .write_extensions = pdf_exts,
     .mime_type = "application/pdf",

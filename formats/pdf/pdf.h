@@ -1,11 +1,14 @@
 /*
  * pdf.h - the PDF writer's typesetting engine, shared by its files.
  *
- * The pipeline: fonts.c finds and measures faces; linebreak.c turns a
- * paragraph's styled text into boxes, glue and penalties and breaks it into
- * lines (Knuth-Plass); layout.c walks the model into a vertical list of
- * lines and spaces and cuts it into pages; render.c draws the pages with
- * libharu; pdf.c reads the parameters and runs it all.
+ * The pipeline: fonts.c finds faces (fontconfig, HarfBuzz) and their
+ * fallbacks; shape.c shapes runs of text into glyphs; atoms.c turns a
+ * paragraph's styled text into boxes of shaped glyphs, glue and penalties;
+ * linebreak.c breaks them into lines (Knuth-Plass); layout.c walks the
+ * model into a vertical list of lines and spaces and cuts it into pages;
+ * render.c draws the pages with libharu, glyph ids in the content; embed.c
+ * subsets and embeds the fonts used; pdf.c reads the parameters and runs it
+ * all.
  *
  * Lengths are PostScript points throughout. Everything the engine allocates
  * for a document lives in one arena freed at the end.
@@ -21,25 +24,62 @@
 #include "../../src/internal.h"
 #include "../../src/strmap.h"
 
-/* ---- fonts (fonts.c) ----------------------------------------------- */
+/* ---- fonts (fonts.c), shaping (shape.c), embedding (embed.c) ------- */
+
+typedef struct hb_blob_t hb_blob_t;
+typedef struct hb_face_t hb_face_t;
+typedef struct hb_font_t hb_font_t;
 
 /** What a family is used for; each role has four faces (regular, bold, italic, bold italic). */
 enum { PDF_ROLE_BODY, PDF_ROLE_HEAD, PDF_ROLE_MONO, PDF_ROLE_COUNT };
 enum { PDF_BOLD = 1, PDF_ITALIC = 2 };
 #define PDF_MAIN_FACES (PDF_ROLE_COUNT * 4)
-#define PDF_MAX_FACES 32
+#define PDF_MAX_FACES 48
 #define PDF_FACE(role, style) ((role)*4 + (style))
+
+/* What a used glyph stands for in the text (the ToUnicode CMap): bytes in pdf_fonts.texts. */
+typedef struct pdf_glyph_text {
+	uint32_t off;
+	uint16_t len; /* 0: not used yet */
+} pdf_glyph_text;
 
 typedef struct pdf_face {
 	char *path;
 	int index; /* face inside a collection */
 	FcCharSet *charset;
-	HPDF_Font font;  /* loaded on first use */
-	int16_t *widths; /* per BMP code point, 1/1000 em; INT16_MIN when not read yet */
-	uint8_t *known;  /* coverage bits looked up so far, per BMP code point */
-	uint8_t *has;    /* coverage bits: the face has a glyph */
+	hb_blob_t *blob; /* the font file, mapped; loaded on first use */
+	hb_face_t *hb;
+	hb_font_t *font; /* scaled to font units: shaping results are size-independent */
+	unsigned upem, nglyphs;
+	bool cff;              /* OpenType with CFF outlines (embedded as CIDFontType0) */
+	pdf_glyph_text *used;  /* per glyph id, allocated when the face first draws */
+	int16_t *widths;       /* per glyph id: its /W width, INT16_MIN until asked */
+	HPDF_Dict dict;        /* the Type0 font, filled in by pdf_fonts_embed */
+	uint8_t *known;        /* coverage bits looked up so far, per BMP code point */
+	uint8_t *has;          /* coverage bits: the face has a glyph */
 	bool failed;
 } pdf_face;
+
+/** One glyph of a shaped run; lengths in the face's units. */
+typedef struct pdf_glyph {
+	uint16_t gid;
+	uint16_t unsafe; /* a break before this glyph would change the shaping */
+	uint32_t cluster; /* byte offset of its character cluster in the run's text */
+	int32_t advance;
+	int16_t dx, dy;
+} pdf_glyph;
+
+/** A run of text in one face and direction, shaped by HarfBuzz (cached for the document). */
+typedef struct pdf_shaped {
+	const char *text; /* the run's text (the cache's copy) */
+	uint32_t len;
+	uint32_t nglyphs;
+	uint8_t face;
+	bool rtl;
+	uint8_t mapped; /* drawing: 0 not yet, 1 every glyph's ToUnicode entry says its text, 2 not */
+	uint32_t hash;
+	pdf_glyph *glyphs; /* in visual order */
+} pdf_shaped;
 
 typedef struct pdf_fonts {
 	HPDF_Doc pdf;
@@ -50,7 +90,18 @@ typedef struct pdf_fonts {
 	int count;
 	uint8_t *fallback; /* per BMP code point: face + 1, 0 = not looked up, 255 = none */
 	uint8_t *reported; /* bit set of code points already reported as missing */
-	int load_error;    /* a face libharu could not load */
+	uint32_t *astral;  /* beyond the BMP: (cp << 8 | face + 1) in an open-addressed table */
+	size_t nastral, astralcap;
+	int load_error;    /* a face that could not be loaded */
+	bool no_ligatures;
+	const char *lang;
+	/* the shaping cache: runs by (face, direction, text) */
+	arena mem;
+	pdf_shaped **runs;
+	size_t nruns, runcap; /* runcap: a power of two */
+	void *buffer;         /* the hb_buffer_t shaping goes through */
+	galley_buf texts;     /* the glyphs' text for ToUnicode */
+	int fonts_made;       /* Type0 fonts made, for their subset tags */
 } pdf_fonts;
 
 /** Looks the three families up (NULL: defaults). Fails naming a family that is not installed. */
@@ -59,14 +110,26 @@ int pdf_fonts_init(pdf_fonts *f, HPDF_Doc pdf, const char *families[PDF_ROLE_COU
 void pdf_fonts_free(pdf_fonts *f);
 /** The face that draws `cp` in place of `face` (itself when it has the glyph). */
 int pdf_fonts_resolve(pdf_fonts *f, int face, uint32_t cp);
-/** Advance width of `cp` in `face`, 1/1000 em. */
-int pdf_fonts_width(pdf_fonts *f, int face, uint32_t cp);
-/** The libharu font of a face (loaded on demand), or NULL. */
-HPDF_Font pdf_fonts_handle(pdf_fonts *f, int face);
-/** Replaces libharu's malformed ToUnicode CMaps of the loaded faces with correct ones. */
-int pdf_fonts_fix_tounicode(pdf_fonts *f);
-/** Compresses the embedded fonts and their glyph maps with libdeflate, just before saving. */
-int pdf_fonts_precompress(pdf_fonts *f);
+/** Whether a face has a glyph for `cp`. */
+bool pdf_fonts_has(pdf_fonts *f, int face, uint32_t cp);
+/** Loads a face into HarfBuzz (on first use); false when it cannot be read. */
+bool pdf_fonts_load(pdf_fonts *f, int face);
+/** The Type0 font dictionary of a face, made on first use (filled in by pdf_fonts_embed). */
+HPDF_Dict pdf_fonts_dict(pdf_fonts *f, int face);
+/** The advance of a glyph as the PDF's /W array gives it, 1/1000 em. */
+int pdf_fonts_glyph_width(pdf_fonts *f, int face, unsigned gid);
+/**
+ * Records that a glyph stands for `text`; returns false when it already
+ * stands for other text (the drawing then needs /ActualText).
+ */
+bool pdf_fonts_use_glyph(pdf_fonts *f, int face, unsigned gid, const char *text, size_t len);
+/** Subsets and embeds every face used: font programs, widths, ToUnicode maps. */
+int pdf_fonts_embed(pdf_fonts *f);
+
+/** Shapes `len` bytes in one face and direction (cached); NULL when out of memory. */
+const pdf_shaped *pdf_shape(pdf_fonts *f, int face, const char *text, size_t len, bool rtl);
+/** Width of glyphs [g0, g1) of a shaped run at `size` points. */
+float pdf_shaped_width(pdf_fonts *f, const pdf_shaped *sh, uint32_t g0, uint32_t g1, float size);
 
 /* ---- hyphenation (hyphenate.c) ------------------------------------- */
 
@@ -117,9 +180,11 @@ typedef struct pdf_atom {
 	uint16_t style;
 	int16_t penalty; /* within +-PDF_INF_PENALTY */
 	float width;
+	uint8_t level; /* bidi embedding level (odd: right to left) */
 	union {
 		struct {
-			uint32_t off, len; /* a box's bytes in the paragraph text */
+			const pdf_shaped *sh; /* a box's glyphs [g0, g1) of a shaped run; NULL: empty */
+			uint32_t g0, g1;
 		};
 		struct {
 			float stretch, shrink; /* glue */
@@ -148,6 +213,7 @@ typedef struct pdf_para {
 	float indent; /* first-line indent */
 	uint8_t align;
 	bool hyphenate; /* allowed at all (not a heading) */
+	bool rtl;       /* the paragraph's direction is right to left */
 } pdf_para;
 
 typedef struct pdf_line {
@@ -163,6 +229,12 @@ typedef struct pdf_line {
 
 typedef struct pdf_engine pdf_engine;
 
+/** Builds a paragraph's atoms (shaped boxes, glue, penalties) for a measure of `width` (atoms.c). */
+int pdf_atoms_build(pdf_engine *e, pdf_para *p, float width, bool hyphenate);
+/** Appends shaped boxes for bytes [from, to) of a paragraph in one style, unbroken (code lines). */
+int pdf_atoms_add_text(pdf_engine *e, pdf_para *p, size_t from, size_t to, uint16_t style);
+/** End of the stretch from byte `i` that one face draws (a mark keeps its base's face); *face gets it. */
+size_t pdf_face_run(pdf_fonts *f, int main_face, const char *text, size_t len, size_t i, int *face);
 /** Appends text in a style to a paragraph. */
 int pdf_para_add(pdf_engine *e, pdf_para *p, const char *text, size_t len, uint16_t style);
 /** The widest unbreakable stretch and the width of the text set on one line. */
@@ -260,7 +332,6 @@ typedef struct pdf_settings {
 	bool twoside;
 	bool crop_marks;
 	float bleed;
-	long long epoch; /* SOURCE_DATE_EPOCH, or -1 */
 } pdf_settings;
 
 struct pdf_engine {
@@ -308,7 +379,8 @@ struct pdf_engine {
 	pdf_vitem proto; /* fields copied into each new line */
 	int lines_emitted;
 
-	int nonbmp_reported;
+	uint8_t *levels; /* bidi levels per byte of the paragraph being built */
+	size_t levelcap;
 	int raw_dropped;
 };
 
@@ -334,5 +406,7 @@ uint32_t pdf_utf8_next(const char *s, size_t len, size_t *i);
 
 /* image_check.c: why image bytes are unfit for libharu, or NULL when they are sound */
 const char *pdf_image_problem(const unsigned char *data, size_t len, bool png);
+/** The JPEG rewritten losslessly by libjpeg for libharu (no fill bytes); 0, or -1 when it cannot be. */
+int pdf_jpeg_rewrite(const unsigned char *data, size_t len, unsigned char **out, size_t *out_len);
 
 #endif

@@ -23,20 +23,45 @@ typedef struct span {
 typedef struct painter {
 	pdf_engine *e;
 	HPDF_Page page;
-	HPDF_Font font;
+	int face; /* the face and size set in the text object, -1: none */
 	float font_size;
 	int color;    /* 0 black, 1 link, 2 gray */
 	float tx, ty; /* text position set by the last move */
-	galley_buf text;
-	galley_buf tj; /* the TJ operator being built */
+	galley_buf tj; /* the text object being built, written to the page at its end */
 	span spans[MAX_SPANS];
 	int nspans;
+	uint32_t *order; /* a line's atoms in visual order */
+	size_t ordercap;
 	HPDF_Destination *dests;
 	float left; /* this page's left margin */
 	float off;  /* the bleed: trim box origin inside the media box */
 } painter;
 
-static const float link_rgb[3] = {0.05f, 0.2f, 0.55f};
+
+/* A number to two decimals (printf's float path is slow). */
+static void put_num(galley_buf *b, float v)
+{
+	long t = lroundf(v * 100.0f);
+	char buf[32];
+	int n = 0;
+	bool neg = t < 0;
+	unsigned long u = neg ? (unsigned long)-t : (unsigned long)t;
+	for (int k = 0; k < 2; k++) {
+		buf[n++] = (char)('0' + u % 10);
+		u /= 10;
+		if (k == 1)
+			buf[n++] = '.';
+	}
+	do {
+		buf[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (neg)
+		buf[n++] = '-';
+	while (n > 0)
+		galley_buf_putc(b, buf[--n]);
+	galley_buf_putc(b, ' ');
+}
 
 static void set_color(painter *pt, int color)
 {
@@ -44,33 +69,16 @@ static void set_color(painter *pt, int color)
 		return;
 	pt->color = color;
 	if (color == 1)
-		HPDF_Page_SetRGBFill(pt->page, link_rgb[0], link_rgb[1], link_rgb[2]);
+		galley_buf_puts(&pt->tj, "0.05 0.2 0.55 rg\n");
 	else if (color == 2)
-		HPDF_Page_SetGrayFill(pt->page, 0.45f);
+		galley_buf_puts(&pt->tj, "0.45 g\n");
 	else
-		HPDF_Page_SetGrayFill(pt->page, 0);
+		galley_buf_puts(&pt->tj, "0 g\n");
 }
 
-/* Shows `len` bytes in one face at (x, y) inside a text object. */
-static void show(painter *pt, int face, const pdf_style *st, const char *s, size_t len, float x, float y)
+static int style_color(const pdf_style *st)
 {
-	HPDF_Font font = pdf_fonts_handle(&pt->e->fonts, face);
-	if (!font || len == 0)
-		return;
-	if (font != pt->font || st->size != pt->font_size) {
-		HPDF_Page_SetFontAndSize(pt->page, font, st->size);
-		pt->font = font;
-		pt->font_size = st->size;
-	}
-	set_color(pt, st->link && !(st->flags & PDF_ST_QUIET) ? 1 : (st->flags & PDF_ST_GRAY) ? 2 : 0);
-	HPDF_Page_MoveTextPos(pt->page, x - pt->tx, y - pt->ty);
-	pt->tx = x;
-	pt->ty = y;
-	pt->text.len = 0;
-	galley_buf_put(&pt->text, s, len);
-	galley_buf_putc(&pt->text, 0);
-	if (!pt->text.failed)
-		HPDF_Page_ShowText(pt->page, (const char *)pt->text.data);
+	return st->link && !(st->flags & PDF_ST_QUIET) ? 1 : (st->flags & PDF_ST_GRAY) ? 2 : 0;
 }
 
 static void note_span(painter *pt, const pdf_style *st, float x0, float x1, float baseline)
@@ -89,55 +97,88 @@ static void note_span(painter *pt, const pdf_style *st, float x0, float x1, floa
 }
 
 /*
- * Text runs as TJ arrays written straight into the page's content stream:
- * one operator for each stretch of a line in one face, the space between
- * words given as a displacement. libharu has no TJ, and its Tj per word
- * doubles the content and the time spent compressing it. With the UTF-8
- * encoder and Identity-H a glyph's code is its BMP code point, two bytes.
+ * Text as TJ arrays of glyph ids (Identity-H: two bytes each), written
+ * straight into the page's content stream; libharu has no TJ and draws
+ * characters, not glyphs. The pen moves by the widths the font's /W gives;
+ * where HarfBuzz placed a glyph elsewhere (kerning, marks) a displacement
+ * in the array moves it, and a vertical offset is a text rise.
  */
 typedef struct tj_run {
-	bool open;
+	bool open;  /* font, size and position set for the run */
+	bool array; /* inside "[ ... ] TJ" */
 	int face;
 	const pdf_style *st;
-	float end_x; /* where the reader's pen stands after the run so far */
+	float pen;  /* where the PDF's pen stands after the last glyph */
+	float rise; /* the text rise a glyph offset set */
 } tj_run;
 
-static void tj_flush(painter *pt, tj_run *run)
+static void begin_text(painter *pt)
 {
-	if (!run->open)
-		return;
-	galley_buf_puts(&pt->tj, "] TJ\n");
+	galley_buf_puts(&pt->tj, "BT\n");
+	pt->tx = pt->ty = 0;
+	pt->face = -1;
+}
+
+/* Ends the text object and writes it into the page's content. */
+static void end_text(painter *pt)
+{
+	set_color(pt, 0);
+	galley_buf_puts(&pt->tj, "ET\n");
 	HPDF_PageAttr attr = (HPDF_PageAttr)pt->page->attr;
 	if (!pt->tj.failed)
 		HPDF_Stream_Write(attr->stream, pt->tj.data, (HPDF_UINT)pt->tj.len);
 	pt->tj.len = 0;
+}
+
+static void tj_close(painter *pt, tj_run *run)
+{
+	if (run->array)
+		galley_buf_puts(&pt->tj, "] TJ\n");
+	run->array = false;
+}
+
+static void tj_flush(painter *pt, tj_run *run)
+{
+	tj_close(pt, run);
+	if (run->open && run->rise != 0)
+		galley_buf_puts(&pt->tj, "0 Ts\n");
+	run->rise = 0;
 	run->open = false;
 }
 
-/* Appends a string operand, or extends the one just written when nothing comes between. */
-static void tj_string(galley_buf *b, const char *s, size_t len)
+/* Starts a run in a face and style at (x, y) unless the open one continues. */
+static bool tj_start(painter *pt, tj_run *run, int face, const pdf_style *st, float x, float baseline)
 {
-	if (b->len && b->data[b->len - 1] == ')')
-		b->len--;
-	else
-		galley_buf_putc(b, '(');
-	for (size_t i = 0; i < len;) {
-		uint32_t c = pdf_utf8_next(s, len, &i);
-		unsigned char bytes[2] = {(unsigned char)(c >> 8), (unsigned char)(c & 0xFF)};
-		for (int k = 0; k < 2; k++) {
-			unsigned char ch = bytes[k];
-			if (ch == '(' || ch == ')' || ch == '\\')
-				galley_buf_putc(b, '\\');
-			if (ch == '\r')
-				galley_buf_puts(b, "\\r");
-			else
-				galley_buf_putc(b, ch);
-		}
+	int color = style_color(st);
+	if (run->open && run->face == face && run->st->size == st->size && run->st->rise == st->rise &&
+	    color == pt->color)
+		return true;
+	tj_flush(pt, run);
+	HPDF_Dict font = pdf_fonts_dict(&pt->e->fonts, face);
+	const char *name = font ? HPDF_Page_GetLocalFontName(pt->page, (HPDF_Font)font) : NULL;
+	if (!name)
+		return false;
+	if (face != pt->face || st->size != pt->font_size) {
+		galley_buf_putc(&pt->tj, '/');
+		galley_buf_puts(&pt->tj, name);
+		galley_buf_putc(&pt->tj, ' ');
+		put_num(&pt->tj, st->size);
+		galley_buf_puts(&pt->tj, "Tf\n");
+		pt->face = face;
+		pt->font_size = st->size;
 	}
-	galley_buf_putc(b, ')');
+	set_color(pt, color);
+	float y = baseline + st->rise;
+	put_num(&pt->tj, x - pt->tx);
+	put_num(&pt->tj, y - pt->ty);
+	galley_buf_puts(&pt->tj, "Td\n");
+	pt->tx = x;
+	pt->ty = y;
+	*run = (tj_run){true, false, face, st, x, 0};
+	return true;
 }
 
-/* A displacement in thousandths of an em, to a tenth (printf's float path is slow). */
+/* A displacement in thousandths of an em, to a tenth. */
 static void put_tenths(galley_buf *b, float v)
 {
 	long t = lroundf(v * 10.0f);
@@ -158,36 +199,160 @@ static void put_tenths(galley_buf *b, float v)
 		galley_buf_putc(b, buf[--n]);
 }
 
-static void tj_text(painter *pt, tj_run *run, int face, const pdf_style *st, const char *s, size_t len,
-                    float x, float width, float baseline)
+/* Appends a glyph to the array's string, or opens one. */
+static void put_glyph(galley_buf *b, unsigned gid)
 {
-	int color = st->link && !(st->flags & PDF_ST_QUIET) ? 1 : (st->flags & PDF_ST_GRAY) ? 2 : 0;
-	bool same = run->open && run->face == face && run->st->size == st->size &&
-	            run->st->rise == st->rise && color == pt->color;
-	if (!same) {
-		tj_flush(pt, run);
-		HPDF_Font font = pdf_fonts_handle(&pt->e->fonts, face);
-		if (!font)
-			return;
-		if (font != pt->font || st->size != pt->font_size) {
-			HPDF_Page_SetFontAndSize(pt->page, font, st->size);
-			pt->font = font;
-			pt->font_size = st->size;
-		}
-		set_color(pt, color);
-		float y = baseline + st->rise;
-		HPDF_Page_MoveTextPos(pt->page, x - pt->tx, y - pt->ty);
-		pt->tx = x;
-		pt->ty = y;
-		galley_buf_putc(&pt->tj, '[');
-		run->open = true;
-		run->face = face;
-		run->st = st;
-	} else if (x - run->end_x > 0.0005f || run->end_x - x > 0.0005f) {
-		put_tenths(&pt->tj, (run->end_x - x) * 1000.0f / st->size);
+	if (b->len && b->data[b->len - 1] == ')')
+		b->len--;
+	else
+		galley_buf_putc(b, '(');
+	unsigned char bytes[2] = {(unsigned char)(gid >> 8), (unsigned char)(gid & 0xFF)};
+	for (int k = 0; k < 2; k++) {
+		unsigned char ch = bytes[k];
+		if (ch == '(' || ch == ')' || ch == '\\')
+			galley_buf_putc(b, '\\');
+		if (ch == '\r')
+			galley_buf_puts(b, "\\r");
+		else
+			galley_buf_putc(b, ch);
 	}
-	tj_string(&pt->tj, s, len);
-	run->end_x = x + width;
+	galley_buf_putc(b, ')');
+}
+
+/* The bytes of the cluster glyph k belongs to: from its cluster to the next larger one. */
+static uint32_t cluster_end(const pdf_shaped *sh, uint32_t k)
+{
+	uint32_t c = sh->glyphs[k].cluster;
+	if (sh->rtl) {
+		while (k > 0)
+			if (sh->glyphs[--k].cluster != c)
+				return sh->glyphs[k].cluster;
+	} else {
+		while (++k < sh->nglyphs)
+			if (sh->glyphs[k].cluster != c)
+				return sh->glyphs[k].cluster;
+	}
+	return sh->len;
+}
+
+/*
+ * Records the text each glyph of [g0, g1) stands for; false when the
+ * ToUnicode map cannot say it (a glyph already standing for other text, or
+ * a cluster of several glyphs), and the glyphs need /ActualText.
+ */
+static bool map_glyphs(pdf_fonts *f, const pdf_shaped *sh, uint32_t g0, uint32_t g1, uint32_t *from,
+                       uint32_t *to)
+{
+	bool ok = true;
+	*from = UINT32_MAX;
+	*to = 0;
+	for (uint32_t k = g0; k < g1; k++) {
+		const pdf_glyph *g = &sh->glyphs[k];
+		uint32_t end = cluster_end(sh, k);
+		bool prev_same = k > 0 && sh->glyphs[k - 1].cluster == g->cluster;
+		bool next_same = k + 1 < sh->nglyphs && sh->glyphs[k + 1].cluster == g->cluster;
+		size_t len = prev_same ? 0 : end - g->cluster;
+		if (!pdf_fonts_use_glyph(f, sh->face, g->gid, sh->text + g->cluster, len) || prev_same ||
+		    next_same)
+			ok = false;
+		if (g->cluster < *from)
+			*from = g->cluster;
+		if (end > *to)
+			*to = end;
+	}
+	return ok;
+}
+
+static void put_actual_text(galley_buf *b, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	galley_buf_puts(b, "/Span<</ActualText<FEFF");
+	for (size_t i = 0; i < len;) {
+		uint32_t c = pdf_utf8_next(s, len, &i);
+		uint32_t units[2] = {c, 0};
+		int n = 1;
+		if (c > 0xFFFF) {
+			units[0] = 0xD800 + ((c - 0x10000) >> 10);
+			units[1] = 0xDC00 + ((c - 0x10000) & 0x3FF);
+			n = 2;
+		}
+		for (int k = 0; k < n; k++)
+			for (int sh = 12; sh >= 0; sh -= 4)
+				galley_buf_putc(b, hex[(units[k] >> sh) & 15]);
+	}
+	galley_buf_puts(b, ">>>BDC\n");
+}
+
+/* Draws glyphs [g0, g1) of a shaped run from x on the baseline. */
+static void tj_glyphs(painter *pt, tj_run *run, const pdf_style *st, const pdf_shaped *sh, uint32_t g0,
+                      uint32_t g1, float x, float baseline)
+{
+	pdf_fonts *f = &pt->e->fonts;
+	if (g0 >= g1 || !tj_start(pt, run, sh->face, st, x, baseline))
+		return;
+	uint32_t from = 0, to = 0;
+	/*
+	 * A run whose glyphs all map to their text once always will (an entry
+	 * never changes), and every glyph of a run in the atoms is drawn: the
+	 * first drawing checks the whole run, later ones need not look.
+	 */
+	pdf_shaped *mut = (pdf_shaped *)sh; /* the cache's own run */
+	if (!sh->mapped)
+		mut->mapped = map_glyphs(f, sh, 0, sh->nglyphs, &from, &to) ? 1 : 2;
+	bool actual = sh->mapped == 2 && !map_glyphs(f, sh, g0, g1, &from, &to);
+	if (actual) {
+		tj_close(pt, run);
+		put_actual_text(&pt->tj, sh->text + from, to - from);
+	}
+	float scale = st->size / (float)f->faces[sh->face].upem;
+	float px = x;
+	for (uint32_t k = g0; k < g1; k++) {
+		const pdf_glyph *g = &sh->glyphs[k];
+		float rise = (float)g->dy * scale;
+		if (rise != run->rise) {
+			tj_close(pt, run);
+			put_num(&pt->tj, rise);
+			galley_buf_puts(&pt->tj, "Ts\n");
+			run->rise = rise;
+		}
+		if (!run->array) {
+			galley_buf_putc(&pt->tj, '[');
+			run->array = true;
+		}
+		float want = px + (float)g->dx * scale;
+		float shift = (run->pen - want) * 1000.0f / st->size;
+		if (shift > 0.6f || shift < -0.6f) {
+			put_tenths(&pt->tj, shift);
+			run->pen = want;
+		}
+		put_glyph(&pt->tj, g->gid);
+		run->pen += (float)pdf_fonts_glyph_width(f, sh->face, g->gid) * st->size / 1000.0f;
+		px += (float)g->advance * scale;
+	}
+	if (actual) {
+		tj_close(pt, run);
+		galley_buf_puts(&pt->tj, "EMC\n");
+	}
+}
+
+/* Draws a string in a style from x (labels, page numbers, running heads); returns its width. */
+static float draw_string(painter *pt, tj_run *run, int style, const char *text, size_t len, float x,
+                         float baseline)
+{
+	pdf_engine *e = pt->e;
+	const pdf_style *st = &e->styles[style];
+	float x0 = x;
+	for (size_t i = 0; i < len;) {
+		int face;
+		size_t t = pdf_face_run(&e->fonts, st->face, text, len, i, &face);
+		const pdf_shaped *sh = pdf_shape(&e->fonts, face, text + i, t - i, false);
+		if (sh) {
+			tj_glyphs(pt, run, st, sh, 0, sh->nglyphs, x, baseline);
+			x += pdf_shaped_width(&e->fonts, sh, 0, sh->nglyphs, st->size);
+		}
+		i = t;
+	}
+	return x - x0;
 }
 
 /* Glue's width on a line set with adjustment ratio r. */
@@ -198,52 +363,134 @@ static float glue_width(const pdf_atom *a, float r)
 	return a->width + r * a->shrink;
 }
 
-static float line_offset(const pdf_line *ln)
+/* Reverses order[i, j). */
+static void reverse(uint32_t *order, size_t i, size_t j)
 {
-	switch (ln->para->align) {
+	while (i + 1 < j) {
+		uint32_t t = order[i];
+		order[i++] = order[--j];
+		order[j] = t;
+	}
+}
+
+/*
+ * The line's boxes and glue in the order they are drawn, left to right:
+ * Unicode's rule L2, each run at a level or higher reversed, from the
+ * highest level down to the lowest odd one. Returns how many.
+ */
+static size_t visual_order(painter *pt, const pdf_line *ln)
+{
+	const pdf_para *p = ln->para;
+	size_t n = 0;
+	uint8_t high = 0, low = 255;
+	if (ln->last - ln->first > pt->ordercap) {
+		uint32_t *o = realloc(pt->order, (ln->last - ln->first) * sizeof(*o));
+		if (!o)
+			return 0;
+		pt->order = o;
+		pt->ordercap = ln->last - ln->first;
+	}
+	for (uint32_t i = ln->first; i < ln->last; i++) {
+		const pdf_atom *a = &p->atoms[i];
+		if (a->type == PDF_PENALTY)
+			continue;
+		pt->order[n++] = i;
+		if (a->level > high)
+			high = a->level;
+		if (a->level < low)
+			low = a->level;
+	}
+	if (low % 2 == 0)
+		low++;
+	for (int lv = high; lv >= low; lv--)
+		for (size_t i = 0; i < n;) {
+			if (p->atoms[pt->order[i]].level < lv) {
+				i++;
+				continue;
+			}
+			size_t j = i;
+			while (j < n && p->atoms[pt->order[j]].level >= lv)
+				j++;
+			reverse(pt->order, i, j);
+			i = j;
+		}
+	return n;
+}
+
+/* The measure of the text block. */
+static float text_measure(const pdf_engine *e)
+{
+	return e->set.page_w - e->set.margin_inner - e->set.margin_outer;
+}
+
+/* A line's left edge: a right-to-left paragraph's indents mirrored, so lists and quotes indent from the right. */
+static float line_x(const painter *pt, const pdf_line *ln)
+{
+	if (!ln->para || !ln->para->rtl)
+		return ln->x;
+	return text_measure(pt->e) - ln->x - ln->width;
+}
+
+static float line_offset(const pdf_line *ln, float drawn)
+{
+	uint8_t align = ln->para->align;
+	if (ln->para->rtl)
+		align = align == PDF_ALIGN_RIGHT ? PDF_ALIGN_LEFT : align == PDF_ALIGN_CENTER ? align : PDF_ALIGN_RIGHT;
+	switch (align) {
 	case PDF_ALIGN_CENTER:
-		return (ln->width - ln->natural) / 2;
+		return (ln->width - drawn) / 2;
 	case PDF_ALIGN_RIGHT:
-		return ln->width - ln->natural;
+		return ln->width - drawn;
 	default:
 		return 0;
 	}
+}
+
+/* The hyphen a line broken inside a word ends with, in the face of its last box. */
+static void draw_hyphen(painter *pt, tj_run *run, const pdf_atom *last_box, float x, float baseline)
+{
+	pdf_engine *e = pt->e;
+	const pdf_style *st = &e->styles[last_box->style];
+	int face = pdf_fonts_resolve(&e->fonts, last_box->face, '-');
+	const pdf_shaped *sh = pdf_shape(&e->fonts, face, "-", 1, false);
+	if (sh)
+		tj_glyphs(pt, run, st, sh, 0, sh->nglyphs, x, baseline);
 }
 
 static void draw_line_text(painter *pt, const pdf_line *ln, float left, float baseline)
 {
 	pdf_engine *e = pt->e;
 	const pdf_para *p = ln->para;
-	float x = left + ln->x + line_offset(ln);
 	float r = ln->ratio;
 	if (p->align != PDF_ALIGN_JUSTIFY && r > 0)
 		r = 0;
 	if (r > 1e6f)
 		r = 0;
+	size_t n = visual_order(pt, ln);
+	float drawn = 0;
+	for (size_t k = 0; k < n; k++) {
+		const pdf_atom *a = &p->atoms[pt->order[k]];
+		drawn += a->type == PDF_GLUE ? glue_width(a, r) : a->width;
+	}
+	float x = left + line_x(pt, ln) + line_offset(ln, drawn);
 	const pdf_atom *last_box = NULL;
-	tj_run run = {false, 0, NULL, 0};
-	for (uint32_t i = ln->first; i < ln->last; i++) {
-		const pdf_atom *a = &p->atoms[i];
+	tj_run run = {0};
+	for (size_t k = 0; k < n; k++) {
+		const pdf_atom *a = &p->atoms[pt->order[k]];
 		if (a->type == PDF_GLUE) {
 			x += glue_width(a, r);
 			continue;
 		}
-		if (a->type != PDF_BOX)
-			continue;
-		if (a->len) {
+		if (a->sh) {
 			const pdf_style *st = &e->styles[a->style];
-			tj_text(pt, &run, a->face, st, p->text + a->off, a->len, x, a->width, baseline);
+			tj_glyphs(pt, &run, st, a->sh, a->g0, a->g1, x, baseline);
 			note_span(pt, st, x, x + a->width, baseline);
 			last_box = a;
 		}
 		x += a->width;
 	}
-	if (ln->hyphen && last_box) {
-		const pdf_style *st = &e->styles[last_box->style];
-		int face = pdf_fonts_resolve(&e->fonts, last_box->face, '-');
-		float w = (float)pdf_fonts_width(&e->fonts, face, '-') * st->size / 1000.0f;
-		tj_text(pt, &run, face, st, "-", 1, x, w, baseline);
-	}
+	if (ln->hyphen && last_box)
+		draw_hyphen(pt, &run, last_box, x, baseline);
 	tj_flush(pt, &run);
 }
 
@@ -257,15 +504,17 @@ static void draw_toc_leader(painter *pt, const pdf_vitem *v, float left, float b
 	int id = pdf_style_get(e, &st);
 	if (id < 0)
 		return;
-	const pdf_style *sp = &e->styles[id];
 	float nw = pdf_text_width(e, num, strlen(num), (uint16_t)id);
 	float right = left + v->deco_x;
 	/* dots on a grid common to all entries, so they line up down the page */
 	float step = e->set.size * 0.55f, dot = pdf_text_width(e, ".", 1, (uint16_t)id);
-	float start = left + v->line.x + v->line.natural + step * 0.5f, end = right - nw - step * 0.5f;
+	/* the last dot close to the number, which reads as the same line's end */
+	float start = left + v->line.x + v->line.natural + step * 0.5f, end = right - nw - e->set.size * 0.2f;
+	tj_run run = {0};
 	for (float x = left + step * ceilf((start - left) / step); x + dot <= end; x += step)
-		show(pt, sp->face, sp, ".", 1, x, baseline);
-	show(pt, sp->face, sp, num, strlen(num), right - nw, baseline);
+		draw_string(pt, &run, id, ".", 1, x, baseline);
+	draw_string(pt, &run, id, num, strlen(num), right - nw, baseline);
+	tj_flush(pt, &run);
 }
 
 static void draw_task_box(painter *pt, float x, float baseline, bool done)
@@ -325,22 +574,21 @@ static void draw_line(painter *pt, const pdf_vitem *v, float top)
 	}
 	if (v->deco == PDF_DECO_TASK_OPEN || v->deco == PDF_DECO_TASK_DONE)
 		draw_task_box(pt, left + v->deco_x, baseline, v->deco == PDF_DECO_TASK_DONE);
-	HPDF_Page_BeginText(pt->page);
-	pt->tx = pt->ty = 0;
-	pt->color = 0;
+	begin_text(pt);
 	if (v->deco == PDF_DECO_LABEL && v->label) {
-		const pdf_style *st = &e->styles[v->label_style];
 		size_t len = strlen(v->label);
 		float w = pdf_text_width(e, v->label, len, v->label_style);
-		int face = pdf_fonts_resolve(&e->fonts, st->face, pdf_utf8_next(v->label, len, &(size_t){0}));
-		show(pt, face, st, v->label, len, left + v->deco_x - w, baseline);
+		tj_run run = {0};
+		/* a right-to-left item's label stands at the right, before its text */
+		float lx = v->line.para && v->line.para->rtl ? left + text_measure(e) - v->deco_x : left + v->deco_x - w;
+		draw_string(pt, &run, v->label_style, v->label, len, lx, baseline);
+		tj_flush(pt, &run);
 	}
 	if (v->line.para)
 		draw_line_text(pt, &v->line, left, baseline);
 	if (v->toc_anchor >= 0)
 		draw_toc_leader(pt, v, left, baseline);
-	HPDF_Page_EndText(pt->page);
-	set_color(pt, 0);
+	end_text(pt);
 	draw_spans(pt);
 }
 
@@ -403,30 +651,12 @@ static void draw_centered(painter *pt, const char *text, int style, float y, flo
 	pdf_engine *e = pt->e;
 	size_t len = strlen(text);
 	float w = pdf_text_width(e, text, len, (uint16_t)style);
-	const pdf_style *st = &e->styles[style];
 	float x = cx - w / 2;
-	HPDF_Page_BeginText(pt->page);
-	pt->tx = pt->ty = 0;
-	pt->font = NULL;
-	pt->color = -1;
-	/* a face per character run, as in body text */
-	size_t i = 0;
-	while (i < len) {
-		size_t s = i;
-		int face = pdf_fonts_resolve(&e->fonts, st->face, pdf_utf8_next(text, len, &i));
-		size_t t = i;
-		while (t < len) {
-			size_t n = t;
-			if (pdf_fonts_resolve(&e->fonts, st->face, pdf_utf8_next(text, len, &n)) != face)
-				break;
-			t = n;
-		}
-		show(pt, face, st, text + s, t - s, x, y);
-		x += pdf_text_width(e, text + s, t - s, (uint16_t)style);
-		i = t;
-	}
-	HPDF_Page_EndText(pt->page);
-	set_color(pt, 0);
+	begin_text(pt);
+	tj_run run = {0};
+	draw_string(pt, &run, style, text, len, x, y);
+	tj_flush(pt, &run);
+	end_text(pt);
 }
 
 static void draw_furniture(painter *pt, const pdf_page *pg, size_t number)
@@ -619,7 +849,8 @@ int pdf_render(pdf_engine *e)
 	for (size_t p = 0; p < e->npages; p++) {
 		const pdf_page *pg = &e->pages[p];
 		pt.page = pages[p];
-		pt.font = NULL; /* each page starts with a fresh graphics state */
+		pt.face = -1; /* each page starts with a fresh graphics state */
+		pt.color = 0;
 		pt.left = page_left(e, p);
 		pt.off = e->set.bleed;
 		if (e->set.bleed > 0)
@@ -643,11 +874,11 @@ int pdf_render(pdf_engine *e)
 			goto cleanup;
 	}
 	rc = pdf_deflater_finish(dz, pages);
-	if (rc == 0 && (pt.text.failed || pt.tj.failed))
+	if (rc == 0 && pt.tj.failed)
 		rc = GALLEY_ENOMEM;
 cleanup:
 	pdf_deflater_free(dz);
-	galley_buf_free(&pt.text);
+	free(pt.order);
 	galley_buf_free(&pt.tj);
 	free(pages);
 	free(dests);

@@ -38,7 +38,7 @@ typedef struct galley_options {
 	unsigned flags;
 	/** name of the input for messages ("-" or NULL for none) */
 	const char *source_name;
-	/** folder images may be read from; NULL: the input's folder */
+	/** folders images may also be read from, colon-separated ("a:b"); NULL: the input's folder only */
 	const char *resource_path;
 	/** receives warnings and notes; NULL drops them */
 	galley_diag_fn diag;

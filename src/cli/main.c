@@ -43,6 +43,7 @@ typedef struct cli {
 	const struct cli_option **used; /* the options given, for the warnings that they do not apply */
 	size_t nused;
 	unsigned warnings;
+	bool fail_if_warnings;
 } cli;
 
 static const char *prog = "galley";
@@ -82,13 +83,13 @@ static void print_location(FILE *f, const char *file, unsigned line, unsigned co
 static void on_diag(const galley_diag *d, void *data)
 {
 	cli *c = data;
+	if (d->severity == GALLEY_WARNING)
+		c->warnings++; /* counted under -q too, for --fail-if-warnings */
 	if (c->quiet && d->severity != GALLEY_ERROR)
 		return;
 	print_location(stderr, d->file, d->line, d->column);
 	fprintf(stderr, "%s: %s\n",
 	        d->severity == GALLEY_ERROR ? "error" : d->severity == GALLEY_WARNING ? "warning" : "note", d->message);
-	if (d->severity == GALLEY_WARNING)
-		c->warnings++;
 }
 
 static int report_error(const galley_error *err, int status)
@@ -156,6 +157,8 @@ static int set_fragment(cli *c, char *arg) { return c->opts.flags |= GALLEY_OPT_
 static int set_no_smart(cli *c, char *arg) { return c->opts.flags |= GALLEY_OPT_NO_SMART, GO_ON; }
 static int set_no_title(cli *c, char *arg) { return c->opts.flags |= GALLEY_OPT_NO_TITLE_FROM_HEADING, GO_ON; }
 static int set_resource_path(cli *c, char *arg) { return c->opts.resource_path = arg, GO_ON; }
+static int set_fail_if_warnings(cli *c, char *arg) { return c->fail_if_warnings = true, GO_ON; }
+static int set_metadata_file(cli *c, char *arg);
 static int add_metadata(cli *c, char *arg);
 static int add_variable(cli *c, char *arg);
 static int show_help(cli *c, char *arg);
@@ -174,8 +177,11 @@ static const cli_option options[] = {
     {"fragment", 0, NULL, set_fragment, NULL, "html docbook", "HTML, DocBook: the body content only"},
     {"no-smart", 0, NULL, set_no_smart, "markdown text", NULL, "Markdown, text: keep straight quotes, -- and ..."},
     {"no-title-from-heading", 0, NULL, set_no_title, "markdown", NULL, "Markdown: a first h1 does not give the title"},
-    {"resource-path", 0, "DIR", set_resource_path, NULL, "pdf epub",
-     "folder images may be read from (default: INPUT's folder)"},
+    {"metadata-file", 0, "FILE", set_metadata_file, NULL, NULL,
+     "metadata from a YAML file (the input's own and -M win)"},
+    {"resource-path", 0, "DIRS", set_resource_path, NULL, "pdf epub html",
+     "folders images may also be read from, colon-separated (a:b)"},
+    {"fail-if-warnings", 0, NULL, set_fail_if_warnings, NULL, NULL, "a warning is an error: exit 1, nothing written"},
     {"list-formats", 0, NULL, show_formats, NULL, NULL, "list the formats and what they can do"},
     {"quiet", 'q', NULL, set_quiet, NULL, NULL, "no warnings"},
     {"verbose", 'v', NULL, set_verbose, NULL, NULL, "explain the reader's decisions"},
@@ -217,6 +223,8 @@ static int add_param(cli *c, const char *name, const char *value, const char *sp
 	s[c->nparams] = spelling;
 	return add_pair(&c->params, &c->nparams, name, value) ? EXIT_INTERNAL : GO_ON;
 }
+
+static int set_metadata_file(cli *c, char *arg) { return add_param(c, "metadata-file", arg, "metadata-file"); }
 
 /* -M key=value; the string is split in place. */
 static int add_metadata(cli *c, char *arg)
@@ -635,7 +643,8 @@ static void warn_params(cli *c, const galley_format *in, const galley_format *ou
 		size_t n = 0;
 		for (size_t k = 0; k < i; k++)
 			seen = seen || strcmp(c->params[k].name, name) == 0;
-		if (seen || galley_format_takes(in, name) || galley_format_takes(out, name))
+		/* metadata-file is the library's own, for every reader */
+		if (seen || !strcmp(name, "metadata-file") || galley_format_takes(in, name) || galley_format_takes(out, name))
 			continue;
 		for (size_t k = 0; k < galley_format_count() && n < sizeof(who); k++) {
 			const galley_format *f = galley_format_at(k);
@@ -797,6 +806,31 @@ static int write_stdout(cli *c, galley_doc **doc)
 	return rc;
 }
 
+/* --fail-if-warnings: the output is made in memory and saved only when no warning came. */
+static int write_unless_warned(cli *c, const galley_doc *doc)
+{
+	galley_error err;
+	unsigned char *out = NULL;
+	size_t len = 0;
+	int rc = galley_write(doc, c->to, &c->opts, &out, &len, &err);
+	if (rc) {
+		rc = report_error(&err, rc);
+	} else if (c->warnings) {
+		fprintf(stderr, "%s: error: %u warning%s and --fail-if-warnings: nothing written\n", prog, c->warnings,
+		        c->warnings == 1 ? "" : "s");
+		rc = EXIT_INPUT;
+	} else if (is_stdio(c->output)) {
+		if (fwrite(out, 1, len, stdout) != len || fflush(stdout) != 0) {
+			fprintf(stderr, "%s: error: cannot write standard output: %s\n", prog, strerror(errno));
+			rc = EXIT_OUTPUT;
+		}
+	} else if ((rc = galley_save_file(c->output, out, len, &err)) != 0) {
+		rc = report_error(&err, rc);
+	}
+	galley_free(out);
+	return rc;
+}
+
 static int run(cli *c)
 {
 	galley_doc *doc = NULL;
@@ -810,7 +844,9 @@ static int run(cli *c)
 	rc = load(c, &doc);
 	if (rc)
 		return rc;
-	if (is_stdio(c->output)) {
+	if (c->fail_if_warnings) {
+		rc = write_unless_warned(c, doc);
+	} else if (is_stdio(c->output)) {
 		rc = write_stdout(c, &doc);
 	} else {
 		rc = galley_write_file(doc, c->to, c->output, &c->opts, &err);

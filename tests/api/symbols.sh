@@ -14,8 +14,10 @@ check() {
 	others=$(printf '%s\n' "$names" | grep -v -e '^galley_' -e '^__start_' -e '^__stop_' -e '^$' || true)
 	[ -z "$others" ] || { echo "FAIL: $what exports names outside the API:"; printf '  %s\n' $others | head -n 20; fail=1; }
 }
-check "$static" "$(nm -g --defined-only "$static" | awk 'NF == 3 { print $3 }')"
-check "$shared" "$(nm -D --defined-only "$shared" | awk 'NF == 3 { print $3 }')"
+# weak and vague-linkage names (W, V: C++ inline and template copies from the
+# headers of the highlighting library, which any C++ program may define too) claim nothing
+check "$static" "$(nm -g --defined-only "$static" | awk 'NF == 3 && $2 != "W" && $2 != "V" { print $3 }')"
+check "$shared" "$(nm -D --defined-only "$shared" | awk 'NF == 3 && $2 != "W" && $2 != "V" { print $3 }')"
 # internal calls are resolved inside the library, not left for the program
 undefined=$(nm -u "$static" | awk '{ print $NF }' | grep -E '^(arena|strmap|xmlw|pdf|md|tx|epub|db|html)_' || true)
 [ -z "$undefined" ] || { echo "FAIL: internal names left undefined in $static: $undefined"; fail=1; }

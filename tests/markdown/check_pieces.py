@@ -7,7 +7,12 @@ dialect, and the JSON compared byte for byte. The test also asserts that
 pieces were really used (galley -v says how a document was read), and that
 link definitions reach across pieces both ways.
 
-Usage: check_pieces.py GALLEY SPEC_FILE...
+The examples are read by read_many (the library, in one process: four
+thousand readings would otherwise start four thousand processes); the long
+documents, and one example in each dialect to show read_many reads as the
+command does, by the galley command.
+
+Usage: check_pieces.py GALLEY READ_MANY SPEC_FILE...
 """
 import os
 import subprocess
@@ -19,7 +24,7 @@ from spec_tests import parse_examples  # noqa: E402
 WHOLE = "0"
 
 
-def read(galley, dialect, text, piece):
+def read_cli(galley, dialect, text, piece):
     p = subprocess.run([galley, "-v", "-f", dialect, "-t", "json", "--markdown-pieces", piece, "-"],
                        input=text.encode(), capture_output=True, timeout=120)
     if p.returncode != 0:
@@ -27,7 +32,33 @@ def read(galley, dialect, text, piece):
     return p.stdout, p.stderr.decode()
 
 
-def same(galley, dialect, text, pieces, what):
+class ReadMany:
+    """One read_many process, asked for one reading at a time."""
+
+    def __init__(self, path):
+        self.proc = subprocess.Popen([path], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+    def __call__(self, galley, dialect, text, piece):
+        data = text.encode()
+        self.proc.stdin.write(b"%s %s %d\n" % (dialect.encode(), piece.encode(), len(data)) + data)
+        self.proc.stdin.flush()
+        head = self.proc.stdout.readline().split()
+        if len(head) != 3:
+            raise SystemExit("read_many stopped (exit %s)" % self.proc.poll())
+        status, json_len, notes_len = (int(x) for x in head)
+        body = self.proc.stdout.read(json_len)
+        notes = self.proc.stdout.read(notes_len).decode()
+        if status != 0:
+            raise SystemExit("reading failed (%d) on a %d-byte document: %s" % (status, len(data), body))
+        return body, notes
+
+    def close(self):
+        self.proc.stdin.close()
+        if self.proc.wait() != 0:
+            raise SystemExit("read_many exited %d" % self.proc.returncode)
+
+
+def same(galley, dialect, text, pieces, what, read=read_cli):
     whole, _ = read(galley, dialect, text, WHOLE)
     notes = []
     for piece in pieces:
@@ -43,15 +74,20 @@ def same(galley, dialect, text, pieces, what):
 
 
 def main():
-    galley, specs = sys.argv[1], sys.argv[2:]
+    galley, read_many, specs = sys.argv[1], ReadMany(sys.argv[2]), sys.argv[3:]
     examples = []
     for path in specs:
         examples += [ex["markdown"] for ex in parse_examples(path)]
     checked = 0
     for dialect in ("markdown", "gfm", "commonmark"):
+        sample = examples[len(examples) // 2]
+        for piece in (WHOLE, "1"):
+            if read_many(galley, dialect, sample, piece)[0] != read_cli(galley, dialect, sample, piece)[0]:
+                raise SystemExit("FAIL: read_many and galley read an example (%s) differently" % dialect)
         for md in examples:
-            same(galley, dialect, md, ["1"], "an example")
+            same(galley, dialect, md, ["1"], "an example", read_many)
             checked += 1
+    read_many.close()
     # every example in one document: definitions of the same label in many
     # pieces, references before and after them
     everything = "\n\n".join(examples) + "\n"
