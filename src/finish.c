@@ -185,6 +185,7 @@ char *galley_node_plain_text(const galley_node *node)
 		switch (w.node->type) {
 		case GALLEY_NODE_TEXT:
 		case GALLEY_NODE_CODE:
+		case GALLEY_NODE_MATH:
 			galley_buf_put(&buf, w.node->lit, w.node->len);
 			break;
 		case GALLEY_NODE_SOFT_BREAK:

@@ -14,7 +14,7 @@ static const char *const type_names[GALLEY_NODE_TYPE_COUNT] = {
     "table_cell",    "figure",        "footnote_definition", "definition_list", "definition_item",
     "definition_term", "definition_description", "raw_block", "text", "emph", "strong",
     "strikethrough", "code",          "link",        "image",        "footnote_reference",
-    "soft_break",    "hard_break",    "raw_inline",  "superscript",  "subscript",   "span",
+    "soft_break",    "hard_break",    "raw_inline",  "superscript",  "subscript",   "span", "math",
 };
 
 /* ---- documents ---------------------------------------------------- */
@@ -220,6 +220,7 @@ bool galley_node_type_is_leaf(galley_node_type t)
 	case GALLEY_NODE_SOFT_BREAK:
 	case GALLEY_NODE_HARD_BREAK:
 	case GALLEY_NODE_RAW_INLINE:
+	case GALLEY_NODE_MATH:
 		return true;
 	default:
 		return false;

@@ -6,6 +6,7 @@
 
 #include <libxml/parser.h>
 
+#include "../../src/mathml.h"
 #include "../../src/url.h"
 #include "docbook.h"
 
@@ -836,6 +837,23 @@ static int enter_block(db_ctx *c, galley_walk *w)
 	return 0;
 }
 
+/*
+ * TeX math: an inlineequation, or an informalequation for display math (an
+ * equation is DocBook's titled, numbered kind), holding the TeX as its alt
+ * and the formula as MathML.
+ */
+static int write_math(db_ctx *c, const galley_node *n)
+{
+	bool display = n->info && !strcmp(n->info, "display");
+	db_start(c, display ? "informalequation" : "inlineequation");
+	db_start(c, "alt");
+	xmlw_text(c->x, n->lit, n->len);
+	db_end(c);
+	int rc = galley_mathml_write(c->x, "mml", n, c->opts);
+	db_end(c);
+	return rc;
+}
+
 static int enter_inline(db_ctx *c, galley_walk *w)
 {
 	galley_node *n = w->node;
@@ -866,6 +884,8 @@ static int enter_inline(db_ctx *c, galley_walk *w)
 		xmlw_text(c->x, n->lit, n->len);
 		db_end(c);
 		break;
+	case GALLEY_NODE_MATH:
+		return write_math(c, n);
 	case GALLEY_NODE_LINK:
 		enter_link(c, n);
 		break;

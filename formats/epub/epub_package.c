@@ -608,7 +608,10 @@ static void write_manifest(epub_book *b, xmlw *x)
 	for (size_t i = 0; i < b->chapter_count; i++) {
 		char id[32];
 		snprintf(id, sizeof(id), "chapter%zu", i + 1);
-		manifest_item(x, id, b->chapters[i].file, xhtml, NULL);
+		/* the renderer writes every formula as a <math> in the MathML namespace */
+		const galley_buf *page = &b->chapters[i].xhtml;
+		bool math = page->data && memmem(page->data, page->len, "<math xmlns=", 12);
+		manifest_item(x, id, b->chapters[i].file, xhtml, math ? "mathml" : NULL);
 	}
 	for (size_t i = 0; i < b->image_count; i++) {
 		const epub_image *img = b->images[i];

@@ -4,6 +4,7 @@
 
 #include "../../src/highlight.h"
 #include "../../src/l10n.h"
+#include "../../src/mathml.h"
 #include "../../src/url.h"
 #include "html.h"
 
@@ -434,6 +435,13 @@ static int render_mixed_children(html_ctx *c, galley_node *n)
 	return rc;
 }
 
+/* TeX math as MathML, which browsers and EPUB 3 reading systems render. */
+static void write_math(html_ctx *c, const galley_node *n)
+{
+	if (galley_mathml_write(c->x, NULL, n, c->opts))
+		c->x->failed = 1;
+}
+
 static void enter(html_ctx *c, galley_walk *w)
 {
 	galley_node *n = w->node;
@@ -545,6 +553,9 @@ static void enter(html_ctx *c, galley_walk *w)
 		xmlw_start(x, "code");
 		xmlw_text(x, n->lit, n->len);
 		xmlw_end(x);
+		break;
+	case GALLEY_NODE_MATH:
+		write_math(c, n);
 		break;
 	case GALLEY_NODE_LINK:
 		enter_link(c, n);

@@ -171,6 +171,10 @@ static void write_fields(galley_buf *b, const galley_node *n)
 		if (galley_node_task(n) != GALLEY_TASK_NONE)
 			put_field(b, "task", galley_node_task(n) == GALLEY_TASK_CHECKED ? "checked" : "unchecked");
 		break;
+	case GALLEY_NODE_MATH:
+		put_field(b, "display", galley_node_info(n));
+		put_literal(b, n);
+		break;
 	case GALLEY_NODE_CODE_BLOCK:
 		put_field(b, "language", galley_node_info(n));
 		put_field(b, "id", galley_node_id(n));

@@ -83,6 +83,13 @@ cmark_parser *md_new_parser(const md_ctx *c)
 	cmark_parser *p = cmark_parser_new(c->cmark_opts);
 	if (p && c->attrs)
 		cmark_parser_attach_syntax_extension(p, c->attrs);
+	if (p && c->math) {
+		cmark_syntax_extension *math = md_math_extension();
+		if (!math || !cmark_parser_attach_syntax_extension(p, math)) {
+			cmark_parser_free(p);
+			return NULL;
+		}
+	}
 	if (!p || !c->extensions)
 		return p;
 	pthread_once(&extensions_once, cmark_gfm_core_extensions_ensure_registered);
@@ -147,7 +154,7 @@ static galley_node_type map_type(cmark_node *n)
 	case CMARK_NODE_LINEBREAK:
 		return GALLEY_NODE_HARD_BREAK;
 	case CMARK_NODE_CODE:
-		return GALLEY_NODE_CODE;
+		return cmark_node_get_user_data(n) ? GALLEY_NODE_MATH : GALLEY_NODE_CODE;
 	case CMARK_NODE_HTML_INLINE:
 		return GALLEY_NODE_RAW_INLINE;
 	case CMARK_NODE_EMPH:
@@ -337,6 +344,15 @@ static int copy_fields(md_ctx *c, cmark_node *n, galley_node *g)
 			                            ? GALLEY_TASK_CHECKED
 			                            : GALLEY_TASK_UNCHECKED);
 		break;
+	case GALLEY_NODE_MATH: {
+		const md_math_mark *mark = cmark_node_get_user_data(n);
+		rc = mark->display ? galley_node_set_info(doc, g, "display", 7) : galley_node_set_info(doc, g, "inline", 6);
+		if (rc == 0)
+			rc = set_string(c, g, galley_node_set_literal, cmark_node_get_literal(n), (size_t)-1);
+		g->line = model_line(c, mark->line);
+		g->col = mark->column > 0 ? (unsigned)mark->column : 0;
+		break;
+	}
 	case GALLEY_NODE_CODE_BLOCK:
 		s = cmark_node_get_fence_info(n);
 		if (s && *s)
@@ -395,6 +411,34 @@ static int copy_fields(md_ctx *c, cmark_node *n, galley_node *g)
 	return rc;
 }
 
+static bool is_math_fence(cmark_node *n)
+{
+	const char *info = cmark_node_get_fence_info(n);
+	int flen = 0, foff = 0;
+	char fch = 0;
+	return info && cmark_node_get_fenced(n, &flen, &foff, &fch) && !strncmp(info, "math", 4) &&
+	       (info[4] == '\0' || info[4] == ' ' || info[4] == '\t');
+}
+
+/* A ```math block: a paragraph of one display MATH node, which *g becomes. */
+static int add_math_block(md_ctx *c, cmark_node *n, galley_node **g)
+{
+	galley_node *para = galley_node_new(c->doc, GALLEY_NODE_PARAGRAPH, (*g)->line, (*g)->col);
+	galley_node *math = galley_node_new(c->doc, GALLEY_NODE_MATH, (*g)->line, (*g)->col);
+	if (!para || !math)
+		return GALLEY_ENOMEM;
+	const char *tex = cmark_node_get_literal(n);
+	size_t len = tex ? strlen(tex) : 0;
+	while (len > 0 && (tex[len - 1] == '\n' || tex[len - 1] == ' '))
+		len--; /* the fence's last newline is no part of the formula */
+	int rc = galley_node_set_info(c->doc, math, "display", 7);
+	if (rc == 0)
+		rc = set_string(c, math, galley_node_set_literal, tex ? tex : "", len);
+	galley_node_append(para, math);
+	*g = para;
+	return rc;
+}
+
 /* Adds one top-level block of the cmark tree to the model, iteratively. */
 int md_convert_block(md_ctx *c, cmark_node *block)
 {
@@ -431,7 +475,10 @@ int md_convert_block(md_ctx *c, cmark_node *block)
 			rc = GALLEY_ENOMEM;
 			break;
 		}
-		rc = copy_fields(c, n, g);
+		if (t == GALLEY_NODE_CODE_BLOCK && c->math && is_math_fence(n))
+			rc = add_math_block(c, n, &g);
+		else
+			rc = copy_fields(c, n, g);
 		galley_node_append(cur, g);
 		if (!galley_node_type_is_leaf(t))
 			cur = g; /* until cmark reports its exit */
@@ -605,7 +652,7 @@ static size_t md_piece_size(const galley_options *opts)
 static int read_dialect(galley_doc *doc, const char *data, size_t len, const galley_options *opts,
                         galley_error *err, unsigned features)
 {
-	md_ctx c = {doc, opts, err, 0, 0, 0, false, GALLEY_BUF_INIT, NULL, NULL, 0, 1, 0};
+	md_ctx c = {.doc = doc, .opts = opts, .err = err, .scratch = GALLEY_BUF_INIT, .cursor_line = 1};
 	unsigned flags = opts ? opts->flags : 0;
 	int cmark_opts = CMARK_OPT_UNSAFE;
 	cmark_parser *parser = NULL;
@@ -649,6 +696,7 @@ static int read_dialect(galley_doc *doc, const char *data, size_t len, const gal
 		rc = galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory");
 		goto cleanup;
 	}
+	c.math = (features & MD_EXTENSIONS) != 0; /* markdown and gfm, not strict commonmark */
 	c.wide_table = c.extensions ? overwide_table_line(data, len) : 0;
 	if (c.wide_table)
 		galley_report(

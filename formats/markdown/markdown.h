@@ -2,6 +2,7 @@
 #ifndef GALLEY_MARKDOWN_H
 #define GALLEY_MARKDOWN_H
 
+#include <cmark-gfm-extension_api.h>
 #include <cmark-gfm.h>
 
 #include "../../src/internal.h"
@@ -15,6 +16,7 @@ typedef struct md_ctx {
 	unsigned wide_table; /* the first line with too many table cells, or 0 */
 	int cmark_opts;
 	bool extensions;
+	bool math; /* $…$, $$…$$ and ```math blocks */
 	galley_buf scratch; /* repaired strings */
 	cmark_syntax_extension *attrs; /* {#id .class} kept as written (markdown dialect), or NULL */
 	const char *input; /* the text cmark-gfm parsed last, which its line numbers count in */
@@ -34,6 +36,14 @@ cmark_node *md_finish_parse(cmark_parser *parser);
 
 /** What cmark-gfm parses next: its line numbers count in `input`. */
 void md_set_input(md_ctx *c, const char *input, size_t len);
+/** What marks a cmark code-span node as math (math.c): its user data. */
+typedef struct md_math_mark {
+	bool display;
+	int line, column;
+} md_math_mark;
+
+/** The "$" math inline extension, shared by all parsers; NULL when out of memory. */
+cmark_syntax_extension *md_math_extension(void);
 
 /** Converts one top-level block of cmark's tree and appends it to the document. */
 int md_convert_block(md_ctx *c, cmark_node *block);

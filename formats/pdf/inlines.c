@@ -55,7 +55,8 @@ static int add_leaf(layout *l, pdf_para *p, const galley_node *n, inline_state *
 			t.flags |= PDF_ST_NOHYPH;
 		return lay_add_text(e, p, &t, lit, len);
 	}
-	case GALLEY_NODE_CODE: {
+	case GALLEY_NODE_CODE:
+	case GALLEY_NODE_MATH: { /* math: its TeX source, until math is typeset */
 		inline_state t = *s;
 		t.role = PDF_ROLE_MONO;
 		t.size = s->size * 0.88f;

@@ -57,6 +57,7 @@ typedef enum galley_node_type {
 	GALLEY_NODE_SUPERSCRIPT,
 	GALLEY_NODE_SUBSCRIPT,
 	GALLEY_NODE_SPAN, /**< inlines with attributes: Markdown's [text]{#id .class} */
+	GALLEY_NODE_MATH, /**< TeX math: literal is the source, info "inline" or "display" */
 	GALLEY_NODE_TYPE_COUNT
 } galley_node_type;
 
@@ -164,7 +165,7 @@ GALLEY_EXTERN unsigned galley_node_line(const galley_node *node);
 GALLEY_EXTERN unsigned galley_node_column(const galley_node *node);
 
 /**
- * The text of a TEXT, CODE, CODE_BLOCK, RAW_BLOCK or RAW_INLINE node (not
+ * The text of a TEXT, CODE, CODE_BLOCK, RAW_BLOCK, RAW_INLINE or MATH node (not
  * NUL-terminated in general: use *len). "" with *len 0 for other nodes.
  */
 GALLEY_EXTERN const char *galley_node_literal(const galley_node *node, size_t *len);
@@ -204,7 +205,10 @@ GALLEY_EXTERN bool galley_node_list_tight(const galley_node *node);
 /** LIST_ITEM: task state. */
 GALLEY_EXTERN galley_task galley_node_task(const galley_node *node);
 
-/** CODE_BLOCK: language (first word of the info string); RAW_*: the format ("html"). NULL if none. */
+/**
+ * CODE_BLOCK: language (first word of the info string); RAW_*: the format
+ * ("html"); MATH: "inline" or "display". NULL if none.
+ */
 GALLEY_EXTERN const char *galley_node_info(const galley_node *node);
 
 /** LINK, IMAGE: destination URL (never NULL for those); NULL for others. */

@@ -169,6 +169,8 @@ def docbook_texts(data, has_title_block, has_title):
     hidden = {DB + "publisher", DB + "legalnotice", DB + "keywordset", DB + "biblioid", DB + "cover"}
 
     def visit(node, out):
+        if node.tag == DB + "alt":
+            return False  # an equation's TeX: HTML holds it in the alttext attribute
         if node.tag == DB + "footnote":
             notes.append(squeeze(walk_text(node, visit)))
             return False
