@@ -266,7 +266,8 @@ int galley_ids_init(galley_ids *ids, const galley_doc *doc, unsigned flags, gall
 	memset(ids, 0, sizeof(*ids));
 	arena_init(&ids->mem);
 	ids->flags = flags;
-	/* headings (and spans and code blocks with {#id}) first, so their ids stay the ones the model (and the JSON view) has */
+	/* headings (and spans and code blocks with {#id}) first, so their ids stay the ones the model (and
+	 * the JSON view) has */
 	galley_walk_init(&w, galley_doc_root(doc));
 	while (rc == 0 && galley_walk_next(&w) != GALLEY_EVENT_DONE)
 		if (w.event == GALLEY_EVENT_ENTER && galley_node_id(w.node) && *galley_node_id(w.node) &&

@@ -9,12 +9,41 @@ static const char *const meta_names[GALLEY_META_FIELD_COUNT] = {
 };
 
 static const char *const type_names[GALLEY_NODE_TYPE_COUNT] = {
-    "none",          "document",      "heading",     "paragraph",    "bullet_list",  "ordered_list",
-    "list_item",     "block_quote",   "code_block",  "thematic_break", "table",      "table_row",
-    "table_cell",    "figure",        "footnote_definition", "definition_list", "definition_item",
-    "definition_term", "definition_description", "raw_block", "text", "emph", "strong",
-    "strikethrough", "code",          "link",        "image",        "footnote_reference",
-    "soft_break",    "hard_break",    "raw_inline",  "superscript",  "subscript",   "span", "math",
+    "none",
+    "document",
+    "heading",
+    "paragraph",
+    "bullet_list",
+    "ordered_list",
+    "list_item",
+    "block_quote",
+    "code_block",
+    "thematic_break",
+    "table",
+    "table_row",
+    "table_cell",
+    "figure",
+    "footnote_definition",
+    "definition_list",
+    "definition_item",
+    "definition_term",
+    "definition_description",
+    "raw_block",
+    "text",
+    "emph",
+    "strong",
+    "strikethrough",
+    "code",
+    "link",
+    "image",
+    "footnote_reference",
+    "soft_break",
+    "hard_break",
+    "raw_inline",
+    "superscript",
+    "subscript",
+    "span",
+    "math",
 };
 
 /* ---- documents ---------------------------------------------------- */
@@ -302,7 +331,8 @@ bool galley_node_list_tight(const galley_node *n) { return n->tight != 0; }
 
 char galley_node_list_numbering(const galley_node *n)
 {
-	if (n->type == GALLEY_NODE_ORDERED_LIST && n->info && n->info[0] && !n->info[1] && strchr("aAiI", n->info[0]))
+	if (n->type == GALLEY_NODE_ORDERED_LIST && n->info && n->info[0] && !n->info[1] &&
+	    strchr("aAiI", n->info[0]))
 		return n->info[0];
 	return '1';
 }
@@ -470,12 +500,13 @@ int galley_node_set_title(galley_doc *doc, galley_node *n, const char *s, size_t
 		return GALLEY_EUSAGE;
 	return set_str(doc, &n->title, s, len);
 }
-/* The attributes of a HEADING, CODE_BLOCK or SPAN, made on first use; NULL for other types or out of memory. */
+/* The attributes of a HEADING, CODE_BLOCK or SPAN, made on first use; NULL for other types or out of memory.
+ */
 static galley_attrs *attrs_for(galley_doc *doc, galley_node *n, int *rc)
 {
 	galley_attrs **slot = n->type == GALLEY_NODE_HEADING ? &n->heading_attrs
 	                      : n->type == GALLEY_NODE_CODE_BLOCK || n->type == GALLEY_NODE_SPAN ? &n->attrs
-	                                                                                           : NULL;
+	                                                                                         : NULL;
 	*rc = GALLEY_EUSAGE;
 	if (!slot)
 		return NULL;

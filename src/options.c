@@ -56,8 +56,8 @@ static int check_side(const char *name, bool writing, const galley_format **fmt,
 		return 0;
 	*fmt = galley_format_find(name);
 	if (!*fmt || !(writing ? galley_format_can_write(*fmt) : galley_format_can_read(*fmt)))
-		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "'%s' is not a format galley can %s", name,
-		                        writing ? "write" : "read");
+		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "'%s' is not a format galley can %s",
+		                        name, writing ? "write" : "read");
 	return 0;
 }
 
@@ -67,14 +67,14 @@ int galley_options_check(const galley_options *opts, const char *from, const cha
 	int rc;
 
 	galley_error_clear(err);
-	if ((rc = galley_options_check_version(opts, err)) != 0 || (rc = check_side(from, false, &in, err)) != 0 ||
-	    (rc = check_side(to, true, &out, err)) != 0)
+	if ((rc = galley_options_check_version(opts, err)) != 0 ||
+	    (rc = check_side(from, false, &in, err)) != 0 || (rc = check_side(to, true, &out, err)) != 0)
 		return rc;
 	for (size_t i = 0; opts && i < opts->param_count; i++) {
 		const char *name = opts->params[i].name;
 		if (!name || !some_format_takes(name))
-			return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "no format takes a parameter '%s'",
-			                        name ? name : "(null)");
+			return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0,
+			                        "no format takes a parameter '%s'", name ? name : "(null)");
 	}
 	if (in && in->check && (rc = in->check(opts, err)) != 0)
 		return rc;

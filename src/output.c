@@ -23,10 +23,10 @@
 
 typedef struct output {
 	int fd;
-	char *target;  /* the path written in the end: the path given, its links followed */
-	char *tmp;     /* the temporary file's name, or NULL while it has none */
-	bool direct;   /* a device or pipe, written as it is */
-	bool failed;   /* a write failed; errno_at says why */
+	char *target; /* the path written in the end: the path given, its links followed */
+	char *tmp;    /* the temporary file's name, or NULL while it has none */
+	bool direct;  /* a device or pipe, written as it is */
+	bool failed;  /* a write failed; errno_at says why */
 	int errno_at;
 } output;
 
@@ -62,7 +62,8 @@ static char *follow_links(const char *path)
 
 static int fail(galley_error *err, const char *path, int errnum)
 {
-	return galley_error_set(err, GALLEY_EOUTPUT, NULL, 0, 0, "cannot write '%s': %s", path, strerror(errnum));
+	return galley_error_set(err, GALLEY_EOUTPUT, NULL, 0, 0, "cannot write '%s': %s", path,
+	                        strerror(errnum));
 }
 
 /* An unnamed file in the target's folder, or -1 when the file system has none. */
@@ -119,9 +120,11 @@ static int open_output(output *o, const char *path, galley_error *err)
 	o->fd = -1;
 	o->target = follow_links(path);
 	if (!o->target)
-		return errno == ELOOP ? fail(err, path, ELOOP) : galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory");
+		return errno == ELOOP ? fail(err, path, ELOOP)
+		                      : galley_error_set(err, GALLEY_ENOMEM, NULL, 0, 0, "out of memory");
 	if (stat(o->target, &st) == 0 && S_ISDIR(st.st_mode))
-		return galley_error_set(err, GALLEY_EOUTPUT, NULL, 0, 0, "cannot write '%s': it is a directory", path);
+		return galley_error_set(err, GALLEY_EOUTPUT, NULL, 0, 0,
+		                        "cannot write '%s': it is a directory", path);
 	if (stat(o->target, &st) == 0 && !S_ISREG(st.st_mode)) {
 		/* a device or a pipe cannot be replaced: it is written as it is */
 		o->direct = true;
@@ -260,7 +263,8 @@ int galley_write_file(const galley_doc *doc, const char *to, const char *path, c
 		const galley_format *f = galley_format_for_path(path, true);
 		if (!f)
 			return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0,
-			                        "cannot tell the output format from '%s'; give the format", path);
+			                        "cannot tell the output format from '%s'; give the format",
+			                        path);
 		to = galley_format_name(f);
 	}
 	if (!galley_format_find(to) || !galley_format_can_write(galley_format_find(to)))

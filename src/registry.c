@@ -21,16 +21,11 @@ extern const galley_format galley_format_epub;
 extern const galley_format galley_format_pdf;
 
 static const galley_format *const formats[] = {
-    &galley_format_markdown,
-    &galley_format_gfm,
-    &galley_format_commonmark,
-    &galley_format_text,
-    &galley_format_html,
-    &galley_format_json,
-    &galley_format_docbook,
-    &galley_format_epub,
-    &galley_format_pdf,
-    NULL,
+    &galley_format_markdown,   &galley_format_gfm,
+    &galley_format_commonmark, &galley_format_text,
+    &galley_format_html,       &galley_format_json,
+    &galley_format_docbook,    &galley_format_epub,
+    &galley_format_pdf,        NULL,
 };
 
 #define BUILTIN_COUNT (sizeof(formats) / sizeof(formats[0]) - 1)
@@ -60,7 +55,7 @@ static const galley_format *find_exact(const char *name)
 /* Alternative names for the compiled-in formats. */
 static const struct {
 	const char *alias, *name;
-} aliases[] = {{"md", "markdown"}, {"txt", "text"},      {"plain", "text"},   {"html5", "html"},
+} aliases[] = {{"md", "markdown"}, {"txt", "text"},         {"plain", "text"},  {"html5", "html"},
                {"xhtml", "html"},  {"docbook5", "docbook"}, {"dbk", "docbook"}, {"epub3", "epub"}};
 
 const galley_format *galley_format_find(const char *name)
@@ -103,11 +98,11 @@ int galley_format_register(const galley_format *fmt, galley_error *err)
 		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0,
 		                        "a format needs a name and a read or a write function");
 	if (galley_format_find(fmt->name))
-		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "there is a format named '%s' already",
-		                        fmt->name);
+		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0,
+		                        "there is a format named '%s' already", fmt->name);
 	if (nregistered == MAX_REGISTERED)
-		return galley_error_set(err, GALLEY_EUNSUPPORTED, NULL, 0, 0, "more than %d formats registered",
-		                        MAX_REGISTERED);
+		return galley_error_set(err, GALLEY_EUNSUPPORTED, NULL, 0, 0,
+		                        "more than %d formats registered", MAX_REGISTERED);
 	registered[nregistered++] = fmt;
 	return 0;
 }

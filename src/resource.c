@@ -160,7 +160,8 @@ static int roots_init(res_roots *r, const char *base_dir, const char *list)
 	r->n = 0;
 	r->dir = calloc(cap, sizeof(*r->dir));
 	r->real = calloc(cap, sizeof(*r->real));
-	if (!r->dir || !r->real || roots_add(r, *base_dir ? base_dir : ".", strlen(*base_dir ? base_dir : ".")))
+	if (!r->dir || !r->real ||
+	    roots_add(r, *base_dir ? base_dir : ".", strlen(*base_dir ? base_dir : ".")))
 		return -1;
 	while (list && *list) {
 		size_t n = strcspn(list, ":");

@@ -28,8 +28,8 @@ bool galley_url_has_scheme(const char *url);
  * Reads the file `url` names (percent-decoded, query and fragment dropped),
  * relative to the document's folder, then to each folder of
  * opts->resource_path (a colon-separated list, "a:b"). A path whose real
- * location (symbolic links resolved) lies outside all of them is refused. On success *data (freed by the caller with free) and *len hold
- * its bytes.
+ * location (symbolic links resolved) lies outside all of them is refused. On success *data (freed by the
+ * caller with free) and *len hold its bytes.
  */
 galley_res_status galley_resource_load(const galley_doc *doc, const galley_options *opts, const char *url,
                                        unsigned char **data, size_t *len);

@@ -15,7 +15,10 @@ typedef struct strmap {
 	size_t count;
 } strmap;
 
-#define STRMAP_INIT {NULL, 0, 0}
+#define STRMAP_INIT                                                                                          \
+	{                                                                                                    \
+		NULL, 0, 0                                                                                   \
+	}
 
 /** The value stored under `key`, or NULL. */
 void *strmap_get(const strmap *m, const char *key);

@@ -32,7 +32,8 @@ bool galley_url_is_active(const char *url)
 	char scheme[16];
 	size_t n = 0;
 	/* browsers ignore white space and controls inside a scheme */
-	for (const unsigned char *p = (const unsigned char *)url; *p && *p != ':' && n < sizeof(scheme) - 1; p++)
+	for (const unsigned char *p = (const unsigned char *)url; *p && *p != ':' && n < sizeof(scheme) - 1;
+	     p++)
 		if (*p > ' ')
 			scheme[n++] = (char)tolower(*p);
 	scheme[n] = '\0';
@@ -42,7 +43,8 @@ bool galley_url_is_active(const char *url)
 		return true;
 	if (!strcmp(scheme, "data")) {
 		const char *colon = strchr(url, ':');
-		return strncasecmp(colon + 1, "image/", 6) != 0 || strncasecmp(colon + 1, "image/svg", 9) == 0;
+		return strncasecmp(colon + 1, "image/", 6) != 0 ||
+		       strncasecmp(colon + 1, "image/svg", 9) == 0;
 	}
 	return false;
 }
@@ -57,8 +59,8 @@ int galley_tab_stop(const galley_options *opts, int fallback, galley_error *err,
 		return 0;
 	n = strtol(v, &end, 10);
 	if (!*v || *end || n < 0 || n > 32)
-		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "--tab-stop takes a number from 0 to 32, not '%s'",
-		                        v);
+		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0,
+		                        "--tab-stop takes a number from 0 to 32, not '%s'", v);
 	*stop = (int)n;
 	return 0;
 }

@@ -21,7 +21,8 @@ bool galley_url_is_active(const char *url);
  */
 int galley_tab_stop(const galley_options *opts, int fallback, galley_error *err, int *stop);
 
-/** Appends `len` bytes of `s` to `out` with tabs expanded to stops every `stop` characters (0: as they are). */
+/** Appends `len` bytes of `s` to `out` with tabs expanded to stops every `stop` characters (0: as they are).
+ */
 int galley_expand_tabs(galley_buf *out, const char *s, size_t len, int stop);
 
 #endif

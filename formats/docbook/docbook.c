@@ -267,8 +267,15 @@ static const char *preface_title(const galley_doc *doc)
 	static const struct {
 		const char *lang, *title;
 	} names[] = {
-	    {"de", "Vorwort"},    {"es", "Prefacio"}, {"fr", "Pr\xC3\xA9" "face"}, {"it", "Prefazione"},
-	    {"nl", "Voorwoord"}, {"pt", "Pref\xC3\xA1" "cio"}, {"sv", "F\xC3\xB6rord"},
+	    {"de", "Vorwort"},
+	    {"es", "Prefacio"},
+	    {"fr", "Pr\xC3\xA9"
+	           "face"},
+	    {"it", "Prefazione"},
+	    {"nl", "Voorwoord"},
+	    {"pt", "Pref\xC3\xA1"
+	           "cio"},
+	    {"sv", "F\xC3\xB6rord"},
 	};
 	const char *lang = galley_doc_meta(doc, GALLEY_META_LANG);
 	for (size_t i = 0; lang && i < sizeof(names) / sizeof(names[0]); i++)
@@ -358,8 +365,8 @@ static int parse_root(const galley_options *opts, bool *book, galley_error *err)
 		*book = true;
 		return 0;
 	}
-	return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "docbook-root takes 'article' or 'book', not '%s'",
-	                        root);
+	return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0,
+	                        "docbook-root takes 'article' or 'book', not '%s'", root);
 }
 
 static int docbook_check(const galley_options *opts, galley_error *err)
@@ -368,7 +375,8 @@ static int docbook_check(const galley_options *opts, galley_error *err)
 	return parse_root(opts, &book, err);
 }
 
-static int docbook_write(const galley_doc *doc, galley_buf *out, const galley_options *opts, galley_error *err)
+static int docbook_write(const galley_doc *doc, galley_buf *out, const galley_options *opts,
+                         galley_error *err)
 {
 	db_ctx c;
 	xmlw x;
@@ -405,7 +413,8 @@ static int docbook_write(const galley_doc *doc, galley_buf *out, const galley_op
 		rc = rc2;
 	if (rc == 0 && !c.fragment)
 		galley_buf_putc(out, '\n');
-	return rc ? galley_error_set(err, rc, NULL, 0, 0, "cannot render DocBook: %s", galley_strerror(rc)) : 0;
+	return rc ? galley_error_set(err, rc, NULL, 0, 0, "cannot render DocBook: %s", galley_strerror(rc))
+	          : 0;
 }
 
 static const char *const docbook_exts[] = {"xml", "dbk", NULL};

@@ -21,7 +21,7 @@
 
 typedef enum db_note_state {
 	DB_NOTE_UNWRITTEN = 0,
-	DB_NOTE_QUEUED,  /* referenced inside a note; written after the outer one */
+	DB_NOTE_QUEUED, /* referenced inside a note; written after the outer one */
 	DB_NOTE_WRITTEN /* written (or being written): later references use footnoteref */
 } db_note_state;
 
@@ -29,25 +29,25 @@ typedef struct db_ctx {
 	xmlw *x;
 	const galley_doc *doc;
 	const galley_options *opts;
-	bool book;          /* --docbook-root book: top-level sections are chapters */
-	bool fragment;      /* --fragment: the body only, each top element declaring the namespaces */
-	int depth;          /* elements open */
-	arena mem;          /* the xml:id strings */
-	strmap ids;         /* heading id -> its xml:id */
-	strmap used;        /* every xml:id given out */
-	int notes;          /* footnotes numbered 1..notes */
-	galley_node **note_def;   /* per number: the definition */
-	const char **note_id;     /* per number: xml:id, NULL when the note needs none */
+	bool book;                 /* --docbook-root book: top-level sections are chapters */
+	bool fragment;             /* --fragment: the body only, each top element declaring the namespaces */
+	int depth;                 /* elements open */
+	arena mem;                 /* the xml:id strings */
+	strmap ids;                /* heading id -> its xml:id */
+	strmap used;               /* every xml:id given out */
+	int notes;                 /* footnotes numbered 1..notes */
+	galley_node **note_def;    /* per number: the definition */
+	const char **note_id;      /* per number: xml:id, NULL when the note needs none */
 	unsigned char *note_state; /* per number: a db_note_state */
-	int *queue;         /* notes waiting to be written after the current one */
+	int *queue;                /* notes waiting to be written after the current one */
 	int queued;
-	int in_note;        /* > 0 while a footnote's content is written */
-	bool layout;        /* inside <literallayout>: a soft break is a space */
+	int in_note;                /* > 0 while a footnote's content is written */
+	bool layout;                /* inside <literallayout>: a soft break is a space */
 	const galley_node *skip_to; /* raw </script> (or </style> ...): what comes before it is left out */
-	galley_buf scratch; /* escaped URLs, decoded fragments */
-	galley_buf uri;     /* URLs made valid xsd:anyURI values */
-	galley_buf code;    /* code with its tabs expanded */
-	int tab_stop;       /* --tab-stop, 4 by default; 0 keeps tabs */
+	galley_buf scratch;         /* escaped URLs, decoded fragments */
+	galley_buf uri;             /* URLs made valid xsd:anyURI values */
+	galley_buf code;            /* code with its tabs expanded */
+	int tab_stop;               /* --tab-stop, 4 by default; 0 keeps tabs */
 } db_ctx;
 
 /* docbook_ids.c */
@@ -69,7 +69,8 @@ bool db_dangling_fragment(db_ctx *c, const char *url);
 const char *db_raw_id(db_ctx *c, const char *id);
 
 /* docbook_html.c */
-/** The names and ids of the <a> elements in raw HTML `n`, at most `max`; free with db_html_anchor_names_free. */
+/** The names and ids of the <a> elements in raw HTML `n`, at most `max`; free with db_html_anchor_names_free.
+ */
 size_t db_html_anchor_names(const galley_node *n, const char **ids, size_t max);
 void db_html_anchor_names_free(const char **ids, size_t count);
 /** True when the raw HTML block `n` gives DocBook blocks. */

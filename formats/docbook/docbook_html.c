@@ -50,20 +50,21 @@ static bool in_list(xmlNodePtr n, const char *const *list)
 }
 
 static const char *const containers[] = {
-    "div",    "section", "article", "main", "header", "footer",   "aside", "nav",    "figure", "center",
-    "details", "summary", "address", "body", "html",  "fieldset", "dl",    "dt",     "dd",     "figcaption",
-    "hgroup", "caption", "form",    "search", NULL,
+    "div",    "section",    "article", "main",    "header", "footer", "aside",    "nav", "figure",
+    "center", "details",    "summary", "address", "body",   "html",   "fieldset", "dl",  "dt",
+    "dd",     "figcaption", "hgroup",  "caption", "form",   "search", NULL,
 };
 
 /* Elements with no DocBook counterpart whose content is code, a control or nothing: left out with it. */
 static const char *const dropped[] = {
-    "script", "style", "template", "head",  "title", "iframe", "frame",    "frameset", "object", "embed",
-    "applet", "base",  "meta",     "link",  "input", "hr",     "textarea", "select",   NULL,
+    "script", "style", "template", "head", "title", "iframe", "frame",    "frameset", "object", "embed",
+    "applet", "base",  "meta",     "link", "input", "hr",     "textarea", "select",   NULL,
 };
 
 /* Elements with no DocBook counterpart whose content is text for readers: their content, with a warning. */
 static const char *const unwrapped[] = {
-    "noscript", "svg", "math", "video", "audio", "canvas", "button", "picture", "map", "label", "output", NULL,
+    "noscript", "svg",     "math", "video", "audio",  "canvas",
+    "button",   "picture", "map",  "label", "output", NULL,
 };
 
 static const char *const headings[] = {"h1", "h2", "h3", "h4", "h5", "h6", NULL};
@@ -186,7 +187,8 @@ static void anchor_link(hx *h, xmlNodePtr n, int depth)
 			xmlw_attr(h->c->x, "xml:id", id);
 		db_end_empty(h->c);
 	}
-	bool link = href && !galley_url_is_active((const char *)href) && !db_dangling_fragment(h->c, (const char *)href);
+	bool link = href && !galley_url_is_active((const char *)href) &&
+	            !db_dangling_fragment(h->c, (const char *)href);
 	if (link) {
 		const char *target = h->dry ? NULL : db_link_target(h->c, (const char *)href);
 		start(h, "link");
@@ -221,16 +223,26 @@ static const struct {
 	const char *tag, *element, *role;
 	bool text_only;
 } inline_map[] = {
-    {"em", "emphasis", NULL, false},          {"i", "emphasis", NULL, false},
-    {"strong", "emphasis", "strong", false},  {"b", "emphasis", "strong", false},
-    {"del", "emphasis", "strikethrough", false}, {"s", "emphasis", "strikethrough", false},
-    {"strike", "emphasis", "strikethrough", false}, {"u", "emphasis", "underline", false},
-    {"ins", "emphasis", "underline", false},  {"mark", "emphasis", "highlight", false},
-    {"sup", "superscript", NULL, false},      {"sub", "subscript", NULL, false},
-    {"q", "quote", NULL, false},              {"cite", "citetitle", NULL, false},
-    {"code", "literal", NULL, true},          {"tt", "literal", NULL, true},
-    {"kbd", "keycap", NULL, true},            {"samp", "computeroutput", NULL, true},
-    {"var", "varname", NULL, true},           {"abbr", "abbrev", NULL, true},
+    {"em", "emphasis", NULL, false},
+    {"i", "emphasis", NULL, false},
+    {"strong", "emphasis", "strong", false},
+    {"b", "emphasis", "strong", false},
+    {"del", "emphasis", "strikethrough", false},
+    {"s", "emphasis", "strikethrough", false},
+    {"strike", "emphasis", "strikethrough", false},
+    {"u", "emphasis", "underline", false},
+    {"ins", "emphasis", "underline", false},
+    {"mark", "emphasis", "highlight", false},
+    {"sup", "superscript", NULL, false},
+    {"sub", "subscript", NULL, false},
+    {"q", "quote", NULL, false},
+    {"cite", "citetitle", NULL, false},
+    {"code", "literal", NULL, true},
+    {"tt", "literal", NULL, true},
+    {"kbd", "keycap", NULL, true},
+    {"samp", "computeroutput", NULL, true},
+    {"var", "varname", NULL, true},
+    {"abbr", "abbrev", NULL, true},
 };
 
 static void inline_element(hx *h, xmlNodePtr n, int depth)
@@ -259,7 +271,8 @@ static void inline_element(hx *h, xmlNodePtr n, int depth)
 	if (in_list(n, unwrapped) && !h->dry) {
 		h->warned++;
 		galley_report(h->c->opts, GALLEY_WARNING, h->at->line, h->at->col,
-		              "raw HTML <%s> written as its text: DocBook has no equivalent", (const char *)n->name);
+		              "raw HTML <%s> written as its text: DocBook has no equivalent",
+		              (const char *)n->name);
 	}
 	for (size_t k = 0; k < sizeof(inline_map) / sizeof(inline_map[0]); k++) {
 		if (strcasecmp(name, inline_map[k].tag))
@@ -345,7 +358,8 @@ static int table_rows(xmlNodePtr t, xmlNodePtr *rows, int *cols)
 	int count = 0;
 	*cols = 0;
 	for (xmlNodePtr g = t->children; g; g = g->next) {
-		xmlNodePtr first = name_is(g, "tr") ? g : g->children, stop = name_is(g, "tr") ? g->next : NULL;
+		xmlNodePtr first = name_is(g, "tr") ? g : g->children,
+		           stop = name_is(g, "tr") ? g->next : NULL;
 		if (!name_is(g, "tr") && !name_is(g, "thead") && !name_is(g, "tbody") && !name_is(g, "tfoot"))
 			continue;
 		for (xmlNodePtr r = first; r && r != stop; r = r->next) {
@@ -440,7 +454,8 @@ static void block_element(hx *h, xmlNodePtr n, int depth)
 		start(h, "programlisting");
 		if (code && !h->dry) {
 			h->c->code.len = 0;
-			galley_expand_tabs(&h->c->code, (const char *)code, strlen((const char *)code), h->c->tab_stop);
+			galley_expand_tabs(&h->c->code, (const char *)code, strlen((const char *)code),
+			                   h->c->tab_stop);
 			xmlw_text(h->c->x, (const char *)h->c->code.data, h->c->code.len);
 		}
 		xmlFree(code);
@@ -462,7 +477,7 @@ static void blocks(hx *h, xmlNodePtr first, int depth)
 	bool para = false;
 	for (xmlNodePtr n = first; n; n = n->next) {
 		bool is_inline = n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE ||
-		                   (n->type == XML_ELEMENT_NODE && !is_block(n));
+		                 (n->type == XML_ELEMENT_NODE && !is_block(n));
 		if (n->type == XML_COMMENT_NODE) {
 			comment(h, n->content);
 			continue;
@@ -539,8 +554,8 @@ void db_html_inline(db_ctx *c, const galley_node *n)
 	xmlFreeDoc(doc);
 	if (!h.wrote && !h.warned)
 		galley_report(c->opts, GALLEY_WARNING, n->line, n->col,
-		              "raw HTML %.*s left out: DocBook has no equivalent", n->len > 40 ? 40 : (int)n->len,
-		              n->lit);
+		              "raw HTML %.*s left out: DocBook has no equivalent",
+		              n->len > 40 ? 40 : (int)n->len, n->lit);
 }
 
 bool db_html_open_tag(db_ctx *c, const galley_node *n, bool write)
@@ -564,7 +579,8 @@ bool db_html_open_tag(db_ctx *c, const galley_node *n, bool write)
 		xmlChar *href = prop(el, "href");
 		xmlNodePtr saved = el->children;
 		el->children = NULL;
-		open = href && !galley_url_is_active((const char *)href) && !db_dangling_fragment(c, (const char *)href);
+		open = href && !galley_url_is_active((const char *)href) &&
+		       !db_dangling_fragment(c, (const char *)href);
 		if (open) {
 			xmlUnsetProp(el, BAD_CAST "href");
 			anchor_link(&h, el, 0);
@@ -589,7 +605,8 @@ size_t db_html_anchor_names(const galley_node *n, const char **ids, size_t max)
 	xmlNodePtr el;
 	htmlDocPtr doc = parse(n, &el);
 	size_t count = 0;
-	/* document order, without recursion: down to the first child, else on to the next sibling up the tree */
+	/* document order, without recursion: down to the first child, else on to the next sibling up the tree
+	 */
 	while (el && count < max) {
 		if (name_is(el, "a")) {
 			xmlChar *id = prop(el, "id");
@@ -603,8 +620,10 @@ size_t db_html_anchor_names(const galley_node *n, const char **ids, size_t max)
 			continue;
 		}
 		while (el && !el->next)
-			el = el->parent && el->parent->type == XML_ELEMENT_NODE && !name_is(el->parent, "body") ? el->parent
-			                                                                                      : NULL;
+			el =
+			    el->parent && el->parent->type == XML_ELEMENT_NODE && !name_is(el->parent, "body")
+			        ? el->parent
+			        : NULL;
 		if (el)
 			el = el->next;
 	}

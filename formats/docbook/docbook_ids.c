@@ -20,11 +20,14 @@ typedef struct heading_id {
 
 static bool is_name_char(unsigned char ch)
 {
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
-	       ch == '_' || ch == '.';
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       ch == '-' || ch == '_' || ch == '.';
 }
 
-static bool is_name_start(unsigned char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_'; }
+static bool is_name_start(unsigned char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_';
+}
 
 /*
  * ASCII letters, digits, '-', '_' and '.' are kept; any other byte becomes
@@ -163,7 +166,8 @@ static int scan_node(db_ctx *c, const galley_node *n, int note_depth, int *refs,
                      galley_buf *tmp)
 {
 	int num = n->number;
-	if (n->type == GALLEY_NODE_HEADING || n->type == GALLEY_NODE_CODE_BLOCK || n->type == GALLEY_NODE_SPAN)
+	if (n->type == GALLEY_NODE_HEADING || n->type == GALLEY_NODE_CODE_BLOCK ||
+	    n->type == GALLEY_NODE_SPAN)
 		return add_heading(c, n, tmp);
 	if (n->type == GALLEY_NODE_RAW_BLOCK || n->type == GALLEY_NODE_RAW_INLINE)
 		return scan_raw_anchors(c, n);

@@ -42,7 +42,10 @@ static bool takes_blocks(const galley_node *n)
 	}
 }
 
-static bool in_block_container(const galley_node *n) { return is_inline(n) && n->parent && takes_blocks(n->parent); }
+static bool in_block_container(const galley_node *n)
+{
+	return is_inline(n) && n->parent && takes_blocks(n->parent);
+}
 
 /* A hard break anywhere in the inlines of `n` (not in image alt text, which is written as plain text). */
 static bool has_hard_break(const galley_node *n)
@@ -74,14 +77,18 @@ static bool is_raw(const galley_node *n)
 	return n->type == GALLEY_NODE_RAW_BLOCK || n->type == GALLEY_NODE_RAW_INLINE;
 }
 
-static bool is_docbook_raw(const galley_node *n) { return is_raw(n) && n->info && !strcmp(n->info, "docbook"); }
+static bool is_docbook_raw(const galley_node *n)
+{
+	return is_raw(n) && n->info && !strcmp(n->info, "docbook");
+}
 
 /* Raw DocBook is passed through only when it parses as XML content in the DocBook namespace. */
 static bool raw_well_formed(const galley_node *n)
 {
 	galley_buf b = GALLEY_BUF_INIT;
 	xmlDocPtr parsed = NULL;
-	galley_buf_puts(&b, "<r xmlns=\"http://docbook.org/ns/docbook\" xmlns:xlink=\"http://www.w3.org/1999/xlink\">");
+	galley_buf_puts(
+	    &b, "<r xmlns=\"http://docbook.org/ns/docbook\" xmlns:xlink=\"http://www.w3.org/1999/xlink\">");
 	galley_buf_put(&b, n->lit, n->len);
 	galley_buf_puts(&b, "</r>");
 	if (!b.failed && b.len < (size_t)1 << 30)
@@ -257,7 +264,8 @@ static void start_with_role(db_ctx *c, const char *name, const char *role)
 
 static void left_out(db_ctx *c, const galley_node *n, const char *what)
 {
-	galley_report(c->opts, GALLEY_WARNING, n->line, n->col, "%s left out: DocBook has no equivalent", what);
+	galley_report(c->opts, GALLEY_WARNING, n->line, n->col, "%s left out: DocBook has no equivalent",
+	              what);
 }
 
 /* Inline HTML elements with a DocBook counterpart (the reader already maps <em>, <sup>, ...). */
@@ -266,11 +274,18 @@ static const struct {
 	const char *element;
 	const char *role;
 } html_inlines[] = {
-    {"kbd", "keycap", NULL},       {"code", "literal", NULL},  {"samp", "computeroutput", NULL},
-    {"var", "varname", NULL},      {"cite", "citetitle", NULL}, {"q", "quote", NULL},
-    {"abbr", "abbrev", NULL},      {"span", NULL, NULL},       {"a", NULL, NULL},
+    {"kbd", "keycap", NULL},
+    {"code", "literal", NULL},
+    {"samp", "computeroutput", NULL},
+    {"var", "varname", NULL},
+    {"cite", "citetitle", NULL},
+    {"q", "quote", NULL},
+    {"abbr", "abbrev", NULL},
+    {"span", NULL, NULL},
+    {"a", NULL, NULL},
     {"u", "emphasis", "underline"},
-    {"ins", "emphasis", "underline"}, {"mark", "emphasis", "highlight"},
+    {"ins", "emphasis", "underline"},
+    {"mark", "emphasis", "highlight"},
 };
 
 /* The html_inlines entry of a raw "<tag>", "<tag attributes>" or "</tag>", or -1. */
@@ -278,8 +293,8 @@ static int html_inline_tag(const galley_node *n, bool *closing)
 {
 	const char *s = n->lit;
 	size_t len = n->len, i = 1, name;
-	if (n->type != GALLEY_NODE_RAW_INLINE || (n->info && strcmp(n->info, "html")) || len < 3 || s[0] != '<' ||
-	    s[len - 1] != '>' || s[len - 2] == '/')
+	if (n->type != GALLEY_NODE_RAW_INLINE || (n->info && strcmp(n->info, "html")) || len < 3 ||
+	    s[0] != '<' || s[len - 1] != '>' || s[len - 2] == '/')
 		return -1;
 	*closing = s[1] == '/';
 	i += *closing;
@@ -290,7 +305,8 @@ static int html_inline_tag(const galley_node *n, bool *closing)
 	if (!name || (*closing ? i != len - 1 : !strchr("> \t\n", s[i])))
 		return -1;
 	for (size_t k = 0; k < sizeof(html_inlines) / sizeof(html_inlines[0]); k++)
-		if (strlen(html_inlines[k].tag) == name && !strncasecmp(s + i - name, html_inlines[k].tag, name))
+		if (strlen(html_inlines[k].tag) == name &&
+		    !strncasecmp(s + i - name, html_inlines[k].tag, name))
 			return (int)k;
 	return -1;
 }
@@ -348,8 +364,10 @@ static bool skip_raw_code(db_ctx *c, const galley_node *n)
 			if (p->type == GALLEY_NODE_RAW_INLINE && p->len > len + 1 && p->lit[1] == '/' &&
 			    !strncasecmp(p->lit + 2, tags[k] + 1, len - 1)) {
 				c->skip_to = p;
-				galley_report(c->opts, GALLEY_WARNING, n->line, n->col,
-				              "raw HTML %s> left out with its content: DocBook has no equivalent", tags[k]);
+				galley_report(
+				    c->opts, GALLEY_WARNING, n->line, n->col,
+				    "raw HTML %s> left out with its content: DocBook has no equivalent",
+				    tags[k]);
 				return true;
 			}
 		}
@@ -366,7 +384,8 @@ static void write_raw(db_ctx *c, const galley_node *n)
 		if (n->type == GALLEY_NODE_RAW_BLOCK)
 			xmlw_raw(c->x, "\n", 1);
 	} else if (is_docbook_raw(n)) {
-		galley_report(c->opts, GALLEY_WARNING, n->line, n->col, "raw DocBook left out: it is not well-formed");
+		galley_report(c->opts, GALLEY_WARNING, n->line, n->col,
+		              "raw DocBook left out: it is not well-formed");
 	} else if (is_html_raw(n) && n->type == GALLEY_NODE_RAW_BLOCK) {
 		db_html_block(c, n);
 	} else if (is_html_raw(n)) {
@@ -720,10 +739,12 @@ static void enter_link(db_ctx *c, const galley_node *n)
 	const char *target;
 	if (!link_opens(c, n)) {
 		if (galley_url_is_active(n->url ? n->url : ""))
-			galley_report(c->opts, GALLEY_WARNING, n->line, n->col, "link to a script URL written as plain text");
+			galley_report(c->opts, GALLEY_WARNING, n->line, n->col,
+			              "link to a script URL written as plain text");
 		else
 			galley_report(c->opts, GALLEY_WARNING, n->line, n->col,
-			              "link to %s written as plain text: nothing in the document has that id", n->url);
+			              "link to %s written as plain text: nothing in the document has that id",
+			              n->url);
 		return;
 	}
 	db_start(c, "link");

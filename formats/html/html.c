@@ -243,15 +243,16 @@ const char *html_highlight_css(void)
 	       "pre .hl-num { color: #8a4b00; } pre .hl-pre { color: #8b1a3a; } pre .hl-fn { color: #1a4f8b; }\n";
 }
 
-/* A key=value attribute's HTML name: lang, dir and title as they are, others as data-KEY; false when unfit. */
+/* A key=value attribute's HTML name: lang, dir and title as they are, others as data-KEY; false when unfit.
+ */
 static bool attr_name(galley_buf *out, const char *key)
 {
 	out->len = 0;
 	if (strcmp(key, "lang") && strcmp(key, "dir") && strcmp(key, "title"))
 		galley_buf_puts(out, "data-");
 	for (const char *p = key; *p; p++) {
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
-		      *p == '_' || *p == '.'))
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      *p == '-' || *p == '_' || *p == '.'))
 			return false;
 		galley_buf_putc(out, *p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
 	}

@@ -12,7 +12,7 @@
 #include "../../src/xmlw.h"
 
 enum {
-	HTML_EPUB = 1u << 0,       /* epub:type on notes, asides for footnotes, no inputs */
+	HTML_EPUB = 1u << 0,        /* epub:type on notes, asides for footnotes, no inputs */
 	HTML_PASSTHROUGH = 1u << 1, /* internal: raw HTML written as it is, for re-parsing */
 	HTML_OWN_IDS = 1u << 2      /* internal: sanitizing such text, whose HTML_OWN_ID attributes are ids */
 };
@@ -52,13 +52,13 @@ typedef struct html_ctx {
 	const html_hooks *hooks; /* may be NULL */
 	galley_ids *ids;         /* the ids headings and raw HTML are written with; NULL: as they are */
 	unsigned flags;
-	int column;         /* table cell being written */
-	int *note_refs;     /* per footnote number: references written so far */
-	galley_buf scratch; /* alt text, escaped URLs */
+	int column;                /* table cell being written */
+	int *note_refs;            /* per footnote number: references written so far */
+	galley_buf scratch;        /* alt text, escaped URLs */
 	const galley_node *raw_at; /* the node whose raw HTML is being written */
-	size_t raw_dropped; /* active elements and attributes removed from raw HTML */
-	html_sections *sections; /* numbers headings when set (--number-sections) */
-	int tab_stop;       /* code: tabs expanded to stops this far apart (EPUB: --tab-stop, 4); 0 keeps them */
+	size_t raw_dropped;        /* active elements and attributes removed from raw HTML */
+	html_sections *sections;   /* numbers headings when set (--number-sections) */
+	int tab_stop; /* code: tabs expanded to stops this far apart (EPUB: --tab-stop, 4); 0 keeps them */
 } html_ctx;
 
 /** Prepares a context; `x` must be open. Free with html_ctx_free. */

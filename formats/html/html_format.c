@@ -131,7 +131,8 @@ static int write_user_css(xmlw *x, const galley_options *opts, galley_error *err
 		if (!(css = read_css(path, opts, err)))
 			return err->code;
 		if (strpbrk(css, "<&")) {
-			galley_report(opts, GALLEY_WARNING, 0, 0, "stylesheet '%s' not embedded: it holds '<' or '&'", path);
+			galley_report(opts, GALLEY_WARNING, 0, 0,
+			              "stylesheet '%s' not embedded: it holds '<' or '&'", path);
 			free(css);
 			css = NULL;
 		}
@@ -194,7 +195,8 @@ static int toc_depth(const galley_options *opts, int *depth, galley_error *err)
 		return 0;
 	long n = strtol(v, &end, 10);
 	if (end == v || *end || n < 1 || n > 6)
-		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "--toc-depth takes 1 to 6, not '%s'", v);
+		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "--toc-depth takes 1 to 6, not '%s'",
+		                        v);
 	*depth = (int)n;
 	return 0;
 }
@@ -245,8 +247,8 @@ static int write_notes(html_ctx *c)
 	while (galley_walk_next(&w) != GALLEY_EVENT_DONE) {
 		galley_node *n = w.node;
 		int num = galley_node_footnote_number(n);
-		if (w.event == GALLEY_EVENT_ENTER && galley_node_get_type(n) == GALLEY_NODE_FOOTNOTE_DEF && num > 0 &&
-		    num <= count && !defs[num])
+		if (w.event == GALLEY_EVENT_ENTER && galley_node_get_type(n) == GALLEY_NODE_FOOTNOTE_DEF &&
+		    num > 0 && num <= count && !defs[num])
 			defs[num] = n;
 	}
 	xmlw_start(c->x, "section");

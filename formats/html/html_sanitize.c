@@ -44,21 +44,25 @@ static const char *const active_elements[] = {
 };
 
 static const char *const void_elements[] = {
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr", NULL,
+    "area", "base", "br",    "col",    "embed", "hr",  "img", "input",
+    "link", "meta", "param", "source", "track", "wbr", NULL,
 };
 
 /* HTML5 elements allowed in an EPUB content document's body. */
 static const char *const epub_elements[] = {
-    "a", "abbr", "address", "article", "aside", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code",
-    "col", "colgroup", "data", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure",
-    "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "i", "img", "ins", "kbd", "li", "main", "mark",
-    "nav", "ol", "p", "pre", "q", "rp", "rt", "ruby", "s", "samp", "section", "small", "span", "strong", "sub",
-    "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr", NULL,
+    "a",       "abbr",    "address", "article", "aside", "b",        "bdi",        "bdo",     "blockquote",
+    "br",      "caption", "cite",    "code",    "col",   "colgroup", "data",       "dd",      "del",
+    "details", "dfn",     "div",     "dl",      "dt",    "em",       "figcaption", "figure",  "footer",
+    "h1",      "h2",      "h3",      "h4",      "h5",    "h6",       "header",     "hr",      "i",
+    "img",     "ins",     "kbd",     "li",      "main",  "mark",     "nav",        "ol",      "p",
+    "pre",     "q",       "rp",      "rt",      "ruby",  "s",        "samp",       "section", "small",
+    "span",    "strong",  "sub",     "summary", "sup",   "table",    "tbody",      "td",      "tfoot",
+    "th",      "thead",   "time",    "tr",      "u",     "ul",       "var",        "wbr",     NULL,
 };
 
 static const char *const url_attributes[] = {
-    "href", "src", "action", "formaction", "background", "poster", "data", "cite", "longdesc", "usemap",
-    "xlink:href", "srcset", NULL,
+    "href", "src",      "action", "formaction", "background", "poster", "data",
+    "cite", "longdesc", "usemap", "xlink:href", "srcset",     NULL,
 };
 
 static bool valid_name(const xmlChar *name, bool allow_xml_prefix)
@@ -173,10 +177,7 @@ static el_action element_action(unsigned flags, const char *name)
 	return valid_name(BAD_CAST name, false) ? EL_WRITE : EL_UNWRAP;
 }
 
-bool html_element_kept(unsigned flags, const char *name)
-{
-	return element_action(flags, name) == EL_WRITE;
-}
+bool html_element_kept(unsigned flags, const char *name) { return element_action(flags, name) == EL_WRITE; }
 
 static void write_comment(html_ctx *c, const char *text)
 {
@@ -426,7 +427,8 @@ bool html_is_self_contained(const char *src, size_t len)
 			next = skip_past(rest, end, ">");
 		} else if (rest < end && *rest == '/') {
 			size_t n = tag_name_len(rest + 1, end);
-			if (!depth || stack[depth - 1].len != n || strncasecmp(stack[depth - 1].name, rest + 1, n))
+			if (!depth || stack[depth - 1].len != n ||
+			    strncasecmp(stack[depth - 1].name, rest + 1, n))
 				return false;
 			depth--;
 			next = skip_past(rest, end, ">");
@@ -457,7 +459,8 @@ int html_write_sanitized(html_ctx *c, const char *src, size_t len)
 	htmlDocPtr doc;
 	size_t text_at;
 
-	if (galley_buf_put(&in, prefix, sizeof(prefix) - 1) != 0 || prepare_source(src, len, &in, &text_at) != 0) {
+	if (galley_buf_put(&in, prefix, sizeof(prefix) - 1) != 0 ||
+	    prepare_source(src, len, &in, &text_at) != 0) {
 		galley_buf_free(&in);
 		return GALLEY_ENOMEM;
 	}

@@ -90,7 +90,8 @@ static void write_meta(galley_buf *b, const galley_doc *doc)
 {
 	galley_buf_puts(b, "\"meta\":{\"schema\":\"galley-json/1\"");
 	for (int f = 0; f < GALLEY_META_FIELD_COUNT; f++)
-		put_field(b, galley_meta_field_name((galley_meta_field)f), galley_doc_meta(doc, (galley_meta_field)f));
+		put_field(b, galley_meta_field_name((galley_meta_field)f),
+		          galley_doc_meta(doc, (galley_meta_field)f));
 	put_list(b, "authors", galley_doc_author_count(doc), galley_doc_author, doc);
 	put_list(b, "keywords", galley_doc_keyword_count(doc), galley_doc_keyword, doc);
 	put_key(b, "extra");
@@ -169,7 +170,8 @@ static void write_fields(galley_buf *b, const galley_node *n)
 		break;
 	case GALLEY_NODE_LIST_ITEM:
 		if (galley_node_task(n) != GALLEY_TASK_NONE)
-			put_field(b, "task", galley_node_task(n) == GALLEY_TASK_CHECKED ? "checked" : "unchecked");
+			put_field(b, "task",
+			          galley_node_task(n) == GALLEY_TASK_CHECKED ? "checked" : "unchecked");
 		break;
 	case GALLEY_NODE_MATH:
 		put_field(b, "display", galley_node_info(n));
@@ -202,12 +204,14 @@ static void write_fields(galley_buf *b, const galley_node *n)
 	case GALLEY_NODE_TABLE:
 		galley_buf_printf(b, ",\"columns\":%d,\"align\":[", galley_node_table_columns(n));
 		for (int i = 0; i < galley_node_table_columns(n); i++)
-			galley_buf_printf(b, "%s\"%s\"", i ? "," : "", galley_align_name(galley_node_table_align(n, i)));
+			galley_buf_printf(b, "%s\"%s\"", i ? "," : "",
+			                  galley_align_name(galley_node_table_align(n, i)));
 		galley_buf_putc(b, ']');
 		if (galley_node_table_width(n, 0) > 0) {
 			galley_buf_puts(b, ",\"widths\":[");
 			for (int i = 0; i < galley_node_table_columns(n); i++)
-				galley_buf_printf(b, "%s%.4g", i ? "," : "", (double)galley_node_table_width(n, i));
+				galley_buf_printf(b, "%s%.4g", i ? "," : "",
+				                  (double)galley_node_table_width(n, i));
 			galley_buf_putc(b, ']');
 		}
 		break;

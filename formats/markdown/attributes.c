@@ -24,7 +24,10 @@ static bool is_space(char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || 
 /* Letters, digits and non-ASCII bytes (pandoc allows any letter). */
 static bool is_alnum(char ch) { return isalnum((unsigned char)ch) || (unsigned char)ch >= 0x80; }
 
-static bool is_ident_char(char ch) { return is_alnum(ch) || ch == '-' || ch == '_' || ch == ':' || ch == '.'; }
+static bool is_ident_char(char ch)
+{
+	return is_alnum(ch) || ch == '-' || ch == '_' || ch == ':' || ch == '.';
+}
 
 static size_t skip_space(const char *s, size_t i, size_t len)
 {
@@ -167,12 +170,14 @@ int md_attrs_apply(galley_doc *doc, galley_node *n, const md_attrs *a, bool lang
 			rc = galley_node_set_id(doc, n, v, value.len);
 		else if (it->kind == '.' && language_first && !n->info)
 			rc = galley_node_set_info(doc, n, v, value.len);
-		else if (it->kind == '.' || (it->kind == '=' && it->key_len == 5 && !memcmp(it->key, "class", 5)))
+		else if (it->kind == '.' ||
+		         (it->kind == '=' && it->key_len == 5 && !memcmp(it->key, "class", 5)))
 			add_class(&classes, v, value.len);
 		else {
 			galley_buf key = GALLEY_BUF_INIT;
 			galley_buf_put(&key, it->key, it->key_len);
-			rc = key.failed ? GALLEY_ENOMEM : galley_node_set_attr(doc, n, (const char *)key.data, v);
+			rc = key.failed ? GALLEY_ENOMEM
+			                : galley_node_set_attr(doc, n, (const char *)key.data, v);
 			galley_buf_free(&key);
 		}
 	}
@@ -367,7 +372,8 @@ static int match_brackets(span_pass *p, galley_node *parent)
  */
 static galley_node *split_text(galley_doc *doc, galley_node *t, size_t at)
 {
-	galley_node *rest = galley_node_new(doc, GALLEY_NODE_TEXT, t->line, t->line ? t->col + (unsigned)at : 0);
+	galley_node *rest =
+	    galley_node_new(doc, GALLEY_NODE_TEXT, t->line, t->line ? t->col + (unsigned)at : 0);
 	if (!rest)
 		return NULL;
 	rest->lit = t->lit + at;
@@ -448,7 +454,8 @@ static void drop_empty_texts(galley_node *parent)
 static bool closes_span(const galley_node *marker)
 {
 	const galley_node *t = marker->prev;
-	return t && t->type == GALLEY_NODE_TEXT && t->len && t->lit[t->len - 1] == ']' && is_span_marker(marker);
+	return t && t->type == GALLEY_NODE_TEXT && t->len && t->lit[t->len - 1] == ']' &&
+	       is_span_marker(marker);
 }
 
 /* Spans among the children of `parent`, when a marker follows a ']'. */

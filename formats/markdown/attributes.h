@@ -28,7 +28,8 @@ typedef struct md_attrs {
 	size_t format_len;
 } md_attrs;
 
-/** Parses "{...}" at the start of `s`; the bytes it takes, braces included, or 0 when it is not attributes. */
+/** Parses "{...}" at the start of `s`; the bytes it takes, braces included, or 0 when it is not attributes.
+ */
 size_t md_attrs_parse(const char *s, size_t len, md_attrs *a);
 
 /**

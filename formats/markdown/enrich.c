@@ -93,7 +93,8 @@ static int make_definition(galley_doc *doc, galley_node *para)
 		galley_node_append(term, para->first);
 	galley_node *brk = para->first;
 	while (brk && brk->type == GALLEY_NODE_SOFT_BREAK && starts_definition(brk->next)) {
-		galley_node *desc = galley_node_new(doc, GALLEY_NODE_DEF_DESC, brk->next->line, brk->next->col);
+		galley_node *desc =
+		    galley_node_new(doc, GALLEY_NODE_DEF_DESC, brk->next->line, brk->next->col);
 		if (!desc)
 			return GALLEY_ENOMEM;
 		galley_node_append(item, desc);
@@ -119,15 +120,20 @@ static const struct {
 	const char *close;
 	galley_node_type type;
 } inline_tags[] = {
-    {"<sup>", "</sup>", GALLEY_NODE_SUPERSCRIPT}, {"<sub>", "</sub>", GALLEY_NODE_SUBSCRIPT},
-    {"<em>", "</em>", GALLEY_NODE_EMPH},          {"<i>", "</i>", GALLEY_NODE_EMPH},
-    {"<strong>", "</strong>", GALLEY_NODE_STRONG}, {"<b>", "</b>", GALLEY_NODE_STRONG},
-    {"<del>", "</del>", GALLEY_NODE_STRIKETHROUGH}, {"<s>", "</s>", GALLEY_NODE_STRIKETHROUGH},
+    {"<sup>", "</sup>", GALLEY_NODE_SUPERSCRIPT},
+    {"<sub>", "</sub>", GALLEY_NODE_SUBSCRIPT},
+    {"<em>", "</em>", GALLEY_NODE_EMPH},
+    {"<i>", "</i>", GALLEY_NODE_EMPH},
+    {"<strong>", "</strong>", GALLEY_NODE_STRONG},
+    {"<b>", "</b>", GALLEY_NODE_STRONG},
+    {"<del>", "</del>", GALLEY_NODE_STRIKETHROUGH},
+    {"<s>", "</s>", GALLEY_NODE_STRIKETHROUGH},
 };
 
 static bool raw_is(const galley_node *n, const char *tag)
 {
-	return n && n->type == GALLEY_NODE_RAW_INLINE && n->len == strlen(tag) && !strncasecmp(n->lit, tag, n->len);
+	return n && n->type == GALLEY_NODE_RAW_INLINE && n->len == strlen(tag) &&
+	       !strncasecmp(n->lit, tag, n->len);
 }
 
 static bool is_br(const galley_node *n)

@@ -47,8 +47,9 @@ typedef struct fm_ctx {
 
 static int type_error(fm_ctx *c, yaml_node_t *node, const char *key, const char *want)
 {
-	return galley_error_set(c->err, GALLEY_EINPUT, c->opts, c->first_line + (unsigned)node->start_mark.line,
-	                        (unsigned)node->start_mark.column + 1, "front matter key '%s' must be %s", key, want);
+	return galley_error_set(
+	    c->err, GALLEY_EINPUT, c->opts, c->first_line + (unsigned)node->start_mark.line,
+	    (unsigned)node->start_mark.column + 1, "front matter key '%s' must be %s", key, want);
 }
 
 static const char *scalar(yaml_node_t *n, size_t *len)
@@ -73,9 +74,11 @@ static int add_items(fm_ctx *c, yaml_node_t *v, const char *key, bool authors)
 			break;
 		if (n->type == YAML_MAPPING_NODE && authors) {
 			yaml_node_t *name = NULL;
-			for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+			for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+			     p++) {
 				yaml_node_t *k = yaml_document_get_node(c->ydoc, p->key);
-				if (k && k->type == YAML_SCALAR_NODE && !strcmp((const char *)k->data.scalar.value, "name"))
+				if (k && k->type == YAML_SCALAR_NODE &&
+				    !strcmp((const char *)k->data.scalar.value, "name"))
 					name = yaml_document_get_node(c->ydoc, p->value);
 			}
 			n = name ? name : n;
@@ -84,7 +87,8 @@ static int add_items(fm_ctx *c, yaml_node_t *v, const char *key, bool authors)
 			return type_error(c, n, key, "a string or a list of strings");
 		size_t len;
 		const char *s = scalar(n, &len);
-		int rc = authors ? galley_doc_add_author(c->doc, s, len) : galley_doc_add_keyword(c->doc, s, len);
+		int rc =
+		    authors ? galley_doc_add_author(c->doc, s, len) : galley_doc_add_keyword(c->doc, s, len);
 		if (rc)
 			return galley_error_set(c->err, rc, NULL, 0, 0, "out of memory");
 		if (one)
@@ -131,7 +135,8 @@ static int set_pair(fm_ctx *c, const char *key, yaml_node_t *v)
 	}
 	if (v->type != YAML_SCALAR_NODE) {
 		galley_report(c->opts, GALLEY_WARNING, c->first_line + (unsigned)v->start_mark.line,
-		              (unsigned)v->start_mark.column + 1, "front matter key '%s' is not a string; left out", key);
+		              (unsigned)v->start_mark.column + 1,
+		              "front matter key '%s' is not a string; left out", key);
 		return 0;
 	}
 	if (galley_doc_set_extra(c->doc, key, (const char *)v->data.scalar.value) != 0)
@@ -183,9 +188,10 @@ int frontmatter_parse(galley_doc *doc, const char *yaml, size_t len, unsigned fi
 	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
 	if (!yaml_parser_load(&parser, &ydoc)) {
 		const yaml_mark_t *m = parser.problem ? &parser.problem_mark : &parser.context_mark;
-		rc = galley_error_set(err, GALLEY_EINPUT, opts, first_line + (unsigned)m->line, (unsigned)m->column + 1,
-		                      "invalid YAML in front matter: %s%s%s", parser.problem ? parser.problem : "error",
-		                      parser.context ? " " : "", parser.context ? parser.context : "");
+		rc = galley_error_set(err, GALLEY_EINPUT, opts, first_line + (unsigned)m->line,
+		                      (unsigned)m->column + 1, "invalid YAML in front matter: %s%s%s",
+		                      parser.problem ? parser.problem : "error", parser.context ? " " : "",
+		                      parser.context ? parser.context : "");
 		yaml_parser_delete(&parser);
 		return rc;
 	}

@@ -220,7 +220,8 @@ static int set_code_info(md_ctx *c, galley_node *g, const char *info)
 		len--;
 	word = s[0] == '{' ? 0 : strcspn(s, " \t");
 	brace = s + word + strspn(s + word, " \t");
-	if (c->attrs && *brace == '{' && md_attrs_parse(brace, len - (size_t)(brace - s), &a) == len - (size_t)(brace - s)) {
+	if (c->attrs && *brace == '{' &&
+	    md_attrs_parse(brace, len - (size_t)(brace - s), &a) == len - (size_t)(brace - s)) {
 		int rc = word ? galley_node_set_info(c->doc, g, s, word) : 0;
 		if (rc == 0 && a.format) {
 			if (word)
@@ -346,7 +347,8 @@ static int copy_fields(md_ctx *c, cmark_node *n, galley_node *g)
 		break;
 	case GALLEY_NODE_MATH: {
 		const md_math_mark *mark = cmark_node_get_user_data(n);
-		rc = mark->display ? galley_node_set_info(doc, g, "display", 7) : galley_node_set_info(doc, g, "inline", 6);
+		rc = mark->display ? galley_node_set_info(doc, g, "display", 7)
+		                   : galley_node_set_info(doc, g, "inline", 6);
 		if (rc == 0)
 			rc = set_string(c, g, galley_node_set_literal, cmark_node_get_literal(n), (size_t)-1);
 		g->line = model_line(c, mark->line);
@@ -356,7 +358,8 @@ static int copy_fields(md_ctx *c, cmark_node *n, galley_node *g)
 	case GALLEY_NODE_CODE_BLOCK:
 		s = cmark_node_get_fence_info(n);
 		if (s && *s)
-			rc = c->attrs ? set_code_info(c, g, s) : set_string(c, g, galley_node_set_info, s, strcspn(s, " \t"));
+			rc = c->attrs ? set_code_info(c, g, s)
+			              : set_string(c, g, galley_node_set_info, s, strcspn(s, " \t"));
 		if (rc == 0)
 			rc = set_string(c, g, galley_node_set_literal, cmark_node_get_literal(n), (size_t)-1);
 		break;

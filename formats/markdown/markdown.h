@@ -16,10 +16,10 @@ typedef struct md_ctx {
 	unsigned wide_table; /* the first line with too many table cells, or 0 */
 	int cmark_opts;
 	bool extensions;
-	bool math; /* $…$, $$…$$ and ```math blocks */
-	galley_buf scratch; /* repaired strings */
+	bool math;                     /* $…$, $$…$$ and ```math blocks */
+	galley_buf scratch;            /* repaired strings */
 	cmark_syntax_extension *attrs; /* {#id .class} kept as written (markdown dialect), or NULL */
-	const char *input; /* the text cmark-gfm parsed last, which its line numbers count in */
+	const char *input;             /* the text cmark-gfm parsed last, which its line numbers count in */
 	size_t input_len;
 	int cursor_line; /* a line of `input` and where it starts, for reading lines in order */
 	size_t cursor_pos;

@@ -240,7 +240,9 @@ static void mark_hyphens(builder *b, size_t s, size_t t)
 		size_t letters = 0;
 		for (size_t i = ws; i < we; i++) {
 			if (b->cuts[i])
-				b->cuts[i] = name ? CUT_HYPHEN_NAME : letters < 3 ? CUT_HYPHEN_SHORT : CUT_HYPHEN;
+				b->cuts[i] = name          ? CUT_HYPHEN_NAME
+				             : letters < 3 ? CUT_HYPHEN_SHORT
+				                           : CUT_HYPHEN;
 			letters += ((unsigned char)text[i] & 0xC0) != 0x80;
 		}
 	}
@@ -342,7 +344,8 @@ static int cut_penalty(builder *b, uint8_t cut, int face, uint16_t style)
 	if (hyphen)
 		hw = char_width(b->e, style, pdf_fonts_resolve(&b->e->fonts, face, '-'), "-", 1);
 	int penalty = !hyphen ? pdf_typo.emergency_cut_penalty
-	              : pdf_typo.hyphen_penalty + (cut == CUT_HYPHEN_SHORT ? pdf_typo.short_fragment_penalty : 0);
+	                      : pdf_typo.hyphen_penalty +
+	                            (cut == CUT_HYPHEN_SHORT ? pdf_typo.short_fragment_penalty : 0);
 	uint8_t flag = !hyphen ? 0 : PDF_FLAG_HYPHENATION | (cut == CUT_HYPHEN_NAME ? PDF_FLAG_NAME : 0);
 	return push_penalty(b->p, penalty, hw, flag, style);
 }
@@ -450,7 +453,8 @@ static bool after_title(const char *text, size_t at, const char *lang)
 		const char *lang; /* a language tag's first letters */
 		const char *words;
 	} titles[] = {
-	    {"en", "|Mr.|Mrs.|Ms.|Mx.|Dr.|St.|Mr|Mrs|Ms|Dr|Prof.|Rev.|Messrs.|Hon.|Capt.|Col.|Gen.|Lt.|Sgt.|"},
+	    {"en",
+	     "|Mr.|Mrs.|Ms.|Mx.|Dr.|St.|Mr|Mrs|Ms|Dr|Prof.|Rev.|Messrs.|Hon.|Capt.|Col.|Gen.|Lt.|Sgt.|"},
 	    {"de", "|Dr.|Hr.|Fr.|Prof.|St.|Nr.|"},
 	    {"fr", "|M.|MM.|Mme|Mlle|Mmes|Dr|Pr|St|Me|"},
 	};

@@ -274,7 +274,7 @@ static int layout_rule(layout *l)
 {
 	lay_want_space(l, l->e->set.leading);
 	int rc = lay_centered(l, "*\xE2\x80\x83*\xE2\x80\x83*", PDF_ROLE_BODY, 0, l->e->set.size,
-	                         l->e->set.leading);
+	                      l->e->set.leading);
 	lay_want_space(l, l->e->set.leading);
 	return rc;
 }
@@ -298,7 +298,8 @@ static void list_label(char *buf, size_t size, int value, char numbering, char d
 		}
 	} else if ((numbering == 'i' || numbering == 'I') && value > 0 && value < 4000) {
 		static const int vals[] = {1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1};
-		static const char *const syms[] = {"m", "cm", "d", "cd", "c", "xc", "l", "xl", "x", "ix", "v", "iv", "i"};
+		static const char *const syms[] = {"m",  "cm", "d",  "cd", "c",  "xc", "l",
+		                                   "xl", "x",  "ix", "v",  "iv", "i"};
 		int v = value;
 		for (size_t k = 0; k < sizeof(vals) / sizeof(vals[0]); k++)
 			for (; v >= vals[k]; v -= vals[k])
@@ -334,7 +335,8 @@ static int enter_list_item(layout *l, galley_node *item)
 	}
 	char buf[32];
 	if (ordered)
-		list_label(buf, sizeof(buf), list->counter++, galley_node_list_numbering(galley_node_parent(item)),
+		list_label(buf, sizeof(buf), list->counter++,
+		           galley_node_list_numbering(galley_node_parent(item)),
 		           galley_node_list_delimiter(galley_node_parent(item)));
 	else {
 		/* bullet, then dash, then small bullet with depth */
@@ -435,7 +437,8 @@ static int enter_block(layout *l, galley_walk *w, galley_node *n, bool *skip)
 			for (int v = first; v <= last; v++) {
 				char label[32];
 				list_label(label, sizeof(label), v, numbering, '.');
-				float label_w = pdf_text_width(e, label, strlen(label), (uint16_t)l->body_style);
+				float label_w =
+				    pdf_text_width(e, label, strlen(label), (uint16_t)l->body_style);
 				lw = label_w > lw ? label_w : lw;
 			}
 			lay_top(l)->label_indent = lw + em * 0.6f > em * 2 ? lw + em * 0.6f : em * 2;

@@ -178,10 +178,14 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out)
 static int put_back(HPDF_Dict dict, const job *j)
 {
 	if (!j->packed)
-		return HPDF_Stream_Write(dict->stream, j->raw, (HPDF_UINT)j->rawlen) == HPDF_OK ? 0 : GALLEY_EINTERNAL;
+		return HPDF_Stream_Write(dict->stream, j->raw, (HPDF_UINT)j->rawlen) == HPDF_OK
+		           ? 0
+		           : GALLEY_EINTERNAL;
 	dict->filter = HPDF_STREAM_FILTER_NONE;
 	dict->write_fn = write_flate_filter;
-	return HPDF_Stream_Write(dict->stream, j->packed, (HPDF_UINT)j->packedlen) == HPDF_OK ? 0 : GALLEY_EINTERNAL;
+	return HPDF_Stream_Write(dict->stream, j->packed, (HPDF_UINT)j->packedlen) == HPDF_OK
+	           ? 0
+	           : GALLEY_EINTERNAL;
 }
 
 static void join(pdf_deflater *d)
@@ -219,7 +223,8 @@ int pdf_deflater_finish(pdf_deflater *d, HPDF_Page *pages)
 int pdf_deflate_now(HPDF_Dict dict, int level)
 {
 	HPDF_Stream s = dict ? dict->stream : NULL;
-	if (!s || s->type != HPDF_STREAM_MEMORY || dict->write_fn || !(dict->filter & HPDF_STREAM_FILTER_FLATE_DECODE))
+	if (!s || s->type != HPDF_STREAM_MEMORY || dict->write_fn ||
+	    !(dict->filter & HPDF_STREAM_FILTER_FLATE_DECODE))
 		return 0;
 	job j = {0};
 	int rc = copy_stream(s, &j);

@@ -45,7 +45,8 @@ HPDF_Image lay_load_image(pdf_engine *e, const galley_node *img)
 	free(data);
 	if (problem)
 		galley_report(e->opts, GALLEY_WARNING, galley_node_line(img), galley_node_column(img),
-		              "image '%s' left out: %s; its caption stands in for it", url ? url : "", problem);
+		              "image '%s' left out: %s; its caption stands in for it", url ? url : "",
+		              problem);
 	return im;
 }
 

@@ -324,7 +324,6 @@ cleanup:
 	return found;
 }
 
-
 /* Fallback faces of characters beyond the BMP: (cp << 8 | face + 1) in an open-addressed table. */
 static int astral_grow(pdf_fonts *f)
 {

@@ -59,7 +59,7 @@ int lay_title_block(layout *l)
 	lay_want_space(l, e->set.leading * (e->set.title_page ? 3 : 0.8f));
 	for (size_t i = 0; rc == 0 && i < galley_doc_author_count(doc); i++)
 		rc = lay_centered(l, galley_doc_author(doc, i), PDF_ROLE_BODY, 0, s * 1.1f,
-		                     e->set.leading * 1.15f);
+		                  e->set.leading * 1.15f);
 	const char *date = galley_doc_meta(doc, GALLEY_META_DATE);
 	if (rc == 0 && date)
 		rc = lay_centered(l, date, PDF_ROLE_BODY, PDF_ITALIC, s, e->set.leading);
@@ -85,8 +85,7 @@ int lay_toc(layout *l)
 {
 	pdf_engine *e = l->e;
 	container *c = lay_top(l);
-	int rc =
-	    lay_centered(l, "Contents", PDF_ROLE_HEAD, PDF_BOLD, e->set.size * 1.5f, e->set.size * 2.2f);
+	int rc = lay_centered(l, "Contents", PDF_ROLE_HEAD, PDF_BOLD, e->set.size * 1.5f, e->set.size * 2.2f);
 	lay_want_space(l, e->set.leading);
 	int saved[6];
 	memcpy(saved, l->section, sizeof(saved));
@@ -137,7 +136,8 @@ int lay_toc(layout *l)
 			lay_want_space(l, e->set.leading * 0.35f);
 		size_t first = e->nitems;
 		if (rc == 0)
-			rc = lay_set_paragraph(l, p, c->x + indent, c->width - indent - numfield, e->set.leading);
+			rc = lay_set_paragraph(l, p, c->x + indent, c->width - indent - numfield,
+			                       e->set.leading);
 		if (rc == 0 && e->nitems > first) {
 			pdf_vitem *last = &e->items[e->nitems - 1];
 			last->toc_anchor = a;

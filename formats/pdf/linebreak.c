@@ -85,7 +85,6 @@ int pdf_para_measure(pdf_engine *e, pdf_para *p, float *min, float *natural)
 	return 0;
 }
 
-
 /* ---- Knuth-Plass ---------------------------------------------------- */
 
 typedef struct kp_node {
@@ -166,10 +165,7 @@ static double adjustment_ratio(const kp *k, const kp_node *a, size_t b, double *
 	return 0;
 }
 
-static int fitness_class(double r)
-{
-	return r < -0.5 ? 0 : r <= 0.5 ? 1 : r <= 1 ? 2 : 3;
-}
+static int fitness_class(double r) { return r < -0.5 ? 0 : r <= 0.5 ? 1 : r <= 1 ? 2 : 3; }
 
 static double badness(double r)
 {
@@ -242,8 +238,13 @@ static int kp_try_break(kp *k, size_t b)
 			const kp_candidate *c = &best[fit][run];
 			if (c->prev < 0)
 				continue;
-			kp_node n = {(uint32_t)b, k->nodes[c->prev].line + 1, fit, 0, 0, 0, 0, 0, 0,
-			             c->demerits, c->prev, k->active, flagged, (uint8_t)run};
+			kp_node n = {(uint32_t)b, k->nodes[c->prev].line + 1,
+			             fit,         0,
+			             0,           0,
+			             0,           0,
+			             0,           c->demerits,
+			             c->prev,     k->active,
+			             flagged,     (uint8_t)run};
 			totals_after(k, b, &n);
 			int idx = kp_push(k, n);
 			if (idx < 0)
@@ -362,9 +363,9 @@ static int emit_line(pdf_lines *out, const pdf_para *p, size_t from, size_t to, 
 {
 	if (grow((void **)&out->v, &out->cap, out->count + 1, sizeof(pdf_line)))
 		return GALLEY_ENOMEM;
-	out->v[out->count++] = (pdf_line){p,     (uint32_t)from,     (uint32_t)to, (float)set.ratio,  x,
-	                                  width, (float)set.natural, hyphen,       false, (float)set.expand,
-	                                  (float)set.shift};
+	out->v[out->count++] = (pdf_line){
+	    p,      (uint32_t)from, (uint32_t)to,      (float)set.ratio, x, width, (float)set.natural,
+	    hyphen, false,          (float)set.expand, (float)set.shift};
 	return 0;
 }
 
@@ -460,8 +461,8 @@ static int greedy_lines(pdf_lines *out, pdf_para *p, float width, float x)
 			last_ok = p->natoms - 1;
 		const pdf_atom *b = &p->atoms[last_ok];
 		line_set set = {0, 0, 0, last_w};
-		int rc = emit_line(out, p, from, last_ok, b->type == PDF_PENALTY && b->flagged && b->width > 0,
-		                   width, x, set);
+		int rc = emit_line(out, p, from, last_ok,
+		                   b->type == PDF_PENALTY && b->flagged && b->width > 0, width, x, set);
 		if (rc)
 			return rc;
 		from = line_start(p, last_ok);

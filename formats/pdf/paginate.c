@@ -213,10 +213,9 @@ static bool has_space(const pdf_engine *e, size_t first, size_t last)
 /*
  * Fills each page up to its last allowed break before the text height runs
  * out; prose with no space to stretch may run a line long instead of a
- * line short, as a compositor lengthens a spread; a page that has no allowed break at all is cut where it is full.
- * Spaces at the top of a page are dropped. The notes a page's lines refer
- * to take room at its foot: a line goes on the page only when at least the
- * first two lines of its notes fit there too.
+ * line short, as a compositor lengthens a spread; a page that has no allowed break at all is cut where it is
+ * full. Spaces at the top of a page are dropped. The notes a page's lines refer to take room at its foot: a
+ * line goes on the page only when at least the first two lines of its notes fit there too.
  */
 static int cut_pages(pdf_engine *e)
 {
@@ -306,12 +305,14 @@ static int cut_pages(pdf_engine *e)
 			if (need > text_h + 0.01f && j > start) {
 				end = best > start ? best : j;
 				overflow = true;
-				if (best > start && notes == 0 && full == 0 && skip.last == 0 && !top_float.last &&
-				    text_h - h_best > e->set.leading * 0.9f && !has_space(e, start, best)) {
+				if (best > start && notes == 0 && full == 0 && skip.last == 0 &&
+				    !top_float.last && text_h - h_best > e->set.leading * 0.9f &&
+				    !has_space(e, start, best)) {
 					/* a line long, where the next allowed break is that near */
 					float hh = h;
 					for (size_t k = j; k < n && e->items[k].kind == PDF_V_LINE; k++) {
-						if (k > j && hh <= text_h + e->set.leading * 1.05f && break_allowed(e, k)) {
+						if (k > j && hh <= text_h + e->set.leading * 1.05f &&
+						    break_allowed(e, k)) {
 							end = k;
 							break;
 						}

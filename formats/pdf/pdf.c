@@ -259,7 +259,8 @@ static int set_identity(pdf_engine *e)
 	HPDF_MD5Init(&md5);
 	for (size_t i = 0; i < e->nparas; i++)
 		if (e->paras[i]->len)
-			HPDF_MD5Update(&md5, (const HPDF_BYTE *)e->paras[i]->text, (HPDF_UINT)e->paras[i]->len);
+			HPDF_MD5Update(&md5, (const HPDF_BYTE *)e->paras[i]->text,
+			               (HPDF_UINT)e->paras[i]->len);
 	char settings[160];
 	int n = snprintf(settings, sizeof(settings), "%g %g %g %g %zu %lld", (double)e->set.page_w,
 	                 (double)e->set.page_h, (double)e->set.size, (double)e->set.leading, e->npages,
@@ -385,7 +386,8 @@ static int pdf_check(const galley_options *opts, galley_error *err)
 
 const galley_format galley_format_pdf = {
     .name = "pdf",
-    .description = "PDF, typeset (Knuth-Plass lines, hyphenation, pagination) with shaped text in embedded OpenType fonts",
+    .description =
+        "PDF, typeset (Knuth-Plass lines, hyphenation, pagination) with shaped text in embedded OpenType fonts",
     .read_extensions = NULL,
     .write_extensions = pdf_exts,
     .mime_type = "application/pdf",

@@ -53,19 +53,19 @@ typedef struct pdf_face {
 	hb_face_t *hb;
 	hb_font_t *font; /* scaled to font units: shaping results are size-independent */
 	unsigned upem, nglyphs;
-	bool cff;              /* OpenType with CFF outlines (embedded as CIDFontType0) */
-	pdf_glyph_text *used;  /* per glyph id, allocated when the face first draws */
-	int16_t *widths;       /* per glyph id: its /W width, INT16_MIN until asked */
-	HPDF_Dict dict;        /* the Type0 font, filled in by pdf_fonts_embed */
-	uint8_t *known;        /* coverage bits looked up so far, per BMP code point */
-	uint8_t *has;          /* coverage bits: the face has a glyph */
+	bool cff;             /* OpenType with CFF outlines (embedded as CIDFontType0) */
+	pdf_glyph_text *used; /* per glyph id, allocated when the face first draws */
+	int16_t *widths;      /* per glyph id: its /W width, INT16_MIN until asked */
+	HPDF_Dict dict;       /* the Type0 font, filled in by pdf_fonts_embed */
+	uint8_t *known;       /* coverage bits looked up so far, per BMP code point */
+	uint8_t *has;         /* coverage bits: the face has a glyph */
 	bool failed;
 } pdf_face;
 
 /** One glyph of a shaped run; lengths in the face's units. */
 typedef struct pdf_glyph {
 	uint16_t gid;
-	uint16_t unsafe; /* a break before this glyph would change the shaping */
+	uint16_t unsafe;  /* a break before this glyph would change the shaping */
 	uint32_t cluster; /* byte offset of its character cluster in the run's text */
 	int32_t advance;
 	int16_t dx, dy;
@@ -94,7 +94,7 @@ typedef struct pdf_fonts {
 	uint8_t *reported; /* bit set of code points already reported as missing */
 	uint32_t *astral;  /* beyond the BMP: (cp << 8 | face + 1) in an open-addressed table */
 	size_t nastral, astralcap;
-	int load_error;    /* a face that could not be loaded */
+	int load_error; /* a face that could not be loaded */
 	bool no_ligatures;
 	const char *lang;
 	/* the shaping cache: runs by (face, direction, text) */
@@ -250,14 +250,16 @@ typedef struct pdf_lines {
 	size_t count, cap;
 } pdf_lines;
 
-/** Breaks a paragraph into lines of `width` starting `x` from the margin, appended to `out` (the caller frees out->v). */
+/** Breaks a paragraph into lines of `width` starting `x` from the margin, appended to `out` (the caller frees
+ * out->v). */
 int pdf_para_break(pdf_engine *e, pdf_para *p, float width, float x, pdf_lines *out);
 
 /* ---- page compression (deflate.c) ---------------------------------- */
 
 typedef struct pdf_deflater pdf_deflater;
 
-/** A compressor for `npages` pages, with a worker thread when one can be had; NULL when out of memory (pages are then left to libharu). */
+/** A compressor for `npages` pages, with a worker thread when one can be had; NULL when out of memory (pages
+ * are then left to libharu). */
 pdf_deflater *pdf_deflater_new(size_t npages);
 /** Takes page `index`'s finished content to be compressed. */
 int pdf_deflater_take(pdf_deflater *d, size_t index, HPDF_Page page);
@@ -286,8 +288,8 @@ typedef struct pdf_vitem {
 	uint8_t heading; /* level of a heading's first line, 0 otherwise */
 	float height;    /* line box height or space */
 	float dy;        /* drawn this far below the current position (table cells) */
-	float top;       /* where its box's top stands on its page (points from the bottom, set by pagination) */
-	float ascent;    /* baseline below the line box's top */
+	float top;    /* where its box's top stands on its page (points from the bottom, set by pagination) */
+	float ascent; /* baseline below the line box's top */
 	pdf_line line;
 	const char *label; /* PDF_DECO_LABEL */
 	uint16_t label_style;
@@ -391,8 +393,8 @@ struct pdf_engine {
 	size_t gscratchcap;
 
 	/* state of the block being laid out */
-	pdf_vitem proto;  /* fields copied into each new line */
-	pdf_lines lines;  /* the line breaker's output, reused */
+	pdf_vitem proto; /* fields copied into each new line */
+	pdf_lines lines; /* the line breaker's output, reused */
 
 	uint8_t *levels; /* bidi levels per byte of the paragraph being built */
 	size_t levelcap;

@@ -25,9 +25,9 @@ typedef struct painter {
 	HPDF_Page page;
 	int face; /* the face and size set in the text object, -1: none */
 	float font_size;
-	int color;    /* 0 black, 1 link, 2 gray */
-	float tx, ty; /* text position set by the last move */
-	float hscale; /* the horizontal scaling (Tz) in force, 1 = none */
+	int color;     /* 0 black, 1 link, 2 gray */
+	float tx, ty;  /* text position set by the last move */
+	float hscale;  /* the horizontal scaling (Tz) in force, 1 = none */
 	galley_buf tj; /* the text object being built, written to the page at its end */
 	span spans[MAX_SPANS];
 	int nspans;
@@ -39,7 +39,6 @@ typedef struct painter {
 	float left; /* this page's left margin */
 	float off;  /* the bleed: trim box origin inside the media box */
 } painter;
-
 
 /* A number to two decimals (printf's float path is slow). */
 static void put_num(galley_buf *b, float v)
@@ -429,7 +428,8 @@ static float text_measure(const pdf_engine *e)
 	return e->set.page_w - e->set.margin_inner - e->set.margin_outer;
 }
 
-/* A line's left edge: a right-to-left paragraph's indents mirrored, so lists and quotes indent from the right. */
+/* A line's left edge: a right-to-left paragraph's indents mirrored, so lists and quotes indent from the
+ * right. */
 static float line_x(const painter *pt, const pdf_line *ln)
 {
 	if (!ln->para || !ln->para->rtl)
@@ -441,7 +441,9 @@ static float line_offset(const pdf_line *ln, float drawn)
 {
 	uint8_t align = ln->para->align;
 	if (ln->para->rtl)
-		align = align == PDF_ALIGN_RIGHT ? PDF_ALIGN_LEFT : align == PDF_ALIGN_CENTER ? align : PDF_ALIGN_RIGHT;
+		align = align == PDF_ALIGN_RIGHT    ? PDF_ALIGN_LEFT
+		        : align == PDF_ALIGN_CENTER ? align
+		                                    : PDF_ALIGN_RIGHT;
 	switch (align) {
 	case PDF_ALIGN_CENTER:
 		return (ln->width - drawn) / 2;
@@ -496,8 +498,8 @@ static void draw_line_text(painter *pt, const pdf_line *ln, float left, float ba
 		}
 		float w = a->sh ? a->width * scale : a->width;
 		if (!a->sh && e->styles[a->style].image && pt->nimages < MAX_SPANS)
-			pt->images[pt->nimages++] = (span){x, x + w, baseline, e->styles[a->style].size,
-			                                   e->styles[a->style].image, false};
+			pt->images[pt->nimages++] = (span){
+			    x, x + w, baseline, e->styles[a->style].size, e->styles[a->style].image, false};
 		if (a->sh) {
 			const pdf_style *st = &e->styles[a->style];
 			tj_glyphs(pt, &run, st, a->sh, a->g0, a->g1, x, baseline);
@@ -559,7 +561,8 @@ static void draw_inline_images(painter *pt)
 	for (int i = 0; i < pt->nimages; i++) {
 		const span *s = &pt->images[i];
 		HPDF_Image im = pt->e->images[s->link - 1];
-		float w = s->x1 - s->x0, h = w * (float)HPDF_Image_GetHeight(im) / (float)HPDF_Image_GetWidth(im);
+		float w = s->x1 - s->x0,
+		      h = w * (float)HPDF_Image_GetHeight(im) / (float)HPDF_Image_GetWidth(im);
 		HPDF_Page_DrawImage(pt->page, im, s->x0, s->y - s->size * 0.2f, w, h);
 	}
 	pt->nimages = 0;
@@ -613,7 +616,8 @@ static void draw_line(painter *pt, const pdf_vitem *v, float top)
 		float w = pdf_text_width(e, v->label, len, v->label_style);
 		tj_run run = {0};
 		/* a right-to-left item's label stands at the right, before its text */
-		float lx = v->line.para && v->line.para->rtl ? left + text_measure(e) - v->deco_x : left + v->deco_x - w;
+		float lx = v->line.para && v->line.para->rtl ? left + text_measure(e) - v->deco_x
+		                                             : left + v->deco_x - w;
 		draw_string(pt, &run, v->label_style, v->label, len, lx, baseline);
 		tj_flush(pt, &run);
 	}
@@ -720,7 +724,8 @@ static void draw_furniture(painter *pt, const pdf_page *pg, size_t number)
 		draw_centered(pt, num, id, s->margin_bottom * 0.5f, nx);
 	}
 	if (pg->running && *pg->running) {
-		pdf_style hs = {s->size * 0.85f, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, PDF_ITALIC), PDF_ST_GRAY, 0};
+		pdf_style hs = {s->size * 0.85f, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, PDF_ITALIC),
+		                PDF_ST_GRAY,     0};
 		id = pdf_style_get(e, &hs);
 		if (id >= 0)
 			draw_centered(pt, pg->running, id, s->page_h - s->margin_top * 0.55f, cx);

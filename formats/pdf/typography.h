@@ -27,10 +27,10 @@ typedef struct pdf_typography {
 	double ragged_stretch;      /* a ragged margin's stretch (\rightskip), in ems */
 	double short_last_line;     /* a last line shorter than this (ems) is avoided */
 	/* microtypography (pdfTeX's font expansion and character protrusion) */
-	double expansion;           /* the most a line's glyphs widen or narrow, a share */
+	double expansion; /* the most a line's glyphs widen or narrow, a share */
 	/* spaces */
-	double space_stretch;       /* interword stretch, a share of the space */
-	double space_shrink;        /* interword shrink, a share of the space */
+	double space_stretch; /* interword stretch, a share of the space */
+	double space_shrink;  /* interword shrink, a share of the space */
 	/* the vertical list */
 	float ascent;                  /* baseline below a line box's top, a share of its height */
 	float heading_scale[6];        /* heading sizes, times the body size, by level */

@@ -48,10 +48,7 @@ int lay_flush_space(layout *l)
 	return 0;
 }
 
-container *lay_top(layout *l)
-{
-	return &l->stack[l->depth - 1];
-}
+container *lay_top(layout *l) { return &l->stack[l->depth - 1]; }
 
 void lay_push_container(layout *l, galley_node_type type, float indent_left, float indent_right)
 {
@@ -149,7 +146,8 @@ void pdf_paras_free(pdf_engine *e)
 	e->nparas = e->paracap = 0;
 }
 
-/* A line on the vertical list, with what the block gives its lines; decorations and anchors go on its first. */
+/* A line on the vertical list, with what the block gives its lines; decorations and anchors go on its first.
+ */
 static int push_line(pdf_engine *e, const pdf_line *line)
 {
 	pdf_vitem *v = pdf_vlist_push(e, PDF_V_LINE);

@@ -61,11 +61,7 @@ typedef enum galley_node_type {
 	GALLEY_NODE_TYPE_COUNT
 } galley_node_type;
 
-typedef enum galley_task {
-	GALLEY_TASK_NONE = 0,
-	GALLEY_TASK_UNCHECKED,
-	GALLEY_TASK_CHECKED
-} galley_task;
+typedef enum galley_task { GALLEY_TASK_NONE = 0, GALLEY_TASK_UNCHECKED, GALLEY_TASK_CHECKED } galley_task;
 
 typedef enum galley_align {
 	GALLEY_ALIGN_NONE = 0,
@@ -112,7 +108,8 @@ GALLEY_EXTERN const char *galley_meta_field_name(galley_meta_field field);
 GALLEY_EXTERN galley_meta_field galley_meta_field_from_name(const char *name);
 
 /** Sets a field; the value is copied. len == (size_t)-1 means NUL-terminated. */
-GALLEY_EXTERN int galley_doc_set_meta(galley_doc *doc, galley_meta_field field, const char *value, size_t len);
+GALLEY_EXTERN int galley_doc_set_meta(galley_doc *doc, galley_meta_field field, const char *value,
+                                      size_t len);
 
 GALLEY_EXTERN size_t galley_doc_author_count(const galley_doc *doc);
 GALLEY_EXTERN const char *galley_doc_author(const galley_doc *doc, size_t i);
@@ -172,7 +169,8 @@ GALLEY_EXTERN const char *galley_node_literal(const galley_node *node, size_t *l
 
 /** HEADING: level 1-6. */
 GALLEY_EXTERN int galley_node_heading_level(const galley_node *node);
-/** HEADING: its unique id (explicit {#id} or a slug); CODE_BLOCK, SPAN: their {#id} or NULL. NULL for others. */
+/** HEADING: its unique id (explicit {#id} or a slug); CODE_BLOCK, SPAN: their {#id} or NULL. NULL for others.
+ */
 GALLEY_EXTERN const char *galley_node_id(const galley_node *node);
 
 /*
@@ -241,7 +239,8 @@ GALLEY_EXTERN bool galley_node_row_is_header(const galley_node *node);
 /* ---- building a tree (for readers) -------------------------------- */
 
 /** A new detached node owned by `doc`. NULL if out of memory. */
-GALLEY_EXTERN galley_node *galley_node_new(galley_doc *doc, galley_node_type type, unsigned line, unsigned column);
+GALLEY_EXTERN galley_node *galley_node_new(galley_doc *doc, galley_node_type type, unsigned line,
+                                           unsigned column);
 /** Appends `child` as the last child of `parent`; unlinks it first. */
 GALLEY_EXTERN void galley_node_append(galley_node *parent, galley_node *child);
 /** Inserts `node` before `sibling`; unlinks it first. */
@@ -264,19 +263,24 @@ GALLEY_EXTERN int galley_node_set_url(galley_doc *doc, galley_node *node, const 
 GALLEY_EXTERN int galley_node_set_title(galley_doc *doc, galley_node *node, const char *title, size_t len);
 GALLEY_EXTERN int galley_node_set_id(galley_doc *doc, galley_node *node, const char *id, size_t len);
 /** HEADING, CODE_BLOCK, SPAN: sets the space-separated classes (NULL clears them). */
-GALLEY_EXTERN int galley_node_set_classes(galley_doc *doc, galley_node *node, const char *classes, size_t len);
+GALLEY_EXTERN int galley_node_set_classes(galley_doc *doc, galley_node *node, const char *classes,
+                                          size_t len);
 /** HEADING, CODE_BLOCK, SPAN: sets attribute `key` (both strings copied), replacing its value if set. */
-GALLEY_EXTERN int galley_node_set_attr(galley_doc *doc, galley_node *node, const char *key, const char *value);
-GALLEY_EXTERN int galley_node_set_footnote_label(galley_doc *doc, galley_node *node, const char *label, size_t len);
+GALLEY_EXTERN int galley_node_set_attr(galley_doc *doc, galley_node *node, const char *key,
+                                       const char *value);
+GALLEY_EXTERN int galley_node_set_footnote_label(galley_doc *doc, galley_node *node, const char *label,
+                                                 size_t len);
 /* Each for its own types (HEADING; the two lists; LIST_ITEM; TABLE_ROW); GALLEY_EUSAGE for another. */
 GALLEY_EXTERN int galley_node_set_heading_level(galley_node *node, int level);
 GALLEY_EXTERN int galley_node_set_list(galley_node *node, int start, char delimiter, bool tight);
 GALLEY_EXTERN int galley_node_set_task(galley_node *node, galley_task task);
 GALLEY_EXTERN int galley_node_set_row_header(galley_node *node, bool header);
-/** TABLE: sets the relative column widths (copied; galley_node_table_columns of them), or clears them (NULL). */
+/** TABLE: sets the relative column widths (copied; galley_node_table_columns of them), or clears them (NULL).
+ */
 GALLEY_EXTERN int galley_node_set_table_widths(galley_doc *doc, galley_node *node, const float *widths);
 /** TABLE: sets the column count and alignments (copied). */
-GALLEY_EXTERN int galley_node_set_table(galley_doc *doc, galley_node *node, int columns, const galley_align *align);
+GALLEY_EXTERN int galley_node_set_table(galley_doc *doc, galley_node *node, int columns,
+                                        const galley_align *align);
 
 /**
  * Finishes a tree a reader built: links footnote references to their

@@ -14,11 +14,7 @@
 extern "C" {
 #endif
 
-typedef enum galley_event {
-	GALLEY_EVENT_DONE = 0,
-	GALLEY_EVENT_ENTER,
-	GALLEY_EVENT_EXIT
-} galley_event;
+typedef enum galley_event { GALLEY_EVENT_DONE = 0, GALLEY_EVENT_ENTER, GALLEY_EVENT_EXIT } galley_event;
 
 /** Walk state; a plain struct so it can live on the stack. */
 typedef struct galley_walk {

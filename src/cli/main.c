@@ -95,7 +95,10 @@ static void on_diag(const galley_diag *d, void *data)
 		return;
 	print_location(stderr, d->file, d->line, d->column);
 	fprintf(stderr, "%s: %s\n",
-	        d->severity == GALLEY_ERROR ? "error" : d->severity == GALLEY_WARNING ? "warning" : "note", d->message);
+	        d->severity == GALLEY_ERROR     ? "error"
+	        : d->severity == GALLEY_WARNING ? "warning"
+	                                        : "note",
+	        d->message);
 }
 
 static int report_error(const galley_error *err, int status)
@@ -191,11 +194,14 @@ static const cli_option options[] = {
     {"variable", 'V', "KEY=VALUE", add_variable, NULL, NULL,
      "pandoc's variables galley has: papersize, geometry:margin,\nfontsize, mainfont (PDF); lang (metadata)"},
     {"fragment", 0, NULL, set_fragment, NULL, "html docbook", "HTML, DocBook: the body content only"},
-    {"no-smart", 0, NULL, set_no_smart, "markdown text", NULL, "Markdown, text: keep straight quotes, -- and ..."},
-    {"no-title-from-heading", 0, NULL, set_no_title, "markdown", NULL, "Markdown: a first h1 does not give the title"},
+    {"no-smart", 0, NULL, set_no_smart, "markdown text", NULL,
+     "Markdown, text: keep straight quotes, -- and ..."},
+    {"no-title-from-heading", 0, NULL, set_no_title, "markdown", NULL,
+     "Markdown: a first h1 does not give the title"},
     {"resource-path", 0, "DIRS", set_resource_path, NULL, "pdf epub html",
      "folders images may also be read from, colon-separated (a:b)"},
-    {"fail-if-warnings", 0, NULL, set_fail_if_warnings, NULL, NULL, "a warning is an error: exit 1, nothing written"},
+    {"fail-if-warnings", 0, NULL, set_fail_if_warnings, NULL, NULL,
+     "a warning is an error: exit 1, nothing written"},
     {"metadata-file", 0, "FILE", set_metadata_file, NULL, NULL,
      "YAML metadata; the input's front matter and -M win over it"},
     {"batch", 0, "MANIFEST", set_batch, NULL, NULL,
@@ -244,7 +250,6 @@ static int add_param(cli *c, const char *name, const char *value, const char *sp
 	s[c->nparams] = spelling;
 	return add_pair(&c->params, &c->nparams, name, value) ? EXIT_INTERNAL : GO_ON;
 }
-
 
 /* -M key=value; the string is split in place. */
 static int add_metadata(cli *c, char *arg)
@@ -885,12 +890,13 @@ static int write_unless_warned(cli *c, const galley_doc *doc)
 	if (rc) {
 		rc = report_error(&err, rc);
 	} else if (c->warnings) {
-		fprintf(stderr, "%s: error: %u warning%s and --fail-if-warnings: nothing written\n", prog, c->warnings,
-		        c->warnings == 1 ? "" : "s");
+		fprintf(stderr, "%s: error: %u warning%s and --fail-if-warnings: nothing written\n", prog,
+		        c->warnings, c->warnings == 1 ? "" : "s");
 		rc = EXIT_INPUT;
 	} else if (is_stdio(c->output)) {
 		if (fwrite(out, 1, len, stdout) != len || fflush(stdout) != 0) {
-			fprintf(stderr, "%s: error: cannot write standard output: %s\n", prog, strerror(errno));
+			fprintf(stderr, "%s: error: cannot write standard output: %s\n", prog,
+			        strerror(errno));
 			rc = EXIT_OUTPUT;
 		}
 	} else if ((rc = galley_save_file(c->output, out, len, &err)) != 0) {

@@ -50,8 +50,8 @@ const galley_format *fuzz_writer(uint8_t selector) { return pick(selector, galle
 
 unsigned fuzz_flags(uint8_t selector)
 {
-	static const unsigned bits[] = {GALLEY_OPT_NO_SMART, GALLEY_OPT_NO_TITLE_FROM_HEADING, GALLEY_OPT_FRAGMENT,
-	                                GALLEY_OPT_VERBOSE};
+	static const unsigned bits[] = {GALLEY_OPT_NO_SMART, GALLEY_OPT_NO_TITLE_FROM_HEADING,
+	                                GALLEY_OPT_FRAGMENT, GALLEY_OPT_VERBOSE};
 	unsigned flags = 0;
 	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
 		if (selector & (1u << i))
@@ -61,13 +61,14 @@ unsigned fuzz_flags(uint8_t selector)
 
 static void fail(const char *what, const char *format, const unsigned char *out, size_t len)
 {
-	fprintf(stderr, "galley-fuzz: %s output: %s\n--- output (%zu bytes) ---\n%.*s\n---\n", format, what, len,
-	        len > 4096 ? 4096 : (int)len, (const char *)out);
+	fprintf(stderr, "galley-fuzz: %s output: %s\n--- output (%zu bytes) ---\n%.*s\n---\n", format, what,
+	        len, len > 4096 ? 4096 : (int)len, (const char *)out);
 	abort();
 }
 
 /* Parses `xml` with libxml2 (no network, no entities from outside) and aborts unless well-formed. */
-static void check_xml(const char *format, const char *part, const unsigned char *xml, size_t len, bool fragment)
+static void check_xml(const char *format, const char *part, const unsigned char *xml, size_t len,
+                      bool fragment)
 {
 	static const char open[] = "<galley-fragment xmlns:epub=\"http://www.idpf.org/2007/ops\">";
 	static const char close[] = "</galley-fragment>";
@@ -86,8 +87,9 @@ static void check_xml(const char *format, const char *part, const unsigned char 
 	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
 	if (!ctxt)
 		abort();
-	xmlDocPtr doc = xmlCtxtReadMemory(ctxt, (const char *)text, (int)text_len, part, NULL,
-	                                  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_HUGE);
+	xmlDocPtr doc =
+	    xmlCtxtReadMemory(ctxt, (const char *)text, (int)text_len, part, NULL,
+	                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_HUGE);
 	if (!doc || !ctxt->wellFormed || !ctxt->nsWellFormed) {
 		const xmlError *e = xmlCtxtGetLastError(ctxt);
 		char what[512];
@@ -119,8 +121,8 @@ static void check_zip_members(const char *format, const unsigned char *data, siz
 	for (zip_int64_t i = 0; i < zip_get_num_entries(z, 0); i++) {
 		const char *name = zip_get_name(z, (zip_uint64_t)i, 0);
 		zip_stat_t st;
-		if (!name || !(ends_with(name, ".xhtml") || ends_with(name, ".opf") || ends_with(name, ".ncx") ||
-		               ends_with(name, ".xml")))
+		if (!name || !(ends_with(name, ".xhtml") || ends_with(name, ".opf") ||
+		               ends_with(name, ".ncx") || ends_with(name, ".xml")))
 			continue;
 		if (zip_stat_index(z, (zip_uint64_t)i, 0, &st) != 0)
 			fail("has an unreadable member", format, data, len);
@@ -167,8 +169,8 @@ static void check_output(const galley_format *w, unsigned flags, const unsigned 
 static void check_error(const char *what, int rc, const galley_error *err)
 {
 	if (rc >= 0 || err->code != rc || !err->message[0]) {
-		fprintf(stderr, "galley-fuzz: %s failed (%d) without saying why (code %d, '%s')\n", what, rc, err->code,
-		        err->message);
+		fprintf(stderr, "galley-fuzz: %s failed (%d) without saying why (code %d, '%s')\n", what, rc,
+		        err->code, err->message);
 		abort();
 	}
 }

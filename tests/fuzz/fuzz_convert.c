@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "galley/galley.h"
 #include "fuzz_common.h"
+#include "galley/galley.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

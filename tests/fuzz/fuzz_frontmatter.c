@@ -54,7 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (doc.failed)
 		abort();
 	size_t nmeta = first_line_metadata(data, size, scratch, &pair);
-	fuzz_convert(markdown, fuzz_writer((uint8_t)(size % 251)), doc.data, doc.len, 0, &pair, nmeta, NULL, 0);
+	fuzz_convert(markdown, fuzz_writer((uint8_t)(size % 251)), doc.data, doc.len, 0, &pair, nmeta, NULL,
+	             0);
 	galley_buf_free(&doc);
 	free(scratch);
 	return 0;

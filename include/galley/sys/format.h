@@ -29,12 +29,15 @@ typedef struct galley_buf {
 	unsigned char *data;
 	size_t len;
 	size_t cap;
-	int failed;        /**< set once an allocation (or the sink) failed; later appends do nothing */
-	galley_sink sink;  /**< NULL: keep everything */
+	int failed;       /**< set once an allocation (or the sink) failed; later appends do nothing */
+	galley_sink sink; /**< NULL: keep everything */
 	void *sink_ctx;
 } galley_buf;
 
-#define GALLEY_BUF_INIT {NULL, 0, 0, 0, NULL, NULL}
+#define GALLEY_BUF_INIT                                                                                      \
+	{                                                                                                    \
+		NULL, 0, 0, 0, NULL, NULL                                                                    \
+	}
 #define GALLEY_BUF_SPILL 65536
 
 GALLEY_EXTERN int galley_buf_grow(galley_buf *buf, size_t extra);
@@ -73,7 +76,8 @@ struct galley_format {
 	unsigned features;
 	const galley_param_spec *params; /**< ends with {NULL} */
 	/** Fills the empty `doc` from `data` (any bytes, not NUL-terminated). */
-	int (*read)(galley_doc *doc, const char *data, size_t len, const galley_options *opts, galley_error *err);
+	int (*read)(galley_doc *doc, const char *data, size_t len, const galley_options *opts,
+	            galley_error *err);
 	/** Appends the rendering of `doc` to `out`. */
 	int (*write)(const galley_doc *doc, galley_buf *out, const galley_options *opts, galley_error *err);
 	/**

@@ -12,12 +12,12 @@
 
 static int failures;
 
-#define EXPECT(cond)                                                                                          \
-	do {                                                                                                  \
-		if (!(cond)) {                                                                                \
-			fprintf(stderr, "%s:%d: not true: %s\n", __FILE__, __LINE__, #cond);                \
-			failures++;                                                                           \
-		}                                                                                             \
+#define EXPECT(cond)                                                                                         \
+	do {                                                                                                 \
+		if (!(cond)) {                                                                               \
+			fprintf(stderr, "%s:%d: not true: %s\n", __FILE__, __LINE__, #cond);                 \
+			failures++;                                                                          \
+		}                                                                                            \
 	} while (0)
 
 static int read_file(const char *path, char *buf, size_t size)
@@ -42,7 +42,8 @@ int main(int argc, char **argv)
 	EXPECT(galley_format_register(&wordcount_format, &err) == 0);
 	EXPECT(galley_format_register(&lines_format, &err) == 0);
 	/* a name taken, by a plug-in or a built-in format, is refused */
-	EXPECT(galley_format_register(&wordcount_format, &err) == GALLEY_EUSAGE && strstr(err.message, "wordcount"));
+	EXPECT(galley_format_register(&wordcount_format, &err) == GALLEY_EUSAGE &&
+	       strstr(err.message, "wordcount"));
 	galley_format html_again = wordcount_format;
 	html_again.name = "html";
 	EXPECT(galley_format_register(&html_again, &err) == GALLEY_EUSAGE);
@@ -73,7 +74,8 @@ int main(int argc, char **argv)
 	       strcmp((const char *)out, "22 characters\n") == 0);
 	galley_free(out);
 	/* the built-in writers take the plug-in reader's document */
-	EXPECT(galley_write(doc, "html", &opts, &out, &len, &err) == 0 && strstr((const char *)out, "<p>four five</p>"));
+	EXPECT(galley_write(doc, "html", &opts, &out, &len, &err) == 0 &&
+	       strstr((const char *)out, "<p>four five</p>"));
 	galley_free(out);
 	galley_doc_free(doc);
 	doc = NULL;
@@ -89,7 +91,8 @@ int main(int argc, char **argv)
 		EXPECT(galley_node_set_task(para, GALLEY_TASK_CHECKED) == GALLEY_EUSAGE);
 		EXPECT(galley_node_task(para) == GALLEY_TASK_NONE);
 		EXPECT(galley_node_set_row_header(para, true) == GALLEY_EUSAGE);
-		EXPECT(galley_node_set_url(doc, para, "x", 1) == GALLEY_EUSAGE && galley_node_url(para) == NULL);
+		EXPECT(galley_node_set_url(doc, para, "x", 1) == GALLEY_EUSAGE &&
+		       galley_node_url(para) == NULL);
 		EXPECT(galley_node_set_table(doc, para, 2, NULL) == GALLEY_EUSAGE);
 		galley_node *h = galley_node_new(doc, GALLEY_NODE_HEADING, 1, 1);
 		EXPECT(h && galley_node_set_heading_level(h, 2) == 0 && galley_node_heading_level(h) == 2);
@@ -104,7 +107,8 @@ int main(int argc, char **argv)
 	       strstr(err.message, "count takes words or chars"));
 	galley_param paper = {"paper", "bogus"};
 	opts.params = &paper;
-	EXPECT(galley_options_check(&opts, "markdown", "pdf", &err) == GALLEY_EUSAGE && strstr(err.message, "bogus"));
+	EXPECT(galley_options_check(&opts, "markdown", "pdf", &err) == GALLEY_EUSAGE &&
+	       strstr(err.message, "bogus"));
 	EXPECT(galley_options_check(&opts, "markdown", "html", &err) == 0); /* not for HTML: ignored */
 	galley_param unknown = {"no-such-parameter", "1"};
 	opts.params = &unknown;

@@ -60,7 +60,8 @@ static int check_count(const galley_options *opts, galley_error *err)
 {
 	const char *what = galley_options_param(opts, "count");
 	if (what && strcmp(what, "words") && strcmp(what, "chars"))
-		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0, "count takes words or chars, not '%s'", what);
+		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0,
+		                        "count takes words or chars, not '%s'", what);
 	return 0;
 }
 
