@@ -292,7 +292,7 @@ def case_shards(tmp):
 
 def case_progress_terminal(tmp):
     """On a terminal a progress line (counts, rate, ETA) is drawn, and wiped before the summary."""
-    names = make_articles(tmp, 12)  # PDF, one at a time: longer than a redraw (0.2 s)
+    names = make_articles(tmp, 120)  # PDF, one at a time: many redraws (0.2 s apart) even on a fast machine
     pid, fd = pty.fork()
     if pid == 0:
         os.chdir(tmp)
@@ -312,9 +312,9 @@ def case_progress_terminal(tmp):
     _, status = os.waitpid(pid, 0)
     text = b"".join(chunks).decode("utf-8", "replace")
     expect(os.WEXITSTATUS(status) == 0, "the batch succeeds", text)
-    expect(re.search(r"\r\x1b\[K\d+/12 converted, 0 failed, [0-9.]+ documents/s, ETA \d+:\d\d", text),
+    expect(re.search(r"\r\x1b\[K\d+/120 converted, 0 failed, [0-9.]+ documents/s, ETA \d+:\d\d", text),
            "a progress line with counts, rate and ETA", repr(text[:600]))
-    expect(re.search(r"\r\x1b\[Kgalley: 12 documents: 12 converted", text), "wiped before the summary",
+    expect(re.search(r"\r\x1b\[Kgalley: 120 documents: 120 converted", text), "wiped before the summary",
            repr(text[-300:]))
 
 
