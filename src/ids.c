@@ -9,6 +9,7 @@
 #include <libxml/tree.h>
 
 #include "ids.h"
+#include "url.h"
 
 /* The ids the registry gave to the raw elements written with one id, in document order. */
 typedef struct raw_uses {
@@ -336,33 +337,11 @@ const char *galley_ids_raw(galley_ids *ids, const char *written)
 	return form ? galley_ids_claim(ids, form) : NULL;
 }
 
-static int hex_value(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* `s` with %XX sequences decoded (the Markdown reader escapes non-ASCII in URLs), into scratch. */
 static const char *percent_decode(galley_ids *ids, const char *s)
 {
-	galley_buf *out = &ids->scratch;
-	out->len = 0;
-	for (; *s; s++) {
-		int hi, lo;
-		if (*s == '%' && (hi = hex_value(s[1])) >= 0 && (lo = hex_value(s[2])) >= 0) {
-			galley_buf_putc(out, hi * 16 + lo);
-			s += 2;
-		} else {
-			galley_buf_putc(out, *s);
-		}
-	}
-	galley_buf_put(out, "", 0);
-	return out->failed ? NULL : (const char *)out->data;
+	ids->scratch.len = 0;
+	return galley_url_decode(&ids->scratch, s) ? NULL : (const char *)ids->scratch.data;
 }
 
 const char *galley_ids_target(galley_ids *ids, const char *url)

@@ -85,3 +85,29 @@ int galley_expand_tabs(galley_buf *out, const char *s, size_t len, int stop)
 	galley_buf_put(out, s + run, len - run);
 	return out->failed ? GALLEY_ENOMEM : 0;
 }
+
+static int hex_digit(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+int galley_url_decode(galley_buf *out, const char *s)
+{
+	for (; *s; s++) {
+		int hi, lo;
+		if (*s == '%' && (hi = hex_digit(s[1])) >= 0 && (lo = hex_digit(s[2])) >= 0) {
+			galley_buf_putc(out, (char)(hi * 16 + lo));
+			s += 2;
+		} else {
+			galley_buf_putc(out, *s);
+		}
+	}
+	galley_buf_put(out, "", 0);
+	return out->failed ? GALLEY_ENOMEM : 0;
+}

@@ -25,4 +25,10 @@ int galley_tab_stop(const galley_options *opts, int fallback, galley_error *err,
  */
 int galley_expand_tabs(galley_buf *out, const char *s, size_t len, int stop);
 
+/**
+ * Appends `s` to `out` with its %XX sequences decoded (the Markdown reader
+ * percent-encodes non-ASCII in URLs), then a NUL. 0, or GALLEY_ENOMEM.
+ */
+int galley_url_decode(galley_buf *out, const char *s);
+
 #endif

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../src/url.h"
 #include "docbook.h"
 
 typedef struct heading_id {
@@ -232,33 +233,6 @@ const char *db_heading_id(db_ctx *c, const galley_node *heading)
 	return e && e->heading == heading ? e->xml_id : NULL;
 }
 
-static int hex_value(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
-/* The fragment with %XX sequences decoded (the Markdown reader encodes non-ASCII in URLs). */
-static void percent_decode(galley_buf *out, const char *s)
-{
-	out->len = 0;
-	for (; *s; s++) {
-		int hi, lo;
-		if (*s == '%' && (hi = hex_value(s[1])) >= 0 && (lo = hex_value(s[2])) >= 0) {
-			galley_buf_putc(out, hi * 16 + lo);
-			s += 2;
-		} else {
-			galley_buf_putc(out, *s);
-		}
-	}
-	galley_buf_put(out, "", 0);
-}
-
 bool db_dangling_fragment(db_ctx *c, const char *url)
 {
 	return url && url[0] == '#' && url[1] && !db_link_target(c, url);
@@ -272,7 +246,8 @@ const char *db_link_target(db_ctx *c, const char *url)
 	e = strmap_get(&c->ids, url + 1);
 	if (e)
 		return e->xml_id;
-	percent_decode(&c->scratch, url + 1);
+	c->scratch.len = 0;
+	galley_url_decode(&c->scratch, url + 1);
 	if (c->scratch.failed || !c->scratch.data)
 		return NULL;
 	e = strmap_get(&c->ids, (const char *)c->scratch.data);

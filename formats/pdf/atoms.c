@@ -29,7 +29,8 @@
 /* a word's break points: a hyphenation point (near the word's start, in a name), or anywhere */
 enum { CUT_NONE, CUT_HYPHEN, CUT_HYPHEN_SHORT, CUT_HYPHEN_NAME, CUT_ANY };
 
-static int grow(void **ptr, size_t *cap, size_t need, size_t size)
+/* Grows *ptr (of *cap items of `size` bytes) to hold `need` items, doubling. */
+int pdf_grow(void **ptr, size_t *cap, size_t need, size_t size)
 {
 	if (need <= *cap)
 		return 0;
@@ -46,7 +47,7 @@ static int grow(void **ptr, size_t *cap, size_t need, size_t size)
 
 static int put_bytes(pdf_para *p, const char *s, size_t n)
 {
-	if (grow((void **)&p->text, &p->cap, p->len + n + 1, 1))
+	if (pdf_grow((void **)&p->text, &p->cap, p->len + n + 1, 1))
 		return GALLEY_ENOMEM;
 	memcpy(p->text + p->len, s, n);
 	p->len += n;
@@ -58,7 +59,7 @@ int pdf_para_add(pdf_engine *e, pdf_para *p, const char *text, size_t len, uint1
 {
 	(void)e;
 	if (p->nruns == 0 || p->runs[p->nruns - 1].style != style) {
-		if (grow((void **)&p->runs, &p->runcap, p->nruns + 1, sizeof(pdf_run)))
+		if (pdf_grow((void **)&p->runs, &p->runcap, p->nruns + 1, sizeof(pdf_run)))
 			return GALLEY_ENOMEM;
 		p->runs[p->nruns++] = (pdf_run){(uint32_t)p->len, style};
 	}
@@ -137,7 +138,7 @@ typedef struct builder {
 
 static pdf_atom *push_atom(pdf_para *p, uint8_t type)
 {
-	if (grow((void **)&p->atoms, &p->atomcap, p->natoms + 1, sizeof(pdf_atom)))
+	if (pdf_grow((void **)&p->atoms, &p->atomcap, p->natoms + 1, sizeof(pdf_atom)))
 		return NULL;
 	pdf_atom *a = &p->atoms[p->natoms++];
 	memset(a, 0, sizeof(*a));
@@ -252,7 +253,7 @@ static void mark_hyphens(builder *b, size_t s, size_t t)
 static void mark_graphemes(builder *b, size_t s, size_t t)
 {
 	size_t n = t - s;
-	if (grow((void **)&b->e->gscratch, &b->e->gscratchcap, n, 1))
+	if (pdf_grow((void **)&b->e->gscratch, &b->e->gscratchcap, n, 1))
 		return;
 	char *brk = (char *)b->e->gscratch;
 	const char *text = b->p->text;
@@ -551,7 +552,7 @@ static int bidi_levels(builder *b)
 	size_t n = 0;
 	FriBidiChar *u = malloc((p->len + 1) * (sizeof(FriBidiChar) + sizeof(FriBidiCharType) +
 	                                        sizeof(FriBidiBracketType) + sizeof(FriBidiLevel)));
-	if (!u || grow((void **)&e->levels, &e->levelcap, p->len + 1, 1)) {
+	if (!u || pdf_grow((void **)&e->levels, &e->levelcap, p->len + 1, 1)) {
 		free(u);
 		return GALLEY_ENOMEM;
 	}
@@ -644,7 +645,7 @@ static int emit_image(builder *b, size_t at)
 int pdf_atoms_build(pdf_engine *e, pdf_para *p, float width, bool hyphenate)
 {
 	builder b = {e, p, width, hyphenate && e->hyph && p->hyphenate, 0, NULL, NULL};
-	if (grow((void **)&e->scratch, &e->scratchcap, p->len * 2 + 2, 1) || bidi_levels(&b))
+	if (pdf_grow((void **)&e->scratch, &e->scratchcap, p->len * 2 + 2, 1) || bidi_levels(&b))
 		return GALLEY_ENOMEM;
 	char *brks = (char *)e->scratch;
 	b.cuts = e->scratch + p->len + 1;

@@ -43,21 +43,6 @@ uint32_t pdf_utf8_next(const char *s, size_t len, size_t *i)
 	return c;
 }
 
-static int grow(void **ptr, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return 0;
-	size_t ncap = *cap ? *cap * 2 : 64;
-	while (ncap < need)
-		ncap *= 2;
-	void *np = realloc(*ptr, ncap * size);
-	if (!np)
-		return GALLEY_ENOMEM;
-	*ptr = np;
-	*cap = ncap;
-	return 0;
-}
-
 static bool is_legal_break(const pdf_para *p, size_t i);
 
 int pdf_para_measure(pdf_engine *e, pdf_para *p, float *min, float *natural)
@@ -119,7 +104,7 @@ typedef struct kp {
 
 static int kp_push(kp *k, kp_node n)
 {
-	if (grow((void **)&k->nodes, &k->cap, k->nnodes + 1, sizeof(kp_node)))
+	if (pdf_grow((void **)&k->nodes, &k->cap, k->nnodes + 1, sizeof(kp_node)))
 		return -1;
 	k->nodes[k->nnodes] = n;
 	return (int)k->nnodes++;
@@ -361,7 +346,7 @@ typedef struct line_set {
 static int emit_line(pdf_lines *out, const pdf_para *p, size_t from, size_t to, bool hyphen, float width,
                      float x, line_set set)
 {
-	if (grow((void **)&out->v, &out->cap, out->count + 1, sizeof(pdf_line)))
+	if (pdf_grow((void **)&out->v, &out->cap, out->count + 1, sizeof(pdf_line)))
 		return GALLEY_ENOMEM;
 	out->v[out->count++] = (pdf_line){
 	    p,      (uint32_t)from, (uint32_t)to,      (float)set.ratio, x, width, (float)set.natural,

@@ -421,6 +421,9 @@ float pdf_text_width(pdf_engine *e, const char *text, size_t len, uint16_t style
 /** Decodes one UTF-8 character at s[*i] (advancing *i); invalid bytes give U+FFFD. */
 uint32_t pdf_utf8_next(const char *s, size_t len, size_t *i);
 
+/** atoms.c: grows *ptr (of *cap items of `size` bytes) to hold `need` items; 0, or GALLEY_ENOMEM. */
+int pdf_grow(void **ptr, size_t *cap, size_t need, size_t size);
+
 /* image_check.c: why image bytes are unfit for libharu, or NULL when they are sound */
 const char *pdf_image_problem(const unsigned char *data, size_t len, bool png);
 /** The JPEG rewritten losslessly by libjpeg for libharu (no fill bytes); 0, or -1 when it cannot be. */
