@@ -40,20 +40,19 @@ typedef struct painter {
 	float off;  /* the bleed: trim box origin inside the media box */
 } painter;
 
-/* A number to two decimals (printf's float path is slow). */
-static void put_num(galley_buf *b, float v)
+/* `v` with `decimals` (1 or 2) digits after the point (printf's float path is slow). */
+static void put_fixed(galley_buf *b, float v, int decimals)
 {
-	long t = lroundf(v * 100.0f);
+	long t = lroundf(v * (decimals == 2 ? 100.0f : 10.0f));
 	char buf[32];
 	int n = 0;
 	bool neg = t < 0;
 	unsigned long u = neg ? (unsigned long)-t : (unsigned long)t;
-	for (int k = 0; k < 2; k++) {
+	for (int k = 0; k < decimals; k++) {
 		buf[n++] = (char)('0' + u % 10);
 		u /= 10;
-		if (k == 1)
-			buf[n++] = '.';
 	}
+	buf[n++] = '.';
 	do {
 		buf[n++] = (char)('0' + u % 10);
 		u /= 10;
@@ -62,6 +61,12 @@ static void put_num(galley_buf *b, float v)
 		buf[n++] = '-';
 	while (n > 0)
 		galley_buf_putc(b, buf[--n]);
+}
+
+/* A number to two decimals, then a space. */
+static void put_num(galley_buf *b, float v)
+{
+	put_fixed(b, v, 2);
 	galley_buf_putc(b, ' ');
 }
 
@@ -182,25 +187,7 @@ static bool tj_start(painter *pt, tj_run *run, int face, const pdf_style *st, fl
 }
 
 /* A displacement in thousandths of an em, to a tenth. */
-static void put_tenths(galley_buf *b, float v)
-{
-	long t = lroundf(v * 10.0f);
-	char buf[24];
-	int n = 0;
-	bool neg = t < 0;
-	unsigned long u = neg ? (unsigned long)-t : (unsigned long)t;
-	buf[n++] = (char)('0' + u % 10);
-	buf[n++] = '.';
-	u /= 10;
-	do {
-		buf[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (neg)
-		buf[n++] = '-';
-	while (n > 0)
-		galley_buf_putc(b, buf[--n]);
-}
+static void put_tenths(galley_buf *b, float v) { put_fixed(b, v, 1); }
 
 /* Appends a glyph to the array's string, or opens one. */
 static void put_glyph(galley_buf *b, unsigned gid)
