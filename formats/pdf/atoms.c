@@ -111,7 +111,7 @@ size_t pdf_face_run(pdf_fonts *f, int main_face, const char *text, size_t len, s
 
 float pdf_text_width(pdf_engine *e, const char *text, size_t len, uint16_t style)
 {
-	const pdf_style *st = &e->styles[style];
+	const pdf_style *st = &e->res.styles[style];
 	float w = 0;
 	for (size_t i = 0; i < len;) {
 		int face;
@@ -200,7 +200,7 @@ static bool is_cjk(uint32_t c)
 static float char_width(pdf_engine *e, uint16_t style, int face, const char *s, size_t len)
 {
 	const pdf_shaped *sh = pdf_shape(&e->fonts, face, s, len, false);
-	return sh ? pdf_shaped_width(&e->fonts, sh, 0, sh->nglyphs, e->styles[style].size) : 0;
+	return sh ? pdf_shaped_width(&e->fonts, sh, 0, sh->nglyphs, e->res.styles[style].size) : 0;
 }
 
 /* Marks the hyphenation points of the letters inside [s, t). */
@@ -208,7 +208,7 @@ static void mark_hyphens(builder *b, size_t s, size_t t)
 {
 	const char *text = b->p->text;
 	for (size_t i = s; i < t;) {
-		if (b->e->styles[style_at(b, i)].flags & PDF_ST_NOHYPH)
+		if (b->e->res.styles[style_at(b, i)].flags & PDF_ST_NOHYPH)
 			return;
 		pdf_utf8_next(text, t, &i);
 	}
@@ -253,9 +253,9 @@ static void mark_hyphens(builder *b, size_t s, size_t t)
 static void mark_graphemes(builder *b, size_t s, size_t t)
 {
 	size_t n = t - s;
-	if (pdf_grow((void **)&b->e->gscratch, &b->e->gscratchcap, n, 1))
+	if (pdf_grow((void **)&b->e->para.gscratch, &b->e->para.gscratchcap, n, 1))
 		return;
-	char *brk = (char *)b->e->gscratch;
+	char *brk = (char *)b->e->para.gscratch;
 	const char *text = b->p->text;
 	u8_grapheme_breaks((const uint8_t *)text + s, n, brk);
 	for (size_t i = 1; i < n; i++) {
@@ -274,7 +274,7 @@ static size_t piece_end(builder *b, size_t i, size_t t, uint16_t *style, int *fa
 	const pdf_para *p = b->p;
 	*style = style_at(b, i);
 	*level = level_at(b, i);
-	size_t end = pdf_face_run(&b->e->fonts, b->e->styles[*style].face, p->text, t, i, face);
+	size_t end = pdf_face_run(&b->e->fonts, b->e->res.styles[*style].face, p->text, t, i, face);
 	for (size_t k = i + 1; k < end; k++)
 		if (style_at(b, k) != *style || level_at(b, k) != *level)
 			return k;
@@ -291,7 +291,7 @@ static float segment_width(builder *b, size_t s, size_t t)
 		size_t end = piece_end(b, i, t, &st, &face, &level);
 		const pdf_shaped *sh = pdf_shape(&b->e->fonts, face, b->p->text + i, end - i, level & 1);
 		if (sh)
-			w += pdf_shaped_width(&b->e->fonts, sh, 0, sh->nglyphs, b->e->styles[st].size);
+			w += pdf_shaped_width(&b->e->fonts, sh, 0, sh->nglyphs, b->e->res.styles[st].size);
 		i = end;
 	}
 	return w;
@@ -308,7 +308,7 @@ static int push_box(builder *b, const pdf_shaped *sh, uint32_t g0, uint32_t g1, 
 	box->sh = sh;
 	box->g0 = g0;
 	box->g1 = g1;
-	box->width = pdf_shaped_width(&b->e->fonts, sh, g0, g1, b->e->styles[style].size);
+	box->width = pdf_shaped_width(&b->e->fonts, sh, g0, g1, b->e->res.styles[style].size);
 	return 0;
 }
 
@@ -385,7 +385,7 @@ static int emit_segment(builder *b, size_t s, size_t t)
 	if (b->hyphenate)
 		mark_hyphens(b, s, t);
 	/* measured only when it might not fit: no glyph is wider than two ems */
-	if ((float)(t - s) * b->e->styles[style_at(b, s)].size * 2.0f > b->width &&
+	if ((float)(t - s) * b->e->res.styles[style_at(b, s)].size * 2.0f > b->width &&
 	    segment_width(b, s, t) > b->width)
 		mark_graphemes(b, s, t);
 	for (size_t i = s; i < t;) {
@@ -478,7 +478,8 @@ static int emit_space(builder *b, size_t at, bool nobreak)
 	uint16_t st = style_at(b, at);
 	if (p->natoms && p->atoms[p->natoms - 1].type == PDF_GLUE && !nobreak)
 		return 0;
-	float w = char_width(b->e, st, pdf_fonts_resolve(&b->e->fonts, b->e->styles[st].face, ' '), " ", 1);
+	float w =
+	    char_width(b->e, st, pdf_fonts_resolve(&b->e->fonts, b->e->res.styles[st].face, ' '), " ", 1);
 	bool justify = p->align == PDF_ALIGN_JUSTIFY;
 	bool title = after_title(p->text, at, b->e->set.lang);
 	if ((nobreak || title) && push_penalty(p, PDF_INF_PENALTY, 0, 0, st))
@@ -512,7 +513,7 @@ static int emit_break(builder *b, size_t t, uint32_t last)
 	if (is_cjk(last) || is_cjk(d)) {
 		/* between ideographs: a break at no cost, and room to spread a justified line */
 		uint16_t st = style_at(b, t);
-		float stretch = p->align == PDF_ALIGN_JUSTIFY ? b->e->styles[st].size * CJK_STRETCH : 0;
+		float stretch = p->align == PDF_ALIGN_JUSTIFY ? b->e->res.styles[st].size * CJK_STRETCH : 0;
 		int rc = push_glue(p, 0, stretch, 0, false, st);
 		if (rc == 0)
 			p->atoms[p->natoms - 1].level = level_at(b, t);
@@ -552,7 +553,7 @@ static int bidi_levels(builder *b)
 	size_t n = 0;
 	FriBidiChar *u = malloc((p->len + 1) * (sizeof(FriBidiChar) + sizeof(FriBidiCharType) +
 	                                        sizeof(FriBidiBracketType) + sizeof(FriBidiLevel)));
-	if (!u || pdf_grow((void **)&e->levels, &e->levelcap, p->len + 1, 1)) {
+	if (!u || pdf_grow((void **)&e->para.levels, &e->para.levelcap, p->len + 1, 1)) {
 		free(u);
 		return GALLEY_ENOMEM;
 	}
@@ -578,10 +579,10 @@ static int bidi_levels(builder *b)
 	for (size_t i = 0; i < p->len; k++) {
 		size_t at = i;
 		pdf_utf8_next(p->text, p->len, &i);
-		memset(e->levels + at, (uint8_t)lv[k], i - at);
+		memset(e->para.levels + at, (uint8_t)lv[k], i - at);
 	}
 	free(u);
-	b->levels = e->levels;
+	b->levels = e->para.levels;
 	return 0;
 }
 
@@ -625,9 +626,9 @@ static int emit_image(builder *b, size_t at)
 {
 	pdf_engine *e = b->e;
 	uint16_t st = style_at(b, at);
-	HPDF_Image im = e->images[e->styles[st].image - 1];
+	HPDF_Image im = e->res.images[e->res.styles[st].image - 1];
 	float iw = (float)HPDF_Image_GetWidth(im), ih = (float)HPDF_Image_GetHeight(im);
-	float h = e->styles[st].size, w = ih > 0 ? h * iw / ih : h;
+	float h = e->res.styles[st].size, w = ih > 0 ? h * iw / ih : h;
 	pdf_atom *a = push_atom(b->p, PDF_BOX);
 	if (!a)
 		return GALLEY_ENOMEM;
@@ -645,10 +646,10 @@ static int emit_image(builder *b, size_t at)
 int pdf_atoms_build(pdf_engine *e, pdf_para *p, float width, bool hyphenate)
 {
 	builder b = {e, p, width, hyphenate && e->hyph && p->hyphenate, 0, NULL, NULL};
-	if (pdf_grow((void **)&e->scratch, &e->scratchcap, p->len * 2 + 2, 1) || bidi_levels(&b))
+	if (pdf_grow((void **)&e->para.scratch, &e->para.scratchcap, p->len * 2 + 2, 1) || bidi_levels(&b))
 		return GALLEY_ENOMEM;
-	char *brks = (char *)e->scratch;
-	b.cuts = e->scratch + p->len + 1;
+	char *brks = (char *)e->para.scratch;
+	b.cuts = e->para.scratch + p->len + 1;
 	set_linebreaks_utf8((const utf8_t *)p->text, p->len, e->set.lang, brks);
 	p->natoms = 0;
 	if (p->indent > 0) {
@@ -663,7 +664,7 @@ int pdf_atoms_build(pdf_engine *e, pdf_para *p, float width, bool hyphenate)
 		size_t at = i;
 		uint32_t c = pdf_utf8_next(p->text, p->len, &i);
 		int rc = 0;
-		if (c == 0xFFFC && e->styles[style_at(&b, at)].image) {
+		if (c == 0xFFFC && e->res.styles[style_at(&b, at)].image) {
 			rc = emit_image(&b, at);
 			if (rc == 0 && i < p->len && brks[i - 1] == LINEBREAK_ALLOWBREAK)
 				rc = emit_break(&b, i, c);
@@ -691,7 +692,7 @@ int pdf_atoms_build(pdf_engine *e, pdf_para *p, float width, bool hyphenate)
 int pdf_atoms_add_text(pdf_engine *e, pdf_para *p, size_t from, size_t to, uint16_t style)
 {
 	builder b = {e, p, 1e9f, false, 0, NULL, NULL};
-	const pdf_style *st = &e->styles[style];
+	const pdf_style *st = &e->res.styles[style];
 	for (size_t i = from; i < to;) {
 		int face;
 		size_t t = pdf_face_run(&e->fonts, st->face, p->text, to, i, &face);

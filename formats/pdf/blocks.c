@@ -62,8 +62,8 @@ static int layout_heading(layout *l, galley_node *n)
 	int level = galley_node_heading_level(n);
 	if (level < 1 || level > 6)
 		level = 6;
-	if (level == 1 && e->set.chapter_breaks && e->nitems > 0 &&
-	    e->items[e->nitems - 1].kind != PDF_V_PAGEBREAK) {
+	if (level == 1 && e->set.chapter_breaks && e->vl.nitems > 0 &&
+	    e->vl.items[e->vl.nitems - 1].kind != PDF_V_PAGEBREAK) {
 		if (!pdf_vlist_push(e, PDF_V_PAGEBREAK))
 			return GALLEY_ENOMEM;
 		l->pending_space = 0;
@@ -98,19 +98,19 @@ static int layout_heading(layout *l, galley_node *n)
 		rc = lay_collect_inlines(l, p, n, s);
 	lay_want_space(l, e->set.leading * pdf_typo.heading_space_before[level - 1]);
 	const char *id = galley_node_id(n);
-	void *anchor = id ? strmap_get(&e->anchors, id) : NULL;
-	e->proto.anchor = anchor ? (int)(intptr_t)anchor - 1 : -1;
-	e->proto.heading = (uint8_t)level;
-	e->proto.title = title;
+	void *anchor = id ? strmap_get(&e->anc.ids, id) : NULL;
+	e->vl.proto.anchor = anchor ? (int)(intptr_t)anchor - 1 : -1;
+	e->vl.proto.heading = (uint8_t)level;
+	e->vl.proto.title = title;
 	/* a heading right under another stays with it: a run of headings goes to the page of its text */
 	l->keep = l->keep > 0 ? 1 : 0;
 	if (rc == 0)
 		rc = lay_flush_space(l);
-	size_t first = e->nitems;
+	size_t first = e->vl.nitems;
 	if (rc == 0)
 		rc = lay_set_paragraph(l, p, c->x, c->width, size * 1.2f);
-	for (size_t i = first + 1; i < e->nitems; i++)
-		e->items[i].nobreak = true;
+	for (size_t i = first + 1; i < e->vl.nitems; i++)
+		e->vl.items[i].nobreak = true;
 	l->keep = 2;
 	lay_want_space(l, e->set.leading * pdf_typo.heading_space_after[level - 1]);
 	return rc;
@@ -148,7 +148,7 @@ static int code_line(layout *l, pdf_para *p, size_t from, size_t to, float x, fl
 	pdf_vitem *v = pdf_vlist_push(e, PDF_V_LINE);
 	if (!v)
 		return GALLEY_ENOMEM;
-	*v = e->proto;
+	*v = e->vl.proto;
 	v->kind = PDF_V_LINE;
 	v->codebg = true;
 	v->bg_x = lay_top(l)->x;
@@ -160,8 +160,8 @@ static int code_line(layout *l, pdf_para *p, size_t from, size_t to, float x, fl
 		v->label_style = (uint16_t)mark_style;
 		v->deco_x = x - e->set.size * 0.3f;
 	}
-	e->proto.deco = PDF_DECO_NONE;
-	e->proto.anchor = -1;
+	e->vl.proto.deco = PDF_DECO_NONE;
+	e->vl.proto.anchor = -1;
 	return 0;
 }
 
@@ -215,9 +215,9 @@ static int layout_code(layout *l, galley_node *n)
 	float pad = e->set.size * 0.5f;
 	float x = c->x + pad, width = c->width - 2 * pad;
 	float cont_indent = e->set.size * 1.5f;
-	e->proto.height = e->set.leading * 0.95f;
-	e->proto.ascent = e->proto.height * pdf_typo.ascent;
-	size_t first = e->nitems;
+	e->vl.proto.height = e->set.leading * 0.95f;
+	e->vl.proto.ascent = e->vl.proto.height * pdf_typo.ascent;
+	size_t first = e->vl.nitems;
 	size_t i = 0;
 	while (rc == 0 && i <= p->len) {
 		size_t eol = i;
@@ -327,10 +327,10 @@ static int enter_list_item(layout *l, galley_node *item)
 	lay_push_container(l, GALLEY_NODE_LIST_ITEM, indent, 0);
 	container *c = lay_top(l);
 	c->tight = list->tight;
-	e->proto.deco_x = c->x - e->set.size * 0.5f;
+	e->vl.proto.deco_x = c->x - e->set.size * 0.5f;
 	if (task != GALLEY_TASK_NONE) {
-		e->proto.deco = task == GALLEY_TASK_CHECKED ? PDF_DECO_TASK_DONE : PDF_DECO_TASK_OPEN;
-		e->proto.deco_x = c->x - e->set.size * 1.3f;
+		e->vl.proto.deco = task == GALLEY_TASK_CHECKED ? PDF_DECO_TASK_DONE : PDF_DECO_TASK_OPEN;
+		e->vl.proto.deco_x = c->x - e->set.size * 1.3f;
 		return 0;
 	}
 	char buf[32];
@@ -346,12 +346,12 @@ static int enter_list_item(layout *l, galley_node *item)
 			level += l->stack[i].type == GALLEY_NODE_BULLET_LIST;
 		snprintf(buf, sizeof(buf), "%s", bullets[(level + 2) % 3]);
 	}
-	e->proto.label = arena_strndup(&e->mem, buf, strlen(buf));
+	e->vl.proto.label = arena_strndup(&e->mem, buf, strlen(buf));
 	int st = lay_style_id(e, PDF_ROLE_BODY, 0, e->set.size, 0);
-	if (!e->proto.label || st < 0)
+	if (!e->vl.proto.label || st < 0)
 		return GALLEY_ENOMEM;
-	e->proto.label_style = (uint16_t)st;
-	e->proto.deco = PDF_DECO_LABEL;
+	e->vl.proto.label_style = (uint16_t)st;
+	e->vl.proto.deco = PDF_DECO_LABEL;
 	return 0;
 }
 
@@ -359,19 +359,19 @@ int lay_exit_list_item(layout *l)
 {
 	pdf_engine *e = l->e;
 	int rc = 0;
-	if (e->proto.deco != PDF_DECO_NONE) {
+	if (e->vl.proto.deco != PDF_DECO_NONE) {
 		/* an empty item still shows its label */
 		pdf_para *p = lay_new_para(e);
 		if (!p)
 			return GALLEY_ENOMEM;
 		rc = lay_set_paragraph(l, p, lay_top(l)->x, lay_top(l)->width, e->set.leading);
-		if (rc == 0 && e->proto.deco != PDF_DECO_NONE) {
+		if (rc == 0 && e->vl.proto.deco != PDF_DECO_NONE) {
 			pdf_vitem *v = pdf_vlist_push(e, PDF_V_LINE);
 			if (!v)
 				return GALLEY_ENOMEM;
-			*v = e->proto;
+			*v = e->vl.proto;
 			v->line.para = p;
-			e->proto.deco = PDF_DECO_NONE;
+			e->vl.proto.deco = PDF_DECO_NONE;
 		}
 	}
 	lay_pop_container(l);
@@ -405,7 +405,7 @@ static int enter_block(layout *l, galley_walk *w, galley_node *n, bool *skip)
 	case GALLEY_NODE_FOOTNOTE_DEF:
 		return 0;
 	case GALLEY_NODE_RAW_BLOCK:
-		e->raw_dropped++;
+		e->vl.raw_dropped++;
 		return 0;
 	default:
 		break;

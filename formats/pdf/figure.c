@@ -24,21 +24,21 @@ HPDF_Image lay_load_image(pdf_engine *e, const galley_node *img)
 	                                          : pdf_image_problem(data, len, png);
 	if (!problem) {
 		/* should libharu still fail, the image is left out, not the document */
-		int saved = e->hpdf_error;
-		im = png ? HPDF_LoadPngImageFromMem(e->pdf, data, (HPDF_UINT)len)
-		         : HPDF_LoadJpegImageFromMem(e->pdf, data, (HPDF_UINT)len);
+		int saved = e->out.error;
+		im = png ? HPDF_LoadPngImageFromMem(e->out.pdf, data, (HPDF_UINT)len)
+		         : HPDF_LoadJpegImageFromMem(e->out.pdf, data, (HPDF_UINT)len);
 		unsigned char *plain = NULL;
 		size_t plain_len = 0;
 		/* libharu refuses JPEGs libjpeg reads (fill bytes): given again as libjpeg rewrites them */
 		if (!im && jpeg && pdf_jpeg_rewrite(data, len, &plain, &plain_len) == 0) {
-			HPDF_ResetError(e->pdf);
-			e->hpdf_error = saved;
-			im = HPDF_LoadJpegImageFromMem(e->pdf, plain, (HPDF_UINT)plain_len);
+			HPDF_ResetError(e->out.pdf);
+			e->out.error = saved;
+			im = HPDF_LoadJpegImageFromMem(e->out.pdf, plain, (HPDF_UINT)plain_len);
 		}
 		free(plain);
 		if (!im) {
-			HPDF_ResetError(e->pdf);
-			e->hpdf_error = saved;
+			HPDF_ResetError(e->out.pdf);
+			e->out.error = saved;
 			problem = "it cannot be read";
 		}
 	}
@@ -81,7 +81,7 @@ int lay_figure(layout *l, galley_node *fig)
 		v->line.x = c->x + (c->width - w) / 2;
 		v->line.width = w;
 		v->height = h + e->set.leading * 0.4f;
-		lay_keep_with_heading(l, e->nitems - 1);
+		lay_keep_with_heading(l, e->vl.nitems - 1);
 		if (e->set.print && pw * 72.0f / w < 299.5f)
 			galley_report(e->opts, GALLEY_WARNING, galley_node_line(img), galley_node_column(img),
 			              "image '%s' is %.0f dpi at its placed size; print wants 300",
@@ -97,12 +97,12 @@ int lay_figure(layout *l, galley_node *fig)
 	s.size = e->set.size * 0.92f;
 	if (rc == 0)
 		rc = lay_collect_inlines(l, p, fig, s);
-	size_t first = e->nitems;
+	size_t first = e->vl.nitems;
 	if (rc == 0)
 		rc = lay_set_paragraph(l, p, c->x, c->width, e->set.leading * 0.95f);
 	if (im)
-		for (size_t i = first; i < e->nitems; i++)
-			e->items[i].nobreak = true;
+		for (size_t i = first; i < e->vl.nitems; i++)
+			e->vl.items[i].nobreak = true;
 	lay_want_space(l, e->set.leading * 0.6f);
 	return rc;
 }

@@ -108,7 +108,7 @@ int lay_toc(layout *l)
 		if (level > l->base_level + 2)
 			continue;
 		const char *id = galley_node_id(n);
-		void *anchor = id ? strmap_get(&e->anchors, id) : NULL;
+		void *anchor = id ? strmap_get(&e->anc.ids, id) : NULL;
 		if (!anchor)
 			continue;
 		int a = (int)(intptr_t)anchor - 1;
@@ -134,16 +134,16 @@ int lay_toc(layout *l)
 		float indent = (float)(level - l->base_level) * e->set.size * 1.5f;
 		if (level == l->base_level)
 			lay_want_space(l, e->set.leading * 0.35f);
-		size_t first = e->nitems;
+		size_t first = e->vl.nitems;
 		if (rc == 0)
 			rc = lay_set_paragraph(l, p, c->x + indent, c->width - indent - numfield,
 			                       e->set.leading);
-		if (rc == 0 && e->nitems > first) {
-			pdf_vitem *last = &e->items[e->nitems - 1];
+		if (rc == 0 && e->vl.nitems > first) {
+			pdf_vitem *last = &e->vl.items[e->vl.nitems - 1];
 			last->toc_anchor = a;
 			last->deco_x = c->x + c->width;
-			for (size_t i = first; i < e->nitems; i++)
-				e->items[i].nobreak = i > first;
+			for (size_t i = first; i < e->vl.nitems; i++)
+				e->vl.items[i].nobreak = i > first;
 		}
 	}
 	memcpy(l->section, saved, sizeof(saved));

@@ -31,7 +31,7 @@ static int link_for(layout *l, const galley_node *n)
 	if (!url || !*url || strlen(url) > 60000 || galley_url_is_active(url))
 		return 0;
 	if (url[0] == '#') {
-		void *a = strmap_get(&e->anchors, url + 1);
+		void *a = strmap_get(&e->anc.ids, url + 1);
 		return a ? pdf_link_add(e, NULL, (int)(intptr_t)a - 1) : 0;
 	}
 	return pdf_link_add(e, url, -1);
@@ -85,7 +85,7 @@ static int add_leaf(layout *l, pdf_para *p, const galley_node *n, inline_state *
 		return lay_add_text(e, p, &t, buf, strlen(buf));
 	}
 	case GALLEY_NODE_RAW_INLINE:
-		e->raw_dropped++;
+		e->vl.raw_dropped++;
 		return 0;
 	default:
 		return 0;
@@ -135,23 +135,23 @@ static int add_image(layout *l, pdf_para *p, const galley_node *n, const inline_
 {
 	pdf_engine *e = l->e;
 	*set = false;
-	if (e->nimages >= UINT16_MAX - 1)
+	if (e->res.nimages >= UINT16_MAX - 1)
 		return 0;
 	HPDF_Image im = lay_load_image(e, n);
 	if (!im)
 		return 0;
-	if (e->nimages == e->imagecap) {
-		size_t cap = e->imagecap ? e->imagecap * 2 : 8;
-		HPDF_Image *v = realloc(e->images, cap * sizeof(*v));
+	if (e->res.nimages == e->res.imagecap) {
+		size_t cap = e->res.imagecap ? e->res.imagecap * 2 : 8;
+		HPDF_Image *v = realloc(e->res.images, cap * sizeof(*v));
 		if (!v)
 			return GALLEY_ENOMEM;
-		e->images = v;
-		e->imagecap = cap;
+		e->res.images = v;
+		e->res.imagecap = cap;
 	}
-	e->images[e->nimages++] = im;
+	e->res.images[e->res.nimages++] = im;
 	pdf_style st = lay_make_style(s->role, s->face_style, s->size);
 	st.link = s->link;
-	st.image = (uint16_t)e->nimages;
+	st.image = (uint16_t)e->res.nimages;
 	int id = pdf_style_get(e, &st);
 	if (id < 0)
 		return GALLEY_ENOMEM;

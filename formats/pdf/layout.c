@@ -23,8 +23,8 @@ int pdf_layout_document(pdf_engine *e, galley_error *err)
 	l.stack[0].type = GALLEY_NODE_DOCUMENT;
 	l.stack[0].x = 0;
 	l.stack[0].width = e->set.page_w - e->set.margin_inner - e->set.margin_outer;
-	e->proto.anchor = -1;
-	e->proto.toc_anchor = -1;
+	e->vl.proto.anchor = -1;
+	e->vl.proto.toc_anchor = -1;
 	l.body_style = lay_style_id(e, PDF_ROLE_BODY, 0, e->set.size, 0);
 	int rc = l.body_style < 0 ? GALLEY_ENOMEM : lay_assign_anchors(&l);
 	if (rc == 0)
@@ -39,8 +39,8 @@ int pdf_layout_document(pdf_engine *e, galley_error *err)
 	if (rc)
 		return galley_error_set(err, rc, e->opts, 0, 0, "cannot lay the document out: %s",
 		                        galley_strerror(rc));
-	if (e->raw_dropped)
+	if (e->vl.raw_dropped)
 		galley_report(e->opts, GALLEY_WARNING, 0, 0, "%d raw HTML fragment%s left out of the PDF",
-		              e->raw_dropped, e->raw_dropped == 1 ? "" : "s");
+		              e->vl.raw_dropped, e->vl.raw_dropped == 1 ? "" : "s");
 	return 0;
 }

@@ -55,7 +55,7 @@ int lay_flush_space(layout *l);
 container *lay_top(layout *l);
 void lay_push_container(layout *l, galley_node_type type, float indent_left, float indent_right);
 void lay_pop_container(layout *l);
-/** Widow, orphan and heading-keep marks on the lines [first, e->nitems). */
+/** Widow, orphan and heading-keep marks on the lines [first, e->vl.nitems). */
 void lay_mark_keeps(layout *l, size_t first);
 /** A block that is no paragraph, from item `first`, kept with a heading above. */
 void lay_keep_with_heading(layout *l, size_t first);

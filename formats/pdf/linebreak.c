@@ -298,7 +298,7 @@ static float box_protrusion(pdf_engine *e, const pdf_atom *a, bool right)
 	float share = right ? pdf_protrusion_right(c) : pdf_protrusion_left(c);
 	if (share == 0)
 		return 0;
-	return share * pdf_shaped_width(&e->fonts, sh, g, g + 1, e->styles[a->style].size);
+	return share * pdf_shaped_width(&e->fonts, sh, g, g + 1, e->res.styles[a->style].size);
 }
 
 static int kp_sums(pdf_engine *e, kp *k, bool protrude)

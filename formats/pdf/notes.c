@@ -24,8 +24,8 @@ int lay_assign_anchors(layout *l)
 		if (n != galley_doc_title_heading(e->doc) && galley_node_heading_level(n) < l->base_level)
 			l->base_level = galley_node_heading_level(n);
 		const char *id = galley_node_id(n);
-		if (id && !strmap_get(&e->anchors, id) &&
-		    strmap_put(&e->anchors, id, (void *)(intptr_t)(++e->nanchors)))
+		if (id && !strmap_get(&e->anc.ids, id) &&
+		    strmap_put(&e->anc.ids, id, (void *)(intptr_t)(++e->anc.n)))
 			return GALLEY_ENOMEM;
 		galley_walk_skip_children(&w);
 	}
@@ -35,7 +35,7 @@ int lay_assign_anchors(layout *l)
 		return GALLEY_ENOMEM;
 	l->note_anchor[0] = -1;
 	for (int i = 1; i <= notes; i++)
-		l->note_anchor[i] = e->nanchors++;
+		l->note_anchor[i] = e->anc.n++;
 	return 0;
 }
 
@@ -48,15 +48,15 @@ int lay_footnotes(layout *l)
 {
 	pdf_engine *e = l->e;
 	int notes = galley_doc_footnote_count(e->doc);
-	e->main_end = e->nitems;
+	e->vl.main_end = e->vl.nitems;
 	if (notes <= 0)
 		return 0;
-	e->notes = calloc((size_t)notes + 1, sizeof(*e->notes));
-	if (!e->notes)
+	e->foot.notes = calloc((size_t)notes + 1, sizeof(*e->foot.notes));
+	if (!e->foot.notes)
 		return GALLEY_ENOMEM;
-	e->nnotes = notes;
+	e->foot.n = notes;
 	for (int i = 0; i <= notes; i++)
-		e->notes[i] = (pdf_note){0, 0, SIZE_MAX};
+		e->foot.notes[i] = (pdf_note){0, 0, SIZE_MAX};
 	galley_node **defs = calloc((size_t)notes + 1, sizeof(*defs));
 	if (!defs)
 		return GALLEY_ENOMEM;
@@ -67,15 +67,15 @@ int lay_footnotes(layout *l)
 				defs[num] = n;
 		}
 	/* the line of each note's first reference, in reading order */
-	for (size_t i = 0; i < e->main_end; i++) {
-		const pdf_vitem *v = &e->items[i];
+	for (size_t i = 0; i < e->vl.main_end; i++) {
+		const pdf_vitem *v = &e->vl.items[i];
 		if (v->kind != PDF_V_LINE || !v->line.para)
 			continue;
 		for (uint32_t a = v->line.first; a < v->line.last; a++) {
 			const pdf_atom *at = &v->line.para->atoms[a];
-			int num = at->type == PDF_BOX ? e->styles[at->style].note : 0;
-			if (num > 0 && num <= notes && e->notes[num].ref_item == SIZE_MAX)
-				e->notes[num].ref_item = i;
+			int num = at->type == PDF_BOX ? e->res.styles[at->style].note : 0;
+			if (num > 0 && num <= notes && e->foot.notes[num].ref_item == SIZE_MAX)
+				e->foot.notes[num].ref_item = i;
 		}
 	}
 	/* notes are set smaller: the body size and leading stand in for theirs meanwhile */
@@ -88,27 +88,27 @@ int lay_footnotes(layout *l)
 			continue;
 		l->pending_space = 0;
 		l->keep = 0;
-		e->notes[i].first = e->nitems;
+		e->foot.notes[i].first = e->vl.nitems;
 		lay_push_container(l, GALLEY_NODE_LIST_ITEM, e->set.size * 1.8f, 0);
 		lay_top(l)->tight = true;
 		char buf[16];
 		snprintf(buf, sizeof(buf), "%d", i);
 		int st = lay_style_id(e, PDF_ROLE_BODY, 0, e->set.size, 0);
-		e->proto.label = arena_strndup(&e->mem, buf, strlen(buf));
-		if (st < 0 || !e->proto.label) {
+		e->vl.proto.label = arena_strndup(&e->mem, buf, strlen(buf));
+		if (st < 0 || !e->vl.proto.label) {
 			rc = GALLEY_ENOMEM;
 			break;
 		}
-		e->proto.label_style = (uint16_t)st;
-		e->proto.deco = PDF_DECO_LABEL;
-		e->proto.deco_x = lay_top(l)->x - e->set.size * 0.5f;
-		e->proto.anchor = l->note_anchor[i];
+		e->vl.proto.label_style = (uint16_t)st;
+		e->vl.proto.deco = PDF_DECO_LABEL;
+		e->vl.proto.deco_x = lay_top(l)->x - e->set.size * 0.5f;
+		e->vl.proto.anchor = l->note_anchor[i];
 		rc = lay_blocks(l, defs[i]);
 		if (rc == 0)
 			rc = lay_exit_list_item(l);
-		e->notes[i].last = e->nitems;
-		for (size_t k = e->notes[i].first; k < e->nitems; k++)
-			e->items[k].nobreak = false;
+		e->foot.notes[i].last = e->vl.nitems;
+		for (size_t k = e->foot.notes[i].first; k < e->vl.nitems; k++)
+			e->vl.items[k].nobreak = false;
 	}
 	e->set = saved;
 	l->pending_space = 0;

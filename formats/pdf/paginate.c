@@ -12,7 +12,7 @@
 
 static bool break_allowed(const pdf_engine *e, size_t j)
 {
-	const pdf_vitem *it = e->items;
+	const pdf_vitem *it = e->vl.items;
 	if (j == 0 || it[j - 1].kind == PDF_V_SPACE || it[j - 1].kind == PDF_V_PAGEBREAK)
 		return false;
 	if (it[j].kind != PDF_V_SPACE)
@@ -20,7 +20,7 @@ static bool break_allowed(const pdf_engine *e, size_t j)
 	/* before a space: as before the line that follows it */
 	if (it[j].nobreak)
 		return false;
-	for (size_t k = j + 1; k < e->nitems; k++)
+	for (size_t k = j + 1; k < e->vl.nitems; k++)
 		if (it[k].kind != PDF_V_SPACE)
 			return it[k].kind == PDF_V_PAGEBREAK || !it[k].nobreak;
 	return true;
@@ -28,19 +28,19 @@ static bool break_allowed(const pdf_engine *e, size_t j)
 
 static int add_page(pdf_engine *e, size_t first, size_t last)
 {
-	if (e->npages == e->pagecap) {
-		size_t cap = e->pagecap ? e->pagecap * 2 : 64;
-		pdf_page *n = realloc(e->pages, cap * sizeof(*n));
+	if (e->pg.npages == e->pg.pagecap) {
+		size_t cap = e->pg.pagecap ? e->pg.pagecap * 2 : 64;
+		pdf_page *n = realloc(e->pg.pages, cap * sizeof(*n));
 		if (!n)
 			return GALLEY_ENOMEM;
-		e->pages = n;
-		e->pagecap = cap;
+		e->pg.pages = n;
+		e->pg.pagecap = cap;
 	}
-	pdf_page *pg = &e->pages[e->npages++];
+	pdf_page *pg = &e->pg.pages[e->pg.npages++];
 	memset(pg, 0, sizeof(*pg));
 	pg->first = first;
 	pg->last = last;
-	pg->notes_first = e->nnote_ranges;
+	pg->notes_first = e->pg.nnote_ranges;
 	return 0;
 }
 
@@ -61,7 +61,7 @@ static float items_height(const pdf_engine *e, size_t first, size_t last)
 {
 	float h = 0;
 	for (size_t i = first; i < last; i++)
-		h += e->items[i].height;
+		h += e->vl.items[i].height;
 	return h;
 }
 
@@ -89,16 +89,16 @@ static int queue_push(note_queue *nq, size_t first, size_t last)
 
 static int add_note_range(pdf_engine *e, size_t first, size_t last)
 {
-	if (e->nnote_ranges == e->note_rangecap) {
-		size_t cap = e->note_rangecap ? e->note_rangecap * 2 : 32;
-		pdf_range *n = realloc(e->note_ranges, cap * sizeof(*n));
+	if (e->pg.nnote_ranges == e->pg.note_rangecap) {
+		size_t cap = e->pg.note_rangecap ? e->pg.note_rangecap * 2 : 32;
+		pdf_range *n = realloc(e->pg.note_ranges, cap * sizeof(*n));
 		if (!n)
 			return GALLEY_ENOMEM;
-		e->note_ranges = n;
-		e->note_rangecap = cap;
+		e->pg.note_ranges = n;
+		e->pg.note_rangecap = cap;
 	}
-	e->note_ranges[e->nnote_ranges++] = (pdf_range){first, last};
-	e->pages[e->npages - 1].notes_count++;
+	e->pg.note_ranges[e->pg.nnote_ranges++] = (pdf_range){first, last};
+	e->pg.pages[e->pg.npages - 1].notes_count++;
 	return 0;
 }
 
@@ -115,16 +115,16 @@ static int place_notes(pdf_engine *e, note_queue *nq, float room)
 		pdf_range *r = &nq->q[done];
 		size_t k = r->first;
 		float h = 0;
-		while (k < r->last &&
-		       (h + e->items[k].height <= room ||
-		        (k == r->first && done == 0 && room > 0 && e->pages[e->npages - 1].notes_count == 0)))
-			h += e->items[k++].height;
+		while (k < r->last && (h + e->vl.items[k].height <= room ||
+		                       (k == r->first && done == 0 && room > 0 &&
+		                        e->pg.pages[e->pg.npages - 1].notes_count == 0)))
+			h += e->vl.items[k++].height;
 		if (k > r->first)
 			rc = add_note_range(e, r->first, k);
 		room -= h;
 		if (k < r->last) {
 			/* the rest waits, without the space it would start with */
-			while (k < r->last && e->items[k].kind == PDF_V_SPACE)
+			while (k < r->last && e->vl.items[k].kind == PDF_V_SPACE)
 				k++;
 			r->first = k;
 			if (k < r->last)
@@ -140,7 +140,7 @@ static int place_notes(pdf_engine *e, note_queue *nq, float room)
 static int by_ref_item(const void *a, const void *b, void *data)
 {
 	const pdf_engine *e = data;
-	size_t x = e->notes[*(const int *)a].ref_item, y = e->notes[*(const int *)b].ref_item;
+	size_t x = e->foot.notes[*(const int *)a].ref_item, y = e->foot.notes[*(const int *)b].ref_item;
 	return x < y ? -1 : x > y ? 1 : *(const int *)a - *(const int *)b;
 }
 
@@ -149,10 +149,10 @@ static void notes_of(const pdf_engine *e, const int *order, size_t *cursor, size
                      float *least)
 {
 	*full = *least = 0;
-	while (*cursor < (size_t)e->nnotes && e->notes[order[*cursor]].ref_item < j)
+	while (*cursor < (size_t)e->foot.n && e->foot.notes[order[*cursor]].ref_item < j)
 		(*cursor)++;
-	for (size_t c = *cursor; c < (size_t)e->nnotes && e->notes[order[c]].ref_item == j; c++) {
-		const pdf_note *note = &e->notes[order[c]];
+	for (size_t c = *cursor; c < (size_t)e->foot.n && e->foot.notes[order[c]].ref_item == j; c++) {
+		const pdf_note *note = &e->foot.notes[order[c]];
 		if (note->last <= note->first)
 			continue;
 		*full += items_height(e, note->first, note->last);
@@ -169,12 +169,12 @@ static void notes_of(const pdf_engine *e, const int *order, size_t *cursor, size
  */
 static float fill_page(const pdf_engine *e, size_t first, size_t last, const pdf_range *skip, float room)
 {
-	while (last > first && e->items[last - 1].kind == PDF_V_SPACE)
+	while (last > first && e->vl.items[last - 1].kind == PDF_V_SPACE)
 		last--; /* spaces at the foot are not seen */
 	float spaces = 0;
 	for (size_t i = first; i < last; i++)
-		if (e->items[i].kind == PDF_V_SPACE && !(i >= skip->first && i < skip->last))
-			spaces += e->items[i].height;
+		if (e->vl.items[i].kind == PDF_V_SPACE && !(i >= skip->first && i < skip->last))
+			spaces += e->vl.items[i].height;
 	if (spaces <= 0 || room <= 0)
 		return 0;
 	return room / spaces < 1 ? room / spaces : 1;
@@ -185,12 +185,12 @@ static int stretch_page(pdf_engine *e, pdf_page *pg, float text_h, float sep)
 {
 	float used = items_height(e, pg->first, pg->last) - items_height(e, pg->skip.first, pg->skip.last);
 	if (pg->repeat_table)
-		used += e->tables[pg->repeat_table - 1].header_height;
+		used += e->tabs.tables[pg->repeat_table - 1].header_height;
 	if (pg->top_float.last > pg->top_float.first)
 		used += items_height(e, pg->top_float.first, pg->top_float.last) + e->set.leading * 0.6f;
 	float notes = 0;
 	for (size_t r = 0; r < pg->notes_count; r++) {
-		const pdf_range *nr = &e->note_ranges[pg->notes_first + r];
+		const pdf_range *nr = &e->pg.note_ranges[pg->notes_first + r];
 		notes += items_height(e, nr->first, nr->last);
 	}
 	if (notes > 0)
@@ -205,7 +205,7 @@ static int stretch_page(pdf_engine *e, pdf_page *pg, float text_h, float sep)
 static bool has_space(const pdf_engine *e, size_t first, size_t last)
 {
 	for (size_t i = first; i < last; i++)
-		if (e->items[i].kind == PDF_V_SPACE)
+		if (e->vl.items[i].kind == PDF_V_SPACE)
 			return true;
 	return false;
 }
@@ -221,30 +221,31 @@ static int cut_pages(pdf_engine *e)
 {
 	float text_h = e->set.page_h - e->set.margin_top - e->set.margin_bottom;
 	float sep = e->set.leading;
-	size_t i = 0, n = e->main_end ? e->main_end : e->nitems;
+	size_t i = 0, n = e->vl.main_end ? e->vl.main_end : e->vl.nitems;
 	note_queue nq = {NULL, 0, 0};
 	int rc = 0;
 	/* notes no line of the text refers to go with the last line */
-	int *order = calloc((size_t)e->nnotes + 1, sizeof(int));
+	int *order = calloc((size_t)e->foot.n + 1, sizeof(int));
 	if (!order)
 		return GALLEY_ENOMEM;
-	for (int k = 1; k <= e->nnotes; k++) {
-		if (e->notes[k].ref_item == SIZE_MAX)
-			e->notes[k].ref_item = n ? n - 1 : 0;
+	for (int k = 1; k <= e->foot.n; k++) {
+		if (e->foot.notes[k].ref_item == SIZE_MAX)
+			e->foot.notes[k].ref_item = n ? n - 1 : 0;
 		order[k - 1] = k;
 	}
-	if (e->nnotes)
-		qsort_r(order, (size_t)e->nnotes, sizeof(int), by_ref_item, e);
+	if (e->foot.n)
+		qsort_r(order, (size_t)e->foot.n, sizeof(int), by_ref_item, e);
 	size_t cursor = 0;
 	pdf_range pending = {0, 0}; /* a figure put off to the next page */
 	while (rc == 0 && (i < n || nq.count || pending.last > pending.first)) {
 		bool chapter = false;
-		while (i < n && (e->items[i].kind == PDF_V_SPACE || e->items[i].kind == PDF_V_PAGEBREAK))
-			chapter |= e->items[i++].kind == PDF_V_PAGEBREAK;
+		while (i < n &&
+		       (e->vl.items[i].kind == PDF_V_SPACE || e->vl.items[i].kind == PDF_V_PAGEBREAK))
+			chapter |= e->vl.items[i++].kind == PDF_V_PAGEBREAK;
 		if (i >= n && nq.count == 0 && pending.last <= pending.first)
 			break;
 		/* in two-sided print a chapter opens on a right-hand (odd) page */
-		if (chapter && e->set.twoside && e->npages % 2 == 1 && nq.count == 0 &&
+		if (chapter && e->set.twoside && e->pg.npages % 2 == 1 && nq.count == 0 &&
 		    (rc = add_page(e, i, i)))
 			break;
 		size_t start = i, end = n, best = 0, j;
@@ -252,11 +253,11 @@ static int cut_pages(pdf_engine *e)
 		bool overflow = false;
 		/* a table that goes on from the page before repeats its header */
 		int repeat = 0;
-		const pdf_vitem *st = i < n ? &e->items[start] : NULL;
-		if (st && st->table && !st->header_row && e->tables[st->table - 1].header_last > 0 &&
-		    start > 0 && e->items[start - 1].table == st->table) {
+		const pdf_vitem *st = i < n ? &e->vl.items[start] : NULL;
+		if (st && st->table && !st->header_row && e->tabs.tables[st->table - 1].header_last > 0 &&
+		    start > 0 && e->vl.items[start - 1].table == st->table) {
 			repeat = st->table;
-			h = e->tables[repeat - 1].header_height;
+			h = e->tabs.tables[repeat - 1].header_height;
 		}
 		/* notes carried over take at most half the page from the text */
 		float notes = 0;
@@ -265,7 +266,7 @@ static int cut_pages(pdf_engine *e)
 		if (notes > text_h / 2)
 			notes = text_h / 2;
 		cursor = 0;
-		while (cursor < (size_t)e->nnotes && e->notes[order[cursor]].ref_item < start)
+		while (cursor < (size_t)e->foot.n && e->foot.notes[order[cursor]].ref_item < start)
 			cursor++;
 		size_t page_cursor = cursor;
 		pdf_range top_float = pending, skip = {0, 0};
@@ -273,7 +274,7 @@ static int cut_pages(pdf_engine *e)
 		if (top_float.last > top_float.first)
 			h += items_height(e, top_float.first, top_float.last) + e->set.leading * 0.6f;
 		for (j = start; j < n; j++) {
-			const pdf_vitem *it = &e->items[j];
+			const pdf_vitem *it = &e->vl.items[j];
 			if (it->kind == PDF_V_PAGEBREAK) {
 				end = j;
 				break;
@@ -286,7 +287,7 @@ static int cut_pages(pdf_engine *e)
 			if (it->kind == PDF_V_IMAGE && j > start && skip.last == 0 &&
 			    h + it->height > text_h - notes) {
 				size_t k = j + 1;
-				while (k < n && e->items[k].kind == PDF_V_LINE && e->items[k].nobreak)
+				while (k < n && e->vl.items[k].kind == PDF_V_LINE && e->vl.items[k].nobreak)
 					k++;
 				skip = (pdf_range){j, k};
 				if (break_allowed(e, j))
@@ -299,7 +300,7 @@ static int cut_pages(pdf_engine *e)
 				h_best = h;
 			}
 			float full = 0, least = 0;
-			if (e->nnotes)
+			if (e->foot.n)
 				notes_of(e, order, &cursor, j, &full, &least);
 			float need = h + it->height + (notes + least > 0 ? notes + least + sep : 0);
 			if (need > text_h + 0.01f && j > start) {
@@ -310,13 +311,13 @@ static int cut_pages(pdf_engine *e)
 				    !has_space(e, start, best)) {
 					/* a line long, where the next allowed break is that near */
 					float hh = h;
-					for (size_t k = j; k < n && e->items[k].kind == PDF_V_LINE; k++) {
+					for (size_t k = j; k < n && e->vl.items[k].kind == PDF_V_LINE; k++) {
 						if (k > j && hh <= text_h + e->set.leading * 1.05f &&
 						    break_allowed(e, k)) {
 							end = k;
 							break;
 						}
-						hh += e->items[k].height;
+						hh += e->vl.items[k].height;
 						if (hh > text_h + e->set.leading * 1.05f)
 							break;
 					}
@@ -334,19 +335,20 @@ static int cut_pages(pdf_engine *e)
 		}
 		if ((rc = add_page(e, start, end)))
 			break;
-		e->pages[e->npages - 1].repeat_table = repeat;
-		e->pages[e->npages - 1].top_float = top_float;
-		e->pages[e->npages - 1].skip = skip;
+		e->pg.pages[e->pg.npages - 1].repeat_table = repeat;
+		e->pg.pages[e->pg.npages - 1].top_float = top_float;
+		e->pg.pages[e->pg.npages - 1].skip = skip;
 		/* the notes of this page's lines join the queue, then as many as fit are set */
-		for (size_t c = page_cursor; c < (size_t)e->nnotes && rc == 0; c++) {
-			const pdf_note *note = &e->notes[order[c]];
+		for (size_t c = page_cursor; c < (size_t)e->foot.n && rc == 0; c++) {
+			const pdf_note *note = &e->foot.notes[order[c]];
 			if (note->ref_item >= end)
 				break;
 			rc = queue_push(&nq, note->first, note->last);
 		}
 		if (rc == 0 && nq.count) {
 			float used =
-			    items_height(e, start, end) + (repeat ? e->tables[repeat - 1].header_height : 0) +
+			    items_height(e, start, end) +
+			    (repeat ? e->tabs.tables[repeat - 1].header_height : 0) +
 			    (top_float.last > top_float.first
 			         ? items_height(e, top_float.first, top_float.last) + e->set.leading * 0.6f
 			         : 0) -
@@ -354,12 +356,12 @@ static int cut_pages(pdf_engine *e)
 			rc = place_notes(e, &nq, text_h - used - sep);
 		}
 		if (rc == 0 && overflow && end > start)
-			rc = stretch_page(e, &e->pages[e->npages - 1], text_h, sep);
+			rc = stretch_page(e, &e->pg.pages[e->pg.npages - 1], text_h, sep);
 		i = end;
 	}
 	free(nq.q);
 	free(order);
-	if (rc == 0 && e->npages == 0)
+	if (rc == 0 && e->pg.npages == 0)
 		return add_page(e, 0, 0);
 	return rc;
 }
@@ -369,16 +371,16 @@ static void running_heads(pdf_engine *e)
 {
 	const char *title = galley_doc_meta(e->doc, GALLEY_META_TITLE);
 	const char *chapter = NULL;
-	for (size_t p = 0; p < e->npages; p++) {
-		pdf_page *pg = &e->pages[p];
+	for (size_t p = 0; p < e->pg.npages; p++) {
+		pdf_page *pg = &e->pg.pages[p];
 		const char *at_top = chapter;
 		pdf_range rs[3];
 		size_t nr = pdf_page_ranges(pg, rs);
 		for (size_t r = 0; r < nr; r++)
 			for (size_t i = rs[r].first; i < rs[r].last; i++)
-				if (e->items[i].heading == 1) {
+				if (e->vl.items[i].heading == 1) {
 					pg->chapter_opening = 1;
-					chapter = e->items[i].title;
+					chapter = e->vl.items[i].title;
 				}
 		if (p == 0 || pg->chapter_opening)
 			pg->running = NULL;
@@ -396,32 +398,32 @@ static void running_heads(pdf_engine *e)
  */
 static void place_items(pdf_engine *e)
 {
-	for (size_t p = 0; p < e->npages; p++) {
-		const pdf_page *pg = &e->pages[p];
+	for (size_t p = 0; p < e->pg.npages; p++) {
+		const pdf_page *pg = &e->pg.pages[p];
 		float y = e->set.page_h - e->set.margin_top;
 		if (pg->repeat_table)
-			y -= e->tables[pg->repeat_table - 1].header_height;
+			y -= e->tabs.tables[pg->repeat_table - 1].header_height;
 		pdf_range rs[3];
 		size_t nr = pdf_page_ranges(pg, rs);
 		for (size_t r = 0; r < nr; r++) {
 			if (r == 1 && pg->top_float.last > pg->top_float.first)
 				y -= e->set.leading * 0.6f; /* a float stands apart from the text under it */
 			for (size_t i = rs[r].first; i < rs[r].last; i++) {
-				pdf_vitem *v = &e->items[i];
+				pdf_vitem *v = &e->vl.items[i];
 				v->top = y;
 				y -= v->height * (v->kind == PDF_V_SPACE ? 1 + pg->space_stretch : 1);
 			}
 		}
 		float ny = e->set.margin_bottom;
 		for (size_t r = 0; r < pg->notes_count; r++) {
-			const pdf_range *n = &e->note_ranges[pg->notes_first + r];
+			const pdf_range *n = &e->pg.note_ranges[pg->notes_first + r];
 			ny += items_height(e, n->first, n->last);
 		}
 		for (size_t r = 0; r < pg->notes_count; r++) {
-			const pdf_range *n = &e->note_ranges[pg->notes_first + r];
+			const pdf_range *n = &e->pg.note_ranges[pg->notes_first + r];
 			for (size_t i = n->first; i < n->last; i++) {
-				e->items[i].top = ny;
-				ny -= e->items[i].height;
+				e->vl.items[i].top = ny;
+				ny -= e->vl.items[i].height;
 			}
 		}
 	}

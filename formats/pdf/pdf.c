@@ -202,9 +202,9 @@ static int read_settings(pdf_settings *set, const galley_doc *doc, const galley_
 static void on_hpdf_error(HPDF_STATUS error, HPDF_STATUS detail, void *data)
 {
 	pdf_engine *e = data;
-	if (!e->hpdf_error) {
-		e->hpdf_error = (int)error;
-		e->hpdf_detail = (unsigned long)detail;
+	if (!e->out.error) {
+		e->out.error = (int)error;
+		e->out.detail = (unsigned long)detail;
 	}
 }
 
@@ -218,28 +218,28 @@ static void set_info(pdf_engine *e)
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		const char *v = galley_doc_meta(doc, fields[i].field);
 		if (v && *v)
-			HPDF_SetInfoAttr(e->pdf, fields[i].info, v);
+			HPDF_SetInfoAttr(e->out.pdf, fields[i].info, v);
 	}
 	galley_buf list = GALLEY_BUF_INIT;
 	for (size_t i = 0; i < galley_doc_author_count(doc); i++)
 		galley_buf_printf(&list, "%s%s", i ? ", " : "", galley_doc_author(doc, i));
 	if (list.len && !list.failed)
-		HPDF_SetInfoAttr(e->pdf, HPDF_INFO_AUTHOR, (const char *)list.data);
+		HPDF_SetInfoAttr(e->out.pdf, HPDF_INFO_AUTHOR, (const char *)list.data);
 	list.len = 0;
 	for (size_t i = 0; i < galley_doc_keyword_count(doc); i++)
 		galley_buf_printf(&list, "%s%s", i ? ", " : "", galley_doc_keyword(doc, i));
 	if (list.len && !list.failed)
-		HPDF_SetInfoAttr(e->pdf, HPDF_INFO_KEYWORDS, (const char *)list.data);
+		HPDF_SetInfoAttr(e->out.pdf, HPDF_INFO_KEYWORDS, (const char *)list.data);
 	galley_buf_free(&list);
-	HPDF_SetInfoAttr(e->pdf, HPDF_INFO_CREATOR, "galley " GALLEY_VERSION);
-	HPDF_SetInfoAttr(e->pdf, HPDF_INFO_PRODUCER, "galley " GALLEY_VERSION " with libharu");
+	HPDF_SetInfoAttr(e->out.pdf, HPDF_INFO_CREATOR, "galley " GALLEY_VERSION);
+	HPDF_SetInfoAttr(e->out.pdf, HPDF_INFO_PRODUCER, "galley " GALLEY_VERSION " with libharu");
 	time_t t = galley_doc_stamp(doc, e->opts); /* reproducible: never the clock */
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	HPDF_Date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
 	               tm.tm_sec,         'Z',           0,          0};
-	HPDF_SetInfoDateAttr(e->pdf, HPDF_INFO_CREATION_DATE, d);
-	HPDF_SetInfoDateAttr(e->pdf, HPDF_INFO_MOD_DATE, d);
+	HPDF_SetInfoDateAttr(e->out.pdf, HPDF_INFO_CREATION_DATE, d);
+	HPDF_SetInfoDateAttr(e->out.pdf, HPDF_INFO_MOD_DATE, d);
 }
 
 /*
@@ -250,20 +250,20 @@ static void set_info(pdf_engine *e)
  */
 static int set_identity(pdf_engine *e)
 {
-	HPDF_Doc pdf = e->pdf;
+	HPDF_Doc pdf = e->out.pdf;
 	pdf->pdf_version = HPDF_VER_17;
 	if (e->set.lang && *e->set.lang &&
 	    HPDF_Dict_Add(pdf->catalog, "Lang", HPDF_String_New(pdf->mmgr, e->set.lang, NULL)) != HPDF_OK)
 		return GALLEY_EINTERNAL;
 	HPDF_MD5_CTX md5;
 	HPDF_MD5Init(&md5);
-	for (size_t i = 0; i < e->nparas; i++)
-		if (e->paras[i]->len)
-			HPDF_MD5Update(&md5, (const HPDF_BYTE *)e->paras[i]->text,
-			               (HPDF_UINT)e->paras[i]->len);
+	for (size_t i = 0; i < e->vl.nparas; i++)
+		if (e->vl.paras[i]->len)
+			HPDF_MD5Update(&md5, (const HPDF_BYTE *)e->vl.paras[i]->text,
+			               (HPDF_UINT)e->vl.paras[i]->len);
 	char settings[160];
 	int n = snprintf(settings, sizeof(settings), "%g %g %g %g %zu %lld", (double)e->set.page_w,
-	                 (double)e->set.page_h, (double)e->set.size, (double)e->set.leading, e->npages,
+	                 (double)e->set.page_h, (double)e->set.size, (double)e->set.leading, e->pg.npages,
 	                 (long long)galley_doc_stamp(e->doc, e->opts));
 	HPDF_MD5Update(&md5, (const HPDF_BYTE *)settings, (HPDF_UINT)n);
 	HPDF_BYTE digest[16];
@@ -278,14 +278,14 @@ static int set_identity(pdf_engine *e)
 
 static int save(pdf_engine *e, galley_buf *out)
 {
-	if (HPDF_SaveToStream(e->pdf) != HPDF_OK)
+	if (HPDF_SaveToStream(e->out.pdf) != HPDF_OK)
 		return GALLEY_EINTERNAL;
-	HPDF_UINT32 size = HPDF_GetStreamSize(e->pdf);
+	HPDF_UINT32 size = HPDF_GetStreamSize(e->out.pdf);
 	if (galley_buf_grow(out, size))
 		return GALLEY_ENOMEM;
 	HPDF_UINT32 got = size;
-	HPDF_ResetStream(e->pdf);
-	if (HPDF_ReadFromStream(e->pdf, out->data + out->len, &got) != HPDF_OK && got != size)
+	HPDF_ResetStream(e->out.pdf);
+	if (HPDF_ReadFromStream(e->out.pdf, out->data + out->len, &got) != HPDF_OK && got != size)
 		return GALLEY_EINTERNAL;
 	out->len += got;
 	return 0;
@@ -293,15 +293,15 @@ static int save(pdf_engine *e, galley_buf *out)
 
 static int open_document(pdf_engine *e, galley_error *err)
 {
-	e->pdf = HPDF_New(on_hpdf_error, e);
-	if (!e->pdf)
+	e->out.pdf = HPDF_New(on_hpdf_error, e);
+	if (!e->out.pdf)
 		return galley_error_set(err, GALLEY_ENOMEM, e->opts, 0, 0, "cannot create the PDF document");
-	HPDF_UseUTFEncodings(e->pdf);
-	HPDF_SetCurrentEncoder(e->pdf, "UTF-8");
-	HPDF_SetCompressionMode(e->pdf, HPDF_COMP_ALL);
+	HPDF_UseUTFEncodings(e->out.pdf);
+	HPDF_SetCurrentEncoder(e->out.pdf, "UTF-8");
+	HPDF_SetCompressionMode(e->out.pdf, HPDF_COMP_ALL);
 	if (!e->set.print)
-		HPDF_SetPageMode(e->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
-	int rc = pdf_fonts_init(&e->fonts, e->pdf, e->set.families, e->opts, err);
+		HPDF_SetPageMode(e->out.pdf, HPDF_PAGE_MODE_USE_OUTLINE);
+	int rc = pdf_fonts_init(&e->fonts, e->out.pdf, e->set.families, e->opts, err);
 	e->fonts.no_ligatures = flag(e->opts, "no-ligatures");
 	e->fonts.lang = e->set.lang;
 	return rc;
@@ -312,23 +312,23 @@ static void engine_free(pdf_engine *e)
 	pdf_paras_free(e);
 	pdf_fonts_free(&e->fonts);
 	pdf_hyphenator_free(e->hyph);
-	if (e->pdf)
-		HPDF_Free(e->pdf);
-	free(e->styles);
-	free(e->style_slots);
-	free(e->links);
-	free(e->images);
-	free(e->items);
-	free(e->pages);
-	free(e->tables);
-	free(e->notes);
-	free(e->note_ranges);
-	free(e->anchor_page);
-	free(e->scratch);
-	free(e->gscratch);
-	free(e->lines.v);
-	free(e->levels);
-	strmap_free(&e->anchors);
+	if (e->out.pdf)
+		HPDF_Free(e->out.pdf);
+	free(e->res.styles);
+	free(e->res.style_slots);
+	free(e->res.links);
+	free(e->res.images);
+	free(e->vl.items);
+	free(e->pg.pages);
+	free(e->tabs.tables);
+	free(e->foot.notes);
+	free(e->pg.note_ranges);
+	free(e->anc.page);
+	free(e->para.scratch);
+	free(e->para.gscratch);
+	free(e->para.lines.v);
+	free(e->para.levels);
+	strmap_free(&e->anc.ids);
 	arena_free(&e->mem);
 }
 
@@ -357,15 +357,15 @@ static int pdf_write(const galley_doc *doc, galley_buf *out, const galley_option
 	if ((rc = pdf_paginate(e)) || (rc = pdf_render(e)))
 		goto fail;
 	set_info(e);
-	if ((rc = set_identity(e)) || (rc = pdf_fonts_embed(&e->fonts)) || e->hpdf_error ||
-	    (rc = save(e, out)) || e->hpdf_error)
+	if ((rc = set_identity(e)) || (rc = pdf_fonts_embed(&e->fonts)) || e->out.error ||
+	    (rc = save(e, out)) || e->out.error)
 		goto fail;
 	goto cleanup;
 fail:
-	if (e->hpdf_error)
+	if (e->out.error)
 		rc = galley_error_set(err, GALLEY_EINTERNAL, opts, 0, 0,
-		                      "libharu failed: error 0x%04X (detail %lu)", (unsigned)e->hpdf_error,
-		                      e->hpdf_detail);
+		                      "libharu failed: error 0x%04X (detail %lu)", (unsigned)e->out.error,
+		                      e->out.detail);
 	else
 		rc = galley_error_set(err, rc ? rc : GALLEY_EINTERNAL, opts, 0, 0, "cannot write the PDF: %s",
 		                      galley_strerror(rc));

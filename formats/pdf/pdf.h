@@ -350,17 +350,18 @@ typedef struct pdf_settings {
 	float bleed;
 } pdf_settings;
 
-struct pdf_engine {
-	arena mem;
-	const galley_doc *doc;
-	const galley_options *opts;
-	pdf_settings set;
-	pdf_fonts fonts;
-	pdf_hyphenator *hyph;
-	HPDF_Doc pdf;
-	int hpdf_error;
-	unsigned long hpdf_detail;
+/* The engine's state, one part per concern. Each part is owned by the stage
+ * named beside it; later stages read it. */
 
+/** The libharu document being written (pdf.c, render.c, embed.c). */
+typedef struct pdf_output {
+	HPDF_Doc pdf;
+	int error; /* first libharu error seen, or 0 */
+	unsigned long detail;
+} pdf_output;
+
+/** What atoms refer to by index: styles, links and inline images (styles.c, inlines.c). */
+typedef struct pdf_resources {
 	pdf_style *styles;
 	size_t nstyles, stylecap;
 	uint32_t *style_slots; /* open-addressing index into styles (index + 1; 0 empty) */
@@ -369,51 +370,87 @@ struct pdf_engine {
 	size_t nlinks, linkcap;
 	HPDF_Image *images; /* inline images, set as U+FFFC in their own style */
 	size_t nimages, imagecap;
+} pdf_resources;
+
+/** The vertical list the layout builds (vlist.c, blocks.c and the other block makers). */
+typedef struct pdf_vlist {
 	pdf_vitem *items;
 	size_t nitems, itemcap;
-	pdf_page *pages;
-	size_t npages, pagecap;
-	pdf_table *tables;
-	size_t ntables, tablecap;
-	size_t main_end; /* items past this are footnotes */
-	pdf_note *notes; /* per footnote number (1..nnotes) */
-	int nnotes;
-	pdf_range *note_ranges;
-	size_t nnote_ranges, note_rangecap;
+	size_t main_end;  /* items past this are footnotes */
+	pdf_vitem proto;  /* fields copied into each new line of the block being laid out */
 	pdf_para **paras; /* every paragraph, for freeing */
 	size_t nparas, paracap;
-	int nanchors;
-	int *anchor_page; /* page index of each anchor, filled by rendering */
-	strmap anchors;   /* heading id -> anchor + 1 */
+	int raw_dropped; /* raw HTML/format blocks left out (one warning) */
+} pdf_vlist;
 
-	/* line breaking scratch */
-	uint8_t *scratch;
+/** Pages cut from the vertical list (paginate.c). */
+typedef struct pdf_pages {
+	pdf_page *pages;
+	size_t npages, pagecap;
+	pdf_range *note_ranges;
+	size_t nnote_ranges, note_rangecap;
+} pdf_pages;
+
+/** Tables laid out, referred to by their rows' items (table.c). */
+typedef struct pdf_tables {
+	pdf_table *tables;
+	size_t ntables, tablecap;
+} pdf_tables;
+
+/** Footnotes by number, 1..n (notes.c). */
+typedef struct pdf_footnotes {
+	pdf_note *notes;
+	int n;
+} pdf_footnotes;
+
+/** Link targets: heading ids and where they land (blocks.c, front.c; pages filled by render.c). */
+typedef struct pdf_anchors {
+	int n;
+	int *page;  /* page index of each anchor, filled by rendering */
+	strmap ids; /* id -> anchor + 1 */
+} pdf_anchors;
+
+/** Scratch for the paragraph being broken into lines (atoms.c, linebreak.c). */
+typedef struct pdf_para_scratch {
+	uint8_t *scratch; /* line-break classes */
 	size_t scratchcap;
 	uint8_t *gscratch; /* grapheme breaks */
 	size_t gscratchcap;
-
-	/* state of the block being laid out */
-	pdf_vitem proto; /* fields copied into each new line */
-	pdf_lines lines; /* the line breaker's output, reused */
-
-	uint8_t *levels; /* bidi levels per byte of the paragraph being built */
+	uint8_t *levels; /* bidi levels per byte */
 	size_t levelcap;
-	int raw_dropped;
+	pdf_lines lines; /* the line breaker's output, reused */
+} pdf_para_scratch;
+
+struct pdf_engine {
+	arena mem;
+	const galley_doc *doc;
+	const galley_options *opts;
+	pdf_settings set;
+	pdf_fonts fonts;
+	pdf_hyphenator *hyph;
+	pdf_output out;
+	pdf_resources res;
+	pdf_vlist vl;
+	pdf_pages pg;
+	pdf_tables tabs;
+	pdf_footnotes foot;
+	pdf_anchors anc;
+	pdf_para_scratch para;
 };
 
 int pdf_style_get(pdf_engine *e, const pdf_style *s);
 int pdf_link_add(pdf_engine *e, const char *uri, int anchor);
 /** Appends a vertical item; returns it or NULL when out of memory. */
 pdf_vitem *pdf_vlist_push(pdf_engine *e, uint8_t kind);
-/** Lays the document out into e->items. */
+/** Lays the document out into e->vl.items. */
 int pdf_layout_document(pdf_engine *e, galley_error *err);
 /** Frees the paragraphs the layout made. */
 void pdf_paras_free(pdf_engine *e);
 /** The item ranges of a page in drawing order (a float, then the text around a skipped figure). */
 size_t pdf_page_ranges(const pdf_page *pg, pdf_range out[3]);
-/** Cuts e->items into pages. */
+/** Cuts e->vl.items into pages. */
 int pdf_paginate(pdf_engine *e);
-/** Draws every page into e->pdf. */
+/** Draws every page into e->out.pdf. */
 int pdf_render(pdf_engine *e);
 /** Width of `len` bytes drawn in a style (fallback faces included). */
 float pdf_text_width(pdf_engine *e, const char *text, size_t len, uint16_t style);

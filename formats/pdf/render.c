@@ -332,7 +332,7 @@ static float draw_string(painter *pt, tj_run *run, int style, const char *text, 
                          float baseline)
 {
 	pdf_engine *e = pt->e;
-	const pdf_style *st = &e->styles[style];
+	const pdf_style *st = &e->res.styles[style];
 	float x0 = x;
 	for (size_t i = 0; i < len;) {
 		int face;
@@ -445,7 +445,7 @@ static float line_offset(const pdf_line *ln, float drawn)
 static void draw_hyphen(painter *pt, tj_run *run, const pdf_atom *last_box, float x, float baseline)
 {
 	pdf_engine *e = pt->e;
-	const pdf_style *st = &e->styles[last_box->style];
+	const pdf_style *st = &e->res.styles[last_box->style];
 	int face = pdf_fonts_resolve(&e->fonts, last_box->face, '-');
 	const pdf_shaped *sh = pdf_shape(&e->fonts, face, "-", 1, false);
 	if (sh)
@@ -484,11 +484,15 @@ static void draw_line_text(painter *pt, const pdf_line *ln, float left, float ba
 			continue;
 		}
 		float w = a->sh ? a->width * scale : a->width;
-		if (!a->sh && e->styles[a->style].image && pt->nimages < MAX_SPANS)
-			pt->images[pt->nimages++] = (span){
-			    x, x + w, baseline, e->styles[a->style].size, e->styles[a->style].image, false};
+		if (!a->sh && e->res.styles[a->style].image && pt->nimages < MAX_SPANS)
+			pt->images[pt->nimages++] = (span){x,
+			                                   x + w,
+			                                   baseline,
+			                                   e->res.styles[a->style].size,
+			                                   e->res.styles[a->style].image,
+			                                   false};
 		if (a->sh) {
-			const pdf_style *st = &e->styles[a->style];
+			const pdf_style *st = &e->res.styles[a->style];
 			tj_glyphs(pt, &run, st, a->sh, a->g0, a->g1, x, baseline);
 			note_span(pt, st, x, x + w, baseline);
 			last_box = a;
@@ -509,7 +513,7 @@ static void draw_toc_leader(painter *pt, const pdf_vitem *v, float left, float b
 {
 	pdf_engine *e = pt->e;
 	char num[24];
-	snprintf(num, sizeof(num), "%d", e->anchor_page[v->toc_anchor] + 1);
+	snprintf(num, sizeof(num), "%d", e->anc.page[v->toc_anchor] + 1);
 	pdf_style st = {e->set.size, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, 0), 0, 0};
 	int id = pdf_style_get(e, &st);
 	if (id < 0)
@@ -547,7 +551,7 @@ static void draw_inline_images(painter *pt)
 {
 	for (int i = 0; i < pt->nimages; i++) {
 		const span *s = &pt->images[i];
-		HPDF_Image im = pt->e->images[s->link - 1];
+		HPDF_Image im = pt->e->res.images[s->link - 1];
 		float w = s->x1 - s->x0,
 		      h = w * (float)HPDF_Image_GetHeight(im) / (float)HPDF_Image_GetWidth(im);
 		HPDF_Page_DrawImage(pt->page, im, s->x0, s->y - s->size * 0.2f, w, h);
@@ -568,7 +572,7 @@ static void draw_spans(painter *pt)
 		}
 		if (!s->link || e->set.print)
 			continue;
-		const pdf_link *lk = &e->links[s->link - 1];
+		const pdf_link *lk = &e->res.links[s->link - 1];
 		/* annotations live in default user space, outside the bleed's translation */
 		float o = pt->off;
 		HPDF_Rect rect = {s->x0 + o, s->y - s->size * 0.25f + o, s->x1 + o,
@@ -576,7 +580,7 @@ static void draw_spans(painter *pt)
 		HPDF_Annotation annot = NULL;
 		if (lk->uri)
 			annot = HPDF_Page_CreateURILinkAnnot(pt->page, rect, lk->uri);
-		else if (lk->anchor >= 0 && lk->anchor < e->nanchors && pt->dests[lk->anchor])
+		else if (lk->anchor >= 0 && lk->anchor < e->anc.n && pt->dests[lk->anchor])
 			annot = HPDF_Page_CreateLinkAnnot(pt->page, rect, pt->dests[lk->anchor]);
 		if (annot)
 			HPDF_LinkAnnot_SetBorderStyle(annot, 0, 0, 0);
@@ -644,15 +648,15 @@ static void draw_item(painter *pt, const pdf_vitem *v, float y)
 static void draw_placed(painter *pt, size_t first, size_t last)
 {
 	for (size_t i = first; i < last; i++)
-		draw_item(pt, &pt->e->items[i], pt->e->items[i].top);
+		draw_item(pt, &pt->e->vl.items[i], pt->e->vl.items[i].top);
 }
 
 /* Draws items [first, last) from `y` down (a table header repeated); returns where they end. */
 static float draw_items(painter *pt, size_t first, size_t last, float y)
 {
 	for (size_t i = first; i < last; i++) {
-		draw_item(pt, &pt->e->items[i], y);
-		y -= pt->e->items[i].height;
+		draw_item(pt, &pt->e->vl.items[i], y);
+		y -= pt->e->vl.items[i].height;
 	}
 	return y;
 }
@@ -663,17 +667,17 @@ static void draw_notes(painter *pt, const pdf_page *pg)
 	pdf_engine *e = pt->e;
 	if (pg->notes_count == 0)
 		return;
-	const pdf_range *first = &e->note_ranges[pg->notes_first];
+	const pdf_range *first = &e->pg.note_ranges[pg->notes_first];
 	if (first->last <= first->first)
 		return;
 	float measure = e->set.page_w - e->set.margin_inner - e->set.margin_outer;
-	float ry = e->items[first->first].top + e->set.leading * 0.5f;
+	float ry = e->vl.items[first->first].top + e->set.leading * 0.5f;
 	HPDF_Page_SetLineWidth(pt->page, 0.4f);
 	HPDF_Page_MoveTo(pt->page, pt->left, ry);
 	HPDF_Page_LineTo(pt->page, pt->left + measure * 0.3f, ry);
 	HPDF_Page_Stroke(pt->page);
 	for (size_t r = 0; r < pg->notes_count; r++) {
-		const pdf_range *nr = &e->note_ranges[pg->notes_first + r];
+		const pdf_range *nr = &e->pg.note_ranges[pg->notes_first + r];
 		draw_placed(pt, nr->first, nr->last);
 	}
 }
@@ -788,21 +792,21 @@ static void set_xyz(HPDF_Destination d, float top)
 /* Destinations for anchors and the outline from headings, before any link is drawn. */
 static int place_anchors(pdf_engine *e, HPDF_Page *pages, HPDF_Destination *dests)
 {
-	HPDF_Encoder utf8 = HPDF_GetEncoder(e->pdf, "UTF-8");
+	HPDF_Encoder utf8 = HPDF_GetEncoder(e->out.pdf, "UTF-8");
 	HPDF_Outline parents[7] = {NULL};
-	for (size_t p = 0; p < e->npages; p++) {
-		const pdf_page *pg = &e->pages[p];
+	for (size_t p = 0; p < e->pg.npages; p++) {
+		const pdf_page *pg = &e->pg.pages[p];
 		/* footnotes: their first line's anchor, at the foot of the page */
 		for (size_t r = 0; r < pg->notes_count; r++) {
-			const pdf_range *nr = &e->note_ranges[pg->notes_first + r];
+			const pdf_range *nr = &e->pg.note_ranges[pg->notes_first + r];
 			for (size_t i = nr->first; i < nr->last; i++) {
-				const pdf_vitem *v = &e->items[i];
-				if (v->anchor >= 0 && v->anchor < e->nanchors && !dests[v->anchor]) {
+				const pdf_vitem *v = &e->vl.items[i];
+				if (v->anchor >= 0 && v->anchor < e->anc.n && !dests[v->anchor]) {
 					HPDF_Destination d = HPDF_Page_CreateDestination(pages[p]);
 					if (d)
 						set_xyz(d, v->top + v->height * 0.3f + e->set.bleed);
 					dests[v->anchor] = d;
-					e->anchor_page[v->anchor] = (int)p;
+					e->anc.page[v->anchor] = (int)p;
 				}
 			}
 		}
@@ -810,20 +814,20 @@ static int place_anchors(pdf_engine *e, HPDF_Page *pages, HPDF_Destination *dest
 		size_t nr = pdf_page_ranges(pg, rs);
 		for (size_t r = 0; r < nr; r++) {
 			for (size_t i = rs[r].first; i < rs[r].last; i++) {
-				const pdf_vitem *v = &e->items[i];
-				if (v->anchor >= 0 && v->anchor < e->nanchors && !dests[v->anchor]) {
+				const pdf_vitem *v = &e->vl.items[i];
+				if (v->anchor >= 0 && v->anchor < e->anc.n && !dests[v->anchor]) {
 					HPDF_Destination d = HPDF_Page_CreateDestination(pages[p]);
 					if (d)
 						set_xyz(d, v->top + v->height * 0.3f + e->set.bleed);
 					dests[v->anchor] = d;
-					e->anchor_page[v->anchor] = (int)p;
+					e->anc.page[v->anchor] = (int)p;
 					if (v->heading && v->title && d && !e->set.print) {
 						int lv = v->heading;
 						HPDF_Outline parent = NULL;
 						for (int k = lv - 1; k >= 1 && !parent; k--)
 							parent = parents[k];
 						HPDF_Outline o =
-						    HPDF_CreateOutline(e->pdf, parent, v->title, utf8);
+						    HPDF_CreateOutline(e->out.pdf, parent, v->title, utf8);
 						if (o) {
 							HPDF_Outline_SetDestination(o, d);
 							HPDF_Outline_SetOpened(o, lv <= 1 ? HPDF_TRUE
@@ -842,21 +846,21 @@ static int place_anchors(pdf_engine *e, HPDF_Page *pages, HPDF_Destination *dest
 
 int pdf_render(pdf_engine *e)
 {
-	HPDF_Page *pages = calloc(e->npages ? e->npages : 1, sizeof(*pages));
-	HPDF_Destination *dests = calloc((size_t)e->nanchors + 1, sizeof(*dests));
-	e->anchor_page = calloc((size_t)e->nanchors + 1, sizeof(int));
+	HPDF_Page *pages = calloc(e->pg.npages ? e->pg.npages : 1, sizeof(*pages));
+	HPDF_Destination *dests = calloc((size_t)e->anc.n + 1, sizeof(*dests));
+	e->anc.page = calloc((size_t)e->anc.n + 1, sizeof(int));
 	painter pt;
 	memset(&pt, 0, sizeof(pt));
 	pt.e = e;
 	pt.dests = dests;
 	pdf_deflater *dz = NULL;
 	int rc = 0;
-	if (!pages || !dests || !e->anchor_page) {
+	if (!pages || !dests || !e->anc.page) {
 		rc = GALLEY_ENOMEM;
 		goto cleanup;
 	}
-	for (size_t p = 0; p < e->npages; p++) {
-		pages[p] = HPDF_AddPage(e->pdf);
+	for (size_t p = 0; p < e->pg.npages; p++) {
+		pages[p] = HPDF_AddPage(e->out.pdf);
 		if (!pages[p]) {
 			rc = GALLEY_EINTERNAL;
 			goto cleanup;
@@ -865,9 +869,9 @@ int pdf_render(pdf_engine *e)
 		HPDF_Page_SetHeight(pages[p], e->set.page_h + 2 * e->set.bleed);
 	}
 	place_anchors(e, pages, dests);
-	dz = pdf_deflater_new(e->npages);
-	for (size_t p = 0; p < e->npages; p++) {
-		const pdf_page *pg = &e->pages[p];
+	dz = pdf_deflater_new(e->pg.npages);
+	for (size_t p = 0; p < e->pg.npages; p++) {
+		const pdf_page *pg = &e->pg.pages[p];
 		pt.page = pages[p];
 		pt.face = -1; /* each page starts with a fresh graphics state */
 		pt.color = 0;
@@ -876,7 +880,7 @@ int pdf_render(pdf_engine *e)
 		if (e->set.bleed > 0)
 			set_bleed(&pt, pages[p]);
 		if (pg->repeat_table) {
-			const pdf_table *t = &e->tables[pg->repeat_table - 1];
+			const pdf_table *t = &e->tabs.tables[pg->repeat_table - 1];
 			draw_items(&pt, t->header_first, t->header_last, e->set.page_h - e->set.margin_top);
 		}
 		pdf_range rs[3];

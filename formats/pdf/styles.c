@@ -32,23 +32,23 @@ static uint32_t style_hash(const pdf_style *s)
 /* The slot of `s` in the index: where it is, or the empty slot where it goes. */
 static uint32_t *style_slot(pdf_engine *e, const pdf_style *s)
 {
-	size_t mask = e->style_slot_cap - 1, i = style_hash(s) & mask;
-	while (e->style_slots[i] && !same_style(&e->styles[e->style_slots[i] - 1], s))
+	size_t mask = e->res.style_slot_cap - 1, i = style_hash(s) & mask;
+	while (e->res.style_slots[i] && !same_style(&e->res.styles[e->res.style_slots[i] - 1], s))
 		i = (i + 1) & mask;
-	return &e->style_slots[i];
+	return &e->res.style_slots[i];
 }
 
 static int grow_style_index(pdf_engine *e)
 {
-	size_t cap = e->style_slot_cap ? e->style_slot_cap * 2 : 64;
+	size_t cap = e->res.style_slot_cap ? e->res.style_slot_cap * 2 : 64;
 	uint32_t *slots = calloc(cap, sizeof(*slots));
 	if (!slots)
 		return -1;
-	free(e->style_slots);
-	e->style_slots = slots;
-	e->style_slot_cap = cap;
-	for (size_t i = 0; i < e->nstyles; i++)
-		*style_slot(e, &e->styles[i]) = (uint32_t)i + 1;
+	free(e->res.style_slots);
+	e->res.style_slots = slots;
+	e->res.style_slot_cap = cap;
+	for (size_t i = 0; i < e->res.nstyles; i++)
+		*style_slot(e, &e->res.styles[i]) = (uint32_t)i + 1;
 	return 0;
 }
 
@@ -58,40 +58,40 @@ static int grow_style_index(pdf_engine *e)
  */
 int pdf_style_get(pdf_engine *e, const pdf_style *s)
 {
-	if ((e->nstyles + 1) * 2 > e->style_slot_cap && grow_style_index(e) != 0)
+	if ((e->res.nstyles + 1) * 2 > e->res.style_slot_cap && grow_style_index(e) != 0)
 		return -1;
 	uint32_t *slot = style_slot(e, s);
 	if (*slot)
 		return (int)*slot - 1;
-	if (e->nstyles >= UINT16_MAX)
+	if (e->res.nstyles >= UINT16_MAX)
 		return 0;
-	if (e->nstyles == e->stylecap) {
-		size_t cap = e->stylecap ? e->stylecap * 2 : 32;
-		pdf_style *n = realloc(e->styles, cap * sizeof(*n));
+	if (e->res.nstyles == e->res.stylecap) {
+		size_t cap = e->res.stylecap ? e->res.stylecap * 2 : 32;
+		pdf_style *n = realloc(e->res.styles, cap * sizeof(*n));
 		if (!n)
 			return -1;
-		e->styles = n;
-		e->stylecap = cap;
+		e->res.styles = n;
+		e->res.stylecap = cap;
 	}
-	e->styles[e->nstyles] = *s;
-	*slot = (uint32_t)++e->nstyles;
-	return (int)e->nstyles - 1;
+	e->res.styles[e->res.nstyles] = *s;
+	*slot = (uint32_t)++e->res.nstyles;
+	return (int)e->res.nstyles - 1;
 }
 
 int pdf_link_add(pdf_engine *e, const char *uri, int anchor)
 {
-	if (e->nlinks >= UINT16_MAX - 1)
+	if (e->res.nlinks >= UINT16_MAX - 1)
 		return 0;
-	if (e->nlinks == e->linkcap) {
-		size_t cap = e->linkcap ? e->linkcap * 2 : 32;
-		pdf_link *n = realloc(e->links, cap * sizeof(*n));
+	if (e->res.nlinks == e->res.linkcap) {
+		size_t cap = e->res.linkcap ? e->res.linkcap * 2 : 32;
+		pdf_link *n = realloc(e->res.links, cap * sizeof(*n));
 		if (!n)
 			return -1;
-		e->links = n;
-		e->linkcap = cap;
+		e->res.links = n;
+		e->res.linkcap = cap;
 	}
-	e->links[e->nlinks] = (pdf_link){uri, anchor};
-	return (int)++e->nlinks;
+	e->res.links[e->res.nlinks] = (pdf_link){uri, anchor};
+	return (int)++e->res.nlinks;
 }
 
 pdf_style lay_make_style(int role, int face_style, float size)

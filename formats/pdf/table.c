@@ -177,16 +177,16 @@ static int measure_cells(layout *l, galley_node *table, pdf_para **cells, int n,
 
 static int add_table(pdf_engine *e)
 {
-	if (e->ntables == e->tablecap) {
-		size_t cap = e->tablecap ? e->tablecap * 2 : 8;
-		pdf_table *t = realloc(e->tables, cap * sizeof(*t));
+	if (e->tabs.ntables == e->tabs.tablecap) {
+		size_t cap = e->tabs.tablecap ? e->tabs.tablecap * 2 : 8;
+		pdf_table *t = realloc(e->tabs.tables, cap * sizeof(*t));
 		if (!t)
 			return GALLEY_ENOMEM;
-		e->tables = t;
-		e->tablecap = cap;
+		e->tabs.tables = t;
+		e->tabs.tablecap = cap;
 	}
-	memset(&e->tables[e->ntables], 0, sizeof(pdf_table));
-	e->ntables++;
+	memset(&e->tabs.tables[e->tabs.ntables], 0, sizeof(pdf_table));
+	e->tabs.ntables++;
 	return 0;
 }
 
@@ -206,7 +206,7 @@ int lay_table(layout *l, galley_node *table)
 		              "a table of %d columns: those past %d are left out of the PDF", n, MAX_COLUMNS);
 		n = MAX_COLUMNS;
 	}
-	if (e->ntables >= UINT16_MAX - 1)
+	if (e->tabs.ntables >= UINT16_MAX - 1)
 		return 0;
 	pdf_para **cells = calloc(nrows * (size_t)n, sizeof(*cells));
 	if (!cells)
@@ -230,7 +230,7 @@ int lay_table(layout *l, galley_node *table)
 	float gap = e->set.size;
 	float avail = box->width - gap * (float)(n - 1);
 	if (rc == 0 && (rc = add_table(e)) == 0) {
-		uint16_t id = (uint16_t)e->ntables;
+		uint16_t id = (uint16_t)e->tabs.ntables;
 		/* a little slack, so a cell set at its natural width is not broken by rounding */
 		for (int c = 0; c < n; c++)
 			nat[c] += 0.5f;
@@ -246,13 +246,13 @@ int lay_table(layout *l, galley_node *table)
 		float tx = x[0], tw = total;
 		lay_want_space(l, e->set.leading * 0.6f);
 		rc = lay_flush_space(l);
-		size_t header_first = e->nitems;
+		size_t header_first = e->vl.nitems;
 		if (rc == 0 && !push_rule(l, tx, tw, 0.8f, e->set.leading * 0.4f, id))
 			rc = GALLEY_ENOMEM;
 		if (rc == 0) {
-			e->items[e->nitems - 1].nobreak = false;
-			e->items[e->nitems - 1].header_row = true;
-			lay_keep_with_heading(l, e->nitems - 1);
+			e->vl.items[e->vl.nitems - 1].nobreak = false;
+			e->vl.items[e->vl.nitems - 1].header_row = true;
+			lay_keep_with_heading(l, e->vl.nitems - 1);
 		}
 		bool in_header = true;
 		size_t r = 0;
@@ -261,25 +261,25 @@ int lay_table(layout *l, galley_node *table)
 			bool header = galley_node_row_is_header(row);
 			if (in_header && !header) {
 				in_header = false;
-				pdf_table *t = &e->tables[id - 1];
-				if (e->nitems > header_first + 1) {
+				pdf_table *t = &e->tabs.tables[id - 1];
+				if (e->vl.nitems > header_first + 1) {
 					if (!push_rule(l, tx, tw, 0.5f, e->set.leading * 0.4f, id)) {
 						rc = GALLEY_ENOMEM;
 						break;
 					}
-					e->items[e->nitems - 1].header_row = true;
+					e->vl.items[e->vl.nitems - 1].header_row = true;
 					t->header_first = header_first;
-					t->header_last = e->nitems;
-					for (size_t i = header_first; i < e->nitems; i++)
-						t->header_height += e->items[i].height;
+					t->header_last = e->vl.nitems;
+					for (size_t i = header_first; i < e->vl.nitems; i++)
+						t->header_height += e->vl.items[i].height;
 				}
 			}
-			size_t first = e->nitems;
+			size_t first = e->vl.nitems;
 			rc = table_row(l, row, cells + r * (size_t)n, n, x, w, id, header);
 			/* a body row may start a page, unless it is the first under the header */
-			if (rc == 0 && !header && first < e->nitems &&
-			    !(first > 0 && e->items[first - 1].kind == PDF_V_RULE))
-				e->items[first].nobreak = false;
+			if (rc == 0 && !header && first < e->vl.nitems &&
+			    !(first > 0 && e->vl.items[first - 1].kind == PDF_V_RULE))
+				e->vl.items[first].nobreak = false;
 		}
 		if (rc == 0 && !push_rule(l, tx, tw, 0.8f, e->set.leading * 0.4f, id))
 			rc = GALLEY_ENOMEM;

@@ -12,15 +12,15 @@
 
 pdf_vitem *pdf_vlist_push(pdf_engine *e, uint8_t kind)
 {
-	if (e->nitems == e->itemcap) {
-		size_t cap = e->itemcap ? e->itemcap * 2 : 256;
-		pdf_vitem *n = realloc(e->items, cap * sizeof(*n));
+	if (e->vl.nitems == e->vl.itemcap) {
+		size_t cap = e->vl.itemcap ? e->vl.itemcap * 2 : 256;
+		pdf_vitem *n = realloc(e->vl.items, cap * sizeof(*n));
 		if (!n)
 			return NULL;
-		e->items = n;
-		e->itemcap = cap;
+		e->vl.items = n;
+		e->vl.itemcap = cap;
 	}
-	pdf_vitem *v = &e->items[e->nitems++];
+	pdf_vitem *v = &e->vl.items[e->vl.nitems++];
 	memset(v, 0, sizeof(*v));
 	v->kind = kind;
 	v->anchor = -1;
@@ -37,8 +37,8 @@ void lay_want_space(layout *l, float amount)
 int lay_flush_space(layout *l)
 {
 	pdf_engine *e = l->e;
-	if (l->pending_space > 0 && e->nitems > 0 && e->items[e->nitems - 1].kind != PDF_V_SPACE &&
-	    e->items[e->nitems - 1].kind != PDF_V_PAGEBREAK) {
+	if (l->pending_space > 0 && e->vl.nitems > 0 && e->vl.items[e->vl.nitems - 1].kind != PDF_V_SPACE &&
+	    e->vl.items[e->vl.nitems - 1].kind != PDF_V_PAGEBREAK) {
 		pdf_vitem *v = pdf_vlist_push(e, PDF_V_SPACE);
 		if (!v)
 			return GALLEY_ENOMEM;
@@ -77,13 +77,13 @@ void lay_pop_container(layout *l)
 		l->depth--;
 }
 
-/* Widow, orphan and heading-keep marks on the lines [first, e->nitems). */
+/* Widow, orphan and heading-keep marks on the lines [first, e->vl.nitems). */
 void lay_mark_keeps(layout *l, size_t first)
 {
 	pdf_engine *e = l->e;
-	size_t n = e->nitems - first;
+	size_t n = e->vl.nitems - first;
 	for (size_t k = 0; k < n; k++) {
-		pdf_vitem *v = &e->items[first + k];
+		pdf_vitem *v = &e->vl.items[first + k];
 		if (k == 1 || (n >= 2 && k == n - 1))
 			v->nobreak = true;
 		if (l->keep > 0) {
@@ -91,20 +91,20 @@ void lay_mark_keeps(layout *l, size_t first)
 			l->keep--;
 		}
 	}
-	if (n > 0 && l->keep == 0 && first > 0 && e->items[first - 1].kind == PDF_V_SPACE &&
-	    e->items[first].nobreak)
-		e->items[first - 1].nobreak = true;
+	if (n > 0 && l->keep == 0 && first > 0 && e->vl.items[first - 1].kind == PDF_V_SPACE &&
+	    e->vl.items[first].nobreak)
+		e->vl.items[first - 1].nobreak = true;
 }
 
 /* A block that is no paragraph (a table, a figure) starting at item `first` stays with a heading above. */
 void lay_keep_with_heading(layout *l, size_t first)
 {
 	pdf_engine *e = l->e;
-	if (l->keep == 0 || first >= e->nitems)
+	if (l->keep == 0 || first >= e->vl.nitems)
 		return;
-	e->items[first].nobreak = true;
-	if (first > 0 && e->items[first - 1].kind == PDF_V_SPACE)
-		e->items[first - 1].nobreak = true;
+	e->vl.items[first].nobreak = true;
+	if (first > 0 && e->vl.items[first - 1].kind == PDF_V_SPACE)
+		e->vl.items[first - 1].nobreak = true;
 	l->keep = 0;
 }
 
@@ -125,25 +125,25 @@ pdf_para *lay_new_para(pdf_engine *e)
 	pdf_para *p = arena_alloc(&e->mem, sizeof(*p));
 	if (!p)
 		return NULL;
-	if (e->nparas == e->paracap) {
-		size_t cap = e->paracap ? e->paracap * 2 : 256;
-		pdf_para **n = realloc(e->paras, cap * sizeof(*n));
+	if (e->vl.nparas == e->vl.paracap) {
+		size_t cap = e->vl.paracap ? e->vl.paracap * 2 : 256;
+		pdf_para **n = realloc(e->vl.paras, cap * sizeof(*n));
 		if (!n)
 			return NULL;
-		e->paras = n;
-		e->paracap = cap;
+		e->vl.paras = n;
+		e->vl.paracap = cap;
 	}
-	e->paras[e->nparas++] = p;
+	e->vl.paras[e->vl.nparas++] = p;
 	return p;
 }
 
 void pdf_paras_free(pdf_engine *e)
 {
-	for (size_t i = 0; i < e->nparas; i++)
-		para_free(e->paras[i]);
-	free(e->paras);
-	e->paras = NULL;
-	e->nparas = e->paracap = 0;
+	for (size_t i = 0; i < e->vl.nparas; i++)
+		para_free(e->vl.paras[i]);
+	free(e->vl.paras);
+	e->vl.paras = NULL;
+	e->vl.nparas = e->vl.paracap = 0;
 }
 
 /* A line on the vertical list, with what the block gives its lines; decorations and anchors go on its first.
@@ -153,14 +153,14 @@ static int push_line(pdf_engine *e, const pdf_line *line)
 	pdf_vitem *v = pdf_vlist_push(e, PDF_V_LINE);
 	if (!v)
 		return GALLEY_ENOMEM;
-	*v = e->proto;
+	*v = e->vl.proto;
 	v->kind = PDF_V_LINE;
 	v->line = *line;
-	e->proto.deco = PDF_DECO_NONE;
-	e->proto.anchor = -1;
-	e->proto.heading = 0;
-	e->proto.title = NULL;
-	e->proto.toc_anchor = -1;
+	e->vl.proto.deco = PDF_DECO_NONE;
+	e->vl.proto.anchor = -1;
+	e->vl.proto.heading = 0;
+	e->vl.proto.title = NULL;
+	e->vl.proto.toc_anchor = -1;
 	return 0;
 }
 
@@ -171,16 +171,16 @@ int lay_set_paragraph(layout *l, pdf_para *p, float x, float width, float height
 	int rc = lay_flush_space(l);
 	if (rc)
 		return rc;
-	e->proto.kind = PDF_V_LINE;
-	e->proto.height = height;
-	e->proto.ascent = height * pdf_typo.ascent;
-	size_t first = e->nitems;
-	if (p->len == 0 && e->proto.deco == PDF_DECO_NONE && e->proto.anchor < 0)
+	e->vl.proto.kind = PDF_V_LINE;
+	e->vl.proto.height = height;
+	e->vl.proto.ascent = height * pdf_typo.ascent;
+	size_t first = e->vl.nitems;
+	if (p->len == 0 && e->vl.proto.deco == PDF_DECO_NONE && e->vl.proto.anchor < 0)
 		return 0;
-	e->lines.count = 0;
-	rc = pdf_para_break(e, p, width, x, &e->lines);
-	for (size_t i = 0; rc == 0 && i < e->lines.count; i++)
-		rc = push_line(e, &e->lines.v[i]);
+	e->para.lines.count = 0;
+	rc = pdf_para_break(e, p, width, x, &e->para.lines);
+	for (size_t i = 0; rc == 0 && i < e->para.lines.count; i++)
+		rc = push_line(e, &e->para.lines.v[i]);
 	if (rc == 0)
 		lay_mark_keeps(l, first);
 	return rc;
