@@ -6,10 +6,14 @@
  * the text it was drawn for, so that copying gives the source text back.
  *
  * TrueType faces become CIDFontType2 with a CIDToGIDMap from the original
- * glyph ids to the subset's; OpenType/CFF faces become CIDFontType0 with the
- * OpenType program (FontFile3, /OpenType): a name-keyed program renumbered
- * (an embedded CMap takes the content's codes to the subset's glyph ids), a
- * CID-keyed one with its glyph ids kept.
+ * glyph ids to the subset's. OpenType/CFF faces become CIDFontType0: a
+ * name-keyed program as OpenType (FontFile3, /OpenType), renumbered, with an
+ * embedded CMap from the content's codes to the subset's glyph ids; a
+ * CID-keyed one (Noto CJK) as its bare CFF (FontFile3, /CIDFontType0C), its
+ * charset keeping each glyph's CID, and a CMap only where a glyph's CID is
+ * not its glyph id. CFF programs are desubroutinized: a few hundred glyphs
+ * use a small part of a face's subroutines, and the flat charstrings
+ * compress better than the subroutines hb-subset keeps.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,7 +120,7 @@ static HPDF_Dict descriptor(pdf_fonts *f, const pdf_face *fc, const char *name, 
 
 /* ---- the program ---------------------------------------------------- */
 
-static hb_subset_input_t *subset_input(const pdf_face *fc, bool retain_gids)
+static hb_subset_input_t *subset_input(const pdf_face *fc)
 {
 	hb_subset_input_t *in = hb_subset_input_create_or_fail();
 	if (!in)
@@ -134,7 +138,7 @@ static hb_subset_input_t *subset_input(const pdf_face *fc, bool retain_gids)
 	for (size_t i = 0; i < sizeof(drop) / sizeof(drop[0]); i++)
 		hb_set_add(tables, hb_tag_from_string(drop[i], 4));
 	hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING |
-	                                  (retain_gids ? HB_SUBSET_FLAGS_RETAIN_GIDS : 0));
+	                                  (fc->cff ? HB_SUBSET_FLAGS_DESUBROUTINIZE : 0));
 	return in;
 }
 
@@ -167,21 +171,30 @@ static HPDF_Dict gid_map(pdf_fonts *f, const pdf_face *fc, const hb_map_t *old_t
 	return pdf_deflate_now(s, 6) ? NULL : s;
 }
 
-/* The program hb-subset made, as a stream. */
-static HPDF_Dict program(pdf_fonts *f, const pdf_face *fc, hb_face_t *sub)
+/* The program hb-subset made, as a stream: a CID-keyed CFF bare, other faces whole. */
+static HPDF_Dict program(pdf_fonts *f, const pdf_face *fc, hb_face_t *sub, bool cid_keyed)
 {
-	hb_blob_t *blob = hb_face_reference_blob(sub);
+	hb_blob_t *blob = cid_keyed ? hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' '))
+	                            : hb_face_reference_blob(sub);
 	unsigned len = 0;
 	const char *data = hb_blob_get_data(blob, &len);
 	HPDF_Dict s = data && len ? new_stream(f) : NULL;
-	if (s && (HPDF_Stream_Write(s->stream, (const HPDF_BYTE *)data, len) != HPDF_OK ||
-	          (fc->cff ? HPDF_Dict_AddName(s, "Subtype", "OpenType")
-	                   : HPDF_Dict_AddNumber(s, "Length1", (HPDF_INT32)len)) != HPDF_OK ||
-	          pdf_deflate_now(s, 6)))
+	HPDF_STATUS ret = s ? HPDF_Stream_Write(s->stream, (const HPDF_BYTE *)data, len) : HPDF_OK;
+	if (s && cid_keyed)
+		ret += HPDF_Dict_AddName(s, "Subtype", "CIDFontType0C");
+	else if (s && fc->cff)
+		ret += HPDF_Dict_AddName(s, "Subtype", "OpenType");
+	else if (s)
+		ret += HPDF_Dict_AddNumber(s, "Length1", (HPDF_INT32)len);
+	if (s && (ret != HPDF_OK || pdf_deflate_now(s, 6)))
 		s = NULL;
 	hb_blob_destroy(blob);
 	return s;
 }
+
+/* ---- reading CFF ---------------------------------------------------- */
+
+static unsigned be16u(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
 
 /* Entry `i` of a CFF INDEX at `at`: its bytes [*start, *end); false when malformed. */
 static bool cff_index_entry(const unsigned char *d, size_t len, size_t at, unsigned i, size_t *start,
@@ -189,7 +202,7 @@ static bool cff_index_entry(const unsigned char *d, size_t len, size_t at, unsig
 {
 	if (at + 3 > len)
 		return false;
-	unsigned count = (unsigned)d[at] << 8 | d[at + 1], size = d[at + 2];
+	unsigned count = be16u(d + at), size = d[at + 2];
 	if (i >= count || size < 1 || size > 4 || at + 3 + (size_t)(count + 1) * size > len)
 		return false;
 	size_t offs[2];
@@ -210,49 +223,99 @@ static size_t cff_index_end(const unsigned char *d, size_t len, size_t at)
 	size_t start, end;
 	if (at + 2 <= len && d[at] == 0 && d[at + 1] == 0)
 		return at + 2;
-	unsigned count = at + 2 <= len ? (unsigned)d[at] << 8 | d[at + 1] : 0;
+	unsigned count = at + 2 <= len ? be16u(d + at) : 0;
 	return count && cff_index_entry(d, len, at, count - 1, &start, &end) ? end : 0;
 }
 
+#define CFF_ROS (12 << 8 | 30)
+#define CFF_CHARSET 15
+
 /*
- * Whether a face's CFF program is CID-keyed: its Top DICT begins with the
- * ROS operator. A malformed program counts as CID-keyed, the safe way.
+ * Whether the Top DICT of the CFF program `d` has the operator `op` (an
+ * escaped one as 12 << 8 | second byte), and its last operand if an integer.
  */
+static bool cff_top_dict(const unsigned char *d, size_t len, unsigned op, long *operand)
+{
+	size_t names = len >= 4 ? d[2] : 0, start, end;
+	size_t top = names ? cff_index_end(d, len, names) : 0;
+	if (!top || !cff_index_entry(d, len, top, 0, &start, &end))
+		return false;
+	long last = 0;
+	for (size_t i = start; i < end;) {
+		unsigned char b = d[i];
+		if (b <= 21) { /* an operator */
+			unsigned o = b == 12 && i + 1 < end ? 12u << 8 | d[i + 1] : b;
+			if (o == op) {
+				*operand = last;
+				return true;
+			}
+			i += b == 12 ? 2 : 1;
+		} else if (b == 28 && i + 3 <= end)
+			last = (int16_t)be16u(d + i + 1), i += 3;
+		else if (b == 29 && i + 5 <= end)
+			last = (long)(int32_t)((uint32_t)be16u(d + i + 1) << 16 | be16u(d + i + 3)), i += 5;
+		else if (b == 30) { /* a real: nibbles up to an 0xF one */
+			for (i++; i < end && (d[i] & 0x0F) != 0x0F && (d[i] >> 4) != 0x0F;)
+				i++;
+			i++, last = 0;
+		} else if (b >= 32 && b <= 246)
+			last = b - 139, i++;
+		else if (b >= 247 && b <= 250 && i + 2 <= end)
+			last = (b - 247) * 256 + d[i + 1] + 108, i += 2;
+		else if (b >= 251 && b <= 254 && i + 2 <= end)
+			last = -(b - 251) * 256 - d[i + 1] - 108, i += 2;
+		else
+			i++;
+	}
+	return false;
+}
+
+/* Whether a face's CFF program is CID-keyed (its Top DICT has ROS); a malformed one counts as such. */
 static bool cff_cid_keyed(const pdf_face *fc)
 {
 	hb_blob_t *blob = hb_face_reference_table(fc->hb, HB_TAG('C', 'F', 'F', ' '));
 	unsigned len;
 	const unsigned char *d = (const unsigned char *)hb_blob_get_data(blob, &len);
-	bool keyed = true;
-	size_t names = len >= 4 ? d[2] : 0, start, end;
-	size_t top = names ? cff_index_end(d, len, names) : 0;
-	if (top && cff_index_entry(d, len, top, 0, &start, &end)) {
-		keyed = false;
-		for (size_t i = start; i < end && !keyed;) {
-			unsigned char b = d[i];
-			if (b == 12)
-				keyed = i + 1 < end && d[i + 1] == 30, i += 2;
-			else if (b == 28)
-				i += 3;
-			else if (b == 29)
-				i += 5;
-			else if (b == 30) /* a real: nibbles up to an 0xF one */
-				for (i++; i < end && (d[i] & 0x0F) != 0x0F && (d[i] >> 4) != 0x0F;)
-					i++;
-			else if (b >= 247 && b <= 254)
-				i += 2;
-			else
-				i++;
-		}
-	}
+	long unused;
+	size_t names = len >= 4 ? d[2] : 0;
+	bool readable = names && cff_index_end(d, len, names);
+	bool keyed = !readable || cff_top_dict(d, len, CFF_ROS, &unused);
 	hb_blob_destroy(blob);
 	return keyed;
 }
 
 /*
- * The encoding of a name-keyed CFF face: the content's codes are the
- * original glyph ids, its CIDs the subset's (a CIDFontType0 without a
- * CID-keyed program takes CIDs for glyph ids), so a CMap maps one to the
+ * The CIDs of a CID-keyed subset, from its charset: cids[gid] for each of
+ * its `n` glyphs (glyph 0 is CID 0). False when the charset is unreadable.
+ */
+static bool cff_charset_cids(hb_face_t *sub, unsigned n, unsigned *cids)
+{
+	hb_blob_t *blob = hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' '));
+	unsigned len;
+	const unsigned char *d = (const unsigned char *)hb_blob_get_data(blob, &len);
+	long at = 0;
+	bool ok = d && cff_top_dict(d, len, CFF_CHARSET, &at) && at > 0 && (size_t)at < len;
+	unsigned g = 1, format = ok ? d[at] : 3;
+	size_t i = (size_t)at + 1;
+	cids[0] = 0;
+	if (format == 0)
+		for (; g < n && i + 2 <= len; g++, i += 2)
+			cids[g] = be16u(d + i);
+	else if (format == 1 || format == 2)
+		for (size_t step = format == 1 ? 3 : 4; g < n && i + step <= len; i += step) {
+			unsigned first = be16u(d + i), left = format == 1 ? d[i + 2] : be16u(d + i + 2);
+			for (unsigned k = 0; k <= left && g < n; k++)
+				cids[g++] = first + k;
+		}
+	hb_blob_destroy(blob);
+	return ok && g >= n;
+}
+
+/*
+ * The encoding of a CFF face whose CIDs are not the content's codes (the
+ * original glyph ids): a name-keyed program's CIDs are the subset's glyph
+ * ids (a CIDFontType0 without a CID-keyed program takes CIDs for glyph
+ * ids), a CID-keyed one's those its charset gives. A CMap maps one to the
  * other, as the CIDToGIDMap does for TrueType.
  */
 static HPDF_Dict gid_cmap(pdf_fonts *f, const pdf_face *fc, const hb_map_t *old_to_new, const char *name)
@@ -299,7 +362,7 @@ static HPDF_Dict gid_cmap(pdf_fonts *f, const pdf_face *fc, const hb_map_t *old_
 
 /* ---- widths and ToUnicode -------------------------------------------- */
 
-/* /W as runs of consecutive CIDs: first [w1 w2 ...]; CIDs through `cids` when the subset renumbered them. */
+/* /W as runs of consecutive CIDs: first [w1 w2 ...]; CIDs through `cids` unless they are the glyph ids. */
 static HPDF_Array widths(pdf_fonts *f, int face, const pdf_face *fc, const hb_map_t *cids)
 {
 	HPDF_MMgr mm = f->pdf->mmgr;
@@ -413,18 +476,20 @@ typedef struct subset {
 	hb_subset_plan_t *plan;
 	hb_face_t *face;
 	const hb_map_t *old_to_new;
-	bool renumbered_cids; /* a name-keyed CFF: CIDs are the subset's glyph ids */
+	bool cid_keyed;       /* a CID-keyed CFF program, embedded bare */
+	const hb_map_t *cids; /* the content's codes (original glyph ids) to CIDs; NULL when the same */
+	hb_map_t *own_cids;   /* the map `cids` points to when this made it */
 } subset;
 
 static HPDF_Dict cid_font(pdf_fonts *f, int face, const pdf_face *fc, const char *name, const subset *sub)
 {
 	HPDF_Doc pdf = f->pdf;
 	HPDF_Dict map = fc->cff ? NULL : gid_map(f, fc, sub->old_to_new);
-	HPDF_Dict prog = program(f, fc, sub->face);
+	HPDF_Dict prog = program(f, fc, sub->face, sub->cid_keyed);
 	HPDF_Dict desc = prog ? descriptor(f, fc, name, prog) : NULL;
 	HPDF_Dict cid = HPDF_Dict_New(pdf->mmgr);
 	HPDF_Dict info = HPDF_Dict_New(pdf->mmgr);
-	HPDF_Array w = widths(f, face, fc, sub->renumbered_cids ? sub->old_to_new : NULL);
+	HPDF_Array w = widths(f, face, fc, sub->cids);
 	if (!desc || !cid || !info || !w || (!fc->cff && !map) || HPDF_Xref_Add(pdf->xref, cid) != HPDF_OK)
 		return NULL;
 	HPDF_STATUS ret = HPDF_Dict_Add(info, "Registry", HPDF_String_New(pdf->mmgr, "Adobe", NULL));
@@ -442,20 +507,54 @@ static HPDF_Dict cid_font(pdf_fonts *f, int face, const pdf_face *fc, const char
 }
 
 /*
- * A CID-keyed CFF program keeps its glyph ids (its charset gives them
- * their CIDs, which the content's codes must be); TrueType and name-keyed
- * CFF programs are renumbered, and a CIDToGIDMap or a CMap says how.
+ * The CIDs of a CID-keyed subset's glyphs, which readers look up through
+ * its charset: NULL in `sub->cids` when each is the original glyph id, the
+ * content's code (as in Noto CJK), else a map the font's CMap gives.
+ */
+static int cid_keyed_cids(const pdf_face *fc, subset *sub)
+{
+	unsigned n = hb_face_get_glyph_count(sub->face);
+	unsigned *cids = n ? malloc(n * sizeof(*cids)) : NULL;
+	int rc = cids && cff_charset_cids(sub->face, n, cids) ? 0 : GALLEY_EINTERNAL;
+	hb_map_t *map = rc ? NULL : hb_map_create();
+	bool same = true;
+	for (unsigned g = 0; map && g < fc->nglyphs; g++) {
+		hb_codepoint_t to = hb_map_get(sub->old_to_new, g);
+		if (to == HB_MAP_VALUE_INVALID || to >= n)
+			continue;
+		hb_map_set(map, g, cids[to]);
+		same = same && cids[to] == g;
+	}
+	free(cids);
+	if (!rc && (!map || !hb_map_allocation_successful(map)))
+		rc = GALLEY_ENOMEM;
+	if (rc || same)
+		hb_map_destroy(map);
+	else
+		sub->cids = sub->own_cids = map;
+	return rc;
+}
+
+/*
+ * hb-subset renumbers the glyphs. A CIDToGIDMap (TrueType) or a CMap
+ * (name-keyed CFF, whose CIDs are its glyph ids) takes the content's codes
+ * to the subset's glyphs; a CID-keyed CFF subset keeps each glyph's CID in
+ * its charset.
  */
 static int make_subset(const pdf_face *fc, subset *sub)
 {
-	bool keep = fc->cff && cff_cid_keyed(fc);
-	hb_subset_input_t *in = subset_input(fc, keep);
+	sub->cid_keyed = fc->cff && cff_cid_keyed(fc);
+	hb_subset_input_t *in = subset_input(fc);
 	sub->plan = in ? hb_subset_plan_create_or_fail(fc->hb, in) : NULL;
 	sub->face = sub->plan ? hb_subset_plan_execute_or_fail(sub->plan) : NULL;
 	sub->old_to_new = sub->plan ? hb_subset_plan_old_to_new_glyph_mapping(sub->plan) : NULL;
-	sub->renumbered_cids = fc->cff && !keep;
 	hb_subset_input_destroy(in);
-	return sub->face && sub->old_to_new ? 0 : GALLEY_EINTERNAL;
+	if (!sub->face || !sub->old_to_new)
+		return GALLEY_EINTERNAL;
+	if (sub->cid_keyed)
+		return cid_keyed_cids(fc, sub);
+	sub->cids = fc->cff ? sub->old_to_new : NULL;
+	return 0;
 }
 
 static int embed_face(pdf_fonts *f, int face)
@@ -467,10 +566,10 @@ static int embed_face(pdf_fonts *f, int face)
 	subset_name(f, fc, name, sizeof(name));
 	HPDF_Dict cid = rc ? NULL : cid_font(f, face, fc, name, &sub);
 	HPDF_Dict map = cid ? tounicode(f, fc) : NULL;
-	HPDF_Dict cmap = map && sub.renumbered_cids ? gid_cmap(f, fc, sub.old_to_new, name + 7) : NULL;
+	HPDF_Dict cmap = map && sub.cids ? gid_cmap(f, fc, sub.cids, name + 7) : NULL;
 	HPDF_Array desc = HPDF_Array_New(f->pdf->mmgr);
-	rc = GALLEY_EINTERNAL;
-	if (!cid || !map || !desc || (sub.renumbered_cids && !cmap))
+	rc = rc ? rc : GALLEY_EINTERNAL;
+	if (!cid || !map || !desc || (sub.cids && !cmap))
 		goto cleanup;
 	HPDF_STATUS ret = HPDF_Array_Add(desc, cid);
 	ret += HPDF_Dict_AddName(fc->dict, "BaseFont", name);
@@ -479,10 +578,11 @@ static int embed_face(pdf_fonts *f, int face)
 	ret += HPDF_Dict_Add(fc->dict, "DescendantFonts", desc);
 	ret += HPDF_Dict_Add(fc->dict, "ToUnicode", map);
 	/* OpenType programs in FontFile3 came with PDF 1.6 */
-	if (fc->cff && f->pdf->pdf_version < HPDF_VER_16)
+	if (fc->cff && !sub.cid_keyed && f->pdf->pdf_version < HPDF_VER_16)
 		f->pdf->pdf_version = HPDF_VER_16;
 	rc = ret == HPDF_OK ? 0 : GALLEY_EINTERNAL;
 cleanup:
+	hb_map_destroy(sub.own_cids);
 	hb_face_destroy(sub.face);
 	hb_subset_plan_destroy(sub.plan);
 	return rc;

@@ -150,6 +150,21 @@ full = [e for e in right_edges if e > 400]
 check(len(rows) >= 4 and len(full) >= len(rows) - 2 and max(full) - min(full) < 1.5,
       "CJK lines are justified to one right edge: %r" % right_edges)
 
+# CJK fonts are cut to the glyphs drawn: a paragraph of 124 distinct ideographs, a few tens of KB
+# (the whole CID-keyed program with its glyph ids kept made 164 KB)
+hanzi = ("中文排版需要考虑字体的大小与子集化问题我们希望一段包含大约一百个不同汉字的段落在输出时只占用几十千字节"
+         "而不是一百多千字节这样读者下载文件更快打印机处理也更轻松同时复制粘贴文本仍然正确无误测试程序会检查页面上的"
+         "文字与原文完全一致并且嵌入的字体确实经过了裁剪天地玄黄宇宙洪荒日月盈昃辰宿列张寒来暑往秋收冬藏")
+check(len(set(hanzi)) == 124, "the CJK sample has 124 distinct ideographs")
+han_pdf = galley(hanzi * 2 + "\n", os.path.join(WORK, "hanzi.pdf"))
+check(hanzi in re.sub(r"\s+", "", text_of(han_pdf)), "the ideographs round-trip through pdftotext")
+han_fonts = run(["pdffonts", han_pdf]).stdout.decode()
+check(re.search(r"\+NotoSerifCJK\S*\s+CID Type 0C\s+Identity-H\s+yes\s+yes\s+yes", han_fonts),
+      "the CJK face is a bare CID-keyed CFF, embedded and subset:\n%s" % han_fonts)
+check(os.path.getsize(han_pdf) <= 40 * 1024, "the CJK paragraph's PDF is %d KB (at most 40)" % (os.path.getsize(han_pdf) // 1024))
+r = run(["qpdf", "--check", han_pdf])
+check(r.returncode == 0, "qpdf --check passes on the CJK paragraph")
+
 # the feature tour: a third of the 435 KB libharu's whole-BMP fonts made
 tour = os.path.join(WORK, "tour.pdf")
 r = run([GALLEY, TOUR, "-q", "-o", tour])
