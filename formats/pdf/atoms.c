@@ -81,6 +81,23 @@ int pdf_para_add(pdf_engine *e, pdf_para *p, const char *text, size_t len, uint1
 	return put_bytes(p, text + clean, len - clean);
 }
 
+uint8_t pdf_dir_from(const char *value)
+{
+	return !value                  ? PDF_DIR_AUTO
+	       : !strcmp(value, "ltr") ? PDF_DIR_LTR
+	       : !strcmp(value, "rtl") ? PDF_DIR_RTL
+	                               : PDF_DIR_AUTO;
+}
+
+int pdf_para_isolate(pdf_para *p, uint8_t dir)
+{
+	if (pdf_grow((void **)&p->isolates, &p->isolatecap, p->nisolates + 1, sizeof(pdf_isolate)))
+		return GALLEY_ENOMEM;
+	uint32_t ch = dir == PDF_DIR_LTR ? 0x2066 : dir == PDF_DIR_RTL ? 0x2067 : 0x2069;
+	p->isolates[p->nisolates++] = (pdf_isolate){(uint32_t)p->len, ch};
+	return 0;
+}
+
 static bool joins_previous(uint32_t c)
 {
 	if (c < 0x300)
@@ -541,45 +558,63 @@ static bool needs_bidi(const char *text, size_t len)
 	return false;
 }
 
-/* Bidi levels per byte (FriBidi, paragraph direction from its first strong character). */
+/* The base direction FriBidi starts from: the one asked for, else the first strong character's or the
+ * language's. */
+static FriBidiParType base_direction(const pdf_engine *e, const pdf_para *p)
+{
+	if (p->dir != PDF_DIR_AUTO)
+		return p->dir == PDF_DIR_RTL ? FRIBIDI_PAR_RTL : FRIBIDI_PAR_LTR;
+	static const char *const rtl_langs[] = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "syr"};
+	for (size_t k = 0; e->set.lang && k < sizeof(rtl_langs) / sizeof(rtl_langs[0]); k++) {
+		size_t tag = strlen(rtl_langs[k]);
+		if (strncmp(e->set.lang, rtl_langs[k], tag) == 0 && !isalpha((unsigned char)e->set.lang[tag]))
+			return FRIBIDI_PAR_WRTL;
+	}
+	return FRIBIDI_PAR_ON;
+}
+
+/*
+ * Bidi levels per byte (FriBidi). The characters it sees are the text's
+ * with the spans' directional isolates put in before the bytes they stand at.
+ */
 static int bidi_levels(builder *b)
 {
 	pdf_engine *e = b->e;
 	pdf_para *p = b->p;
-	p->rtl = false;
+	p->rtl = p->dir == PDF_DIR_RTL;
 	b->levels = NULL;
-	if (!needs_bidi(p->text, p->len))
+	if (p->dir != PDF_DIR_RTL && !p->nisolates && !needs_bidi(p->text, p->len))
 		return 0;
-	size_t n = 0;
-	FriBidiChar *u = malloc((p->len + 1) * (sizeof(FriBidiChar) + sizeof(FriBidiCharType) +
-	                                        sizeof(FriBidiBracketType) + sizeof(FriBidiLevel)));
+	size_t n = 0, most = p->len + p->nisolates + 1;
+	FriBidiChar *u = malloc(most * (sizeof(FriBidiChar) + sizeof(FriBidiCharType) +
+	                                sizeof(FriBidiBracketType) + sizeof(FriBidiLevel)));
 	if (!u || pdf_grow((void **)&e->para.levels, &e->para.levelcap, p->len + 1, 1)) {
 		free(u);
 		return GALLEY_ENOMEM;
 	}
-	for (size_t i = 0; i < p->len; n++)
-		u[n] = pdf_utf8_next(p->text, p->len, &i);
-	FriBidiCharType *types = (FriBidiCharType *)(u + p->len + 1);
-	FriBidiBracketType *brackets = (FriBidiBracketType *)(types + p->len + 1);
-	FriBidiLevel *lv = (FriBidiLevel *)(brackets + p->len + 1);
+	for (size_t i = 0, k = 0; i < p->len || k < p->nisolates;) {
+		if (k < p->nisolates && p->isolates[k].off <= i)
+			u[n++] = p->isolates[k++].ch;
+		else
+			u[n++] = pdf_utf8_next(p->text, p->len, &i);
+	}
+	FriBidiCharType *types = (FriBidiCharType *)(u + most);
+	FriBidiBracketType *brackets = (FriBidiBracketType *)(types + most);
+	FriBidiLevel *lv = (FriBidiLevel *)(brackets + most);
 	fribidi_get_bidi_types(u, (FriBidiStrIndex)n, types);
 	fribidi_get_bracket_types(u, (FriBidiStrIndex)n, types, brackets);
-	/* the first strong character decides; without one, the document's language */
-	static const char *const rtl_langs[] = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "syr"};
-	FriBidiParType base = FRIBIDI_PAR_ON;
-	for (size_t k = 0; e->set.lang && k < sizeof(rtl_langs) / sizeof(rtl_langs[0]); k++) {
-		size_t tag = strlen(rtl_langs[k]);
-		if (strncmp(e->set.lang, rtl_langs[k], tag) == 0 && !isalpha((unsigned char)e->set.lang[tag]))
-			base = FRIBIDI_PAR_WRTL;
-	}
+	FriBidiParType base = base_direction(e, p);
 	if (!fribidi_get_par_embedding_levels_ex(types, brackets, (FriBidiStrIndex)n, &base, lv))
 		memset(lv, 0, n * sizeof(*lv));
 	p->rtl = FRIBIDI_IS_RTL(base);
-	size_t k = 0;
-	for (size_t i = 0; i < p->len; k++) {
+	for (size_t i = 0, k = 0, c = 0; i < p->len; c++) {
+		if (k < p->nisolates && p->isolates[k].off <= i) {
+			k++;
+			continue;
+		}
 		size_t at = i;
 		pdf_utf8_next(p->text, p->len, &i);
-		memset(e->para.levels + at, (uint8_t)lv[k], i - at);
+		memset(e->para.levels + at, (uint8_t)lv[c], i - at);
 	}
 	free(u);
 	b->levels = e->para.levels;

@@ -74,6 +74,9 @@ static int layout_heading(layout *l, galley_node *n)
 		return GALLEY_ENOMEM;
 	p->align = PDF_ALIGN_LEFT;
 	p->hyphenate = false;
+	const char *dir = galley_node_attr(n, "dir");
+	if (dir && (pdf_dir_from(dir) || !strcmp(dir, "auto")))
+		p->dir = pdf_dir_from(dir);
 	float size = e->set.size * pdf_typo.heading_scale[level - 1];
 	inline_state s = {
 	    PDF_ROLE_HEAD, level == 6 ? PDF_BOLD | PDF_ITALIC : PDF_BOLD, size, 0, PDF_ST_NOHYPH, 0, 0};

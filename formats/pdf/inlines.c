@@ -159,6 +159,13 @@ static int add_image(layout *l, pdf_para *p, const galley_node *n, const inline_
 	return pdf_para_add(e, p, "\xEF\xBF\xBC", 3, (uint16_t)id);
 }
 
+/* A span's `dir` (ltr or rtl): its text is a directional isolate; PDF_DIR_AUTO for none. */
+static uint8_t span_dir(const galley_node *n)
+{
+	return galley_node_get_type(n) == GALLEY_NODE_SPAN ? pdf_dir_from(galley_node_attr(n, "dir"))
+	                                                   : PDF_DIR_AUTO;
+}
+
 /* The inline content of `block` into `p`, starting from style `base`. */
 int lay_collect_inlines(layout *l, pdf_para *p, galley_node *block, inline_state base)
 {
@@ -187,10 +194,15 @@ int lay_collect_inlines(layout *l, pdf_para *p, galley_node *block, inline_state
 			    (rc = add_image(l, p, n, &cur, &set)) == 0 && set)
 				galley_walk_skip_children(&w); /* the description stands in for no image */
 			enter_inline(l, n, &cur);
-		} else if (deep > 0) {
-			deep--;
-		} else if (depth > 0) {
-			cur = stack[--depth];
+			if (rc == 0 && span_dir(n))
+				rc = pdf_para_isolate(p, span_dir(n));
+		} else {
+			if (span_dir(n))
+				rc = pdf_para_isolate(p, PDF_DIR_AUTO);
+			if (deep > 0)
+				deep--;
+			else if (depth > 0)
+				cur = stack[--depth];
 		}
 	}
 	return rc;

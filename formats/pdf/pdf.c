@@ -174,6 +174,11 @@ static int read_settings(pdf_settings *set, const galley_doc *doc, const galley_
 		set->lang = galley_doc_meta(doc, GALLEY_META_LANG);
 	if (!set->lang || !*set->lang)
 		set->lang = "en-US";
+	const char *dir = doc ? galley_doc_extra(doc, "dir") : NULL;
+	set->dir = pdf_dir_from(dir);
+	if (dir && !set->dir && strcmp(dir, "auto") != 0)
+		galley_report(opts, GALLEY_WARNING, 0, 0, "dir '%.40s' is not ltr, rtl or auto; left out",
+		              dir);
 	set->ragged = flag(opts, "ragged");
 	set->number_sections = flag(opts, "number-sections");
 	set->chapter_breaks = flag(opts, "chapter-breaks");

@@ -205,6 +205,18 @@ typedef struct pdf_run {
 
 enum { PDF_ALIGN_JUSTIFY, PDF_ALIGN_LEFT, PDF_ALIGN_CENTER, PDF_ALIGN_RIGHT };
 
+/* A paragraph's base direction: from its first strong character (or the language), or as given. */
+enum { PDF_DIR_AUTO, PDF_DIR_LTR, PDF_DIR_RTL };
+
+/** The direction a `dir` value names: ltr or rtl, else PDF_DIR_AUTO. */
+uint8_t pdf_dir_from(const char *value);
+
+/* A directional isolate the bidi algorithm sees before byte `off` of a paragraph (a span's `dir`). */
+typedef struct pdf_isolate {
+	uint32_t off;
+	uint32_t ch; /* U+2066 LRI, U+2067 RLI or U+2069 PDI */
+} pdf_isolate;
+
 /** A paragraph's text, its style runs, and after breaking its atoms. */
 typedef struct pdf_para {
 	char *text;
@@ -215,8 +227,11 @@ typedef struct pdf_para {
 	size_t natoms, atomcap;
 	float indent; /* first-line indent */
 	uint8_t align;
-	bool hyphenate; /* allowed at all (not a heading) */
-	bool rtl;       /* the paragraph's direction is right to left */
+	bool hyphenate;        /* allowed at all (not a heading) */
+	bool rtl;              /* the paragraph's direction is right to left */
+	uint8_t dir;           /* PDF_DIR_*: the base direction asked for */
+	pdf_isolate *isolates; /* in order of `off` */
+	size_t nisolates, isolatecap;
 } pdf_para;
 
 typedef struct pdf_line {
@@ -242,6 +257,8 @@ int pdf_atoms_add_text(pdf_engine *e, pdf_para *p, size_t from, size_t to, uint1
 size_t pdf_face_run(pdf_fonts *f, int main_face, const char *text, size_t len, size_t i, int *face);
 /** Appends text in a style to a paragraph. */
 int pdf_para_add(pdf_engine *e, pdf_para *p, const char *text, size_t len, uint16_t style);
+/** Opens (PDF_DIR_LTR, PDF_DIR_RTL) or closes (PDF_DIR_AUTO) a directional isolate at the paragraph's end. */
+int pdf_para_isolate(pdf_para *p, uint8_t dir);
 /** The widest unbreakable stretch and the width of the text set on one line. */
 int pdf_para_measure(pdf_engine *e, pdf_para *p, float *min, float *natural);
 /** A paragraph's lines, as the line breaker hands them to its caller. */
@@ -338,6 +355,7 @@ typedef struct pdf_settings {
 	float leading; /* baseline distance for body text */
 	const char *families[PDF_ROLE_COUNT];
 	const char *lang;
+	uint8_t dir; /* PDF_DIR_*: the document's `dir` */
 	bool ragged;
 	bool number_sections;
 	bool chapter_breaks;

@@ -113,6 +113,7 @@ static void para_free(pdf_para *p)
 	free(p->text);
 	free(p->runs);
 	free(p->atoms);
+	free(p->isolates);
 }
 
 /*
@@ -125,6 +126,7 @@ pdf_para *lay_new_para(pdf_engine *e)
 	pdf_para *p = arena_alloc(&e->mem, sizeof(*p));
 	if (!p)
 		return NULL;
+	p->dir = e->set.dir;
 	if (e->vl.nparas == e->vl.paracap) {
 		size_t cap = e->vl.paracap ? e->vl.paracap * 2 : 256;
 		pdf_para **n = realloc(e->vl.paras, cap * sizeof(*n));

@@ -103,6 +103,29 @@ check(len(heb) == 2 and lat and max(w[2] for w in heb) > lat[0][1] + 300,
 first = [w for w in heb if w[0] == "שלום"]
 check(len(heb) == 2 and first and first[0][1] == max(w[1] for w in heb), "its first word stands rightmost")
 
+# dir: a heading's {dir=rtl} sets it right to left at the right margin, its Latin paragraph stays left
+dir_md = "## Latin heading set right {dir=rtl}\n\nA plain paragraph here.\n\nWith [שלום עולם, hello]{dir=rtl} inside.\n"
+ws = words(galley(dir_md, os.path.join(WORK, "dir.pdf")))
+head = [w for w in ws if w[0] in ("Latin", "right")]
+plain = [w for w in ws if w[0] == "plain"]
+check(len(head) == 2 and plain and max(w[2] for w in head) > 515 and head[0][1] > 300 and plain[0][1] < 120,
+      "a heading with dir=rtl stands at the right margin, the paragraph after it at the left: %r %r" % (head, plain))
+# a span with dir=rtl is an isolate set right to left: "hello" stands before (left of) the Hebrew
+span = {w[0][::-1] if re.search("[\u05d0-\u05ea]", w[0]) else w[0]: w[1] for w in ws}
+check("hello" in span and "שלום" in span and "inside." in span and
+      span["hello"] < span.get(",עולם", span.get("עולם,", 1e9)) < span["שלום"] < span["inside."],
+      "a span with dir=rtl reads right to left inside its line: %r" % span)
+# the document's dir (-M dir=rtl, as in front matter) sets every paragraph right to left
+ws = words(galley("A plain paragraph here.\n\n- item one\n", os.path.join(WORK, "dir-doc.pdf"), "-M", "dir=rtl"))
+para = [w for w in ws if w[0] in ("plain", "paragraph", "here")]
+bullet = [w for w in ws if w[0] == "•"]
+item = [w for w in ws if w[0] == "one"]
+check(len(para) == 3 and max(w[2] for w in para) > 515 and min(w[1] for w in para) > 300,
+      "-M dir=rtl sets a Latin paragraph at the right margin: %r" % para)
+check(bullet and item and bullet[0][1] > item[0][2], "and a list item's marker on its right: %r %r" % (bullet, item))
+ws = words(galley("A plain paragraph here.\n", os.path.join(WORK, "dir-ltr.pdf"), "-M", "dir=ltr"))
+check(ws and min(w[1] for w in ws if w[0] == "A") < 80, "-M dir=ltr leaves it at the left")
+
 # kerning: a kerned word is narrower than its letters set apart
 # (a letter a paragraph: poppler joins letters spaced evenly on one line into a word)
 kern = galley("AVATAR WAVE To\n\n" + "".join(c + "\n\n" for c in "AVTRWEo"), os.path.join(WORK, "kern.pdf"))
