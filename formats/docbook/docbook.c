@@ -134,9 +134,10 @@ static int write_title(db_ctx *c)
 	if (derived)
 		h = first_heading(c->doc);
 	db_start(c, "title");
-	if (h)
+	if (h) {
+		db_write_dir(c, galley_node_attr(h, "dir"));
 		rc = db_render_children(c, h);
-	else if (title)
+	} else if (title)
 		xmlw_str(c->x, title);
 	else
 		write_derived_title(c);
@@ -251,6 +252,7 @@ static int open_section(db_ctx *c, sections *s, const galley_node *h)
 	db_write_role(c, h);
 	xmlw_raw(c->x, "\n", 1);
 	db_start(c, "title");
+	db_write_dir(c, galley_node_attr(h, "dir"));
 	rc = db_render_children(c, h);
 	db_end_block(c);
 	if (section_is_empty(c, h)) {
@@ -345,6 +347,7 @@ static int write_root(db_ctx *c)
 	xmlw_attr(c->x, "version", "5.0");
 	if (lang && *lang) /* no language unless the document gives one */
 		xmlw_attr(c->x, "xml:lang", lang);
+	db_write_dir(c, galley_doc_extra(c->doc, "dir"));
 	if (id)
 		xmlw_attr(c->x, "xml:id", id);
 	xmlw_raw(c->x, "\n", 1);
@@ -421,7 +424,8 @@ static const char *const docbook_exts[] = {"xml", "dbk", NULL};
 
 static const galley_param_spec docbook_params[] = {
     {"docbook-root", "article|book", "DocBook: the root element (book: top-level headings become chapters)"},
-    {"tab-stop", "N", "EPUB, DocBook: tabs in code become spaces to stops N apart (default 4; 0 keeps them)"},
+    {"tab-stop", "N",
+     "EPUB, DocBook, PDF: tabs in code become spaces to stops N apart (default 4; 0 keeps them, PDF: a space)"},
     {NULL, NULL, NULL},
 };
 

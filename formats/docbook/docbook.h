@@ -97,6 +97,8 @@ void db_elem(db_ctx *c, const char *name, const char *text);
 void db_write_url_attr(db_ctx *c, const char *name, const char *url);
 /** role="classes" for a node with {.class} attributes. */
 void db_write_role(db_ctx *c, const galley_node *n);
+/** The dir attribute (ltr, rtl, lro, rlo; another value is left out). */
+void db_write_dir(db_ctx *c, const char *dir);
 /** Renders a block or inline node and its subtree. */
 int db_render(db_ctx *c, galley_node *node);
 /** Renders the children of `node` (the inlines of a heading, for example). */

@@ -243,6 +243,12 @@ void db_write_role(db_ctx *c, const galley_node *n)
 		xmlw_attr(c->x, "role", classes);
 }
 
+void db_write_dir(db_ctx *c, const char *dir)
+{
+	if (dir && (!strcmp(dir, "ltr") || !strcmp(dir, "rtl") || !strcmp(dir, "lro") || !strcmp(dir, "rlo")))
+		xmlw_attr(c->x, "dir", dir);
+}
+
 /* A span: a phrase with its id, classes (role) and language. */
 static void enter_span(db_ctx *c, const galley_node *n)
 {
@@ -253,6 +259,7 @@ static void enter_span(db_ctx *c, const galley_node *n)
 	db_write_role(c, n);
 	if (lang && *lang)
 		xmlw_attr(c->x, "xml:lang", lang);
+	db_write_dir(c, galley_node_attr(n, "dir"));
 }
 
 static void start_with_role(db_ctx *c, const char *name, const char *role)
@@ -765,6 +772,7 @@ static void enter_bridgehead(db_ctx *c, const galley_node *h)
 	if (id)
 		xmlw_attr(c->x, "xml:id", id);
 	db_write_role(c, h);
+	db_write_dir(c, galley_node_attr(h, "dir"));
 }
 
 static void write_code_block(db_ctx *c, const galley_node *n)

@@ -63,6 +63,9 @@ void epub_xhtml_begin(epub_book *b, xmlw *x, const char *title, const char *body
 	xmlw_attr(x, "xmlns:epub", NS_EPUB);
 	xmlw_attr(x, "lang", b->lang);
 	xmlw_attr(x, "xml:lang", b->lang);
+	const char *dir = galley_doc_extra(b->doc, "dir");
+	if (html_dir_valid(dir))
+		xmlw_attr(x, "dir", dir);
 	xmlw_raw(x, "\n", 1);
 	xmlw_start(x, "head");
 	xmlw_start(x, "meta");
@@ -631,8 +634,12 @@ static void itemref(xmlw *x, const char *idref)
 
 static void write_spine(epub_book *b, xmlw *x)
 {
+	const char *dir = galley_doc_extra(b->doc, "dir");
 	xmlw_start(x, "spine");
 	xmlw_attr(x, "toc", "ncx");
+	/* a right-to-left book turns its pages the other way */
+	if (dir && !strcmp(dir, "rtl"))
+		xmlw_attr(x, "page-progression-direction", "rtl");
 	if (b->cover)
 		itemref(x, "cover");
 	itemref(x, "titlepage");

@@ -243,12 +243,19 @@ const char *html_highlight_css(void)
 	       "pre .hl-num { color: #8a4b00; } pre .hl-pre { color: #8b1a3a; } pre .hl-fn { color: #1a4f8b; }\n";
 }
 
-/* A key=value attribute's HTML name: lang, dir and title as they are, others as data-KEY; false when unfit.
+bool html_dir_valid(const char *dir)
+{
+	return dir && (!strcmp(dir, "ltr") || !strcmp(dir, "rtl") || !strcmp(dir, "auto"));
+}
+
+/*
+ * A key=value attribute's HTML name: lang, title and dir (when it is one
+ * HTML knows) as they are, others as data-KEY; false when unfit.
  */
-static bool attr_name(galley_buf *out, const char *key)
+static bool attr_name(galley_buf *out, const char *key, const char *value)
 {
 	out->len = 0;
-	if (strcmp(key, "lang") && strcmp(key, "dir") && strcmp(key, "title"))
+	if (strcmp(key, "lang") && strcmp(key, "title") && (strcmp(key, "dir") || !html_dir_valid(value)))
 		galley_buf_puts(out, "data-");
 	for (const char *p = key; *p; p++) {
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
@@ -280,7 +287,7 @@ static void write_node_attrs(html_ctx *c, const galley_node *n, const char *firs
 		xmlw_attr(c->x, "class", c->scratch.data ? (const char *)c->scratch.data : "");
 	}
 	for (size_t i = 0; i < galley_node_attr_count(n); i++)
-		if (attr_name(&c->scratch, galley_node_attr_key(n, i)))
+		if (attr_name(&c->scratch, galley_node_attr_key(n, i), galley_node_attr_value(n, i)))
 			xmlw_attr(c->x, (const char *)c->scratch.data, galley_node_attr_value(n, i));
 }
 

@@ -79,6 +79,9 @@ int html_render_range(html_ctx *c, galley_node *first, galley_node *stop);
  */
 int html_render_note(html_ctx *c, galley_node *def);
 
+/** Whether `dir` is a value HTML's dir attribute takes (ltr, rtl, auto). */
+bool html_dir_valid(const char *dir);
+
 /** The colours of highlighted code (classes hl-kw, hl-str, ...), for HTML and EPUB. Static. */
 const char *html_highlight_css(void);
 

@@ -268,10 +268,15 @@ static int write_notes(html_ctx *c)
 	return rc;
 }
 
-/* The page around the body content: head, title block, contents. */
+/*
+ * The page around the body content: head, title block, contents. The
+ * language and direction are the metadata's (lang, dir); without a
+ * language the page claims none.
+ */
 static int write_page_start(html_ctx *c, galley_buf *out, galley_error *err)
 {
 	const char *lang = galley_doc_meta(c->doc, GALLEY_META_LANG);
+	const char *dir = galley_doc_extra(c->doc, "dir");
 	int depth;
 	int rc = toc_depth(c->opts, &depth, err);
 	if (rc)
@@ -279,8 +284,12 @@ static int write_page_start(html_ctx *c, galley_buf *out, galley_error *err)
 	galley_buf_puts(out, "<!DOCTYPE html>\n");
 	xmlw_start(c->x, "html");
 	xmlw_attr(c->x, "xmlns", "http://www.w3.org/1999/xhtml");
-	xmlw_attr(c->x, "lang", lang ? lang : "en");
-	xmlw_attr(c->x, "xml:lang", lang ? lang : "en");
+	if (lang && *lang) {
+		xmlw_attr(c->x, "lang", lang);
+		xmlw_attr(c->x, "xml:lang", lang);
+	}
+	if (html_dir_valid(dir))
+		xmlw_attr(c->x, "dir", dir);
 	newline(c->x);
 	if ((rc = write_head(c->x, c->doc, c->opts, err)) != 0)
 		return rc;

@@ -138,6 +138,27 @@ static void write_attributes(html_ctx *c, xmlNodePtr el, const char *src)
 }
 
 /*
+ * What stands for an image left out: its alt text, in a span with its id
+ * when it has one, so that links to it still arrive.
+ */
+static void write_alt_text(html_ctx *c, xmlNodePtr el)
+{
+	xmlChar *alt = xmlGetProp(el, BAD_CAST "alt"), *id = xmlGetProp(el, BAD_CAST "id");
+	const char *written =
+	    id && *id ? (c->ids ? galley_ids_raw(c->ids, (const char *)id) : (const char *)id) : NULL;
+	if (written) {
+		xmlw_start(c->x, "span");
+		xmlw_attr(c->x, "id", written);
+	}
+	if (alt)
+		xmlw_str(c->x, (const char *)alt);
+	if (written)
+		xmlw_end(c->x);
+	xmlFree(alt);
+	xmlFree(id);
+}
+
+/*
  * An <img> whose src the raw_url hook maps: its new src, or NULL with the
  * alt text written instead when the hook gives "". `*hooked` says whether
  * the hook was asked at all.
@@ -153,10 +174,7 @@ static const char *image_src(html_ctx *c, xmlNodePtr el, bool *hooked)
 	}
 	xmlFree(src);
 	if (mapped && !*mapped) {
-		xmlChar *alt = xmlGetProp(el, BAD_CAST "alt");
-		if (alt)
-			xmlw_str(c->x, (const char *)alt);
-		xmlFree(alt);
+		write_alt_text(c, el);
 		return NULL;
 	}
 	return mapped;

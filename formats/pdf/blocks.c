@@ -168,11 +168,11 @@ static int code_line(layout *l, pdf_para *p, size_t from, size_t to, float x, fl
 	return 0;
 }
 
-/* Code text with tabs expanded to stops every four columns. */
+/* Code text with tabs expanded to stops every --tab-stop columns (with 0, a tab is a space). */
 static int add_code_text(pdf_engine *e, pdf_para *p, const char *lit, size_t len, uint16_t style)
 {
-	size_t col = 0, run = 0;
-	for (size_t i = 0; i < len; i++) {
+	size_t col = 0, run = 0, stop = (size_t)e->set.tab_stop;
+	for (size_t i = 0; stop && i < len; i++) {
 		if (lit[i] == '\n') {
 			col = 0;
 			continue;
@@ -182,8 +182,8 @@ static int add_code_text(pdf_engine *e, pdf_para *p, const char *lit, size_t len
 				col++;
 			continue;
 		}
-		static const char spaces[] = "    ";
-		size_t n = 4 - col % 4;
+		static const char spaces[] = "                                ";
+		size_t n = stop - col % stop;
 		if (pdf_para_add(e, p, lit + run, i - run, style) || pdf_para_add(e, p, spaces, n, style))
 			return GALLEY_ENOMEM;
 		col += n;

@@ -15,6 +15,7 @@
 #include <hpdf_doc.h>
 #include <hpdf_encrypt.h>
 
+#include "../../src/url.h"
 #include "pdf.h"
 
 #define MM (72.0 / 25.4)
@@ -38,6 +39,8 @@ static const galley_param_spec pdf_params[] = {
     {"crop-marks", NULL, "PDF: trim marks in the bleed area (3mm of bleed unless --bleed says)"},
     {"print", NULL, "PDF: print-on-demand preset: no links or bookmarks, warn about images under 300 dpi"},
     {"no-ligatures", NULL, "PDF: no standard ligatures (fi, fl, ...)"},
+    {"tab-stop", "N",
+     "EPUB, DocBook, PDF: tabs in code become spaces to stops N apart (default 4; 0 keeps them, PDF: a space)"},
     {"no-microtype", NULL, "PDF: no font expansion or hanging punctuation in justified text"},
     {NULL, NULL, NULL},
 };
@@ -179,6 +182,9 @@ static int read_settings(pdf_settings *set, const galley_doc *doc, const galley_
 	if (dir && !set->dir && strcmp(dir, "auto") != 0)
 		galley_report(opts, GALLEY_WARNING, 0, 0, "dir '%.40s' is not ltr, rtl or auto; left out",
 		              dir);
+	int rc = galley_tab_stop(opts, 4, err, &set->tab_stop);
+	if (rc)
+		return rc;
 	set->ragged = flag(opts, "ragged");
 	set->number_sections = flag(opts, "number-sections");
 	set->chapter_breaks = flag(opts, "chapter-breaks");

@@ -355,7 +355,8 @@ typedef struct pdf_settings {
 	float leading; /* baseline distance for body text */
 	const char *families[PDF_ROLE_COUNT];
 	const char *lang;
-	uint8_t dir; /* PDF_DIR_*: the document's `dir` */
+	uint8_t dir;  /* PDF_DIR_*: the document's `dir` */
+	int tab_stop; /* code: tabs to stops this far apart (--tab-stop, 0 to 32) */
 	bool ragged;
 	bool number_sections;
 	bool chapter_breaks;

@@ -359,6 +359,84 @@ def case_highlight(tmp):
     check(not failed, "epubcheck: %s" % failed)
 
 
+DIR_DOC = """---
+title: Directions
+---
+
+# A heading set right {dir=rtl #right}
+
+Text with [שלום עולם, hello]{dir=rtl} and [odd]{dir=sideways} inside, then [back](#right).
+
+## Left again {dir=ltr}
+
+Remote <img id="far" src="https://example.com/a.png" alt="a far picture"> and
+<img id="gone" src="no-such.png" alt="a lost picture">: see [far](#far) and [lost](#gone).
+"""
+
+
+def validators_module():
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+    import validators
+    return validators
+
+
+def case_direction(tmp):
+    """dir from the metadata on the page, a book and a DocBook root; a heading's or
+    span's dir on its element; HTML claims no language the document does not give."""
+    src = os.path.join(tmp, "dir.md")
+    with open(src, "w", encoding="utf-8") as f:
+        f.write(DIR_DOC)
+    # HTML: no lang without one, the metadata's when given, dir from -M dir
+    root, text, _ = html_of(tmp, src=src)
+    check(root.get("lang") is None and "lang=" not in text.split("\n")[1], "HTML claims a language: %s" %
+          text.split("\n")[1])
+    check(root.get("dir") is None, "HTML has a dir the document does not give")
+    root, text, _ = html_of(tmp, "-M", "lang=fr", "-M", "dir=rtl", src=src)
+    check(root.get("lang") == "fr" and root.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr",
+          "HTML takes -M lang: %s" % text.split("\n")[1])
+    check(root.get("dir") == "rtl", "HTML takes -M dir on <html>: %s" % text.split("\n")[1])
+    h1 = root.find(".//%sh1[@id='right']" % X)
+    h2 = root.find(".//%sh2[@id='left-again']" % X)
+    spans = root.findall(".//%sspan" % X)
+    check(h1.get("dir") == "rtl" and h2.get("dir") == "ltr", "HTML headings carry their dir")
+    check(spans[0].get("dir") == "rtl" and spans[1].get("dir") is None and spans[1].get("data-dir") == "sideways",
+          "HTML spans carry dir=rtl, and a dir HTML does not know as data-dir")
+    # EPUB: dir on every content document, the spine turns right to left, epubcheck clean
+    book = os.path.join(tmp, "dir.epub")
+    p = galley(src, "-o", book, "-M", "dir=rtl", "-M", "lang=he")
+    check(p.stderr.count("not embedded") == 2, "the left-out images are reported: %s" % p.stderr)
+    import zipfile
+    z = zipfile.ZipFile(book)
+    opf = z.read("EPUB/package.opf").decode()
+    check(re.search(r'<spine[^>]*page-progression-direction="rtl"', opf), "the spine turns right to left")
+    docs = [n for n in z.namelist() if n.endswith(".xhtml")]
+    check(docs and all(re.search(r'<html [^>]*dir="rtl"', z.read(n).decode()) for n in docs),
+          "every content document has dir=rtl on <html>")
+    chapter = "".join(z.read(n).decode() for n in docs if "chapter" in n)
+    check('<span dir="rtl">' in chapter and re.search(r'<h1 [^>]*dir="rtl"', chapter),
+          "the chapter keeps the span's and heading's dir")
+    # images left out keep their ids on the alt text, so the links to them arrive
+    check('<span id="far">a far picture</span>' in chapter and '<span id="gone">a lost picture</span>' in chapter,
+          "a left-out raw image's id stays on its alt text: %s" % chapter)
+    ltr = os.path.join(tmp, "ltr.epub")
+    galley(src, "-o", ltr)
+    check("page-progression-direction" not in zipfile.ZipFile(ltr).read("EPUB/package.opf").decode(),
+          "a book without dir says no page progression")
+    validators = validators_module()
+    failed = validators.epubcheck([book, ltr])
+    check(not failed, "epubcheck: %s" % failed)
+    # DocBook: dir on the root, the heading's title and the span's phrase; valid
+    db = os.path.join(tmp, "dir.xml")
+    galley(src, "-t", "docbook", "-o", db, "-M", "dir=rtl")
+    xml = open(db, encoding="utf-8").read()
+    check(re.search(r'<article [^>]*dir="rtl"', xml), "DocBook root has dir")
+    check('<title dir="rtl">A heading set right</title>' in xml and '<title dir="ltr">Left again</title>' in xml,
+          "DocBook titles carry their heading's dir")
+    check('<phrase dir="rtl">' in xml and "sideways" not in xml, "DocBook phrases carry dir, an unknown one none")
+    report = validators.docbook([db])
+    check(report is None, "DocBook validation: %s" % report)
+
+
 def main():
     global GALLEY, IMAGES
     GALLEY, IMAGES, case = sys.argv[1:4]

@@ -55,6 +55,31 @@ check(r.returncode == 2 and b"paper 'huge'" in r.stderr, "a bad paper size is a 
 r = galley([RICH, "-o", out, "--margin", "1km"])
 check(r.returncode == 2, "a bad margin is a usage error")
 
+# --tab-stop: tabs in code go to the next stop (default 4), where pdftotext -bbox finds the next word
+tabs = os.path.join(WORK, "tabs.md")
+open(tabs, "w").write("```\n12345678\n\tone\nab\ttwo\n```\n")
+
+
+def code_columns(*args):
+    """Each code word's first column, from its x and the width of the 8-digit line."""
+    r = galley([tabs, "-q", "-o", out] + list(args))
+    bbox = subprocess.run(["pdftotext", "-bbox", out, "-"], capture_output=True).stdout.decode()
+    ws = {w: (float(x0), float(x1)) for x0, x1, w in
+          re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', bbox)}
+    if r.returncode or "12345678" not in ws:
+        return {}
+    left, right = ws["12345678"]
+    col = (right - left) / 8
+    return {w: round((ws[w][0] - left) / col, 2) for w in ("one", "two") if w in ws}
+
+
+for stop, want in ((None, {"one": 4, "two": 4}), ("2", {"one": 2, "two": 4}), ("8", {"one": 8, "two": 8}),
+                   ("0", {"one": 1, "two": 3})):
+    got = code_columns(*(["--tab-stop", stop] if stop else []))
+    check(got == want, "--tab-stop %s sets code tabs to columns %r: %r" % (stop or "default", want, got))
+r = galley([tabs, "-o", out, "--tab-stop", "99"])
+check(r.returncode == 2 and b"--tab-stop" in r.stderr, "a bad --tab-stop is a usage error")
+
 # links libharu would refuse (an empty URI) are left without an annotation, not fatal
 odd = os.path.join(WORK, "odd-links.md")
 open(odd, "w").write("[empty]() and [hash](#) and [missing](#nope) and <https://example.org/>\n")
