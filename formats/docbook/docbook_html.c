@@ -204,6 +204,15 @@ static void anchor_link(hx *h, xmlNodePtr n, int depth)
 	xmlFree(name);
 }
 
+/* An element's dir as DocBook's (ltr, rtl; HTML's auto has no equivalent). */
+static void dir_attr(hx *h, xmlNodePtr el)
+{
+	xmlChar *dir = prop(el, "dir");
+	if (dir && (!strcasecmp((const char *)dir, "ltr") || !strcasecmp((const char *)dir, "rtl")))
+		attr(h, "dir", !strcasecmp((const char *)dir, "ltr") ? "ltr" : "rtl");
+	xmlFree(dir);
+}
+
 static void phrase(hx *h, xmlNodePtr n, int depth)
 {
 	xmlChar *lang = prop(n, "lang"), *cls = prop(n, "class");
@@ -212,6 +221,7 @@ static void phrase(hx *h, xmlNodePtr n, int depth)
 		attr(h, "xml:lang", (const char *)lang);
 	if (cls && *cls)
 		attr(h, "role", (const char *)cls);
+	dir_attr(h, n);
 	inlines(h, n->children, depth + 1);
 	end(h);
 	xmlFree(lang);
@@ -571,6 +581,7 @@ bool db_html_open_tag(db_ctx *c, const galley_node *n, bool write)
 			attr(&h, "xml:lang", (const char *)lang);
 		if (cls && *cls)
 			attr(&h, "role", (const char *)cls);
+		dir_attr(&h, el);
 		open = true;
 		xmlFree(lang);
 		xmlFree(cls);

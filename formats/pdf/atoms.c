@@ -89,11 +89,10 @@ uint8_t pdf_dir_from(const char *value)
 	                               : PDF_DIR_AUTO;
 }
 
-int pdf_para_isolate(pdf_para *p, uint8_t dir)
+int pdf_para_isolate(pdf_para *p, uint32_t ch)
 {
 	if (pdf_grow((void **)&p->isolates, &p->isolatecap, p->nisolates + 1, sizeof(pdf_isolate)))
 		return GALLEY_ENOMEM;
-	uint32_t ch = dir == PDF_DIR_LTR ? 0x2066 : dir == PDF_DIR_RTL ? 0x2067 : 0x2069;
 	p->isolates[p->nisolates++] = (pdf_isolate){(uint32_t)p->len, ch};
 	return 0;
 }

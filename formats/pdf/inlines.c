@@ -2,10 +2,12 @@
  * inlines.c - a block's inline content (emphasis, code, links, notes,
  * breaks) as a paragraph's styled text.
  */
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../../src/url.h"
 #include "layout.h"
@@ -159,11 +161,109 @@ static int add_image(layout *l, pdf_para *p, const galley_node *n, const inline_
 	return pdf_para_add(e, p, "\xEF\xBF\xBC", 3, (uint16_t)id);
 }
 
-/* A span's `dir` (ltr or rtl): its text is a directional isolate; PDF_DIR_AUTO for none. */
-static uint8_t span_dir(const galley_node *n)
+/* The isolate a `dir` value opens (as HTML's bdi and span with dir do); 0 for none. */
+static uint32_t isolate_for(const char *dir, size_t len, uint32_t otherwise)
 {
-	return galley_node_get_type(n) == GALLEY_NODE_SPAN ? pdf_dir_from(galley_node_attr(n, "dir"))
-	                                                   : PDF_DIR_AUTO;
+	if (len == 3 && !strncasecmp(dir, "ltr", 3))
+		return PDF_LRI;
+	if (len == 3 && !strncasecmp(dir, "rtl", 3))
+		return PDF_RLI;
+	return len == 4 && !strncasecmp(dir, "auto", 4) ? PDF_FSI : otherwise;
+}
+
+/* A span's `dir` (ltr, rtl, auto): its text is a directional isolate; 0 for none. */
+static uint32_t span_isolate(const galley_node *n)
+{
+	const char *dir = galley_node_get_type(n) == GALLEY_NODE_SPAN ? galley_node_attr(n, "dir") : NULL;
+	return dir ? isolate_for(dir, strlen(dir), 0) : 0;
+}
+
+/* The value of attribute `name` in an HTML start tag's attributes [s, end); NULL when absent. */
+static const char *tag_attr(const char *s, const char *end, const char *name, size_t *len)
+{
+	size_t want = strlen(name);
+	while (s < end) {
+		while (s < end && (isspace((unsigned char)*s) || *s == '/'))
+			s++;
+		const char *key = s;
+		while (s < end && !isspace((unsigned char)*s) && *s != '=' && *s != '>' && *s != '/')
+			s++;
+		size_t keylen = (size_t)(s - key);
+		while (s < end && isspace((unsigned char)*s))
+			s++;
+		const char *v = s, *vend = s;
+		if (s < end && *s == '=') {
+			for (s++; s < end && isspace((unsigned char)*s);)
+				s++;
+			char q = s < end && (*s == '"' || *s == '\'') ? *s++ : 0;
+			for (v = s; s < end && (q ? *s != q : !isspace((unsigned char)*s) && *s != '>');)
+				s++;
+			vend = s;
+			s += q && s < end;
+		}
+		if (keylen == want && !strncasecmp(key, name, want)) {
+			*len = (size_t)(vend - v);
+			return v;
+		}
+		if (!keylen)
+			s++;
+	}
+	return NULL;
+}
+
+/* The raw HTML <span> and <bdi> tags open in a paragraph, each with the isolate it opened (0: none). */
+typedef struct raw_spans {
+	uint32_t open[64];
+	int n;
+} raw_spans;
+
+/* Whether raw HTML `tag` is a start (1) or end (-1) tag of <span> or <bdi>; 0 for others. */
+static int span_tag(const char *tag, size_t len, bool *bdi, size_t *name_end)
+{
+	bool end = len > 2 && tag[1] == '/';
+	size_t at = end ? 2 : 1;
+	for (int k = 0; k < 2; k++) {
+		const char *name = k ? "bdi" : "span";
+		size_t n = strlen(name);
+		if (len > at + n && !strncasecmp(tag + at, name, n) &&
+		    (isspace((unsigned char)tag[at + n]) || tag[at + n] == '>' || tag[at + n] == '/')) {
+			*bdi = k == 1;
+			*name_end = at + n;
+			return end ? -1 : 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A raw HTML <span dir> or <bdi> tag: its text is a directional isolate
+ * (a <bdi> without dir takes the first strong character's direction), closed
+ * by the matching end tag; `*used` says whether the tag was used so.
+ */
+static int raw_isolate(pdf_para *p, const galley_node *n, raw_spans *rs, bool *used)
+{
+	size_t len, name_end, dirlen;
+	const char *tag = galley_node_literal(n, &len);
+	const char *format = galley_node_info(n);
+	bool bdi;
+	*used = false;
+	int kind = format && !strcmp(format, "html") && len > 2 && tag[0] == '<' && tag[len - 1] == '>'
+	               ? span_tag(tag, len, &bdi, &name_end)
+	               : 0;
+	if (kind < 0 && rs->n > 0 && rs->open[rs->n - 1]) {
+		*used = true;
+		rs->n--;
+		return pdf_para_isolate(p, PDF_PDI);
+	}
+	if (kind < 0 && rs->n > 0)
+		rs->n--;
+	if (kind <= 0 || tag[len - 2] == '/' || rs->n == (int)(sizeof(rs->open) / sizeof(rs->open[0])))
+		return 0;
+	const char *dir = tag_attr(tag + name_end, tag + len - 1, "dir", &dirlen);
+	uint32_t ch = dir ? isolate_for(dir, dirlen, bdi ? PDF_FSI : 0) : bdi ? PDF_FSI : 0;
+	rs->open[rs->n++] = ch;
+	*used = ch != 0;
+	return ch ? pdf_para_isolate(p, ch) : 0;
 }
 
 /* The inline content of `block` into `p`, starting from style `base`. */
@@ -175,13 +275,17 @@ int lay_collect_inlines(layout *l, pdf_para *p, galley_node *block, inline_state
 	galley_walk w;
 	galley_walk_init(&w, block);
 	galley_event ev;
+	raw_spans raw = {{0}, 0};
 	int rc = 0;
 	while (rc == 0 && (ev = galley_walk_next(&w)) != GALLEY_EVENT_DONE) {
 		galley_node *n = w.node;
 		if (n == block)
 			continue;
 		galley_node_type t = galley_node_get_type(n);
-		if (galley_node_type_is_leaf(t)) {
+		bool used = false;
+		if (t == GALLEY_NODE_RAW_INLINE && ((rc = raw_isolate(p, n, &raw, &used)) != 0 || used)) {
+			continue;
+		} else if (galley_node_type_is_leaf(t)) {
 			rc = add_leaf(l, p, n, &cur);
 		} else if (ev == GALLEY_EVENT_ENTER) {
 			if (depth < MAX_INLINE_DEPTH)
@@ -194,11 +298,11 @@ int lay_collect_inlines(layout *l, pdf_para *p, galley_node *block, inline_state
 			    (rc = add_image(l, p, n, &cur, &set)) == 0 && set)
 				galley_walk_skip_children(&w); /* the description stands in for no image */
 			enter_inline(l, n, &cur);
-			if (rc == 0 && span_dir(n))
-				rc = pdf_para_isolate(p, span_dir(n));
+			if (rc == 0 && span_isolate(n))
+				rc = pdf_para_isolate(p, span_isolate(n));
 		} else {
-			if (span_dir(n))
-				rc = pdf_para_isolate(p, PDF_DIR_AUTO);
+			if (span_isolate(n))
+				rc = pdf_para_isolate(p, PDF_PDI);
 			if (deep > 0)
 				deep--;
 			else if (depth > 0)

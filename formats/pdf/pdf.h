@@ -211,10 +211,13 @@ enum { PDF_DIR_AUTO, PDF_DIR_LTR, PDF_DIR_RTL };
 /** The direction a `dir` value names: ltr or rtl, else PDF_DIR_AUTO. */
 uint8_t pdf_dir_from(const char *value);
 
+/* The directional isolates: left to right, right to left, first strong, and their end. */
+enum { PDF_LRI = 0x2066, PDF_RLI = 0x2067, PDF_FSI = 0x2068, PDF_PDI = 0x2069 };
+
 /* A directional isolate the bidi algorithm sees before byte `off` of a paragraph (a span's `dir`). */
 typedef struct pdf_isolate {
 	uint32_t off;
-	uint32_t ch; /* U+2066 LRI, U+2067 RLI or U+2069 PDI */
+	uint32_t ch; /* PDF_LRI, PDF_RLI, PDF_FSI or PDF_PDI */
 } pdf_isolate;
 
 /** A paragraph's text, its style runs, and after breaking its atoms. */
@@ -257,8 +260,8 @@ int pdf_atoms_add_text(pdf_engine *e, pdf_para *p, size_t from, size_t to, uint1
 size_t pdf_face_run(pdf_fonts *f, int main_face, const char *text, size_t len, size_t i, int *face);
 /** Appends text in a style to a paragraph. */
 int pdf_para_add(pdf_engine *e, pdf_para *p, const char *text, size_t len, uint16_t style);
-/** Opens (PDF_DIR_LTR, PDF_DIR_RTL) or closes (PDF_DIR_AUTO) a directional isolate at the paragraph's end. */
-int pdf_para_isolate(pdf_para *p, uint8_t dir);
+/** Opens (PDF_LRI, PDF_RLI, PDF_FSI) or closes (PDF_PDI) a directional isolate at the paragraph's end. */
+int pdf_para_isolate(pdf_para *p, uint32_t ch);
 /** The widest unbreakable stretch and the width of the text set on one line. */
 int pdf_para_measure(pdf_engine *e, pdf_para *p, float *min, float *natural);
 /** A paragraph's lines, as the line breaker hands them to its caller. */

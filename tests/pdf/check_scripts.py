@@ -115,6 +115,14 @@ span = {w[0][::-1] if re.search("[\u05d0-\u05ea]", w[0]) else w[0]: w[1] for w i
 check("hello" in span and "שלום" in span and "inside." in span and
       span["hello"] < span.get(",עולם", span.get("עולם,", 1e9)) < span["שלום"] < span["inside."],
       "a span with dir=rtl reads right to left inside its line: %r" % span)
+# so is raw HTML's <span dir="rtl">, and a <bdi> takes its first strong character's direction
+for tag, end in (('<span dir="rtl">', "</span>"), ("<bdi>", "</bdi>")):
+    ws = words(galley("With %sשלום עולם, hello%s inside.\n" % (tag, end), os.path.join(WORK, "dir-raw.pdf")))
+    span = {w[0][::-1] if re.search("[\u05d0-\u05ea]", w[0]) else w[0]: w[1] for w in ws}
+    check("hello" in span and "שלום" in span and "inside." in span and
+          span["hello"] < span.get(",עולם", span.get("עולם,", 1e9)) < span["שלום"] < span["inside."],
+          "raw %s...%s reads right to left inside its line: %r" % (tag, end, span))
+
 # the document's dir (-M dir=rtl, as in front matter) sets every paragraph right to left
 ws = words(galley("A plain paragraph here.\n\n- item one\n", os.path.join(WORK, "dir-doc.pdf"), "-M", "dir=rtl"))
 para = [w for w in ws if w[0] in ("plain", "paragraph", "here")]
