@@ -87,7 +87,7 @@ static void left_out(hx *h, xmlNodePtr n)
 {
 	h->warned++;
 	if (!h->dry)
-		galley_report(h->c->opts, GALLEY_WARNING, h->at->line, h->at->col,
+		galley_report(h->c->opts, GALLEY_WARNING, galley_node_line(h->at), galley_node_column(h->at),
 		              "raw HTML <%s> left out: DocBook has no equivalent", (const char *)n->name);
 }
 
@@ -270,7 +270,7 @@ static void inline_element(hx *h, xmlNodePtr n, int depth)
 	}
 	if (in_list(n, unwrapped) && !h->dry) {
 		h->warned++;
-		galley_report(h->c->opts, GALLEY_WARNING, h->at->line, h->at->col,
+		galley_report(h->c->opts, GALLEY_WARNING, galley_node_line(h->at), galley_node_column(h->at),
 		              "raw HTML <%s> written as its text: DocBook has no equivalent",
 		              (const char *)n->name);
 	}
@@ -513,8 +513,10 @@ static htmlDocPtr parse(const galley_node *n, xmlNodePtr *first)
 	galley_buf in = GALLEY_BUF_INIT;
 	htmlDocPtr doc = NULL;
 	*first = NULL;
+	size_t len;
+	const char *lit = galley_node_literal(n, &len);
 	galley_buf_puts(&in, "<html><body>");
-	galley_buf_put(&in, n->lit, n->len);
+	galley_buf_put(&in, lit, len);
 	if (!in.failed && in.len < (size_t)1 << 30)
 		doc = htmlReadMemory((const char *)in.data, (int)in.len, NULL, "UTF-8",
 		                     HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
@@ -552,10 +554,13 @@ void db_html_inline(db_ctx *c, const galley_node *n)
 	htmlDocPtr doc = parse(n, &first);
 	inlines(&h, first, 0);
 	xmlFreeDoc(doc);
-	if (!h.wrote && !h.warned)
-		galley_report(c->opts, GALLEY_WARNING, n->line, n->col,
-		              "raw HTML %.*s left out: DocBook has no equivalent",
-		              n->len > 40 ? 40 : (int)n->len, n->lit);
+	if (!h.wrote && !h.warned) {
+		size_t len;
+		const char *lit = galley_node_literal(n, &len);
+		galley_report(c->opts, GALLEY_WARNING, galley_node_line(n), galley_node_column(n),
+		              "raw HTML %.*s left out: DocBook has no equivalent", len > 40 ? 40 : (int)len,
+		              lit);
+	}
 }
 
 bool db_html_open_tag(db_ctx *c, const galley_node *n, bool write)

@@ -103,8 +103,9 @@ const char *db_raw_id(db_ctx *c, const char *id)
 static int scan_raw_anchors(db_ctx *c, const galley_node *n)
 {
 	const char *ids[64];
-	size_t count;
-	if ((n->info && strcmp(n->info, "html")) || !n->lit || !memmem(n->lit, n->len, "<a", 2))
+	size_t count, len;
+	const char *lit = galley_node_literal(n, &len);
+	if ((galley_node_info(n) && strcmp(galley_node_info(n), "html")) || !memmem(lit, len, "<a", 2))
 		return 0;
 	count = db_html_anchor_names(n, ids, 64);
 	int rc = 0;
@@ -166,17 +167,18 @@ static int name_notes(db_ctx *c, const int *refs, const bool *from_note)
 static int scan_node(db_ctx *c, const galley_node *n, int note_depth, int *refs, bool *from_note,
                      galley_buf *tmp)
 {
-	int num = n->number;
-	if (n->type == GALLEY_NODE_HEADING || n->type == GALLEY_NODE_CODE_BLOCK ||
-	    n->type == GALLEY_NODE_SPAN)
+	int num = galley_node_footnote_number(n);
+	if (galley_node_get_type(n) == GALLEY_NODE_HEADING ||
+	    galley_node_get_type(n) == GALLEY_NODE_CODE_BLOCK || galley_node_get_type(n) == GALLEY_NODE_SPAN)
 		return add_heading(c, n, tmp);
-	if (n->type == GALLEY_NODE_RAW_BLOCK || n->type == GALLEY_NODE_RAW_INLINE)
+	if (galley_node_get_type(n) == GALLEY_NODE_RAW_BLOCK ||
+	    galley_node_get_type(n) == GALLEY_NODE_RAW_INLINE)
 		return scan_raw_anchors(c, n);
 	if (num <= 0 || num > c->notes)
 		return 0;
-	if (n->type == GALLEY_NODE_FOOTNOTE_DEF && !c->note_def[num])
+	if (galley_node_get_type(n) == GALLEY_NODE_FOOTNOTE_DEF && !c->note_def[num])
 		c->note_def[num] = (galley_node *)n;
-	else if (n->type == GALLEY_NODE_FOOTNOTE_REF && n->def) {
+	else if (galley_node_get_type(n) == GALLEY_NODE_FOOTNOTE_REF && galley_node_footnote_def(n)) {
 		refs[num]++;
 		if (note_depth > 0)
 			from_note[num] = true;
@@ -202,7 +204,7 @@ int db_ids_init(db_ctx *c)
 	galley_walk_init(&w, galley_doc_root(c->doc));
 	while (rc == 0 && galley_walk_next(&w) != GALLEY_EVENT_DONE) {
 		const galley_node *n = w.node;
-		if (n->type == GALLEY_NODE_FOOTNOTE_DEF)
+		if (galley_node_get_type(n) == GALLEY_NODE_FOOTNOTE_DEF)
 			note_depth += w.event == GALLEY_EVENT_ENTER ? 1 : -1;
 		if (w.event == GALLEY_EVENT_ENTER)
 			rc = scan_node(c, n, note_depth, refs, from_note, &tmp);
