@@ -355,6 +355,7 @@ static bool write_html_inline(db_ctx *c, const galley_node *n)
 		db_end(c);
 	} else {
 		start_with_role(c, html_inlines[k].element, html_inlines[k].role);
+		db_html_tag_id(c, n);
 	}
 	return true;
 }
@@ -378,6 +379,11 @@ static bool skip_raw_code(db_ctx *c, const galley_node *n)
 			if (galley_node_get_type(p) == GALLEY_NODE_RAW_INLINE && p_len > len + 1 &&
 			    p_lit[1] == '/' && !strncasecmp(p_lit + 2, tags[k] + 1, len - 1)) {
 				c->skip_to = p;
+				/* the ids of what is left out stay, so that links to them do not dangle */
+				for (const galley_node *q = n; q != galley_node_next(p);
+				     q = galley_node_next(q))
+					if (galley_node_get_type(q) == GALLEY_NODE_RAW_INLINE)
+						db_html_ids_as_anchors(c, q);
 				galley_report(
 				    c->opts, GALLEY_WARNING, galley_node_line(n), galley_node_column(n),
 				    "raw HTML %s> left out with its content: DocBook has no equivalent",
