@@ -146,7 +146,8 @@ static bool write_img(html_ctx *c, const galley_node *n)
 static void write_note_ref(html_ctx *c, const galley_node *n)
 {
 	char id[64], href[64], num[16];
-	if (!galley_node_footnote_def(n) || galley_node_footnote_number(n) <= 0) {
+	int number = galley_node_footnote_number(n);
+	if (!galley_node_footnote_def(n) || number <= 0) {
 		/* a reference to no definition stays as it was written */
 		const char *label = galley_node_footnote_label(n);
 		xmlw_str(c->x, "[^");
@@ -154,13 +155,13 @@ static void write_note_ref(html_ctx *c, const galley_node *n)
 		xmlw_str(c->x, "]");
 		return;
 	}
-	int k = ++c->note_refs[galley_node_footnote_number(n)];
+	int k = ++c->note_refs[number];
 	if (k == 1)
-		snprintf(id, sizeof(id), "fnref-%d", galley_node_footnote_number(n));
+		snprintf(id, sizeof(id), "fnref-%d", number);
 	else
-		snprintf(id, sizeof(id), "fnref-%d-%d", galley_node_footnote_number(n), k);
-	snprintf(href, sizeof(href), "#fn-%d", galley_node_footnote_number(n));
-	snprintf(num, sizeof(num), "%d", galley_node_footnote_number(n));
+		snprintf(id, sizeof(id), "fnref-%d-%d", number, k);
+	snprintf(href, sizeof(href), "#fn-%d", number);
+	snprintf(num, sizeof(num), "%d", number);
 	const char *target = href;
 	if (c->hooks && c->hooks->link_href) {
 		const char *h = c->hooks->link_href(c->hooks->data, href);
@@ -182,23 +183,21 @@ static void write_note_ref(html_ctx *c, const galley_node *n)
 
 static void write_task_box(html_ctx *c, const galley_node *item)
 {
+	bool checked = galley_node_task(item) == GALLEY_TASK_CHECKED;
 	if (c->flags & HTML_EPUB) {
 		xmlw_start(c->x, "span");
 		xmlw_attr(c->x, "class", "task");
 		xmlw_attr(c->x, "role", "img");
 		xmlw_attr(c->x, "aria-label",
 		          galley_text_get(galley_doc_meta(c->doc, GALLEY_META_LANG),
-		                          galley_node_task(item) == GALLEY_TASK_CHECKED
-		                              ? GALLEY_TEXT_DONE
-		                              : GALLEY_TEXT_NOT_DONE));
-		xmlw_str(c->x,
-		         galley_node_task(item) == GALLEY_TASK_CHECKED ? "\xE2\x98\x91" : "\xE2\x98\x90");
+		                          checked ? GALLEY_TEXT_DONE : GALLEY_TEXT_NOT_DONE));
+		xmlw_str(c->x, checked ? "\xE2\x98\x91" : "\xE2\x98\x90");
 		xmlw_end(c->x);
 	} else {
 		xmlw_start(c->x, "input");
 		xmlw_attr(c->x, "type", "checkbox");
 		xmlw_attr(c->x, "disabled", "");
-		if (galley_node_task(item) == GALLEY_TASK_CHECKED)
+		if (checked)
 			xmlw_attr(c->x, "checked", "");
 		xmlw_end_empty(c->x);
 	}
