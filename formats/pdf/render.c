@@ -33,6 +33,8 @@ typedef struct painter {
 	int nspans;
 	span images[MAX_SPANS]; /* a line's inline images, drawn once its text object ends */
 	int nimages;
+	span maths[MAX_SPANS]; /* a line's formulas (link: index + 1), drawn after its text object */
+	int nmaths;
 	uint32_t *order; /* a line's atoms in visual order */
 	size_t ordercap;
 	HPDF_Destination *dests;
@@ -273,6 +275,8 @@ static void put_actual_text(galley_buf *b, const char *s, size_t len)
 	galley_buf_puts(b, ">>>BDC\n");
 }
 
+void pdf_put_actual_text(galley_buf *b, const char *s, size_t len) { put_actual_text(b, s, len); }
+
 /* Draws glyphs [g0, g1) of a shaped run from x on the baseline. */
 static void tj_glyphs(painter *pt, tj_run *run, const pdf_style *st, const pdf_shaped *sh, uint32_t g0,
                       uint32_t g1, float x, float baseline)
@@ -484,7 +488,11 @@ static void draw_line_text(painter *pt, const pdf_line *ln, float left, float ba
 			continue;
 		}
 		float w = a->sh ? a->width * scale : a->width;
-		if (!a->sh && e->res.styles[a->style].image && pt->nimages < MAX_SPANS)
+		if (!a->sh && (e->res.styles[a->style].flags & PDF_ST_MATH)) {
+			if (pt->nmaths < MAX_SPANS)
+				pt->maths[pt->nmaths++] =
+				    (span){x, x + w, baseline, 0, e->res.styles[a->style].image, false};
+		} else if (!a->sh && e->res.styles[a->style].image && pt->nimages < MAX_SPANS)
 			pt->images[pt->nimages++] = (span){x,
 			                                   x + w,
 			                                   baseline,
@@ -559,6 +567,22 @@ static void draw_inline_images(painter *pt)
 	pt->nimages = 0;
 }
 
+/* A line's formulas, each a text object of its own with its rules, marked with its source. */
+static void draw_maths(painter *pt)
+{
+	if (!pt->nmaths)
+		return;
+	for (int i = 0; i < pt->nmaths; i++)
+		pdf_math_draw(pt->e, pt->page, &pt->tj, pt->e->res.maths[pt->maths[i].link - 1],
+		              pt->maths[i].x0, pt->maths[i].y);
+	HPDF_PageAttr attr = (HPDF_PageAttr)pt->page->attr;
+	if (!pt->tj.failed)
+		HPDF_Stream_Write(attr->stream, pt->tj.data, (HPDF_UINT)pt->tj.len);
+	pt->tj.len = 0;
+	pt->face = -1;
+	pt->nmaths = 0;
+}
+
 static void draw_spans(painter *pt)
 {
 	pdf_engine *e = pt->e;
@@ -619,6 +643,7 @@ static void draw_line(painter *pt, const pdf_vitem *v, float top)
 	end_text(pt);
 	draw_spans(pt);
 	draw_inline_images(pt);
+	draw_maths(pt);
 }
 
 static void draw_rule(painter *pt, const pdf_vitem *v, float top)
