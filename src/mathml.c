@@ -12,9 +12,9 @@
 #include "mathml.h"
 #include "mathtree.h"
 
-static const char *const element[] = {"mi",    "mn",         "mo",    "mtext",   "mspace",
-                                      "mrow",  "msub",       "msup",  "msubsup", "munder",
-                                      "mover", "munderover", "mfrac", "msqrt",   "mroot"};
+static const char *const element[] = {"mi",    "mn",    "mo",      "mtext",  "mspace", "mrow",
+                                      "msub",  "msup",  "msubsup", "munder", "mover",  "munderover",
+                                      "mfrac", "msqrt", "mroot",   "mtable", "mtr",    "mtd"};
 
 /* Past this nesting of groups the rest of a formula is written as text (no deep recursion). */
 #define MAX_DEPTH 64
@@ -241,6 +241,8 @@ static const struct {
 };
 
 static int parse_row(mparser *p, char stop);
+static bool at_command(mparser *p, const char *name);
+static bool at_cell_end(mparser *p);
 
 static int new_node(mparser *p, enum math_kind kind, const char *text, size_t len)
 {
@@ -459,6 +461,118 @@ static int parse_sqrt(mparser *p)
 	return node_with(p, MK_MSQRT, parse_arg(p), -1, -1);
 }
 
+/* The environments: their fences and how their columns align. */
+static const struct {
+	const char *name;
+	const char *open, *close; /* stretchy fences, or NULL */
+	const char *align;        /* columnalign, or NULL for centred */
+	bool skip_spec;           /* a column specification follows ({array}{cc}) */
+} environments[] = {
+    {"matrix", NULL, NULL, NULL, false},
+    {"smallmatrix", NULL, NULL, NULL, false},
+    {"pmatrix", "(", ")", NULL, false},
+    {"bmatrix", "[", "]", NULL, false},
+    {"Bmatrix", "{", "}", NULL, false},
+    {"vmatrix", "|", "|", NULL, false},
+    {"Vmatrix", "‖", "‖", NULL, false},
+    {"cases", "{", NULL, "left left", false},
+    {"aligned", NULL, NULL, "right left right left right left", false},
+    {"align", NULL, NULL, "right left right left right left", false},
+    {"align*", NULL, NULL, "right left right left right left", false},
+    {"split", NULL, NULL, "right left", false},
+    {"gathered", NULL, NULL, NULL, false},
+    {"gather", NULL, NULL, NULL, false},
+    {"gather*", NULL, NULL, NULL, false},
+    {"array", NULL, NULL, NULL, true},
+};
+
+/* The braced name after \begin or \end; its length, 0 when there is none. */
+static size_t env_name(mparser *p, const char **name)
+{
+	skip_space(p);
+	if (p->pos >= p->len || p->s[p->pos] != '{')
+		return 0;
+	const char *close = memchr(p->s + p->pos, '}', p->len - p->pos);
+	if (!close)
+		return 0;
+	*name = p->s + p->pos + 1;
+	size_t n = (size_t)(close - *name);
+	p->pos = (size_t)(close - p->s) + 1;
+	return n;
+}
+
+/* The rows of an environment: cells split at "&", rows at "\\", up to \end{...}. */
+static int parse_table(mparser *p)
+{
+	int table = new_node(p, MK_MTABLE, NULL, 0);
+	int row = -1;
+	for (;;) {
+		if (row < 0) {
+			row = new_node(p, MK_MTR, NULL, 0);
+			add_child(p, table, row);
+		}
+		int cell = new_node(p, MK_MTD, NULL, 0);
+		add_child(p, row, cell);
+		add_child(p, cell, parse_row(p, 'C'));
+		if (p->nomem || p->pos >= p->len)
+			break;
+		if (p->s[p->pos] == '&') {
+			p->pos++;
+			continue;
+		}
+		if (at_command(p, "\\\\")) {
+			p->pos += 2;
+			skip_space(p);
+			if (p->pos < p->len &&
+			    p->s[p->pos] == '[') { /* \\[2pt]: the extra space is left out */
+				const char *end = memchr(p->s + p->pos, ']', p->len - p->pos);
+				p->pos = end ? (size_t)(end - p->s) + 1 : p->len;
+			}
+			row = -1;
+			skip_space(p);
+			if (at_command(p, "\\end"))
+				break;
+			continue;
+		}
+		break; /* \end */
+	}
+	if (at_command(p, "\\end")) {
+		const char *name;
+		p->pos += 4;
+		env_name(p, &name);
+	}
+	/* a last row left empty by a closing "\\" is dropped */
+	return table;
+}
+
+static int parse_environment(mparser *p, size_t at)
+{
+	const char *name = NULL;
+	size_t n = env_name(p, &name);
+	for (size_t i = 0; n && i < sizeof(environments) / sizeof(environments[0]); i++) {
+		if (!name_is(name, n, environments[i].name))
+			continue;
+		if (environments[i].skip_spec) {
+			const char *spec;
+			env_name(p, &spec);
+		}
+		int table = parse_table(p);
+		if (table >= 0 && environments[i].align) {
+			p->nodes[table].attr = "columnalign";
+			p->nodes[table].attr_val = environments[i].align;
+		}
+		if (!environments[i].open)
+			return table;
+		int row = node_with(p, MK_MROW, fence(p, environments[i].open, strlen(environments[i].open)),
+		                    table, -1);
+		if (environments[i].close)
+			add_child(p, row, fence(p, environments[i].close, strlen(environments[i].close)));
+		return row;
+	}
+	warn_unknown(p, at, n ? name : "begin", n ? n : 5);
+	return new_node(p, MK_MTEXT, p->s + at, p->pos - at);
+}
+
 /* A command whose name is not a plain symbol; -2 when the name is unknown. */
 static int parse_structure(mparser *p, const char *name, size_t n)
 {
@@ -477,6 +591,8 @@ static int parse_structure(mparser *p, const char *name, size_t n)
 	}
 	if (name_is(name, n, "sqrt"))
 		return parse_sqrt(p);
+	if (name_is(name, n, "begin"))
+		return parse_environment(p, (size_t)(name - p->s) - 1);
 	if (name_is(name, n, "pmod")) { /* "(mod n)" after a quad-like space */
 		int sp = new_node(p, MK_MSPACE, NULL, 0);
 		if (sp >= 0) {
@@ -629,7 +745,20 @@ static int parse_atom(mparser *p)
 	return base;
 }
 
-/* Atoms up to `stop` ('}', ']', 'R' for \right, 0 for the end), into an mrow. */
+static bool at_command(mparser *p, const char *name)
+{
+	size_t n = strlen(name);
+	return p->len - p->pos >= n && !memcmp(p->s + p->pos, name, n) &&
+	       (p->pos + n >= p->len || !is_letter(p->s[p->pos + n]) || !is_letter(name[n - 1]));
+}
+
+/* Whether a table cell ends here: at "&", "\\" or "\end". */
+static bool at_cell_end(mparser *p)
+{
+	return p->s[p->pos] == '&' || at_command(p, "\\\\") || at_command(p, "\\end");
+}
+
+/* Atoms up to `stop` ('}', ']', 'R' for \right, 'C' for a table cell's end, 0 for the end), into an mrow. */
 static int parse_row(mparser *p, char stop)
 {
 	int row = new_node(p, MK_MROW, NULL, 0);
@@ -645,6 +774,8 @@ static int parse_row(mparser *p, char stop)
 		if ((stop == '}' || stop == ']') && c == stop)
 			break;
 		if (stop == 'R' && at_right(p))
+			break;
+		if (stop == 'C' && at_cell_end(p))
 			break;
 		if (c == '}' || at_right(p)) { /* unbalanced: kept as text */
 			size_t n = c == '}' ? 1 : 6;

@@ -29,7 +29,10 @@ enum math_kind {
 	MK_MUNDEROVER,
 	MK_MFRAC,
 	MK_MSQRT,
-	MK_MROOT
+	MK_MROOT,
+	MK_MTABLE, /* attr "columnalign" */
+	MK_MTR,
+	MK_MTD
 };
 
 typedef struct math_node {

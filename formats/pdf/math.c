@@ -964,6 +964,107 @@ static box lay_scripted(ctx *c, int i, mstyle st)
 	return limits ? lay_limits(c, base, sub, sup, st) : lay_scripts(c, base, sub, sup, st);
 }
 
+#define MAX_COLUMNS 64
+
+/* The class of a row's first atom (C_NONE for none). */
+static int first_class(const ctx *c, int i)
+{
+	while (i >= 0 && c->t->nodes[i].kind == MK_MROW)
+		i = c->t->nodes[i].first;
+	return i >= 0 ? node_class(c, i) : C_NONE;
+}
+
+/* A column's alignment from a columnalign list ("right left ..."): -1 left, 0 centre, 1 right. */
+static int column_align(const char *list, int col)
+{
+	for (const char *s = list; s && *s; col--) {
+		if (col == 0)
+			return !strncmp(s, "left", 4) ? -1 : !strncmp(s, "right", 5) ? 1 : 0;
+		const char *sp = strchr(s, ' ');
+		s = sp ? sp + 1 : NULL;
+	}
+	return 0;
+}
+
+/*
+ * An environment's rows and cells: columns as wide as their widest cell,
+ * rows a baseline skip apart at least, the whole centred on the axis.
+ * Aligned pairs (right, left) sit together with a quad between pairs.
+ */
+static box lay_table(ctx *c, int i, mstyle st)
+{
+	const math_node *m = &c->t->nodes[i];
+	bool aligned = m->attr_val && !strncmp(m->attr_val, "right left", 10);
+	bool cases = m->attr_val && !strncmp(m->attr_val, "left left", 9);
+	mstyle cell_st = {aligned ? S_D : st.level == S_D ? S_T : st.level, false};
+	float size = size_of(c, st), widths[MAX_COLUMNS] = {0};
+	box table = empty_box(c);
+	/* lay out every cell once; rows stacked as they come, columns placed after */
+	int nrows = 0;
+	for (int r = m->first; r >= 0; r = c->t->nodes[r].next)
+		nrows++;
+	box *cells = calloc((size_t)nrows * MAX_COLUMNS, sizeof(*cells));
+	float *heights = calloc((size_t)nrows * 2 + 1, sizeof(float));
+	if (!cells || !heights) {
+		free(cells);
+		free(heights);
+		c->nomem = true;
+		return table;
+	}
+	int row = 0, ncols = 0;
+	for (int r = m->first; r >= 0; r = c->t->nodes[r].next, row++) {
+		int col = 0;
+		for (int d = c->t->nodes[r].first; d >= 0 && col < MAX_COLUMNS;
+		     d = c->t->nodes[d].next, col++) {
+			box b = lay_or_empty(c, c->t->nodes[d].first, cell_st);
+			if (aligned && col % 2 == 1) { /* "&=": the relation spaced as after an empty atom */
+				float lead =
+				    space_between(c, C_ORD, first_class(c, c->t->nodes[d].first), cell_st);
+				move(c, &b, lead, 0);
+				b.w += lead;
+			}
+			cells[row * MAX_COLUMNS + col] = b;
+			widths[col] = fmaxf(widths[col], b.w);
+			heights[2 * row] = fmaxf(heights[2 * row], b.h);
+			heights[2 * row + 1] = fmaxf(heights[2 * row + 1], b.d);
+		}
+		if (col > ncols)
+			ncols = col;
+	}
+	/* matrices keep their cells off the fences */
+	float pad = aligned || cases ? 0 : size * 0.2f;
+	float x_at[MAX_COLUMNS + 1], x = pad;
+	for (int col = 0; col < ncols; col++) {
+		x_at[col] = x;
+		float gap = aligned ? (col % 2 == 0 ? 0 : size * 2) : cases ? size : size * 0.8f;
+		x += widths[col] + (col + 1 < ncols ? gap : 0);
+	}
+	float skip = size * 1.2f, jot = aligned ? size * 0.3f : size * 0.2f, y = 0, top = heights[0];
+	for (row = 0; row < nrows; row++) {
+		if (row > 0)
+			y -= fmaxf(heights[2 * row - 1] + heights[2 * row] + jot, skip);
+		for (int col = 0; col < ncols; col++) {
+			box *b = &cells[row * MAX_COLUMNS + col];
+			if (b->first == b->last && b->w == 0)
+				continue;
+			int align = column_align(m->attr_val, col);
+			float dx = align < 0 ? 0 : align > 0 ? widths[col] - b->w : (widths[col] - b->w) / 2;
+			move(c, b, x_at[col] + dx, y);
+		}
+	}
+	float bottom = -y + (nrows ? heights[2 * nrows - 1] : 0);
+	/* centred on the axis */
+	float shift = axis(c, st) - (top - bottom) / 2;
+	table.last = c->n;
+	move(c, &table, 0, shift);
+	table.w = x + pad;
+	table.h = top + shift;
+	table.d = bottom - shift;
+	free(cells);
+	free(heights);
+	return table;
+}
+
 static box lay_node(ctx *c, int i, mstyle st)
 {
 	const math_node *m = &c->t->nodes[i];
@@ -982,6 +1083,9 @@ static box lay_node(ctx *c, int i, mstyle st)
 	case MK_MSQRT:
 	case MK_MROOT:
 		b = lay_radical(c, i, st);
+		break;
+	case MK_MTABLE:
+		b = lay_table(c, i, st);
 		break;
 	case MK_MSUB:
 	case MK_MSUP:

@@ -36,7 +36,7 @@ def galley(*args):
 # ---- MathML: every formula well-formed, each element with its children
 ARITY = {"mfrac": 2, "mroot": 2, "msqrt": 1, "msub": 2, "msup": 2, "msubsup": 3,
          "munder": 2, "mover": 2, "munderover": 3}
-KNOWN = set(ARITY) | {"math", "mrow", "mi", "mn", "mo", "mtext", "mspace"}
+KNOWN = set(ARITY) | {"math", "mrow", "mi", "mn", "mo", "mtext", "mspace", "mtable", "mtr", "mtd"}
 html = os.path.join(OUT, "corpus.html")
 err = galley(CORPUS, "-t", "html", "-o", html)
 if err.strip():

@@ -54,6 +54,16 @@ CASES = [
     ("e^{i\\pi}", "msup(mi:e,mrow(mi:i,mi:π))"),
     ("\\infty", "mi:∞"),
     ("\\{a\\}", "mo:{,mi:a,mo:}"),
+    ("\\begin{matrix} a & b \\\\ c & d \\end{matrix}",
+     "mtable(mtr(mtd(mrow(mi:a)),mtd(mrow(mi:b))),mtr(mtd(mrow(mi:c)),mtd(mrow(mi:d))))"),
+    ("\\begin{pmatrix} 1 \\\\ \\end{pmatrix}", "mrow(mo:(,mtable(mtr(mtd(mrow(mn:1)))),mo:))"),
+    ("\\begin{bmatrix} x \\end{bmatrix}", "mrow(mo:[,mtable(mtr(mtd(mrow(mi:x)))),mo:])"),
+    ("\\begin{vmatrix} x \\end{vmatrix}", "mrow(mo:|,mtable(mtr(mtd(mrow(mi:x)))),mo:|)"),
+    ("\\begin{cases} a & b \\\\[2pt] c \\end{cases}",
+     "mrow(mo:{,mtable(mtr(mtd(mrow(mi:a)),mtd(mrow(mi:b))),mtr(mtd(mrow(mi:c)))))"),
+    ("\\begin{aligned} x &= 1 \\end{aligned}", "mtable(mtr(mtd(mrow(mi:x)),mtd(mrow(mo:=,mn:1))))"),
+    ("\\begin{array}{cc} 1 & \\frac{a}{b} \\end{array}",
+     "mtable(mtr(mtd(mrow(mn:1)),mtd(mrow(mfrac(mrow(mi:a),mrow(mi:b))))))"),
 ]
 ATTRS = [  # TeX, element tag, attribute, value
     ("\\mathbb{R}", "mi", "mathvariant", "double-struck"),
@@ -66,6 +76,9 @@ ATTRS = [  # TeX, element tag, attribute, value
     ("a\\,b", "mspace", "width", "0.167em"),
     ("a\\quad b", "mspace", "width", "1em"),
     ("\\hat{x}", "mover", "accent", "true"),
+    ("\\begin{aligned} a &= b \\end{aligned}", "mtable", "columnalign", "right left right left right left"),
+    ("\\begin{cases} a \\end{cases}", "mtable", "columnalign", "left left"),
+    ("\\begin{pmatrix} a \\end{pmatrix}", "mo", "stretchy", "true"),
 ]
 failures = []
 

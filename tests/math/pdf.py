@@ -159,6 +159,25 @@ _, err = render("wide", wide)
 check(re.search(r"wide\.md:3:\d+: warning: display formula is \d+pt wider than the text", err),
       f"wide formula warning: {err!r}")
 
+# an environment: cells in rows and columns
+pdf6, err = render("matrix", "$$\\begin{matrix} a & b \\\\ c & d \\end{matrix}$$\n\n"
+                   "$$\\begin{aligned} x &= 1 \\\\ x + y &= 2 \\end{aligned}$$\n")
+check(err.strip() == "", f"matrix warnings: {err}")
+f6 = formulas(pdf6)
+cells = next((v["glyphs"] for k, v in f6.items() if "matrix" in k), [])
+if len(cells) == 4:
+    a, b, c_, d = cells
+    check(abs(a[2] - b[2]) < 0.01 and abs(c_[2] - d[2]) < 0.01 and a[2] > c_[2] + 8,
+          f"matrix: two rows apart: {cells}")
+    check(abs(a[1] - c_[1]) < 2 and b[1] > a[1] + 8 and abs(b[1] - d[1]) < 2, f"matrix: two columns: {cells}")
+else:
+    failures.append(f"matrix: {cells}")
+eqs = next((v["glyphs"] for k, v in f6.items() if "aligned" in k), [])
+if len(eqs) == 8:  # x = 1 / x + y = 2: the two = signs in one column
+    check(abs(eqs[1][1] - eqs[6][1]) < 0.5 and eqs[1][2] > eqs[6][2] + 8, f"aligned: = under =: {eqs}")
+else:
+    failures.append(f"aligned: {eqs}")
+
 # no math: no math font loaded or embedded
 pdf5, _ = render("nomath", "Just text, 5$ and 6$.\n")
 check("Math" not in fonts(pdf5), "a document without math embeds no math font")
