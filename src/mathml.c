@@ -296,16 +296,38 @@ static void skip_space(mparser *p)
 		p->pos++;
 }
 
+/*
+ * Where the TeX's first character stands, and the column its later lines
+ * start at. A ```math block's node stands where its content begins (the
+ * line after the fence, the fence's column: the only child of its paragraph,
+ * a line below it); "$" and "$$" nodes stand at their opening dollar, and
+ * their later lines start at the paragraph's column (the reader drops a
+ * continuation line's indent).
+ */
+static void tex_origin(const galley_node *math, unsigned *line, unsigned *col, unsigned *line_col)
+{
+	const galley_node *para = galley_node_parent(math);
+	const char *info = galley_node_info(math);
+	*line = galley_node_line(math);
+	*col = galley_node_column(math);
+	*line_col = para && galley_node_column(para) ? galley_node_column(para) : 1;
+	if (para && galley_node_first_child(para) == math && !galley_node_next(math) &&
+	    galley_node_line(para) + 1 == *line) {
+		*line_col = *col;
+		return;
+	}
+	*col += info && !strcmp(info, "display") ? 2 : 1; /* the opening $ or $$ */
+}
+
 /* The warning about command `name` at byte `at` of the TeX, placed in the input. */
 static void warn_unknown(mparser *p, size_t at, const char *name, size_t len)
 {
-	unsigned line = galley_node_line(p->math), col = galley_node_column(p->math);
-	const char *info = galley_node_info(p->math);
-	col += info && !strcmp(info, "display") ? 2 : 1; /* the opening $ or $$ */
+	unsigned line, col, line_col;
+	tex_origin(p->math, &line, &col, &line_col);
 	for (size_t i = 0; i < at; i++) {
 		if (p->s[i] == '\n') {
 			line++;
-			col = 1;
+			col = line_col;
 		} else if (((unsigned char)p->s[i] & 0xC0) != 0x80) {
 			col++;
 		}

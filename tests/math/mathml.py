@@ -6,6 +6,7 @@ unknown command warned about at its line and column.
 usage: mathml.py GALLEY OUTDIR
 """
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -128,6 +129,19 @@ if "<stdin>:3:10:" not in err and ":3:10:" not in err or "\\foo" not in err:
     failures.append(f"unknown command warning: {err!r}")
 if b"<mtext>\\foo</mtext>" not in p.stdout:
     failures.append("unknown command not written as its source")
+# warnings inside ```math blocks and formulas spanning lines: the command's own line and column
+src_pos = ("Para.\n\n```math\na + b\n  + \\foo{c}\n```\n\n"          # 5:5
+           "  ```math\n  x \\qux\n  ```\n\n"                        # 9:5
+           "> ```math\n> \\quux\n> ```\n\n"                          # 13:3
+           "A $a\nb$ then $\\zip$ and $c\nd$ x $\\zap$\nnext $\\zop$\n\n"  # 17:10 18:7 19:7
+           "> Quote $a\n> \\zep$ and\n> more $$\\zup$$\n")              # 22:3 23:10
+p = run(src_pos, "-t", "html")
+got = re.findall(r":(\d+:\d+): warning: unknown TeX command (\\\w+)", p.stderr.decode())
+want = [("5:5", "\\foo"), ("9:5", "\\qux"), ("13:3", "\\quux"), ("17:10", "\\zip"), ("18:7", "\\zap"),
+        ("19:7", "\\zop"), ("22:3", "\\zep"), ("23:10", "\\zup")]
+if got != want:
+    failures.append(f"warning positions: {got}, expected {want}")
+
 # deep nesting and unbalanced braces neither crash nor lose the text
 deep = "$" + "{" * 5000 + "x" + "}" * 5000 + "$ and $a}b{c$ and $\\left( x$\n"
 ET.fromstring(run(deep, "-q", "-t", "html").stdout)
