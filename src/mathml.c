@@ -734,6 +734,8 @@ static int parse_primary(mparser *p, bool *limits)
 		return token(p, MK_MO, "′");
 	if (c == '~')
 		return token(p, MK_MTEXT, "\xC2\xA0");
+	if (c == '-') /* the minus sign, as MathML asks (U+2212) */
+		return token(p, MK_MO, "−");
 	return new_node(p, MK_MO, s, 1);
 }
 

@@ -28,6 +28,7 @@ CASES = [
     ("x_i^2", "msubsup(mi:x,mi:i,mn:2)"),
     ("x^{2n}", "msup(mi:x,mrow(mn:2,mi:n))"),
     ("a+b=c", "mi:a,mo:+,mi:b,mo:=,mi:c"),
+    ("a-b", "mi:a,mo:−,mi:b"),
     ("3.14", "mn:3.14"),
     ("\\frac{a}{b}", "mfrac(mrow(mi:a),mrow(mi:b))"),
     ("\\frac12", "mfrac(mn:1,mn:2)"),
