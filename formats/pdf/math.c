@@ -1011,6 +1011,13 @@ static box lay_table(ctx *c, int i, mstyle st)
 		c->nomem = true;
 		return table;
 	}
+	/* each row holds a strut, as TeX's arrays do: 70 % of a baseline skip above, 30 % below
+	   (amsmath stretches the rows of cases by 1.2) */
+	float skip = size * 1.2f * (cases ? 1.2f : 1.0f);
+	for (int r = 0; r < nrows; r++) {
+		heights[2 * r] = skip * 0.7f;
+		heights[2 * r + 1] = skip * 0.3f;
+	}
 	int row = 0, ncols = 0;
 	for (int r = m->first; r >= 0; r = c->t->nodes[r].next, row++) {
 		int col = 0;
@@ -1039,10 +1046,10 @@ static box lay_table(ctx *c, int i, mstyle st)
 		float gap = aligned ? (col % 2 == 0 ? 0 : size * 2) : cases ? size : size * 0.8f;
 		x += widths[col] + (col + 1 < ncols ? gap : 0);
 	}
-	float skip = size * 1.2f, jot = aligned ? size * 0.3f : size * 0.2f, y = 0, top = heights[0];
+	float jot = aligned ? size * 0.3f : 0, y = 0, top = nrows ? heights[0] : 0;
 	for (row = 0; row < nrows; row++) {
 		if (row > 0)
-			y -= fmaxf(heights[2 * row - 1] + heights[2 * row] + jot, skip);
+			y -= heights[2 * row - 1] + heights[2 * row] + jot;
 		for (int col = 0; col < ncols; col++) {
 			box *b = &cells[row * MAX_COLUMNS + col];
 			if (b->first == b->last && b->w == 0)

@@ -157,14 +157,14 @@ static void make_room_for_math(const pdf_engine *e, pdf_vitem *v)
 	pdf_math_line_extent(e, &v->line, &h, &d, &w, &n);
 	bool display = n != NULL;
 	float above = v->ascent, below = v->height - v->ascent;
-	float pad = display ? e->set.size * 0.6f : e->set.size * 0.15f;
+	float pad = display ? e->set.size * 0.5f : e->set.size * 0.15f;
 	if (h + pad > above)
 		above = h + pad;
 	if (d + pad > below)
 		below = d + pad;
 	if (display) {
-		above += e->set.size * 0.3f;
-		below += e->set.size * 0.3f;
+		above += e->set.size * 0.1f;
+		below += e->set.size * 0.1f;
 	}
 	v->ascent = above;
 	v->height = above + below;
