@@ -364,7 +364,14 @@ static int parse_arg(mparser *p)
 		p->pos++;
 		return new_node(p, MK_MN, p->s + p->pos - 1, 1);
 	}
+	if (p->depth >= MAX_DEPTH) { /* "\frac\frac\frac...": the rest as text, no deeper */
+		int text = new_node(p, MK_MTEXT, p->s + p->pos, p->len - p->pos);
+		p->pos = p->len;
+		return text;
+	}
+	p->depth++;
 	int n = parse_primary(p, &limits);
+	p->depth--;
 	return n >= 0 ? n : new_node(p, MK_MROW, NULL, 0);
 }
 

@@ -144,7 +144,8 @@ if got != want:
     failures.append(f"warning positions: {got}, expected {want}")
 
 # deep nesting and unbalanced braces neither crash nor lose the text
-deep = "$" + "{" * 5000 + "x" + "}" * 5000 + "$ and $a}b{c$ and $\\left( x$\n"
+deep = ("$" + "{" * 5000 + "x" + "}" * 5000 + "$ and $a}b{c$ and $\\left( x$ and $" + "\\frac" * 5000 + "ab$"
+        " and $\\sqrt[" * 300 + "x$\n")
 ET.fromstring(run(deep, "-q", "-t", "html").stdout)
 
 # DocBook: inlineequation / informalequation with alt and mml:math, valid

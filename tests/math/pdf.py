@@ -178,6 +178,11 @@ if len(eqs) == 8:  # x = 1 / x + y = 2: the two = signs in one column
 else:
     failures.append(f"aligned: {eqs}")
 
+# pathological formulas: deep groups, chains of \frac, huge and unfinished environments
+deep = ("$" + "{" * 5000 + "x" + "}" * 5000 + "$ and $" + "\\frac" * 5000 + "ab$ and $\\left( x$\n\n"
+        "$$\\begin{matrix}" + "a & " * 100 + "b \\\\ " * 300 + "\\end{matrix}$$\n\n$\\begin{pmatrix} a$\n")
+render("deep", deep)
+
 # no math: no math font loaded or embedded
 pdf5, _ = render("nomath", "Just text, 5$ and 6$.\n")
 check("Math" not in fonts(pdf5), "a document without math embeds no math font")
