@@ -492,6 +492,8 @@ static void draw_line_text(painter *pt, const pdf_line *ln, float left, float ba
 			if (pt->nmaths < MAX_SPANS)
 				pt->maths[pt->nmaths++] =
 				    (span){x, x + w, baseline, 0, e->res.styles[a->style].image, false};
+			note_span(pt, &e->res.styles[a->style], x, x + w,
+			          baseline); /* a formula inside a link */
 		} else if (!a->sh && e->res.styles[a->style].image && pt->nimages < MAX_SPANS)
 			pt->images[pt->nimages++] = (span){x,
 			                                   x + w,

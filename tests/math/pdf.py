@@ -183,6 +183,11 @@ deep = ("$" + "{" * 5000 + "x" + "}" * 5000 + "$ and $" + "\\frac" * 5000 + "ab$
         "$$\\begin{matrix}" + "a & " * 100 + "b \\\\ " * 300 + "\\end{matrix}$$\n\n$\\begin{pmatrix} a$\n")
 render("deep", deep)
 
+# a formula that is a link's text gets the link's annotation
+pdf7, _ = render("link", "See [$y^2$](https://example.org/y).\n")
+formulas(pdf7)
+check(b"https://example.org/y" in open(pdf7 + ".qdf", "rb").read(), "a link over a formula has its annotation")
+
 # no math: no math font loaded or embedded
 pdf5, _ = render("nomath", "Just text, 5$ and 6$.\n")
 check("Math" not in fonts(pdf5), "a document without math embeds no math font")
