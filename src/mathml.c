@@ -26,6 +26,8 @@ typedef struct mparser {
 	int count, cap;
 	int depth;
 	bool nomem;
+	int tag; /* \tag's text, or -1 */
+	bool tag_star;
 	const galley_node *math;
 	const galley_options *opts;
 } mparser;
@@ -638,6 +640,18 @@ static int parse_structure(mparser *p, const char *name, size_t n)
 		add_child(p, row, token(p, MK_MO, ")"));
 		return row;
 	}
+	if (name_is(name, n, "tag")) { /* the equation's number: kept apart from the formula */
+		bool star = p->pos < p->len && p->s[p->pos] == '*';
+		p->pos += star;
+		int text = parse_text(p);
+		if (p->tag < 0) {
+			p->tag = text;
+			p->tag_star = star;
+		}
+		return -1; /* nothing in its place */
+	}
+	if (name_is(name, n, "notag") || name_is(name, n, "nonumber"))
+		return -1;
 	if (name_is(name, n, "bmod"))
 		return token(p, MK_MO, "mod");
 	if (name_is(name, n, "left"))
@@ -859,14 +873,14 @@ int galley_math_parse(const galley_node *n, const galley_options *opts, math_tre
 {
 	size_t len = 0;
 	const char *tex = galley_node_literal(n, &len);
-	mparser p = {.s = tex, .len = len, .math = n, .opts = opts};
+	mparser p = {.s = tex, .len = len, .math = n, .opts = opts, .tag = -1};
 	int root = parse_row(&p, 0);
 	if (p.nomem || root < 0) {
 		free(p.nodes);
-		*t = (math_tree){NULL, 0, -1};
+		*t = (math_tree){NULL, 0, -1, -1, false};
 		return GALLEY_ENOMEM;
 	}
-	*t = (math_tree){p.nodes, p.count, root};
+	*t = (math_tree){p.nodes, p.count, root, p.tag, p.tag_star};
 	return 0;
 }
 
@@ -890,7 +904,28 @@ int galley_mathml_write(xmlw *x, const char *prefix, const galley_node *n, const
 	xmlw_attr(x, prefix ? "xmlns:mml" : "xmlns", GALLEY_MATHML_NS);
 	xmlw_attr(x, "display", info && !strcmp(info, "display") ? "block" : "inline");
 	xmlw_attr_len(x, "alttext", tex, len);
+	bool tagged = t.tag >= 0 && info && !strcmp(info, "display");
+	if (tagged) { /* the number as the label of a one-row table */
+		start(&w, "mtable");
+		start(&w, "mlabeledtr");
+		start(&w, "mtd");
+		start(&w, "mtext");
+		if (!t.tag_star)
+			xmlw_text(x, "(", 1);
+		if (t.nodes[t.tag].text)
+			xmlw_text(x, t.nodes[t.tag].text, t.nodes[t.tag].len);
+		if (!t.tag_star)
+			xmlw_text(x, ")", 1);
+		xmlw_end(x);
+		xmlw_end(x);
+		start(&w, "mtd");
+	}
 	write_node(&t, &w, t.root);
+	if (tagged) {
+		xmlw_end(x);
+		xmlw_end(x);
+		xmlw_end(x);
+	}
 	xmlw_end(x);
 	galley_math_tree_free(&t);
 	return 0;

@@ -48,6 +48,9 @@ typedef struct math_tree {
 	math_node *nodes; /* owned: galley_math_tree_free */
 	int count;
 	int root; /* an MK_MROW */
+	int tag; /* \tag{...}: its text, a node outside the root (set in parentheses unless tag_star); -1 none
+	          */
+	bool tag_star;
 } math_tree;
 
 /**

@@ -10,6 +10,7 @@
  * moved into place, so a box's items stay contiguous.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +39,9 @@ struct pdf_math {
 	const char *tex; /* the source, for /ActualText */
 	size_t texlen;
 	const galley_node *node;
+	size_t tag_first; /* items from here on are the equation's number (nitems: none) */
+	float tag_w;      /* its width */
+	float tag_dx;     /* where it is drawn from the formula's origin (set with the line) */
 	bool display;
 };
 
@@ -1142,6 +1146,14 @@ static pdf_math *typeset(pdf_engine *e, const galley_node *n, int face, float si
 	if (c.scriptscript_scale <= 0)
 		c.scriptscript_scale = 0.5f;
 	box b = lay_node(&c, t.root, (mstyle){display ? S_D : S_T, false});
+	box tag = empty_box(&c);
+	if (display && t.tag >= 0 && t.nodes[t.tag].text) { /* "(n)" in the body face */
+		char buf[256];
+		const math_node *tn = &t.nodes[t.tag];
+		int len = snprintf(buf, sizeof(buf), t.tag_star ? "%.*s" : "(%.*s)",
+		                   (int)(tn->len < 200 ? tn->len : 200), tn->text);
+		tag = text_box(&c, PDF_FACE(PDF_ROLE_BODY, 0), buf, (size_t)len, size);
+	}
 	pdf_math *m = c.nomem ? NULL : arena_alloc(&e->mem, sizeof(*m));
 	pdf_math_item *items = m && c.n ? arena_alloc(&e->mem, c.n * sizeof(*items)) : NULL;
 	if (m && (items || !c.n)) {
@@ -1149,7 +1161,7 @@ static pdf_math *typeset(pdf_engine *e, const galley_node *n, int face, float si
 			memcpy(items, c.v, c.n * sizeof(*items));
 		size_t len = 0;
 		const char *tex = galley_node_literal(n, &len);
-		*m = (pdf_math){items, c.n, b.w, b.h, b.d, tex, len, n, display};
+		*m = (pdf_math){items, c.n, b.w, b.h, b.d, tex, len, n, tag.first, tag.w, 0, display};
 	} else {
 		m = NULL;
 	}
@@ -1189,22 +1201,27 @@ void pdf_math_extent(const pdf_math *m, float *w, float *h, float *d, bool *disp
 	*display = m->display;
 }
 
-void pdf_math_line_extent(const pdf_engine *e, const pdf_line *ln, float *h, float *d, float *display_w,
-                          const galley_node **node)
+const galley_node *pdf_math_node(const pdf_math *m) { return m->node; }
+
+float pdf_math_tag(pdf_math *m, float dx)
 {
-	*h = *d = *display_w = 0;
-	*node = NULL;
+	m->tag_dx = dx;
+	return m->tag_w;
+}
+
+void pdf_math_line_extent(const pdf_engine *e, const pdf_line *ln, float *h, float *d, pdf_math **display)
+{
+	*h = *d = 0;
+	*display = NULL;
 	for (uint32_t i = ln->first; i < ln->last; i++) {
 		const pdf_atom *a = &ln->para->atoms[i];
 		if (a->type != PDF_BOX || a->sh || !(e->res.styles[a->style].flags & PDF_ST_MATH))
 			continue;
-		const pdf_math *m = e->res.maths[e->res.styles[a->style].image - 1];
+		pdf_math *m = e->res.maths[e->res.styles[a->style].image - 1];
 		*h = fmaxf(*h, m->height);
 		*d = fmaxf(*d, m->depth);
-		if (m->display) {
-			*display_w = m->width;
-			*node = m->node;
-		}
+		if (m->display)
+			*display = m;
 	}
 }
 
@@ -1215,11 +1232,11 @@ static void put_hex_glyph(galley_buf *b, unsigned gid)
 	galley_buf_put(b, s, sizeof(s));
 }
 
-void pdf_math_draw(pdf_engine *e, HPDF_Page page, galley_buf *out, const pdf_math *m, float x, float baseline)
+void pdf_math_draw_glyphs(pdf_engine *e, HPDF_Page page, galley_buf *out, const pdf_math *m, float x,
+                          float baseline)
 {
 	pdf_fonts *f = &e->fonts;
 	pdf_put_actual_text(out, m->tex, m->texlen);
-	galley_buf_puts(out, "BT\n");
 	int face = -1;
 	float size = 0;
 	for (size_t i = 0; i < m->nitems; i++) {
@@ -1237,17 +1254,21 @@ void pdf_math_draw(pdf_engine *e, HPDF_Page page, galley_buf *out, const pdf_mat
 		}
 		if (it->text && it->tlen)
 			pdf_fonts_use_glyph(f, it->face, it->gid, it->text, it->tlen);
-		galley_buf_printf(out, "1 0 0 1 %.2f %.2f Tm ", (double)(x + it->x),
+		float dx = i >= m->tag_first ? m->tag_dx : 0;
+		galley_buf_printf(out, "1 0 0 1 %.2f %.2f Tm ", (double)(x + dx + it->x),
 		                  (double)(baseline + it->y));
 		put_hex_glyph(out, it->gid);
 		galley_buf_puts(out, " Tj\n");
 	}
-	galley_buf_puts(out, "ET\n");
+	galley_buf_puts(out, "EMC\n");
+}
+
+void pdf_math_draw_rules(galley_buf *out, const pdf_math *m, float x, float baseline)
+{
 	for (size_t i = 0; i < m->nitems; i++) {
 		const pdf_math_item *it = &m->items[i];
 		if (it->face == RULE_FACE)
 			galley_buf_printf(out, "%.2f %.2f %.2f %.2f re f\n", (double)(x + it->x),
 			                  (double)(baseline + it->y), (double)it->w, (double)it->size);
 	}
-	galley_buf_puts(out, "EMC\n");
 }

@@ -476,15 +476,22 @@ typedef struct pdf_math pdf_math;
 int pdf_math_add(pdf_engine *e, pdf_para *p, const galley_node *n, uint16_t style, bool *set);
 /** A formula's width, height and depth in points; whether it is display math. */
 void pdf_math_extent(const pdf_math *m, float *w, float *h, float *d, bool *display);
-/**
- * The height and depth the formulas on a line reach; a display formula's
- * width into *display_w (0: none), and its node into *node.
+/** The height and depth the formulas on a line reach, and its display formula (NULL: none). */
+void pdf_math_line_extent(const pdf_engine *e, const pdf_line *ln, float *h, float *d, pdf_math **display);
+/** A display formula's equation number drawn `dx` right of its origin; returns the number's width (0: none).
  */
-void pdf_math_line_extent(const pdf_engine *e, const pdf_line *ln, float *h, float *d, float *display_w,
-                          const galley_node **node);
-/** Draws a formula with its origin at (x, baseline) into a page's content `out` (outside a text object). */
-void pdf_math_draw(pdf_engine *e, HPDF_Page page, galley_buf *out, const pdf_math *m, float x,
-                   float baseline);
+float pdf_math_tag(pdf_math *m, float dx);
+/** A formula's source node. */
+const galley_node *pdf_math_node(const pdf_math *m);
+/**
+ * Draws a formula's glyphs with its origin at (x, baseline) into a text
+ * object of a page's content `out`, marked with its source as /ActualText
+ * (the text matrix is left set; the caller restores its own).
+ */
+void pdf_math_draw_glyphs(pdf_engine *e, HPDF_Page page, galley_buf *out, const pdf_math *m, float x,
+                          float baseline);
+/** Draws a formula's rules (fraction bars, radicals' overbars), outside a text object. */
+void pdf_math_draw_rules(galley_buf *out, const pdf_math *m, float x, float baseline);
 /** Writes "/Span<</ActualText<...>>>BDC" for `len` bytes of UTF-8 (render.c). */
 void pdf_put_actual_text(galley_buf *b, const char *s, size_t len);
 

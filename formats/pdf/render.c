@@ -331,6 +331,30 @@ static void tj_glyphs(painter *pt, tj_run *run, const pdf_style *st, const pdf_s
 	}
 }
 
+/*
+ * A formula's glyphs in the line's text object where it stands, so text
+ * extraction reads it in its place; the text state it changes (matrix,
+ * font, colour, scaling) is put back for the text after it.
+ */
+static void draw_math_glyphs(painter *pt, tj_run *run, const pdf_math *m, float x, float baseline)
+{
+	tj_flush(pt, run);
+	set_color(pt, 0);
+	if (pt->hscale != 1)
+		galley_buf_puts(&pt->tj, "100 Tz\n");
+	pdf_math_draw_glyphs(pt->e, pt->page, &pt->tj, m, x, baseline);
+	put_num(&pt->tj, 1);
+	galley_buf_puts(&pt->tj, "0 0 1 ");
+	put_num(&pt->tj, pt->tx);
+	put_num(&pt->tj, pt->ty);
+	galley_buf_puts(&pt->tj, "Tm\n");
+	if (pt->hscale != 1) {
+		put_num(&pt->tj, pt->hscale * 100);
+		galley_buf_puts(&pt->tj, "Tz\n");
+	}
+	pt->face = -1;
+}
+
 /* Draws a string in a style from x (labels, page numbers, running heads); returns its width. */
 static float draw_string(painter *pt, tj_run *run, int style, const char *text, size_t len, float x,
                          float baseline)
@@ -489,6 +513,8 @@ static void draw_line_text(painter *pt, const pdf_line *ln, float left, float ba
 		}
 		float w = a->sh ? a->width * scale : a->width;
 		if (!a->sh && (e->res.styles[a->style].flags & PDF_ST_MATH)) {
+			draw_math_glyphs(pt, &run, e->res.maths[e->res.styles[a->style].image - 1], x,
+			                 baseline);
 			if (pt->nmaths < MAX_SPANS)
 				pt->maths[pt->nmaths++] =
 				    (span){x, x + w, baseline, 0, e->res.styles[a->style].image, false};
@@ -569,14 +595,14 @@ static void draw_inline_images(painter *pt)
 	pt->nimages = 0;
 }
 
-/* A line's formulas, each a text object of its own with its rules, marked with its source. */
+/* A line's formulas' rules, drawn once its text object ends. */
 static void draw_maths(painter *pt)
 {
 	if (!pt->nmaths)
 		return;
 	for (int i = 0; i < pt->nmaths; i++)
-		pdf_math_draw(pt->e, pt->page, &pt->tj, pt->e->res.maths[pt->maths[i].link - 1],
-		              pt->maths[i].x0, pt->maths[i].y);
+		pdf_math_draw_rules(&pt->tj, pt->e->res.maths[pt->maths[i].link - 1], pt->maths[i].x0,
+		                    pt->maths[i].y);
 	HPDF_PageAttr attr = (HPDF_PageAttr)pt->page->attr;
 	if (!pt->tj.failed)
 		HPDF_Stream_Write(attr->stream, pt->tj.data, (HPDF_UINT)pt->tj.len);

@@ -1,7 +1,7 @@
 """The formula corpus (corpus.md: textbook formulas, inline and displayed)
 through every math path: each formula's MathML well-formed (xmllint) with the
-children counts MathML prescribes and no command left unknown; the EPUB
-clean under epubcheck; the PDF sound (qpdf), its math font embedded as a
+children counts MathML prescribes and no command left unknown; the DocBook
+valid (jing); the EPUB clean under epubcheck; the PDF sound (qpdf), its math font embedded as a
 subset with a ToUnicode map (pdffonts), each formula's text extractable
 (pdftotext gives its TeX source, the /ActualText) and none wider than the
 text block (galley warns otherwise, and no warning is given).
@@ -36,7 +36,7 @@ def galley(*args):
 # ---- MathML: every formula well-formed, each element with its children
 ARITY = {"mfrac": 2, "mroot": 2, "msqrt": 1, "msub": 2, "msup": 2, "msubsup": 3,
          "munder": 2, "mover": 2, "munderover": 3}
-KNOWN = set(ARITY) | {"math", "mrow", "mi", "mn", "mo", "mtext", "mspace", "mtable", "mtr", "mtd"}
+KNOWN = set(ARITY) | {"math", "mrow", "mi", "mn", "mo", "mtext", "mspace", "mtable", "mtr", "mtd", "mlabeledtr"}
 html = os.path.join(OUT, "corpus.html")
 err = galley(CORPUS, "-t", "html", "-o", html)
 if err.strip():
@@ -58,6 +58,14 @@ for (label, tex), m in zip(formulas, maths):
             failures.append(f"{label}: <{tag}> with {len(e)} children")
         if tag == "mtext" and (e.text or "").startswith("\\"):
             failures.append(f"{label}: unknown command {e.text}")
+
+# ---- DocBook: valid against the DocBook 5 schema (with MathML)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "docbook"))
+from common import validate  # noqa: E402
+
+db = os.path.join(OUT, "corpus.xml")
+galley(CORPUS, "-t", "docbook", "-o", db)
+validate([db])
 
 # ---- EPUB: epubcheck clean
 epub = os.path.join(OUT, "corpus.epub")

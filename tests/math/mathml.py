@@ -143,6 +143,13 @@ want = [("5:5", "\\foo"), ("9:5", "\\qux"), ("13:3", "\\quux"), ("17:10", "\\zip
 if got != want:
     failures.append(f"warning positions: {got}, expected {want}")
 
+# \tag: the number as the label of a one-row table (display math); nothing in inline math
+tagged = ET.fromstring(run("$$a \\tag{3}$$\n\n$b \\tag{4}$\n", "-q", "-t", "html").stdout)
+tm = list(tagged.iter(M + "math"))
+if len(tm) != 2 or shape(tm[0]) != "math(mtable(mlabeledtr(mtd(mtext:(3)),mtd(mrow(mi:a)))))" or \
+        shape(tm[1]) != "math(mrow(mi:b))":
+    failures.append(f"\\tag: {[shape(m) for m in tm]}")
+
 # deep nesting and unbalanced braces neither crash nor lose the text
 deep = ("$" + "{" * 5000 + "x" + "}" * 5000 + "$ and $a}b{c$ and $\\left( x$ and $" + "\\frac" * 5000 + "ab$"
         " and $\\sqrt[" * 300 + "x$\n")

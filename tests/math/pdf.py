@@ -42,10 +42,13 @@ def formulas(pdf):
     subprocess.run(["qpdf", "--qdf", "--normalize-content=n", "--object-streams=disable", pdf, qdf], check=True)
     data = open(qdf, "rb").read().decode("latin-1")
     out = {}
-    for m in re.finditer(r"/Span<</ActualText<(?:feff|FEFF)([0-9A-Fa-f]*)>>>BDC\n(.*?)EMC", data, re.S):
+    spans = list(re.finditer(r"/Span<</ActualText<(?:feff|FEFF)([0-9A-Fa-f]*)>>>BDC\n(.*?)EMC", data, re.S))
+    for k, m in enumerate(spans):
         tex = bytes.fromhex(m.group(1)).decode("utf-16-be")
         size, glyphs, rules = 0.0, [], []
-        for line in m.group(2).splitlines():
+        # the glyphs inside the span, in the line's text object; its rules after the text object
+        after = data[m.end():spans[k + 1].start() if k + 1 < len(spans) else len(data)]
+        for line in m.group(2).splitlines() + after.split("ET\n", 1)[-1].split("BT\n", 1)[0].splitlines():
             if line.endswith(" Tf"):
                 size = float(line.split()[-2])
             t = re.match(r"1 0 0 1 (\S+) (\S+) Tm <([0-9a-fA-F]{4})> Tj", line)
@@ -135,7 +138,7 @@ check("LinLibertine" in fonts(pdf) and "Math" in fonts(pdf), "text in the body f
 pdf2, _ = render("ops", "Inline $\\sum_{i=1}^n i$ here.\n\n$$\\sum_{i=1}^n i$$\n")
 f2 = formulas(pdf2)
 data = open(pdf2 + ".qdf", "rb").read().decode("latin-1")
-sums = re.findall(r"BDC\nBT\n/\S+ (\S+) Tf\n((?:.*\n)*?)ET", data)
+sums = re.findall(r"BDC\n/\S+ (\S+) Tf\n((?:.*\n)*?)EMC", data)
 check(len(sums) == 2, f"two sum formulas: {len(sums)}")
 if len(sums) == 2:
     gid_inline = re.findall(r"<([0-9a-f]{4})> Tj", sums[0][1])
@@ -187,6 +190,14 @@ render("deep", deep)
 pdf7, _ = render("link", "See [$y^2$](https://example.org/y).\n")
 formulas(pdf7)
 check(b"https://example.org/y" in open(pdf7 + ".qdf", "rb").read(), "a link over a formula has its annotation")
+
+# an equation number at the right margin; inline formulas read in their place in the text
+pdf8, err = render("tag", "$$a = b \\tag{3}$$\n\nBefore $x^2$ after, and $y$.\n")
+tagged = formulas(pdf8).get("a = b \\tag{3}", {"glyphs": []})["glyphs"]
+check(len(tagged) == 6 and tagged[3][1] - tagged[2][1] > 100 and tagged[3][1] > 450,
+      f"\\tag: (3) at the right margin: {tagged}")
+raw = subprocess.run(["pdftotext", "-raw", pdf8, "-"], capture_output=True, text=True).stdout
+check("Before x^2 after, and y." in raw, f"reading order: {raw!r}")
 
 # no math: no math font loaded or embedded
 pdf5, _ = render("nomath", "Just text, 5$ and 6$.\n")
