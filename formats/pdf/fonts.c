@@ -125,6 +125,37 @@ static int find_family(pdf_fonts *f, int role, const char *family, galley_error 
 	return 0;
 }
 
+/*
+ * The math face: an OpenType MATH table for the layout's constants and
+ * glyph variants. TeX Gyre Pagella Math first: a Palatino, whose weight and
+ * large x-height sit better beside Linux Libertine than Latin Modern's
+ * lighter strokes (see docs/pdf.md).
+ */
+static const char *const math_families[] = {"TeX Gyre Pagella Math", "Latin Modern Math",
+                                            "TeX Gyre Termes Math"};
+
+int pdf_fonts_math(pdf_fonts *f)
+{
+	if (f->math)
+		return f->math > 0 ? f->math - 1 : -1;
+	f->math = -1;
+	for (size_t i = 0; i < sizeof(math_families) / sizeof(math_families[0]) && f->math < 0; i++) {
+		FcPattern *m = match_face(f, math_families[i], 0);
+		if (m && pattern_has_family(m, math_families[i]) && pattern_is_embeddable(m)) {
+			int idx = add_face(f, m, -1);
+			if (idx >= 0 && pdf_fonts_load(f, idx) && hb_ot_math_has_data(f->faces[idx].hb))
+				f->math = idx + 1;
+		}
+		if (m)
+			FcPatternDestroy(m);
+	}
+	if (f->math < 0)
+		galley_report(f->opts, GALLEY_WARNING, 0, 0,
+		              "no OpenType math font is installed (fonts-texgyre-math or fonts-lmodern); "
+		              "formulas are printed as their TeX source");
+	return f->math > 0 ? f->math - 1 : -1;
+}
+
 static const char *default_family(pdf_fonts *f, int role)
 {
 	for (int i = 0; i < 3; i++) {

@@ -55,8 +55,17 @@ static int add_leaf(layout *l, pdf_para *p, const galley_node *n, inline_state *
 			t.flags |= PDF_ST_NOHYPH;
 		return lay_add_text(e, p, &t, lit, len);
 	}
-	case GALLEY_NODE_CODE:
-	case GALLEY_NODE_MATH: { /* math: its TeX source, until math is typeset */
+	case GALLEY_NODE_MATH: {
+		bool set = false;
+		pdf_style st = lay_make_style(s->role, s->face_style, s->size);
+		st.link = s->link;
+		int id = pdf_style_get(e, &st);
+		int rc = id < 0 ? GALLEY_ENOMEM : pdf_math_add(e, p, n, (uint16_t)id, &set);
+		if (rc || set)
+			return rc;
+	} /* no math font: the TeX source, as code */
+	/* fall through */
+	case GALLEY_NODE_CODE: {
 		inline_state t = *s;
 		t.role = PDF_ROLE_MONO;
 		t.size = s->size * 0.88f;

@@ -33,6 +33,8 @@ typedef struct painter {
 	int nspans;
 	span images[MAX_SPANS]; /* a line's inline images, drawn once its text object ends */
 	int nimages;
+	span maths[MAX_SPANS]; /* a line's formulas (link: index + 1), drawn after its text object */
+	int nmaths;
 	uint32_t *order; /* a line's atoms in visual order */
 	size_t ordercap;
 	HPDF_Destination *dests;
@@ -273,6 +275,8 @@ static void put_actual_text(galley_buf *b, const char *s, size_t len)
 	galley_buf_puts(b, ">>>BDC\n");
 }
 
+void pdf_put_actual_text(galley_buf *b, const char *s, size_t len) { put_actual_text(b, s, len); }
+
 /* Draws glyphs [g0, g1) of a shaped run from x on the baseline. */
 static void tj_glyphs(painter *pt, tj_run *run, const pdf_style *st, const pdf_shaped *sh, uint32_t g0,
                       uint32_t g1, float x, float baseline)
@@ -325,6 +329,30 @@ static void tj_glyphs(painter *pt, tj_run *run, const pdf_style *st, const pdf_s
 		tj_close(pt, run);
 		galley_buf_puts(&pt->tj, "EMC\n");
 	}
+}
+
+/*
+ * A formula's glyphs in the line's text object where it stands, so text
+ * extraction reads it in its place; the text state it changes (matrix,
+ * font, colour, scaling) is put back for the text after it.
+ */
+static void draw_math_glyphs(painter *pt, tj_run *run, const pdf_math *m, float x, float baseline)
+{
+	tj_flush(pt, run);
+	set_color(pt, 0);
+	if (pt->hscale != 1)
+		galley_buf_puts(&pt->tj, "100 Tz\n");
+	pdf_math_draw_glyphs(pt->e, pt->page, &pt->tj, m, x, baseline);
+	put_num(&pt->tj, 1);
+	galley_buf_puts(&pt->tj, "0 0 1 ");
+	put_num(&pt->tj, pt->tx);
+	put_num(&pt->tj, pt->ty);
+	galley_buf_puts(&pt->tj, "Tm\n");
+	if (pt->hscale != 1) {
+		put_num(&pt->tj, pt->hscale * 100);
+		galley_buf_puts(&pt->tj, "Tz\n");
+	}
+	pt->face = -1;
 }
 
 /* Draws a string in a style from x (labels, page numbers, running heads); returns its width. */
@@ -484,7 +512,15 @@ static void draw_line_text(painter *pt, const pdf_line *ln, float left, float ba
 			continue;
 		}
 		float w = a->sh ? a->width * scale : a->width;
-		if (!a->sh && e->res.styles[a->style].image && pt->nimages < MAX_SPANS)
+		if (!a->sh && (e->res.styles[a->style].flags & PDF_ST_MATH)) {
+			draw_math_glyphs(pt, &run, e->res.maths[e->res.styles[a->style].image - 1], x,
+			                 baseline);
+			if (pt->nmaths < MAX_SPANS)
+				pt->maths[pt->nmaths++] =
+				    (span){x, x + w, baseline, 0, e->res.styles[a->style].image, false};
+			note_span(pt, &e->res.styles[a->style], x, x + w,
+			          baseline); /* a formula inside a link */
+		} else if (!a->sh && e->res.styles[a->style].image && pt->nimages < MAX_SPANS)
 			pt->images[pt->nimages++] = (span){x,
 			                                   x + w,
 			                                   baseline,
@@ -559,6 +595,22 @@ static void draw_inline_images(painter *pt)
 	pt->nimages = 0;
 }
 
+/* A line's formulas' rules, drawn once its text object ends. */
+static void draw_maths(painter *pt)
+{
+	if (!pt->nmaths)
+		return;
+	for (int i = 0; i < pt->nmaths; i++)
+		pdf_math_draw_rules(&pt->tj, pt->e->res.maths[pt->maths[i].link - 1], pt->maths[i].x0,
+		                    pt->maths[i].y);
+	HPDF_PageAttr attr = (HPDF_PageAttr)pt->page->attr;
+	if (!pt->tj.failed)
+		HPDF_Stream_Write(attr->stream, pt->tj.data, (HPDF_UINT)pt->tj.len);
+	pt->tj.len = 0;
+	pt->face = -1;
+	pt->nmaths = 0;
+}
+
 static void draw_spans(painter *pt)
 {
 	pdf_engine *e = pt->e;
@@ -619,6 +671,7 @@ static void draw_line(painter *pt, const pdf_vitem *v, float top)
 	end_text(pt);
 	draw_spans(pt);
 	draw_inline_images(pt);
+	draw_maths(pt);
 }
 
 static void draw_rule(painter *pt, const pdf_vitem *v, float top)
