@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../src/highlight.h"
 #include "layout.h"
 
 static int layout_paragraph(layout *l, galley_node *n, bool after_paragraph)
@@ -140,9 +141,16 @@ static int code_line(layout *l, pdf_para *p, size_t from, size_t to, float x, fl
 {
 	pdf_engine *e = l->e;
 	size_t first = p->natoms;
-	/* one box per face: characters the code font lacks come from a fallback */
-	if (pdf_atoms_add_text(e, p, from, to, p->runs[0].style))
-		return GALLEY_ENOMEM;
+	/* one box per face and token: characters the code font lacks come from a fallback */
+	size_t r = 0;
+	while (r + 1 < p->nruns && p->runs[r + 1].off <= from)
+		r++;
+	for (size_t i = from; i < to; r++) {
+		size_t end = r + 1 < p->nruns && p->runs[r + 1].off < to ? p->runs[r + 1].off : to;
+		if (pdf_atoms_add_text(e, p, i, end, p->runs[r].style))
+			return GALLEY_ENOMEM;
+		i = end;
+	}
 	if (p->natoms == first && !code_box(p))
 		return GALLEY_ENOMEM;
 	pdf_vitem *v = pdf_vlist_push(e, PDF_V_LINE);
@@ -165,28 +173,84 @@ static int code_line(layout *l, pdf_para *p, size_t from, size_t to, float x, fl
 	return 0;
 }
 
-/* Code text with tabs expanded to stops every four columns. */
-static int add_code_text(pdf_engine *e, pdf_para *p, const char *lit, size_t len, uint16_t style)
+/* Code text [from, to) with tabs expanded to stops every four columns; *col carries the column. */
+static int add_code_text(pdf_engine *e, pdf_para *p, const char *lit, size_t from, size_t to, uint16_t style,
+                         size_t *col)
 {
-	size_t col = 0, run = 0;
-	for (size_t i = 0; i < len; i++) {
+	size_t run = from;
+	for (size_t i = from; i < to; i++) {
 		if (lit[i] == '\n') {
-			col = 0;
+			*col = 0;
 			continue;
 		}
 		if (lit[i] != '\t') {
 			if (((unsigned char)lit[i] & 0xC0) != 0x80)
-				col++;
+				(*col)++;
 			continue;
 		}
 		static const char spaces[] = "    ";
-		size_t n = 4 - col % 4;
+		size_t n = 4 - *col % 4;
 		if (pdf_para_add(e, p, lit + run, i - run, style) || pdf_para_add(e, p, spaces, n, style))
 			return GALLEY_ENOMEM;
-		col += n;
+		*col += n;
 		run = i + 1;
 	}
-	return pdf_para_add(e, p, lit + run, len - run, style);
+	return pdf_para_add(e, p, lit + run, to - run, style);
+}
+
+/*
+ * The style of a highlighted token: keywords bold and comments italic, as
+ * in HTML, and the kind's colour (render.c; greys with --print).
+ */
+static int token_style(pdf_engine *e, galley_token_kind kind, float size)
+{
+	int face_style = kind == GALLEY_TOKEN_KEYWORD   ? PDF_BOLD
+	                 : kind == GALLEY_TOKEN_COMMENT ? PDF_ITALIC
+	                                                : 0;
+	pdf_style s = lay_make_style(PDF_ROLE_MONO, face_style, size);
+	s.flags = PDF_ST_NOHYPH | PDF_ST_CODE;
+	s.token = (uint8_t)kind;
+	return pdf_style_get(e, &s);
+}
+
+/* The language of a fenced block: its info string's first word ("python" of "python {.x}"). */
+static bool code_language(const galley_node *n, char *lang, size_t size)
+{
+	const char *info = galley_node_info(n);
+	size_t len = info ? strcspn(info, " \t{") : 0;
+	if (len == 0 || len >= size)
+		return false;
+	memcpy(lang, info, len);
+	lang[len] = '\0';
+	return true;
+}
+
+/*
+ * The code into `p`: in its tokens' styles when the block names a language
+ * the highlighter knows and --no-highlight is not given, else in `style`.
+ */
+static int add_code(pdf_engine *e, pdf_para *p, galley_node *n, const char *lit, size_t len, uint16_t style)
+{
+	char lang[64];
+	galley_token_span *spans = NULL;
+	size_t count = 0, at = 0, col = 0;
+	const char *off = galley_options_param(e->opts, "no-highlight");
+	if ((off && strcmp(off, "false") != 0) || !code_language(n, lang, sizeof(lang)) ||
+	    galley_highlight(lang, lit, len, &spans, &count) != 0)
+		return add_code_text(e, p, lit, 0, len, style, &col);
+	int rc = 0;
+	for (size_t i = 0; i < count && rc == 0 && spans[i].offset < len; i++) {
+		size_t end = spans[i].offset + spans[i].len < len ? spans[i].offset + spans[i].len : len;
+		int st = token_style(e, spans[i].kind, e->res.styles[style].size);
+		rc = st < 0 ? GALLEY_ENOMEM : add_code_text(e, p, lit, at, spans[i].offset, style, &col);
+		if (rc == 0)
+			rc = add_code_text(e, p, lit, spans[i].offset, end, (uint16_t)st, &col);
+		at = end;
+	}
+	if (rc == 0)
+		rc = add_code_text(e, p, lit, at, len, style, &col);
+	free(spans);
+	return rc;
 }
 
 /*
@@ -208,7 +272,7 @@ static int layout_code(layout *l, galley_node *n)
 	float size = e->set.size * 0.88f;
 	int st = lay_style_id(e, PDF_ROLE_MONO, 0, size, PDF_ST_NOHYPH | PDF_ST_CODE);
 	int mark = lay_style_id(e, PDF_ROLE_MONO, 0, size, PDF_ST_GRAY);
-	if (st < 0 || mark < 0 || add_code_text(e, p, lit, len, (uint16_t)st))
+	if (st < 0 || mark < 0 || add_code(e, p, n, lit, len, (uint16_t)st))
 		return GALLEY_ENOMEM;
 	lay_want_space(l, e->set.leading * 0.6f);
 	int rc = lay_flush_space(l);

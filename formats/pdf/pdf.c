@@ -39,6 +39,7 @@ static const galley_param_spec pdf_params[] = {
     {"print", NULL, "PDF: print-on-demand preset: no links or bookmarks, warn about images under 300 dpi"},
     {"no-ligatures", NULL, "PDF: no standard ligatures (fi, fl, ...)"},
     {"no-microtype", NULL, "PDF: no font expansion or hanging punctuation in justified text"},
+    {"no-highlight", NULL, "HTML, EPUB, PDF: fenced code with a language is not coloured"},
     {NULL, NULL, NULL},
 };
 

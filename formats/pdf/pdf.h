@@ -165,6 +165,7 @@ typedef struct pdf_style {
 	uint8_t face;  /* main face */
 	uint8_t flags;
 	uint16_t image; /* an inline image: index + 1 into the engine's images, 0 = none */
+	uint8_t token;  /* highlighted code: a galley_token_kind drawn in its colour, 0 = none */
 } pdf_style;
 
 typedef struct pdf_link {
