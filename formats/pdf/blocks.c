@@ -448,6 +448,8 @@ static int enter_block(layout *l, galley_walk *w, galley_node *n, bool *skip)
 	float em = e->set.size;
 	galley_node *prev = galley_node_prev(n);
 	*skip = true;
+	e->fonts.line = galley_node_line(n);
+	e->fonts.column = galley_node_column(n);
 	switch (galley_node_get_type(n)) {
 	case GALLEY_NODE_HEADING:
 		if (n == galley_doc_title_heading(e->doc))

@@ -357,6 +357,7 @@ static int pdf_write(const galley_doc *doc, galley_buf *out, const galley_option
 		goto cleanup;
 	if ((rc = pdf_paginate(e)) || (rc = pdf_render(e)))
 		goto fail;
+	pdf_fonts_report_missing(&e->fonts);
 	set_info(e);
 	if ((rc = set_identity(e)) || (rc = pdf_fonts_embed(&e->fonts)) || e->out.error ||
 	    (rc = save(e, out)) || e->out.error)
