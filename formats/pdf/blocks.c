@@ -21,9 +21,9 @@ static int layout_paragraph(layout *l, galley_node *n, bool after_paragraph)
 	p->align = e->set.ragged ? PDF_ALIGN_LEFT : PDF_ALIGN_JUSTIFY;
 	p->hyphenate = true;
 	if (after_paragraph)
-		p->indent = e->set.size * 1.5f;
+		p->indent = e->set.size * pdf_typo.paragraph_indent;
 	else
-		lay_want_space(l, c->tight ? 0 : e->set.leading * 0.5f);
+		lay_want_space(l, c->tight ? 0 : e->set.leading * pdf_typo.paragraph_space);
 	inline_state s = lay_body_state(l);
 	if (galley_node_get_type(n) == GALLEY_NODE_DEF_TERM)
 		s.face_style = PDF_BOLD;
@@ -109,7 +109,7 @@ static int layout_heading(layout *l, galley_node *n)
 		rc = lay_flush_space(l);
 	size_t first = e->vl.nitems;
 	if (rc == 0)
-		rc = lay_set_paragraph(l, p, c->x, c->width, size * 1.2f);
+		rc = lay_set_paragraph(l, p, c->x, c->width, size * pdf_typo.heading_leading);
 	for (size_t i = first + 1; i < e->vl.nitems; i++)
 		e->vl.items[i].nobreak = true;
 	l->keep = 2;
@@ -166,7 +166,7 @@ static int code_line(layout *l, pdf_para *p, size_t from, size_t to, float x, fl
 		v->deco = PDF_DECO_LABEL;
 		v->label = "\xE2\x86\xAA"; /* ↪ */
 		v->label_style = (uint16_t)mark_style;
-		v->deco_x = x - e->set.size * 0.3f;
+		v->deco_x = x - e->set.size * pdf_typo.code_mark_offset;
 	}
 	e->vl.proto.deco = PDF_DECO_NONE;
 	e->vl.proto.anchor = -1;
@@ -269,17 +269,17 @@ static int layout_code(layout *l, galley_node *n)
 	pdf_para *p = lay_new_para(e);
 	if (!p)
 		return GALLEY_ENOMEM;
-	float size = e->set.size * 0.88f;
+	float size = e->set.size * pdf_typo.code_size;
 	int st = lay_style_id(e, PDF_ROLE_MONO, 0, size, PDF_ST_NOHYPH | PDF_ST_CODE);
 	int mark = lay_style_id(e, PDF_ROLE_MONO, 0, size, PDF_ST_GRAY);
 	if (st < 0 || mark < 0 || add_code(e, p, n, lit, len, (uint16_t)st))
 		return GALLEY_ENOMEM;
-	lay_want_space(l, e->set.leading * 0.6f);
+	lay_want_space(l, e->set.leading * pdf_typo.code_space);
 	int rc = lay_flush_space(l);
-	float pad = e->set.size * 0.5f;
+	float pad = e->set.size * pdf_typo.code_padding;
 	float x = c->x + pad, width = c->width - 2 * pad;
-	float cont_indent = e->set.size * 1.5f;
-	e->vl.proto.height = e->set.leading * 0.95f;
+	float cont_indent = e->set.size * pdf_typo.code_wrap_indent;
+	e->vl.proto.height = e->set.leading * pdf_typo.code_leading;
 	e->vl.proto.ascent = e->vl.proto.height * pdf_typo.ascent;
 	size_t first = e->vl.nitems;
 	size_t i = 0;
@@ -313,7 +313,7 @@ static int layout_code(layout *l, galley_node *n)
 	}
 	if (rc == 0)
 		lay_mark_keeps(l, first);
-	lay_want_space(l, e->set.leading * 0.6f);
+	lay_want_space(l, e->set.leading * pdf_typo.code_space);
 	return rc;
 }
 
@@ -383,18 +383,18 @@ static int enter_list_item(layout *l, galley_node *item)
 	container *list = lay_top(l);
 	bool ordered = list->type == GALLEY_NODE_ORDERED_LIST;
 	galley_task task = galley_node_task(item);
-	float indent = ordered ? list->label_indent : e->set.size * 1.5f;
+	float indent = ordered ? list->label_indent : e->set.size * pdf_typo.list_indent;
 	if (task != GALLEY_TASK_NONE)
-		indent = e->set.size * 1.6f;
+		indent = e->set.size * pdf_typo.task_indent;
 	if (!list->tight && galley_node_prev(item))
-		lay_want_space(l, e->set.leading * 0.5f);
+		lay_want_space(l, e->set.leading * pdf_typo.list_item_space);
 	lay_push_container(l, GALLEY_NODE_LIST_ITEM, indent, 0);
 	container *c = lay_top(l);
 	c->tight = list->tight;
-	e->vl.proto.deco_x = c->x - e->set.size * 0.5f;
+	e->vl.proto.deco_x = c->x - e->set.size * pdf_typo.label_offset;
 	if (task != GALLEY_TASK_NONE) {
 		e->vl.proto.deco = task == GALLEY_TASK_CHECKED ? PDF_DECO_TASK_DONE : PDF_DECO_TASK_OPEN;
-		e->vl.proto.deco_x = c->x - e->set.size * 1.3f;
+		e->vl.proto.deco_x = c->x - e->set.size * pdf_typo.task_box_offset;
 		return 0;
 	}
 	char buf[32];
@@ -480,12 +480,13 @@ static int enter_block(layout *l, galley_walk *w, galley_node *n, bool *skip)
 	(void)w;
 	switch (galley_node_get_type(n)) {
 	case GALLEY_NODE_BLOCK_QUOTE:
-		lay_want_space(l, e->set.leading * 0.5f);
-		lay_push_container(l, GALLEY_NODE_BLOCK_QUOTE, 1.5f * em, 1.5f * em);
+		lay_want_space(l, e->set.leading * pdf_typo.block_space);
+		lay_push_container(l, GALLEY_NODE_BLOCK_QUOTE, pdf_typo.quote_indent * em,
+		                   pdf_typo.quote_indent * em);
 		break;
 	case GALLEY_NODE_BULLET_LIST:
 	case GALLEY_NODE_ORDERED_LIST:
-		lay_want_space(l, e->set.leading * 0.5f);
+		lay_want_space(l, e->set.leading * pdf_typo.block_space);
 		lay_push_container(l, galley_node_get_type(n), 0, 0);
 		lay_top(l)->tight = galley_node_list_tight(n);
 		lay_top(l)->counter = galley_node_list_start(n);
@@ -507,16 +508,17 @@ static int enter_block(layout *l, galley_walk *w, galley_node *n, bool *skip)
 				    pdf_text_width(e, label, strlen(label), (uint16_t)l->body_style);
 				lw = label_w > lw ? label_w : lw;
 			}
-			lay_top(l)->label_indent = lw + em * 0.6f > em * 2 ? lw + em * 0.6f : em * 2;
+			float gap = em * pdf_typo.label_gap, least = em * pdf_typo.label_min_indent;
+			lay_top(l)->label_indent = lw + gap > least ? lw + gap : least;
 		}
 		break;
 	case GALLEY_NODE_LIST_ITEM:
 		return enter_list_item(l, n);
 	case GALLEY_NODE_DEF_LIST:
-		lay_want_space(l, e->set.leading * 0.5f);
+		lay_want_space(l, e->set.leading * pdf_typo.block_space);
 		break;
 	case GALLEY_NODE_DEF_DESC:
-		lay_push_container(l, GALLEY_NODE_DEF_DESC, 1.5f * em, 0);
+		lay_push_container(l, GALLEY_NODE_DEF_DESC, pdf_typo.definition_indent * em, 0);
 		lay_top(l)->tight = true;
 		break;
 	default:
@@ -534,12 +536,12 @@ static int exit_block(layout *l, galley_node *n)
 	case GALLEY_NODE_ORDERED_LIST:
 	case GALLEY_NODE_DEF_DESC:
 		lay_pop_container(l);
-		lay_want_space(l, e->set.leading * 0.5f);
+		lay_want_space(l, e->set.leading * pdf_typo.block_space);
 		break;
 	case GALLEY_NODE_LIST_ITEM:
 		return lay_exit_list_item(l);
 	case GALLEY_NODE_DEF_LIST:
-		lay_want_space(l, e->set.leading * 0.5f);
+		lay_want_space(l, e->set.leading * pdf_typo.block_space);
 		break;
 	default:
 		break;

@@ -187,7 +187,8 @@ static int stretch_page(pdf_engine *e, pdf_page *pg, float text_h, float sep)
 	if (pg->repeat_table)
 		used += e->tabs.tables[pg->repeat_table - 1].header_height;
 	if (pg->top_float.last > pg->top_float.first)
-		used += items_height(e, pg->top_float.first, pg->top_float.last) + e->set.leading * 0.6f;
+		used += items_height(e, pg->top_float.first, pg->top_float.last) +
+		        e->set.leading * pdf_typo.float_space;
 	float notes = 0;
 	for (size_t r = 0; r < pg->notes_count; r++) {
 		const pdf_range *nr = &e->pg.note_ranges[pg->notes_first + r];
@@ -272,7 +273,8 @@ static int cut_pages(pdf_engine *e)
 		pdf_range top_float = pending, skip = {0, 0};
 		pending = (pdf_range){0, 0};
 		if (top_float.last > top_float.first)
-			h += items_height(e, top_float.first, top_float.last) + e->set.leading * 0.6f;
+			h += items_height(e, top_float.first, top_float.last) +
+			     e->set.leading * pdf_typo.float_space;
 		for (j = start; j < n; j++) {
 			const pdf_vitem *it = &e->vl.items[j];
 			if (it->kind == PDF_V_PAGEBREAK) {
@@ -346,13 +348,13 @@ static int cut_pages(pdf_engine *e)
 			rc = queue_push(&nq, note->first, note->last);
 		}
 		if (rc == 0 && nq.count) {
-			float used =
-			    items_height(e, start, end) +
-			    (repeat ? e->tabs.tables[repeat - 1].header_height : 0) +
-			    (top_float.last > top_float.first
-			         ? items_height(e, top_float.first, top_float.last) + e->set.leading * 0.6f
-			         : 0) -
-			    items_height(e, skip.first, skip.last);
+			float used = items_height(e, start, end) +
+			             (repeat ? e->tabs.tables[repeat - 1].header_height : 0) +
+			             (top_float.last > top_float.first
+			                  ? items_height(e, top_float.first, top_float.last) +
+			                        e->set.leading * pdf_typo.float_space
+			                  : 0) -
+			             items_height(e, skip.first, skip.last);
 			rc = place_notes(e, &nq, text_h - used - sep);
 		}
 		if (rc == 0 && overflow && end > start)
@@ -407,7 +409,8 @@ static void place_items(pdf_engine *e)
 		size_t nr = pdf_page_ranges(pg, rs);
 		for (size_t r = 0; r < nr; r++) {
 			if (r == 1 && pg->top_float.last > pg->top_float.first)
-				y -= e->set.leading * 0.6f; /* a float stands apart from the text under it */
+				y -= e->set.leading *
+				     pdf_typo.float_space; /* a float stands apart from the text under it */
 			for (size_t i = rs[r].first; i < rs[r].last; i++) {
 				pdf_vitem *v = &e->vl.items[i];
 				v->top = y;
