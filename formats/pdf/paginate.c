@@ -164,8 +164,11 @@ static void notes_of(const pdf_engine *e, const int *order, size_t *cursor, size
 /*
  * A page that ends short of the foot because a line is kept with the next
  * (a widow, an orphan, a heading) is filled to it: its spaces (around
- * headings, lists, quotes, between paragraphs) stretch, each to at most
- * twice its height. Returns the share each grows by.
+ * headings, scene breaks, lists, quotes, between paragraphs) stretch, each
+ * by at most pdf_typo.page_fill_stretch of its height, as TeX's \bigskip
+ * stretches by a third: a page whose only space is a scene break's stays a
+ * little short rather than open a gap twice as wide as the others. Returns
+ * the share each grows by.
  */
 static float fill_page(const pdf_engine *e, size_t first, size_t last, const pdf_range *skip, float room)
 {
@@ -177,7 +180,8 @@ static float fill_page(const pdf_engine *e, size_t first, size_t last, const pdf
 			spaces += e->vl.items[i].height;
 	if (spaces <= 0 || room <= 0)
 		return 0;
-	return room / spaces < 1 ? room / spaces : 1;
+	float most = pdf_typo.page_fill_stretch;
+	return room / spaces < most ? room / spaces : most;
 }
 
 /* The room left on a page once its text, float, repeated header and notes are placed, filled. */

@@ -73,6 +73,7 @@ const pdf_typography pdf_typo = {
     .caption_size = 0.92f,
     .caption_leading = 0.95f,
     .float_space = 0.6f,
+    .page_fill_stretch = 1.0f / 3,
     .title_size = 2.1f,
     .title_leading = 2.6f,
     .subtitle_size = 1.35f,
