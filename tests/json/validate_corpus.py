@@ -11,7 +11,8 @@ schema's `unevaluatedProperties` on a node makes a validator evaluate a
 node's subtree again for each ancestor, which costs seconds per document,
 so the tree is validated node by node: the schema with each reference to a
 node replaced by "an object" checks the document and its root, and the
-node schema, so cut, checks every node on its own. Every node meets the
+node schema, so cut, checks every node on its own (compiled for the node's
+type: the branches for other types cannot apply). Every node meets the
 whole node schema and every constraint a parent puts on its children (their
 types), as in one validation of the whole tree."""
 
@@ -43,6 +44,45 @@ def cut_node_refs(schema):
     return schema
 
 
+def type_test(branch):
+    """The types a branch {"if": {"properties": {"type": {"enum": [...]}}}, "then": ...} is for, else None."""
+    test = branch.get("if") if isinstance(branch, dict) and "else" not in branch else None
+    if not isinstance(test, dict) or list(test) != ["properties"] or list(test["properties"]) != ["type"]:
+        return None
+    enum = test["properties"]["type"]
+    return set(enum["enum"]) if list(enum) == ["enum"] else None
+
+
+class NodeValidators:
+    """The node schema (children cut), compiled once for each node type met: a
+    branch whose `if` asks for other types cannot apply (a failed `if` without
+    `else` adds neither errors nor evaluated properties) and is left out, so a
+    node meets the same checks as under the whole schema, without the others'
+    cost. A node without a string type meets the whole schema."""
+
+    def __init__(self, cls, cut, schema_uri):
+        self.cls, self.cut, self.uri = cls, cut, schema_uri
+        self.general = self.compile(None)
+        self.by_type = {}
+
+    def compile(self, node_type):
+        node = copy.deepcopy(self.cut["$defs"]["node"])
+        if node_type is not None:
+            node["allOf"] = [b for b in node.get("allOf", [])
+                             if type_test(b) is None or node_type in type_test(b)]
+        node["$defs"] = self.cut["$defs"]
+        node["$schema"] = self.uri
+        return self.cls(node)
+
+    def iter_errors(self, node):
+        t = node.get("type")
+        if not isinstance(t, str):
+            return self.general.iter_errors(node)
+        if t not in self.by_type:
+            self.by_type[t] = self.compile(t)
+        return self.by_type[t].iter_errors(node)
+
+
 def compile_validators(schema_path):
     """Validators for the document (nodes cut) and for one node (children cut)."""
     with open(schema_path, encoding="utf-8") as f:
@@ -50,10 +90,7 @@ def compile_validators(schema_path):
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
     cut = cut_node_refs(schema)
-    node = copy.deepcopy(cut["$defs"]["node"])
-    node["$defs"] = cut["$defs"]
-    node["$schema"] = schema["$schema"]
-    return cls(cut), cls(node)
+    return cls(cut), NodeValidators(cls, cut, schema["$schema"])
 
 
 def json_path(parts):
