@@ -68,7 +68,7 @@ static int add_leaf(layout *l, pdf_para *p, const galley_node *n, inline_state *
 	case GALLEY_NODE_CODE: {
 		inline_state t = *s;
 		t.role = PDF_ROLE_MONO;
-		t.size = s->size * 0.88f;
+		t.size = s->size * pdf_typo.code_size;
 		t.flags |= PDF_ST_NOHYPH | PDF_ST_CODE;
 		return lay_add_text(e, p, &t, lit, len);
 	}
@@ -80,8 +80,8 @@ static int add_leaf(layout *l, pdf_para *p, const galley_node *n, inline_state *
 		int num = galley_node_footnote_number(n);
 		char buf[16];
 		inline_state t = *s;
-		t.size = s->size * 0.68f;
-		t.rise = s->rise + s->size * 0.36f;
+		t.size = s->size * pdf_typo.note_mark_size;
+		t.rise = s->rise + s->size * pdf_typo.superscript_rise;
 		t.flags |= PDF_ST_NOHYPH;
 		t.note = (uint16_t)(num > 0 && num < UINT16_MAX ? num : 0);
 		if (num > 0 && l->note_anchor && l->note_anchor[num] >= 0) {
@@ -123,12 +123,12 @@ static void enter_inline(layout *l, const galley_node *n, inline_state *s)
 		break;
 	}
 	case GALLEY_NODE_SUPERSCRIPT:
-		s->rise += s->size * 0.36f;
-		s->size *= 0.7f;
+		s->rise += s->size * pdf_typo.superscript_rise;
+		s->size *= pdf_typo.script_size;
 		break;
 	case GALLEY_NODE_SUBSCRIPT:
-		s->rise -= s->size * 0.16f;
-		s->size *= 0.7f;
+		s->rise -= s->size * pdf_typo.subscript_drop;
+		s->size *= pdf_typo.script_size;
 		break;
 	default:
 		break;

@@ -91,10 +91,16 @@ typedef struct pdf_fonts {
 	uint8_t alias[PDF_MAX_FACES]; /* the slot that owns a shared file */
 	int count;
 	uint8_t *fallback; /* per BMP code point: face + 1, 0 = not looked up, 255 = none */
-	uint8_t *reported; /* bit set of code points already reported as missing */
 	uint32_t *astral;  /* beyond the BMP: (cp << 8 | face + 1) in an open-addressed table */
 	size_t nastral, astralcap;
-	int load_error; /* a face that could not be loaded */
+	int load_error;        /* a face that could not be loaded */
+	unsigned line, column; /* the block being laid out, for messages */
+	/* a run of characters no font has, reported once when it ends */
+	struct {
+		uint32_t cps[4]; /* the first new ones */
+		unsigned count;  /* characters in the run so far; 0: none open */
+		unsigned line, column;
+	} missing;
 	bool no_ligatures;
 	const char *lang;
 	/* the shaping cache: runs by (face, direction, text) */
@@ -107,6 +113,8 @@ typedef struct pdf_fonts {
 	int math;             /* the math face + 1; 0 not looked for yet, -1 none installed */
 } pdf_fonts;
 
+/** Reports the run of characters no font has that is still open (see pdf_fonts_resolve). */
+void pdf_fonts_report_missing(pdf_fonts *f);
 /** Looks the three families up (NULL: defaults). Fails naming a family that is not installed. */
 int pdf_fonts_init(pdf_fonts *f, HPDF_Doc pdf, const char *families[PDF_ROLE_COUNT],
                    const galley_options *opts, galley_error *err);
@@ -171,6 +179,7 @@ typedef struct pdf_style {
 	uint8_t flags;
 	uint16_t image; /* an inline image: index + 1 into the engine's images (with PDF_ST_MATH: into its
 	                   formulas), 0 = none */
+	uint8_t token;  /* highlighted code: a galley_token_kind drawn in its colour, 0 = none */
 } pdf_style;
 
 typedef struct pdf_link {
