@@ -11,6 +11,7 @@
 #include <hpdf_pages.h>
 
 #include "pdf.h"
+#include "typography.h"
 
 #define MAX_SPANS 64
 
@@ -33,6 +34,8 @@ typedef struct painter {
 	int nspans;
 	span images[MAX_SPANS]; /* a line's inline images, drawn once its text object ends */
 	int nimages;
+	span maths[MAX_SPANS]; /* a line's formulas (link: index + 1), drawn after its text object */
+	int nmaths;
 	uint32_t *order; /* a line's atoms in visual order */
 	size_t ordercap;
 	HPDF_Destination *dests;
@@ -70,6 +73,25 @@ static void put_num(galley_buf *b, float v)
 	galley_buf_putc(b, ' ');
 }
 
+/*
+ * Highlighted code by token kind (galley_token_kind order, from keywords),
+ * the colours of the HTML stylesheet: each has a contrast of at least 4.5:1
+ * (WCAG AA) on white and on the code background; tests/pdf checks it.
+ */
+static const char *const token_colors[] = {
+    "0.478 0.18 0.557 rg\n",  /* keyword #7a2e8e */
+    "0.122 0.373 0.545 rg\n", /* type #1f5f8b */
+    "0.184 0.42 0.122 rg\n",  /* string #2f6b1f */
+    "0.373 0.376 0.392 rg\n", /* comment #5f6064 */
+    "0.541 0.294 0 rg\n",     /* number #8a4b00 */
+    "0.545 0.102 0.227 rg\n", /* preprocessor #8b1a3a */
+    "0.102 0.31 0.545 rg\n",  /* function #1a4f8b */
+};
+
+/* With --print, monochrome: comments grey (6:1 on the code background), other tokens black. */
+static const char *const token_grays[] = {"0 g\n", "0 g\n", "0 g\n", "0.35 g\n", "0 g\n", "0 g\n", "0 g\n"};
+
+/* Colour 0 is black, 1 a link's blue, 2 grey, 3 + k a token kind's. */
 static void set_color(painter *pt, int color)
 {
 	if (pt->color == color)
@@ -79,13 +101,21 @@ static void set_color(painter *pt, int color)
 		galley_buf_puts(&pt->tj, "0.05 0.2 0.55 rg\n");
 	else if (color == 2)
 		galley_buf_puts(&pt->tj, "0.45 g\n");
+	else if (color >= 3)
+		galley_buf_puts(&pt->tj, (pt->e->set.print ? token_grays : token_colors)[color - 3]);
 	else
 		galley_buf_puts(&pt->tj, "0 g\n");
 }
 
 static int style_color(const pdf_style *st)
 {
-	return st->link && !(st->flags & PDF_ST_QUIET) ? 1 : (st->flags & PDF_ST_GRAY) ? 2 : 0;
+	if (st->link && !(st->flags & PDF_ST_QUIET))
+		return 1;
+	if (st->flags & PDF_ST_GRAY)
+		return 2;
+	if (st->token > 0 && st->token <= sizeof(token_colors) / sizeof(token_colors[0]))
+		return 2 + st->token;
+	return 0;
 }
 
 static void note_span(painter *pt, const pdf_style *st, float x0, float x1, float baseline)
@@ -273,6 +303,8 @@ static void put_actual_text(galley_buf *b, const char *s, size_t len)
 	galley_buf_puts(b, ">>>BDC\n");
 }
 
+void pdf_put_actual_text(galley_buf *b, const char *s, size_t len) { put_actual_text(b, s, len); }
+
 /* Draws glyphs [g0, g1) of a shaped run from x on the baseline. */
 static void tj_glyphs(painter *pt, tj_run *run, const pdf_style *st, const pdf_shaped *sh, uint32_t g0,
                       uint32_t g1, float x, float baseline)
@@ -325,6 +357,30 @@ static void tj_glyphs(painter *pt, tj_run *run, const pdf_style *st, const pdf_s
 		tj_close(pt, run);
 		galley_buf_puts(&pt->tj, "EMC\n");
 	}
+}
+
+/*
+ * A formula's glyphs in the line's text object where it stands, so text
+ * extraction reads it in its place; the text state it changes (matrix,
+ * font, colour, scaling) is put back for the text after it.
+ */
+static void draw_math_glyphs(painter *pt, tj_run *run, const pdf_math *m, float x, float baseline)
+{
+	tj_flush(pt, run);
+	set_color(pt, 0);
+	if (pt->hscale != 1)
+		galley_buf_puts(&pt->tj, "100 Tz\n");
+	pdf_math_draw_glyphs(pt->e, pt->page, &pt->tj, m, x, baseline);
+	put_num(&pt->tj, 1);
+	galley_buf_puts(&pt->tj, "0 0 1 ");
+	put_num(&pt->tj, pt->tx);
+	put_num(&pt->tj, pt->ty);
+	galley_buf_puts(&pt->tj, "Tm\n");
+	if (pt->hscale != 1) {
+		put_num(&pt->tj, pt->hscale * 100);
+		galley_buf_puts(&pt->tj, "Tz\n");
+	}
+	pt->face = -1;
 }
 
 /* Draws a string in a style from x (labels, page numbers, running heads); returns its width. */
@@ -484,7 +540,15 @@ static void draw_line_text(painter *pt, const pdf_line *ln, float left, float ba
 			continue;
 		}
 		float w = a->sh ? a->width * scale : a->width;
-		if (!a->sh && e->res.styles[a->style].image && pt->nimages < MAX_SPANS)
+		if (!a->sh && (e->res.styles[a->style].flags & PDF_ST_MATH)) {
+			draw_math_glyphs(pt, &run, e->res.maths[e->res.styles[a->style].image - 1], x,
+			                 baseline);
+			if (pt->nmaths < MAX_SPANS)
+				pt->maths[pt->nmaths++] =
+				    (span){x, x + w, baseline, 0, e->res.styles[a->style].image, false};
+			note_span(pt, &e->res.styles[a->style], x, x + w,
+			          baseline); /* a formula inside a link */
+		} else if (!a->sh && e->res.styles[a->style].image && pt->nimages < MAX_SPANS)
 			pt->images[pt->nimages++] = (span){x,
 			                                   x + w,
 			                                   baseline,
@@ -514,16 +578,17 @@ static void draw_toc_leader(painter *pt, const pdf_vitem *v, float left, float b
 	pdf_engine *e = pt->e;
 	char num[24];
 	snprintf(num, sizeof(num), "%d", e->anc.page[v->toc_anchor] + 1);
-	pdf_style st = {e->set.size, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, 0), 0, 0};
+	pdf_style st = {e->set.size, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, 0), 0, 0, 0};
 	int id = pdf_style_get(e, &st);
 	if (id < 0)
 		return;
 	float nw = pdf_text_width(e, num, strlen(num), (uint16_t)id);
 	float right = left + v->deco_x;
 	/* dots on a grid common to all entries, so they line up down the page */
-	float step = e->set.size * 0.55f, dot = pdf_text_width(e, ".", 1, (uint16_t)id);
+	float step = e->set.size * pdf_typo.leader_step, dot = pdf_text_width(e, ".", 1, (uint16_t)id);
 	/* the last dot close to the number, which reads as the same line's end */
-	float start = left + v->line.x + v->line.natural + step * 0.5f, end = right - nw - e->set.size * 0.2f;
+	float start = left + v->line.x + v->line.natural + step * 0.5f,
+	      end = right - nw - e->set.size * pdf_typo.leader_gap;
 	tj_run run = {0};
 	for (float x = left + step * ceilf((start - left) / step); x + dot <= end; x += step)
 		draw_string(pt, &run, id, ".", 1, x, baseline);
@@ -557,6 +622,22 @@ static void draw_inline_images(painter *pt)
 		HPDF_Page_DrawImage(pt->page, im, s->x0, s->y - s->size * 0.2f, w, h);
 	}
 	pt->nimages = 0;
+}
+
+/* A line's formulas' rules, drawn once its text object ends. */
+static void draw_maths(painter *pt)
+{
+	if (!pt->nmaths)
+		return;
+	for (int i = 0; i < pt->nmaths; i++)
+		pdf_math_draw_rules(&pt->tj, pt->e->res.maths[pt->maths[i].link - 1], pt->maths[i].x0,
+		                    pt->maths[i].y);
+	HPDF_PageAttr attr = (HPDF_PageAttr)pt->page->attr;
+	if (!pt->tj.failed)
+		HPDF_Stream_Write(attr->stream, pt->tj.data, (HPDF_UINT)pt->tj.len);
+	pt->tj.len = 0;
+	pt->face = -1;
+	pt->nmaths = 0;
 }
 
 static void draw_spans(painter *pt)
@@ -619,6 +700,7 @@ static void draw_line(painter *pt, const pdf_vitem *v, float top)
 	end_text(pt);
 	draw_spans(pt);
 	draw_inline_images(pt);
+	draw_maths(pt);
 }
 
 static void draw_rule(painter *pt, const pdf_vitem *v, float top)
@@ -639,7 +721,7 @@ static void draw_item(painter *pt, const pdf_vitem *v, float y)
 	else if (v->kind == PDF_V_RULE)
 		draw_rule(pt, v, y);
 	else if (v->kind == PDF_V_IMAGE && v->image) {
-		float h = v->height - pt->e->set.leading * 0.4f;
+		float h = v->height - pt->e->set.leading * pdf_typo.figure_caption_space;
 		HPDF_Page_DrawImage(pt->page, v->image, pt->left + v->line.x, y - h, v->line.width, h);
 	}
 }
@@ -671,10 +753,10 @@ static void draw_notes(painter *pt, const pdf_page *pg)
 	if (first->last <= first->first)
 		return;
 	float measure = e->set.page_w - e->set.margin_inner - e->set.margin_outer;
-	float ry = e->vl.items[first->first].top + e->set.leading * 0.5f;
-	HPDF_Page_SetLineWidth(pt->page, 0.4f);
+	float ry = e->vl.items[first->first].top + e->set.leading * pdf_typo.note_rule_space;
+	HPDF_Page_SetLineWidth(pt->page, pdf_typo.note_rule);
 	HPDF_Page_MoveTo(pt->page, pt->left, ry);
-	HPDF_Page_LineTo(pt->page, pt->left + measure * 0.3f, ry);
+	HPDF_Page_LineTo(pt->page, pt->left + measure * pdf_typo.note_rule_length, ry);
 	HPDF_Page_Stroke(pt->page);
 	for (size_t r = 0; r < pg->notes_count; r++) {
 		const pdf_range *nr = &e->pg.note_ranges[pg->notes_first + r];
@@ -703,7 +785,7 @@ static void draw_furniture(painter *pt, const pdf_page *pg, size_t number)
 	float cx = pt->left + measure / 2;
 	char num[24];
 	snprintf(num, sizeof(num), "%zu", number);
-	pdf_style st = {s->size * 0.9f, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, 0), 0, 0};
+	pdf_style st = {s->size * pdf_typo.folio_size, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, 0), 0, 0, 0};
 	int id = pdf_style_get(e, &st);
 	if (id >= 0) {
 		float nx = cx;
@@ -712,14 +794,15 @@ static void draw_furniture(painter *pt, const pdf_page *pg, size_t number)
 			float w = pdf_text_width(e, num, strlen(num), (uint16_t)id);
 			nx = number % 2 ? pt->left + measure - w / 2 : pt->left + w / 2;
 		}
-		draw_centered(pt, num, id, s->margin_bottom * 0.5f, nx);
+		draw_centered(pt, num, id, s->margin_bottom * pdf_typo.folio_drop, nx);
 	}
 	if (pg->running && *pg->running) {
-		pdf_style hs = {s->size * 0.85f, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, PDF_ITALIC),
-		                PDF_ST_GRAY,     0};
+		pdf_style hs = {s->size * pdf_typo.running_head_size, 0,           0, 0,
+		                PDF_FACE(PDF_ROLE_BODY, PDF_ITALIC),  PDF_ST_GRAY, 0, 0};
 		id = pdf_style_get(e, &hs);
 		if (id >= 0)
-			draw_centered(pt, pg->running, id, s->page_h - s->margin_top * 0.55f, cx);
+			draw_centered(pt, pg->running, id,
+			              s->page_h - s->margin_top * pdf_typo.running_head_rise, cx);
 	}
 }
 
