@@ -23,6 +23,7 @@ static int layout_abstract(layout *l, const char *text)
 	container *c = lay_top(l);
 	float size = e->set.size * 0.92f;
 	lay_want_space(l, e->set.leading);
+	e->vl.proto.elem = lay_elem(l, PDF_SE_H1 + 1, NULL);
 	int rc = lay_centered(l, "Abstract", PDF_ROLE_HEAD, PDF_BOLD, size, size * 1.4f);
 	pdf_para *p = lay_new_para(e);
 	if (!p)
@@ -34,6 +35,7 @@ static int layout_abstract(layout *l, const char *text)
 	if (rc == 0)
 		rc = lay_add_text(e, p, &s, text, strlen(text));
 	float indent = e->set.size * 2.5f;
+	e->vl.proto.elem = lay_elem(l, PDF_SE_P, NULL);
 	if (rc == 0)
 		rc = lay_set_paragraph(l, p, c->x + indent, c->width - 2 * indent, size * 1.25f);
 	return rc;
@@ -49,18 +51,24 @@ int lay_title_block(layout *l)
 		return 0;
 	float s = e->set.size;
 	int rc = 0;
+	l->heading_shift = 1; /* the title is the H1 */
 	if (e->set.title_page)
 		rc = push_strut(l, (e->set.page_h - e->set.margin_top - e->set.margin_bottom) * 0.22f);
+	e->vl.proto.elem = lay_elem(l, PDF_SE_H1, NULL);
 	if (rc == 0)
 		rc = lay_centered(l, title, PDF_ROLE_HEAD, PDF_BOLD, s * 2.1f, s * 2.6f);
 	const char *sub = galley_doc_meta(doc, GALLEY_META_SUBTITLE);
+	e->vl.proto.elem = sub ? lay_elem(l, PDF_SE_P, NULL) : 0;
 	if (rc == 0 && sub)
 		rc = lay_centered(l, sub, PDF_ROLE_HEAD, 0, s * 1.35f, s * 1.9f);
 	lay_want_space(l, e->set.leading * (e->set.title_page ? 3 : 0.8f));
-	for (size_t i = 0; rc == 0 && i < galley_doc_author_count(doc); i++)
+	for (size_t i = 0; rc == 0 && i < galley_doc_author_count(doc); i++) {
+		e->vl.proto.elem = lay_elem(l, PDF_SE_P, NULL);
 		rc = lay_centered(l, galley_doc_author(doc, i), PDF_ROLE_BODY, 0, s * 1.1f,
 		                  e->set.leading * 1.15f);
+	}
 	const char *date = galley_doc_meta(doc, GALLEY_META_DATE);
+	e->vl.proto.elem = date ? lay_elem(l, PDF_SE_P, NULL) : 0;
 	if (rc == 0 && date)
 		rc = lay_centered(l, date, PDF_ROLE_BODY, PDF_ITALIC, s, e->set.leading);
 	const char *abstract = galley_doc_meta(doc, GALLEY_META_DESCRIPTION);
@@ -85,7 +93,9 @@ int lay_toc(layout *l)
 {
 	pdf_engine *e = l->e;
 	container *c = lay_top(l);
+	e->vl.proto.elem = lay_elem(l, PDF_SE_H1 + l->heading_shift, NULL);
 	int rc = lay_centered(l, "Contents", PDF_ROLE_HEAD, PDF_BOLD, e->set.size * 1.5f, e->set.size * 2.2f);
+	uint32_t toc = lay_elem(l, PDF_SE_TOC, NULL);
 	lay_want_space(l, e->set.leading);
 	int saved[6];
 	memcpy(saved, l->section, sizeof(saved));
@@ -135,6 +145,7 @@ int lay_toc(layout *l)
 		if (level == l->base_level)
 			lay_want_space(l, e->set.leading * 0.35f);
 		size_t first = e->vl.nitems;
+		e->vl.proto.elem = pdf_tags_add(e, toc, PDF_SE_TOCI, NULL);
 		if (rc == 0)
 			rc = lay_set_paragraph(l, p, c->x + indent, c->width - indent - numfield,
 			                       e->set.leading);

@@ -149,6 +149,15 @@ static int add_image(layout *l, pdf_para *p, const galley_node *n, const inline_
 		e->res.imagecap = cap;
 	}
 	e->res.images[e->res.nimages++] = im;
+	if (e->set.tagged) {
+		/* its description, the Figure's alternate text when it is drawn */
+		pdf_tags *t = &e->tags;
+		if (pdf_grow((void **)&t->image_alt, &t->nimage_alt, e->res.nimages, sizeof(*t->image_alt)))
+			return GALLEY_ENOMEM;
+		char *alt = galley_node_plain_text(n);
+		t->image_alt[e->res.nimages - 1] = alt ? arena_strndup(&e->mem, alt, strlen(alt)) : NULL;
+		free(alt);
+	}
 	pdf_style st = lay_make_style(s->role, s->face_style, s->size);
 	st.link = s->link;
 	st.image = (uint16_t)e->res.nimages;
