@@ -459,6 +459,7 @@ typedef struct pdf_selem {
 	HPDF_Dict dict;  /* made when rendering starts (or when made while rendering) */
 	HPDF_Array kids;
 	HPDF_Page page; /* its /Pg: the page of its first marked content */
+	uint32_t nkids; /* kids so far, elements and content */
 } pdf_selem;
 
 /** The structure tree: elements made by the layout (reading order), content marked by render.c. */

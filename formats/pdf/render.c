@@ -44,6 +44,10 @@ typedef struct painter {
 	bool artifacts_only; /* a repeated table header: drawn again, read once */
 	int64_t mark;
 	const char **anchor_title; /* what an internal link leads to (its annotation's description) */
+	const pdf_shaped *space[PDF_MAX_FACES]; /* each face's space, shaped once */
+	/* a link that ended its line, as its Link element goes on into the next line of the same element */
+	uint16_t carry_link;
+	uint32_t carry_elem, carry_parent, carry_kids;
 } painter;
 
 /* ---- marked content (tagged PDF) ------------------------------------ */
@@ -63,9 +67,17 @@ static void open_mark(painter *pt, galley_buf *b, uint32_t elem, const char *art
 		}
 		return;
 	}
+	char digits[16];
+	int n = 0;
+	do
+		digits[n++] = (char)('0' + mcid % 10);
+	while ((mcid /= 10) > 0);
 	galley_buf_putc(b, '/');
 	galley_buf_puts(b, pdf_tags_name(pt->e->tags.elems[elem].type));
-	galley_buf_printf(b, " <</MCID %d>> BDC\n", mcid);
+	galley_buf_puts(b, " <</MCID ");
+	while (n > 0)
+		galley_buf_putc(b, digits[--n]);
+	galley_buf_puts(b, ">> BDC\n");
 }
 
 /* Graphics drawn straight into the page, inside marked content for `elem`. */
@@ -530,8 +542,11 @@ static uint32_t box_elem(painter *pt, const pdf_style *st, uint32_t elem, uint16
 		return elem;
 	}
 	if (*link != st->link) {
+		const pdf_selem *parent = &pt->e->tags.elems[elem];
+		bool carried =
+		    pt->carry_link == st->link && pt->carry_parent == elem && parent->nkids == pt->carry_kids;
 		*link = st->link;
-		*link_elem = pdf_tags_add(pt->e, elem, PDF_SE_LINK, NULL);
+		*link_elem = carried ? pt->carry_elem : pdf_tags_add(pt->e, elem, PDF_SE_LINK, NULL);
 	}
 	return *link_elem ? *link_elem : elem;
 }
@@ -545,7 +560,9 @@ static uint32_t box_elem(painter *pt, const pdf_style *st, uint32_t elem, uint16
 static void draw_space(painter *pt, tj_run *run, const pdf_atom *last_box, float x, float baseline)
 {
 	pdf_engine *e = pt->e;
-	const pdf_shaped *sh = pdf_shape(&e->fonts, last_box->face, " ", 1, false);
+	const pdf_shaped *sh = pt->space[last_box->face];
+	if (!sh)
+		sh = pt->space[last_box->face] = pdf_shape(&e->fonts, last_box->face, " ", 1, false);
 	if (sh && sh->nglyphs == 1 && sh->glyphs[0].gid)
 		tj_glyphs(pt, run, &e->res.styles[last_box->style], sh, 0, 1, x, baseline);
 }
@@ -577,16 +594,27 @@ static void draw_line_text(painter *pt, const pdf_line *ln, float left, float ba
 	tj_run run = {0};
 	uint16_t link = 0;
 	uint32_t link_elem = 0;
+	const pdf_atom *space_box = NULL; /* a space to draw before the next box */
+	float space_x = 0;
 	for (size_t k = 0; k < n; k++) {
 		const pdf_atom *a = &p->atoms[pt->order[k]];
 		if (a->type == PDF_GLUE) {
-			if (pt->tagged && last_box && k + 1 < n)
-				draw_space(pt, &run, last_box, x, baseline);
+			if (pt->tagged && last_box) {
+				space_box = last_box;
+				space_x = x;
+			}
 			x += glue_width(a, r);
 			continue;
 		}
 		float w = a->sh ? a->width * scale : a->width;
 		const pdf_style *st = &e->res.styles[a->style];
+		if (space_box && a->sh) {
+			/* the space inside a link when the link goes on, else in the line's element */
+			bool same = st->link && st->link == link && pt->mark == (int64_t)link_elem;
+			text_mark(pt, &run, same ? link_elem : elem, NULL);
+			draw_space(pt, &run, space_box, space_x, baseline);
+			space_box = NULL;
+		}
 		uint32_t at = box_elem(pt, st, elem, &link, &link_elem);
 		if (!a->sh && st->image && pt->nimages < MAX_SPANS)
 			pt->images[pt->nimages++] =
@@ -602,6 +630,12 @@ static void draw_line_text(painter *pt, const pdf_line *ln, float left, float ba
 	if (ln->hyphen && last_box)
 		draw_hyphen(pt, &run, last_box, x, baseline);
 	tj_flush(pt, &run);
+	pt->carry_link = pt->mark == (int64_t)link_elem ? link : 0;
+	if (pt->carry_link) {
+		pt->carry_elem = link_elem;
+		pt->carry_parent = elem;
+		pt->carry_kids = pt->e->tags.elems[elem].nkids;
+	}
 	if (pt->hscale != 1) {
 		galley_buf_puts(&pt->tj, "100 Tz\n");
 		pt->hscale = 1;

@@ -107,7 +107,8 @@ uint32_t pdf_tags_add(pdf_engine *e, uint32_t parent, int type, const char *alt)
 	if (pdf_grow((void **)&t->elems, &t->cap, t->n + 1, sizeof(*t->elems)))
 		return 0;
 	uint32_t i = (uint32_t)t->n++;
-	t->elems[i] = (pdf_selem){parent < i ? parent : 0, (uint8_t)type, alt, NULL, NULL, NULL};
+	t->elems[i] = (pdf_selem){parent < i ? parent : 0, (uint8_t)type, alt, NULL, NULL, NULL, 0};
+	t->elems[t->elems[i].parent].nkids++;
 	if (t->drawing && make_dict(e, i)) {
 		t->n--;
 		return 0;
@@ -164,6 +165,7 @@ static HPDF_STATUS add_content_kid(pdf_engine *e, pdf_selem *el, HPDF_Page page,
 		if (!el->kids || HPDF_Dict_Add(el->dict, "K", el->kids) != HPDF_OK)
 			return HPDF_FAILD_TO_ALLOC_MEM;
 	}
+	el->nkids++;
 	if (!el->page) {
 		el->page = page;
 		ret = HPDF_Dict_Add(el->dict, "Pg", page);
