@@ -77,7 +77,7 @@ static int layout_heading(layout *l, galley_node *n)
 	p->hyphenate = false;
 	float size = e->set.size * pdf_typo.heading_scale[level - 1];
 	inline_state s = {
-	    PDF_ROLE_HEAD, level == 6 ? PDF_BOLD | PDF_ITALIC : PDF_BOLD, size, 0, PDF_ST_NOHYPH, 0, 0};
+	    PDF_ROLE_HEAD, level == 6 ? PDF_BOLD | PDF_ITALIC : PDF_BOLD, size, 0, PDF_ST_NOHYPH, 0, 0, 0};
 	char num[64];
 	int rc = 0;
 	char *plain = galley_node_plain_text(n);
@@ -269,7 +269,7 @@ int lay_centered(layout *l, const char *text, int role, int face_style, float si
 	if (!p)
 		return GALLEY_ENOMEM;
 	p->align = PDF_ALIGN_CENTER;
-	inline_state s = {role, face_style, size, 0, PDF_ST_NOHYPH, 0, 0};
+	inline_state s = {role, face_style, size, 0, PDF_ST_NOHYPH, 0, 0, 0};
 	int rc = lay_add_text(e, p, &s, text, strlen(text));
 	if (rc == 0)
 		rc = lay_set_paragraph(l, p, c->x, c->width, height);

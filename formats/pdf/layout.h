@@ -43,6 +43,7 @@ typedef struct inline_state {
 	uint8_t flags;
 	uint16_t link;
 	uint16_t note;
+	uint16_t lang; /* index + 1 into e->res.langs */
 } inline_state;
 
 /* styles.c */

@@ -357,6 +357,7 @@ static void engine_free(pdf_engine *e)
 	free(e->res.style_slots);
 	free(e->res.links);
 	free(e->res.images);
+	free(e->res.langs);
 	free(e->vl.items);
 	free(e->pg.pages);
 	free(e->tabs.tables);

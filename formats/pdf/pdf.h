@@ -165,6 +165,7 @@ typedef struct pdf_style {
 	uint8_t face;  /* main face */
 	uint8_t flags;
 	uint16_t image; /* an inline image: index + 1 into the engine's images, 0 = none */
+	uint16_t lang;  /* a span in another language (tagged): index + 1 into res.langs, 0 = none */
 } pdf_style;
 
 typedef struct pdf_link {
@@ -374,6 +375,8 @@ typedef struct pdf_resources {
 	size_t nlinks, linkcap;
 	HPDF_Image *images; /* inline images, set as U+FFFC in their own style */
 	size_t nimages, imagecap;
+	const char **langs; /* languages of spans, for their structure elements' /Lang */
+	size_t nlangs, langcap;
 } pdf_resources;
 
 /** The vertical list the layout builds (vlist.c, blocks.c and the other block makers). */
@@ -449,13 +452,15 @@ enum {
 	PDF_SE_TOC,
 	PDF_SE_TOCI,
 	PDF_SE_DIV,
+	PDF_SE_SPAN,
 	PDF_SE_COUNT
 };
 
 typedef struct pdf_selem {
 	uint32_t parent; /* the element it belongs to (0, the Document, for the top level) */
 	uint8_t type;
-	const char *alt; /* a Figure's alternate description; a Note's ID; a TH's scope */
+	const char *alt; /* a Figure's alternate description; a Note's ID; a TH's scope; a Span's or Link's
+	                    language */
 	HPDF_Dict dict;  /* made when rendering starts (or when made while rendering) */
 	HPDF_Array kids;
 	HPDF_Page page; /* its /Pg: the page of its first marked content */

@@ -45,8 +45,9 @@ typedef struct painter {
 	int64_t mark;
 	const char **anchor_title; /* what an internal link leads to (its annotation's description) */
 	const pdf_shaped *space[PDF_MAX_FACES]; /* each face's space, shaped once */
-	/* a link that ended its line, as its Link element goes on into the next line of the same element */
-	uint16_t carry_link;
+	/* a link or span that ended its line, as its element goes on into the next line of the same element
+	 */
+	uint32_t carry_key;
 	uint32_t carry_elem, carry_parent, carry_kids;
 } painter;
 
@@ -531,24 +532,37 @@ static void draw_hyphen(painter *pt, tj_run *run, const pdf_atom *last_box, floa
 		tj_glyphs(pt, run, st, sh, 0, sh->nglyphs, x, baseline);
 }
 
-/*
- * The element a box's text belongs to: the line's, or a Link under it for
- * a link (one per stretch of a link on a line, holding its annotation).
+/* What puts a box in an inline element of its own: a link (holding its annotation), else a span's language.
  */
-static uint32_t box_elem(painter *pt, const pdf_style *st, uint32_t elem, uint16_t *link, uint32_t *link_elem)
+static uint32_t inline_key(const painter *pt, const pdf_style *st)
 {
-	if (!pt->tagged || !st->link || pt->e->set.print || pt->artifacts_only || !elem) {
-		*link = 0;
+	if (st->link && !pt->e->set.print)
+		return st->link;
+	return st->lang ? 0x10000u + st->lang : 0;
+}
+
+/*
+ * The element a box's text belongs to: the line's, or a Link (or a Span
+ * with its /Lang) under it, one per stretch on a line, or the one the line
+ * before ended in when it goes on.
+ */
+static uint32_t box_elem(painter *pt, const pdf_style *st, uint32_t elem, uint32_t *key, uint32_t *inl)
+{
+	uint32_t k = pt->tagged && !pt->artifacts_only && elem ? inline_key(pt, st) : 0;
+	if (!k) {
+		*key = 0;
 		return elem;
 	}
-	if (*link != st->link) {
+	if (*key != k) {
 		const pdf_selem *parent = &pt->e->tags.elems[elem];
 		bool carried =
-		    pt->carry_link == st->link && pt->carry_parent == elem && parent->nkids == pt->carry_kids;
-		*link = st->link;
-		*link_elem = carried ? pt->carry_elem : pdf_tags_add(pt->e, elem, PDF_SE_LINK, NULL);
+		    pt->carry_key == k && pt->carry_parent == elem && parent->nkids == pt->carry_kids;
+		const char *lang = st->lang ? pt->e->res.langs[st->lang - 1] : NULL;
+		*key = k;
+		*inl = carried ? pt->carry_elem
+		               : pdf_tags_add(pt->e, elem, k < 0x10000u ? PDF_SE_LINK : PDF_SE_SPAN, lang);
 	}
-	return *link_elem ? *link_elem : elem;
+	return *inl ? *inl : elem;
 }
 
 /*
@@ -592,8 +606,7 @@ static void draw_line_text(painter *pt, const pdf_line *ln, float left, float ba
 	}
 	const pdf_atom *last_box = NULL;
 	tj_run run = {0};
-	uint16_t link = 0;
-	uint32_t link_elem = 0;
+	uint32_t key = 0, inl = 0;        /* the inline element open on the line, and what made it */
 	const pdf_atom *space_box = NULL; /* a space to draw before the next box */
 	float space_x = 0;
 	for (size_t k = 0; k < n; k++) {
@@ -610,12 +623,13 @@ static void draw_line_text(painter *pt, const pdf_line *ln, float left, float ba
 		const pdf_style *st = &e->res.styles[a->style];
 		if (space_box && a->sh) {
 			/* the space inside a link when the link goes on, else in the line's element */
-			bool same = st->link && st->link == link && pt->mark == (int64_t)link_elem;
-			text_mark(pt, &run, same ? link_elem : elem, NULL);
+			uint32_t next = inline_key(pt, st);
+			bool same = next && next == key && pt->mark == (int64_t)inl;
+			text_mark(pt, &run, same ? inl : elem, NULL);
 			draw_space(pt, &run, space_box, space_x, baseline);
 			space_box = NULL;
 		}
-		uint32_t at = box_elem(pt, st, elem, &link, &link_elem);
+		uint32_t at = box_elem(pt, st, elem, &key, &inl);
 		if (!a->sh && st->image && pt->nimages < MAX_SPANS)
 			pt->images[pt->nimages++] =
 			    (span){x, x + w, baseline, st->size, st->image, false, at};
@@ -630,9 +644,9 @@ static void draw_line_text(painter *pt, const pdf_line *ln, float left, float ba
 	if (ln->hyphen && last_box)
 		draw_hyphen(pt, &run, last_box, x, baseline);
 	tj_flush(pt, &run);
-	pt->carry_link = pt->mark == (int64_t)link_elem ? link : 0;
-	if (pt->carry_link) {
-		pt->carry_elem = link_elem;
+	pt->carry_key = key && pt->mark == (int64_t)inl ? key : 0;
+	if (pt->carry_key) {
+		pt->carry_elem = inl;
 		pt->carry_parent = elem;
 		pt->carry_kids = pt->e->tags.elems[elem].nkids;
 	}
@@ -648,7 +662,7 @@ static void draw_toc_leader(painter *pt, const pdf_vitem *v, float left, float b
 	pdf_engine *e = pt->e;
 	char num[24];
 	snprintf(num, sizeof(num), "%d", e->anc.page[v->toc_anchor] + 1);
-	pdf_style st = {e->set.size, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, 0), 0, 0};
+	pdf_style st = {e->set.size, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, 0), 0, 0, 0};
 	int id = pdf_style_get(e, &st);
 	if (id < 0)
 		return;
@@ -882,7 +896,7 @@ static void draw_furniture(painter *pt, const pdf_page *pg, size_t number)
 	float cx = pt->left + measure / 2;
 	char num[24];
 	snprintf(num, sizeof(num), "%zu", number);
-	pdf_style st = {s->size * 0.9f, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, 0), 0, 0};
+	pdf_style st = {s->size * 0.9f, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, 0), 0, 0, 0};
 	int id = pdf_style_get(e, &st);
 	if (id >= 0) {
 		float nx = cx;
@@ -896,7 +910,7 @@ static void draw_furniture(painter *pt, const pdf_page *pg, size_t number)
 	}
 	if (pg->running && *pg->running) {
 		pdf_style hs = {s->size * 0.85f, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, PDF_ITALIC),
-		                PDF_ST_GRAY,     0};
+		                PDF_ST_GRAY,     0, 0};
 		id = pdf_style_get(e, &hs);
 		if (id >= 0)
 			draw_centered(pt, pg->running, id, s->page_h - s->margin_top * 0.55f, cx,

@@ -40,6 +40,7 @@ static const char *const names[PDF_SE_COUNT] = {
     [PDF_SE_TOC] = "TOC",
     [PDF_SE_TOCI] = "TOCI",
     [PDF_SE_DIV] = "Div",
+    [PDF_SE_SPAN] = "Span",
 };
 
 const char *pdf_tags_name(int type) { return type >= 0 && type < PDF_SE_COUNT ? names[type] : "Span"; }
@@ -66,6 +67,8 @@ static int make_dict(pdf_engine *e, uint32_t i)
 	ret += HPDF_Dict_Add(d, "P", parent);
 	if (el->alt && el->type == PDF_SE_FIGURE)
 		ret += HPDF_Dict_Add(d, "Alt", text_string(pdf, el->alt));
+	else if (el->alt && (el->type == PDF_SE_SPAN || el->type == PDF_SE_LINK))
+		ret += HPDF_Dict_Add(d, "Lang", HPDF_String_New(pdf->mmgr, el->alt, NULL));
 	else if (el->alt && el->type == PDF_SE_LBL) /* a task's box: its state as text */
 		ret += HPDF_Dict_Add(d, "ActualText", text_string(pdf, el->alt));
 	else if (el->alt && el->type == PDF_SE_NOTE)

@@ -193,7 +193,7 @@ int lay_set_paragraph(layout *l, pdf_para *p, float x, float width, float height
 
 inline_state lay_body_state(layout *l)
 {
-	inline_state s = {PDF_ROLE_BODY, 0, l->e->set.size, 0, 0, 0, 0};
+	inline_state s = {PDF_ROLE_BODY, 0, l->e->set.size, 0, 0, 0, 0, 0};
 	return s;
 }
 

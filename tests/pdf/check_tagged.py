@@ -124,8 +124,9 @@ def tree_words(st):
 
 
 def heading_words(st):
+    """Words of headings (running heads repeat them) and header cells (repeated tables heads)."""
     out = set()
-    for m in re.finditer(r'^(\s*)H\d \(block\)\n((?:\1\s+".*"\n)+)', st, re.M):
+    for m in re.finditer(r'^(\s*)(?:H\d \(block\)|TH:\n\s+/Scope /Column)\n((?:\1\s+".*"\n)+)', st, re.M):
         for s in re.findall(r'"(.*)"', m.group(2)):
             out.update(s.split())
     return out
@@ -298,6 +299,8 @@ figs = alts(o)
 check("How a document travels: a reader builds the model, writers render it" in figs and "a small badge" in figs, "tour: figures carry their alt text %s" % figs)
 ths = [v for v in (o.value(k) for k in o.objs) if isinstance(v, dict) and v.get("/S") == "/TH"]
 check(ths and all(o.get(t.get("/A", {})).get("/Scope") == "/Column" for t in ths), "tour: header cells have /Scope /Column")
+spans = [v for v in (o.value(k) for k in o.objs) if isinstance(v, dict) and v.get("/S") == "/Span"]
+check([text(v.get("/Lang")) for v in spans] == ["en"] and "Span (inline)\n" in st, "tour: the span in another language (en in en-GB) is a Span with its /Lang")
 notes = [v for v in (o.value(k) for k in o.objs) if isinstance(v, dict) and v.get("/S") == "/Note"]
 check(notes and all(v.get("/ID") for v in notes), "tour: every Note has an /ID")
 check_words(tour, "tour")
@@ -313,6 +316,14 @@ check(st.count("BlockQuote") == 2, "rich: the quote within a quote is a BlockQuo
 o = Objects(rich)
 lbls = [v for v in (o.value(k) for k in o.objs) if isinstance(v, dict) and v.get("/S") == "/Lbl" and "/ActualText" in v]
 check(len(lbls) == 2, "rich: task boxes are labels with their state as /ActualText (%d)" % len(lbls))
+
+# ---- a table over several pages: its header repeated as an artifact, read once
+table = galley(os.path.join(os.path.dirname(RICH), "long-table.md"), os.path.join(WORK, "table.pdf"), "--paper", "a5")
+check_parent_tree(table, "table")
+check_words(table, "table")
+st = struct_text(table)
+heads = len(re.findall(r"^\s*TH:", st, re.M))
+check(int(info_fields(table)["Pages"]) > 2 and heads == 3 and st.count("Table (block)") == 1, "table: one Table, its 3 header cells once though repeated on every page (%d)" % heads)
 
 # ---- PDF/A-2b
 pdfa = galley(TOUR, os.path.join(WORK, "tour-a.pdf"), "--pdfa")
