@@ -730,7 +730,7 @@ static void tag_annot(painter *pt, HPDF_Annotation annot, const pdf_link *lk, ui
 	HPDF_Dict_AddNumber(annot, "F", 4);
 	HPDF_Dict_Add(annot, "Contents",
 	              HPDF_String_New(e->out.pdf->mmgr, title, HPDF_GetEncoder(e->out.pdf, "UTF-8")));
-	if (pdf_tags_annot(e, elem, annot, pt->page) && !e->out.error)
+	if (pt->tagged && pdf_tags_annot(e, elem, annot, pt->page) && !e->out.error)
 		e->out.error = HPDF_FAILD_TO_ALLOC_MEM;
 }
 
@@ -761,7 +761,7 @@ static void draw_spans(painter *pt)
 			annot = HPDF_Page_CreateLinkAnnot(pt->page, rect, pt->dests[lk->anchor]);
 		if (annot)
 			HPDF_LinkAnnot_SetBorderStyle(annot, 0, 0, 0);
-		if (annot && pt->tagged)
+		if (annot && (pt->tagged || e->set.pdfa))
 			tag_annot(pt, annot, lk, s->elem);
 	}
 	pt->nspans = 0;

@@ -252,7 +252,7 @@ def pdf_date(s):
     return datetime.datetime.fromisoformat(s.replace("Z", "+00:00"))
 
 
-def check_xmp(pdf, name, pdfa):
+def check_xmp(pdf, name, pdfa, ua=True):
     xmp = pdf + ".xmp"
     with open(xmp, "wb") as f:
         f.write(run(["pdfinfo", "-meta", pdf]).stdout)
@@ -266,7 +266,7 @@ def check_xmp(pdf, name, pdfa):
     check(pdf_date(info["CreationDate"]).timestamp() == 1700000000, "%s: the dates come from SOURCE_DATE_EPOCH" % name)
     check(xmp_field(xmp, "language") == text(Objects(pdf).catalog()["/Lang"]), "%s: dc:language is the catalog's /Lang" % name)
     r = run(["xmllint", "--xpath", "string(//*[local-name()='Description']/*[local-name()='part' and namespace-uri()='http://www.aiim.org/pdfua/ns/id/'])", xmp])
-    check(r.stdout.decode().strip() == "1", "%s: PDF/UA-1 identified (pdfuaid:part 1)" % name)
+    check(r.stdout.decode().strip() == ("1" if ua else ""), "%s: PDF/UA-1 identified when tagged (pdfuaid:part %r)" % (name, r.stdout.decode().strip()))
     r = run(["xmllint", "--xpath", "concat(string(//*[namespace-uri()='http://www.aiim.org/pdfa/ns/id/' and local-name()='part']), string(//*[namespace-uri()='http://www.aiim.org/pdfa/ns/id/' and local-name()='conformance']))", xmp])
     got = r.stdout.decode().strip()
     check(got == ("2B" if pdfa else ""), "%s: PDF/A identification %r" % (name, got))
@@ -364,6 +364,13 @@ o = Objects(un)
 data = b"".join(o.data(c) for p in o.pages() for c in (o.value(p)["/Contents"] if isinstance(o.value(p)["/Contents"], list) else [o.value(p)["/Contents"]]))
 check(b"BDC" not in data and b"/StructTreeRoot" not in open(un, "rb").read(), "untagged: no marked content, no structure tree")
 check(os.path.getsize(un) < os.path.getsize(tour), "untagged: smaller (%d < %d bytes)" % (os.path.getsize(un), os.path.getsize(tour)))
+# PDF/A without tagging: the XMP says PDF/A-2b and not PDF/UA; links still printable
+ua = galley(TOUR, os.path.join(WORK, "tour-untagged-a.pdf"), "--untagged", "--pdfa")
+check(info_fields(ua).get("Tagged") == "no", "untagged pdfa: Tagged: no")
+check_xmp(ua, "untagged pdfa", True, ua=False)
+o = Objects(ua)
+annots = [o.get(a) for p in o.pages() for a in o.value(p).get("/Annots", [])]
+check(annots and all(a.get("/F") == 4 and "/StructParent" not in a for a in annots), "untagged pdfa: annotations printable, outside any structure")
 
 if failures:
     print("%d check(s) failed" % len(failures))
