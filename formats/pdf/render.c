@@ -566,6 +566,26 @@ static uint32_t box_elem(painter *pt, const pdf_style *st, uint32_t elem, uint32
 }
 
 /*
+ * An inline image's Figure, made where the image stands in the text (it is
+ * drawn once the text object ends): the text after it opens new marked
+ * content, so the element's kids keep the reading order.
+ */
+static uint32_t inline_figure(painter *pt, tj_run *run, const pdf_style *st, uint32_t elem)
+{
+	if (!pt->tagged || !elem || pt->artifacts_only)
+		return 0;
+	const pdf_tags *t = &pt->e->tags;
+	const char *alt = st->image <= t->nimage_alt ? t->image_alt[st->image - 1] : NULL;
+	uint32_t fig = pdf_tags_add(pt->e, elem, PDF_SE_FIGURE, alt && *alt ? alt : "An image");
+	if (pt->mark >= 0) {
+		tj_close(pt, run);
+		galley_buf_puts(&pt->tj, "EMC\n");
+		pt->mark = -1;
+	}
+	return fig;
+}
+
+/*
  * A space glyph where glue stands between words, in the face before it:
  * glue is only a move, and text read from the structure (a screen reader)
  * needs its word breaks as characters. The next word's displacement puts
@@ -631,8 +651,8 @@ static void draw_line_text(painter *pt, const pdf_line *ln, float left, float ba
 		}
 		uint32_t at = box_elem(pt, st, elem, &key, &inl);
 		if (!a->sh && st->image && pt->nimages < MAX_SPANS)
-			pt->images[pt->nimages++] =
-			    (span){x, x + w, baseline, st->size, st->image, false, at};
+			pt->images[pt->nimages++] = (span){
+			    x, x + w, baseline, st->size, st->image, false, inline_figure(pt, &run, st, at)};
 		if (a->sh) {
 			text_mark(pt, &run, at, NULL);
 			tj_glyphs(pt, &run, st, a->sh, a->g0, a->g1, x, baseline);
@@ -703,13 +723,7 @@ static void draw_inline_images(painter *pt)
 		HPDF_Image im = pt->e->res.images[s->link - 1];
 		float w = s->x1 - s->x0,
 		      h = w * (float)HPDF_Image_GetHeight(im) / (float)HPDF_Image_GetWidth(im);
-		uint32_t fig = 0;
-		if (pt->tagged && s->elem && !pt->artifacts_only) {
-			const pdf_tags *t = &pt->e->tags;
-			const char *alt = s->link <= t->nimage_alt ? t->image_alt[s->link - 1] : NULL;
-			fig = pdf_tags_add(pt->e, s->elem, PDF_SE_FIGURE, alt && *alt ? alt : "An image");
-		}
-		page_mark(pt, fig, artifact_layout);
+		page_mark(pt, s->elem, artifact_layout);
 		HPDF_Page_DrawImage(pt->page, im, s->x0, s->y - s->size * 0.2f, w, h);
 		page_unmark(pt);
 	}
