@@ -292,6 +292,7 @@ check(all(i >= 0 for i in order) and order == sorted(order), "tour: contents, th
 th = re.search(r'TH:\n\s+/Scope /Column\n\s+"Format"', st)
 check(th is not None, "tour: the table's header cells are TH")
 check(re.search(r'Lbl \(block\)\n\s+"•"\n\s+LBody', st) is not None, "tour: list items are Lbl then LBody")
+check(re.search(r'"as its caption\. An inline image such as"\n\s+Figure\n\s+""\n\s+" stays in the flow of the text\."', st) is not None, "tour: an inline image's Figure stands where the image does in its paragraph")
 check(re.search(r'Note <note-1> \(inline\)\n\s+Lbl \(block\)\n\s+"1"', st) is not None, "tour: a footnote is a Note with its number as Lbl")
 check(re.search(r'P \(block\)\n\s+Code \(inline\)\n\s+"#include <galley/galley.h>"', st) is not None, "tour: a code block is Code in its own P")
 o = check_parent_tree(tour, "tour")
