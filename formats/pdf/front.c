@@ -52,6 +52,7 @@ int lay_title_block(layout *l)
 	float s = e->set.size;
 	int rc = 0;
 	l->heading_shift = 1; /* the title is the H1 */
+	l->last_heading = 0;
 	if (e->set.title_page)
 		rc = push_strut(l, (e->set.page_h - e->set.margin_top - e->set.margin_bottom) * 0.22f);
 	e->vl.proto.elem = lay_elem(l, PDF_SE_H1, NULL);

@@ -32,6 +32,7 @@ typedef struct layout {
 	int section[6];
 	int base_level;
 	int heading_shift; /* 1 when the title block is the H1 and the headings start at H2 */
+	int last_heading;  /* the level (0 for H1) of the last heading element, -1 before any */
 	int *note_anchor;  /* per footnote number */
 	int body_style;
 } layout;

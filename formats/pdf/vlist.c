@@ -208,8 +208,14 @@ void lay_container_elem(layout *l, uint32_t elem)
 		lay_top(l)->elem = elem;
 }
 
+/* The model's level from the shallowest one used, never more than one deeper than the heading before
+ * (PDF/UA: no level skipped). */
 int lay_heading_type(layout *l, int level)
 {
 	int rel = level - l->base_level + l->heading_shift;
-	return PDF_SE_H1 + (rel < 0 ? 0 : rel > 5 ? 5 : rel);
+	if (rel > l->last_heading + 1)
+		rel = l->last_heading + 1;
+	rel = rel < 0 ? 0 : rel > 5 ? 5 : rel;
+	l->last_heading = rel;
+	return PDF_SE_H1 + rel;
 }

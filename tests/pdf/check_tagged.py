@@ -318,6 +318,13 @@ o = Objects(rich)
 lbls = [v for v in (o.value(k) for k in o.objs) if isinstance(v, dict) and v.get("/S") == "/Lbl" and "/ActualText" in v]
 check(len(lbls) == 2, "rich: task boxes are labels with their state as /ActualText (%d)" % len(lbls))
 
+# ---- heading levels: from the shallowest used, none skipped (a level-3 heading under a level-1 one is H2)
+skip = os.path.join(WORK, "levels.md")
+with open(skip, "w", encoding="utf-8") as f:
+    f.write("# A\n\ntext\n\n### B\n\ntext\n\n#### C\n\n## D\n")
+heads = re.findall(r"^  (H\d) \(block\)", struct_text(galley(skip, os.path.join(WORK, "levels.pdf"))), re.M)
+check(heads == ["H1", "H2", "H3", "H2"], "levels: headings H1 H2 H3 H2, no level skipped: %s" % heads)
+
 # ---- a table over several pages: its header repeated as an artifact, read once
 table = galley(os.path.join(os.path.dirname(RICH), "long-table.md"), os.path.join(WORK, "table.pdf"), "--paper", "a5")
 check_parent_tree(table, "table")
