@@ -462,18 +462,23 @@ typedef struct pdf_selem {
 	const char *alt; /* a Figure's alternate description; a Note's ID; a TH's scope; a Span's or Link's
 	                    language */
 	HPDF_Dict dict;  /* made when rendering starts (or when made while rendering) */
-	HPDF_Array kids;
-	HPDF_Page page; /* its /Pg: the page of its first marked content */
-	uint32_t nkids; /* kids so far, elements and content */
+	HPDF_Dict kdict; /* where its next kids go: itself, or a Div continuing it past an array's limit */
+	HPDF_Array kids; /* kdict's /K */
+	HPDF_Page page;  /* kdict's /Pg: the page of its first marked content */
+	uint32_t nkids;  /* kids so far, elements and content */
 } pdf_selem;
 
 /** The structure tree: elements made by the layout (reading order), content marked by render.c. */
 typedef struct pdf_tags {
 	pdf_selem *elems; /* [0] is the Document */
 	size_t n, cap;
-	bool drawing;           /* dicts exist: a new element gets its dict at once */
-	HPDF_Dict root;         /* the StructTreeRoot */
-	HPDF_Array nums;        /* the ParentTree's /Nums, keys ascending */
+	bool drawing;      /* dicts exist: a new element gets its dict at once */
+	HPDF_Dict root;    /* the StructTreeRoot */
+	HPDF_Dict tree;    /* the ParentTree: a number tree of leaves, keys ascending */
+	HPDF_Array leaves; /* its /Kids */
+	HPDF_Dict leaf;    /* the leaf being filled, its /Nums, its first key */
+	HPDF_Array nums;
+	int leaf_first;
 	int next_key;           /* the next ParentTree key (pages and annotations in drawing order) */
 	HPDF_Array marks;       /* the page being drawn: its elements by MCID */
 	int mcid;               /* the page's next MCID */

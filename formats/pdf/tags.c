@@ -52,6 +52,36 @@ static HPDF_String text_string(HPDF_Doc pdf, const char *s)
 	return HPDF_String_New(pdf->mmgr, s, utf8);
 }
 
+/* libharu's arrays hold at most HPDF_LIMIT_MAX_ARRAY items */
+#define KIDS_MAX (HPDF_LIMIT_MAX_ARRAY - 1)
+#define LEAF_MAX 8192 /* keys and values in a ParentTree leaf */
+
+/*
+ * The array the element's next kid goes into: its /K, made on first use;
+ * when that is full, a Div continuing it (its last kid) takes the rest.
+ */
+static HPDF_Array kid_array(pdf_engine *e, pdf_selem *el)
+{
+	HPDF_Doc pdf = e->out.pdf;
+	if (el->kids && HPDF_Array_Items(el->kids) < KIDS_MAX)
+		return el->kids;
+	HPDF_Array a = HPDF_Array_New(pdf->mmgr);
+	if (!a)
+		return NULL;
+	if (el->kids) {
+		HPDF_Dict div = HPDF_Dict_New(pdf->mmgr);
+		if (!div || HPDF_Xref_Add(pdf->xref, div) != HPDF_OK ||
+		    HPDF_Dict_AddName(div, "Type", "StructElem") + HPDF_Dict_AddName(div, "S", "Div") +
+		            HPDF_Dict_Add(div, "P", el->kdict) + HPDF_Array_Add(el->kids, div) !=
+		        HPDF_OK)
+			return NULL;
+		el->kdict = div;
+		el->page = NULL;
+	}
+	el->kids = a;
+	return HPDF_Dict_Add(el->kdict, "K", a) == HPDF_OK ? a : NULL;
+}
+
 /* The element's dictionary, added to its parent's kids (parents are always made first). */
 static int make_dict(pdf_engine *e, uint32_t i)
 {
@@ -60,11 +90,15 @@ static int make_dict(pdf_engine *e, uint32_t i)
 	HPDF_Dict d = HPDF_Dict_New(pdf->mmgr);
 	if (!d || HPDF_Xref_Add(pdf->xref, d) != HPDF_OK)
 		return GALLEY_EINTERNAL;
-	el->dict = d;
+	el->dict = el->kdict = d;
 	HPDF_STATUS ret = HPDF_Dict_AddName(d, "Type", "StructElem");
 	ret += HPDF_Dict_AddName(d, "S", pdf_tags_name(el->type));
-	HPDF_Dict parent = i ? e->tags.elems[el->parent].dict : e->tags.root;
-	ret += HPDF_Dict_Add(d, "P", parent);
+	pdf_selem *up = i ? &e->tags.elems[el->parent] : NULL;
+	/* its parent's array first: a full one moves the parent's kids on to a Div */
+	HPDF_Array kids = up ? kid_array(e, up) : NULL;
+	if (up && !kids)
+		return GALLEY_EINTERNAL;
+	ret += HPDF_Dict_Add(d, "P", up ? up->kdict : e->tags.root);
 	if (el->alt && el->type == PDF_SE_FIGURE)
 		ret += HPDF_Dict_Add(d, "Alt", text_string(pdf, el->alt));
 	else if (el->alt && (el->type == PDF_SE_SPAN || el->type == PDF_SE_LINK))
@@ -83,16 +117,45 @@ static int make_dict(pdf_engine *e, uint32_t i)
 	}
 	if (ret != HPDF_OK)
 		return GALLEY_EINTERNAL;
-	if (i == 0)
+	if (!up)
 		return HPDF_Dict_Add(e->tags.root, "K", d) == HPDF_OK ? 0 : GALLEY_EINTERNAL;
-	pdf_selem *up = &e->tags.elems[el->parent];
-	if (!up->kids) {
-		up->kids = HPDF_Array_New(pdf->mmgr);
-		if (!up->kids || HPDF_Dict_Add(up->dict, "K", up->kids) != HPDF_OK)
-			return GALLEY_EINTERNAL;
-	}
 	/* a dictionary in an array is written as a reference when it is an indirect object */
-	return HPDF_Array_Add(up->kids, d) == HPDF_OK ? 0 : GALLEY_EINTERNAL;
+	return HPDF_Array_Add(kids, d) == HPDF_OK ? 0 : GALLEY_EINTERNAL;
+}
+
+/* Closes the ParentTree leaf being filled: the keys it holds. */
+static HPDF_STATUS close_leaf(pdf_tags *t, HPDF_MMgr mm)
+{
+	if (!t->leaf)
+		return HPDF_OK;
+	HPDF_Array limits = HPDF_Array_New(mm);
+	if (!limits)
+		return HPDF_FAILD_TO_ALLOC_MEM;
+	return HPDF_Array_AddNumber(limits, t->leaf_first) + HPDF_Array_AddNumber(limits, t->next_key - 1) +
+	       HPDF_Dict_Add(t->leaf, "Limits", limits);
+}
+
+/* The next ParentTree key, for `value` (a page's array of elements by MCID, or an annotation's element). */
+static int tree_put(pdf_engine *e, void *value)
+{
+	pdf_tags *t = &e->tags;
+	HPDF_Doc pdf = e->out.pdf;
+	if (!t->nums || HPDF_Array_Items(t->nums) >= LEAF_MAX) {
+		HPDF_Dict leaf = HPDF_Dict_New(pdf->mmgr);
+		HPDF_Array nums = HPDF_Array_New(pdf->mmgr);
+		if (close_leaf(t, pdf->mmgr) != HPDF_OK || !leaf || !nums ||
+		    HPDF_Xref_Add(pdf->xref, leaf) != HPDF_OK ||
+		    HPDF_Dict_Add(leaf, "Nums", nums) != HPDF_OK ||
+		    HPDF_Array_Add(t->leaves, leaf) != HPDF_OK)
+			return -1;
+		t->leaf = leaf;
+		t->nums = nums;
+		t->leaf_first = t->next_key;
+	}
+	if (HPDF_Array_AddNumber(t->nums, t->next_key) != HPDF_OK ||
+	    HPDF_Array_Add(t->nums, value) != HPDF_OK)
+		return -1;
+	return t->next_key++;
 }
 
 uint32_t pdf_tags_add(pdf_engine *e, uint32_t parent, int type, const char *alt)
@@ -110,7 +173,7 @@ uint32_t pdf_tags_add(pdf_engine *e, uint32_t parent, int type, const char *alt)
 	if (pdf_grow((void **)&t->elems, &t->cap, t->n + 1, sizeof(*t->elems)))
 		return 0;
 	uint32_t i = (uint32_t)t->n++;
-	t->elems[i] = (pdf_selem){parent < i ? parent : 0, (uint8_t)type, alt, NULL, NULL, NULL, 0};
+	t->elems[i] = (pdf_selem){parent < i ? parent : 0, (uint8_t)type, alt, NULL, NULL, NULL, NULL, 0};
 	t->elems[t->elems[i].parent].nkids++;
 	if (t->drawing && make_dict(e, i)) {
 		t->n--;
@@ -131,11 +194,10 @@ int pdf_tags_begin(pdf_engine *e)
 	if (!t->root || HPDF_Xref_Add(pdf->xref, t->root) != HPDF_OK ||
 	    HPDF_Dict_AddName(t->root, "Type", "StructTreeRoot") != HPDF_OK)
 		return GALLEY_EINTERNAL;
-	HPDF_Dict tree = HPDF_Dict_New(pdf->mmgr);
-	t->nums = HPDF_Array_New(pdf->mmgr);
-	if (!tree || !t->nums || HPDF_Xref_Add(pdf->xref, tree) != HPDF_OK ||
-	    HPDF_Dict_Add(tree, "Nums", t->nums) != HPDF_OK ||
-	    HPDF_Dict_Add(t->root, "ParentTree", tree) != HPDF_OK)
+	t->tree = HPDF_Dict_New(pdf->mmgr);
+	t->leaves = HPDF_Array_New(pdf->mmgr);
+	if (!t->tree || !t->leaves || HPDF_Xref_Add(pdf->xref, t->tree) != HPDF_OK ||
+	    HPDF_Dict_Add(t->root, "ParentTree", t->tree) != HPDF_OK)
 		return GALLEY_EINTERNAL;
 	t->elems[0].type = PDF_SE_DOCUMENT;
 	for (uint32_t i = 0; i < t->n; i++)
@@ -150,10 +212,9 @@ int pdf_tags_page(pdf_engine *e, HPDF_Page page)
 	pdf_tags *t = &e->tags;
 	t->marks = HPDF_Array_New(page->mmgr);
 	t->mcid = 0;
-	if (!t->marks || HPDF_Dict_AddNumber(page, "StructParents", t->next_key) != HPDF_OK ||
-	    HPDF_Dict_AddName(page, "Tabs", "S") != HPDF_OK ||
-	    HPDF_Array_AddNumber(t->nums, t->next_key++) != HPDF_OK ||
-	    HPDF_Array_Add(t->nums, t->marks) != HPDF_OK)
+	int key = t->marks ? tree_put(e, t->marks) : -1;
+	if (key < 0 || HPDF_Dict_AddNumber(page, "StructParents", key) != HPDF_OK ||
+	    HPDF_Dict_AddName(page, "Tabs", "S") != HPDF_OK)
 		return GALLEY_EINTERNAL;
 	return 0;
 }
@@ -163,25 +224,23 @@ static HPDF_STATUS add_content_kid(pdf_engine *e, pdf_selem *el, HPDF_Page page,
 {
 	HPDF_MMgr mm = e->out.pdf->mmgr;
 	HPDF_STATUS ret = HPDF_OK;
-	if (!el->kids) {
-		el->kids = HPDF_Array_New(mm);
-		if (!el->kids || HPDF_Dict_Add(el->dict, "K", el->kids) != HPDF_OK)
-			return HPDF_FAILD_TO_ALLOC_MEM;
-	}
+	HPDF_Array kids = kid_array(e, el);
+	if (!kids)
+		return HPDF_FAILD_TO_ALLOC_MEM;
 	el->nkids++;
 	if (!el->page) {
 		el->page = page;
-		ret = HPDF_Dict_Add(el->dict, "Pg", page);
+		ret = HPDF_Dict_Add(el->kdict, "Pg", page);
 	}
 	if (el->page == page)
-		return ret + HPDF_Array_AddNumber(el->kids, mcid);
+		return ret + HPDF_Array_AddNumber(kids, mcid);
 	HPDF_Dict mcr = HPDF_Dict_New(mm);
 	if (!mcr)
 		return HPDF_FAILD_TO_ALLOC_MEM;
 	ret += HPDF_Dict_AddName(mcr, "Type", "MCR");
 	ret += HPDF_Dict_Add(mcr, "Pg", page);
 	ret += HPDF_Dict_AddNumber(mcr, "MCID", mcid);
-	return ret + HPDF_Array_Add(el->kids, mcr);
+	return ret + HPDF_Array_Add(kids, mcr);
 }
 
 int pdf_tags_mark(pdf_engine *e, uint32_t elem, HPDF_Page page)
@@ -191,7 +250,9 @@ int pdf_tags_mark(pdf_engine *e, uint32_t elem, HPDF_Page page)
 		return -1;
 	pdf_selem *el = &t->elems[elem];
 	int mcid = t->mcid;
-	if (HPDF_Array_Add(t->marks, el->dict) != HPDF_OK || add_content_kid(e, el, page, mcid) != HPDF_OK)
+	/* past the limit of a page's array the content stays an artifact */
+	if (HPDF_Array_Items(t->marks) >= KIDS_MAX || add_content_kid(e, el, page, mcid) != HPDF_OK ||
+	    HPDF_Array_Add(t->marks, el->kdict) != HPDF_OK)
 		return -1;
 	t->mcid++;
 	return mcid;
@@ -207,18 +268,16 @@ int pdf_tags_annot(pdf_engine *e, uint32_t elem, HPDF_Dict annot, HPDF_Page page
 	HPDF_Dict objr = HPDF_Dict_New(mm);
 	if (!objr)
 		return GALLEY_ENOMEM;
-	HPDF_STATUS ret = HPDF_Dict_AddNumber(annot, "StructParent", t->next_key);
-	ret += HPDF_Array_AddNumber(t->nums, t->next_key++);
-	ret += HPDF_Array_Add(t->nums, el->dict);
+	HPDF_Array kids = kid_array(e, el);
+	int key = kids ? tree_put(e, el->kdict) : -1;
+	if (key < 0)
+		return GALLEY_EINTERNAL;
+	el->nkids++;
+	HPDF_STATUS ret = HPDF_Dict_AddNumber(annot, "StructParent", key);
 	ret += HPDF_Dict_AddName(objr, "Type", "OBJR");
 	ret += HPDF_Dict_Add(objr, "Obj", annot);
 	ret += HPDF_Dict_Add(objr, "Pg", page);
-	if (!el->kids) {
-		el->kids = HPDF_Array_New(mm);
-		ret += el->kids ? HPDF_Dict_Add(el->dict, "K", el->kids) : HPDF_FAILD_TO_ALLOC_MEM;
-	}
-	if (el->kids)
-		ret += HPDF_Array_Add(el->kids, objr);
+	ret += HPDF_Array_Add(kids, objr);
 	return ret == HPDF_OK ? 0 : GALLEY_EINTERNAL;
 }
 
@@ -231,7 +290,13 @@ int pdf_tags_finish(pdf_engine *e)
 	HPDF_Dict prefs = HPDF_Dict_New(pdf->mmgr);
 	if (!mark || !prefs)
 		return GALLEY_ENOMEM;
-	HPDF_STATUS ret = HPDF_Dict_AddNumber(e->tags.root, "ParentTreeNextKey", e->tags.next_key);
+	HPDF_STATUS ret = close_leaf(&e->tags, pdf->mmgr);
+	/* a tree without keys still has its /Nums */
+	if (HPDF_Array_Items(e->tags.leaves) == 0)
+		ret += HPDF_Dict_Add(e->tags.tree, "Nums", HPDF_Array_New(pdf->mmgr));
+	else
+		ret += HPDF_Dict_Add(e->tags.tree, "Kids", e->tags.leaves);
+	ret += HPDF_Dict_AddNumber(e->tags.root, "ParentTreeNextKey", e->tags.next_key);
 	ret += HPDF_Dict_Add(mark, "Marked", HPDF_Boolean_New(pdf->mmgr, HPDF_TRUE));
 	ret += HPDF_Dict_Add(pdf->catalog, "MarkInfo", mark);
 	ret += HPDF_Dict_Add(pdf->catalog, "StructTreeRoot", e->tags.root);

@@ -184,9 +184,19 @@ def check_parent_tree(pdf, name):
     check(o.get(cat.get("/ViewerPreferences", {})).get("/DisplayDocTitle") is True, "%s: /DisplayDocTitle true" % name)
     check(text(cat.get("/Lang", "")) not in (None, ""), "%s: the catalog has /Lang" % name)
     root = o.get(cat["/StructTreeRoot"])
-    nums = o.get(o.get(root["/ParentTree"])["/Nums"])
+    nums, limits_ok, todo = [], True, [root["/ParentTree"]]
+    while todo:  # the number tree's leaves in order
+        node = o.get(todo.pop(0))
+        if "/Kids" in node:
+            todo = list(o.get(node["/Kids"])) + todo
+            continue
+        leaf = o.get(node["/Nums"])
+        lim = node.get("/Limits")
+        limits_ok &= lim is None or (leaf[0] == lim[0] and leaf[-2] == lim[1])
+        nums += leaf
     tree = {nums[i]: nums[i + 1] for i in range(0, len(nums), 2)}
-    check(list(tree) == sorted(tree) and root.get("/ParentTreeNextKey") == len(tree), "%s: ParentTree keys ascend, NextKey set" % name)
+    keys = nums[0::2]
+    check(keys == sorted(keys) and root.get("/ParentTreeNextKey") == len(tree) and limits_ok, "%s: ParentTree keys ascend, leaves' /Limits right, NextKey set" % name)
     bad, unmarked, unbalanced, marks = [], 0, 0, 0
     for pref in o.pages():
         page = o.value(pref)
