@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "model_private.h"
 #include "resource.h"
 #include "strmap.h"
 

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "model_private.h"
 
 /* Inputs larger than this are refused rather than read into memory. */
 #define MAX_INPUT_SIZE ((size_t)1 << 30)

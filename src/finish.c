@@ -7,7 +7,7 @@
 #include <unictype.h>
 #include <unistr.h>
 
-#include "internal.h"
+#include "model_private.h"
 #include "strmap.h"
 
 /* The nodes finishing works on, gathered in one walk of the tree. */

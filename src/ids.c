@@ -9,6 +9,7 @@
 #include <libxml/tree.h>
 
 #include "ids.h"
+#include "model_private.h"
 #include "url.h"
 
 /* The ids the registry gave to the raw elements written with one id, in document order. */

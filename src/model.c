@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "model_private.h"
 
 static const char *const meta_names[GALLEY_META_FIELD_COUNT] = {
     "title", "subtitle", "date", "lang", "identifier", "publisher", "rights", "description", "cover-image",

@@ -1,5 +1,5 @@
 /* walk.c - the one iterator every writer uses. */
-#include "internal.h"
+#include "model_private.h"
 
 void galley_walk_init(galley_walk *w, galley_node *root)
 {

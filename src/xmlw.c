@@ -267,6 +267,13 @@ void xmlw_elem(xmlw *x, const char *name, const char *text)
 	xmlw_end(x);
 }
 
+void xmlw_literal(xmlw *x, const galley_node *node)
+{
+	size_t len;
+	const char *s = galley_node_literal(node, &len);
+	xmlw_text(x, s, len);
+}
+
 void xmlw_raw(xmlw *x, const char *s, size_t len)
 {
 	if (len)

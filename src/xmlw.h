@@ -43,6 +43,8 @@ void xmlw_attrf(xmlw *x, const char *name, const char *fmt, ...)
     ;
 void xmlw_text(xmlw *x, const char *s, size_t len);
 void xmlw_str(xmlw *x, const char *s);
+/** The literal of `node` (galley_node_literal) as text. */
+void xmlw_literal(xmlw *x, const galley_node *node);
 /** <name>text</name> */
 void xmlw_elem(xmlw *x, const char *name, const char *text);
 /** Bytes already well-formed (passed through as they are). */

@@ -86,8 +86,8 @@ static const galley_node *title_heading(const galley_doc *doc)
 /* The first heading of any level, or NULL. */
 static const galley_node *first_heading(const galley_doc *doc)
 {
-	for (const galley_node *n = galley_doc_root(doc)->first; n; n = n->next)
-		if (n->type == GALLEY_NODE_HEADING)
+	for (const galley_node *n = galley_node_first_child(galley_doc_root(doc)); n; n = galley_node_next(n))
+		if (galley_node_get_type(n) == GALLEY_NODE_HEADING)
 			return n;
 	return NULL;
 }
@@ -95,9 +95,9 @@ static const galley_node *first_heading(const galley_doc *doc)
 /* The first paragraph's words, up to about 60 bytes, cut at a space ("…" when cut); or "Untitled". */
 static void write_derived_title(db_ctx *c)
 {
-	const galley_node *n = galley_doc_root(c->doc)->first;
-	while (n && n->type != GALLEY_NODE_PARAGRAPH)
-		n = n->next;
+	const galley_node *n = galley_node_first_child(galley_doc_root(c->doc));
+	while (n && galley_node_get_type(n) != GALLEY_NODE_PARAGRAPH)
+		n = galley_node_next(n);
 	char *text = n ? galley_node_plain_text(n) : NULL;
 	size_t len = text ? strlen(text) : 0, cut = len;
 	if (len > 60) {
@@ -219,9 +219,9 @@ static int write_info(db_ctx *c)
  */
 static bool section_is_empty(db_ctx *c, const galley_node *h)
 {
-	for (const galley_node *n = h->next; n; n = n->next) {
-		if (n->type == GALLEY_NODE_HEADING)
-			return n->level <= h->level;
+	for (const galley_node *n = galley_node_next(h); n; n = galley_node_next(n)) {
+		if (galley_node_get_type(n) == GALLEY_NODE_HEADING)
+			return galley_node_heading_level(n) <= galley_node_heading_level(h);
 		if (db_writes_block(c, n))
 			return false;
 	}
@@ -244,7 +244,7 @@ static int open_section(db_ctx *c, sections *s, const galley_node *h)
 		db_end_block(c);
 		s->preface = false;
 	}
-	close_sections(c, s, h->level);
+	close_sections(c, s, galley_node_heading_level(h));
 	db_start(c, c->book && s->depth == 0 ? "chapter" : "section");
 	if (id)
 		xmlw_attr(c->x, "xml:id", id);
@@ -257,7 +257,7 @@ static int open_section(db_ctx *c, sections *s, const galley_node *h)
 		db_start(c, "para");
 		db_end_block(c);
 	}
-	s->level[s->depth++] = h->level;
+	s->level[s->depth++] = galley_node_heading_level(h);
 	return rc;
 }
 
@@ -300,8 +300,9 @@ static void open_preface(db_ctx *c, sections *s)
 /* An article needs some content: blocks or a section. */
 static bool body_is_empty(db_ctx *c, const galley_node *skip)
 {
-	for (const galley_node *n = galley_doc_root(c->doc)->first; n; n = n->next)
-		if (n != skip && (n->type == GALLEY_NODE_HEADING || db_writes_block(c, n)))
+	for (const galley_node *n = galley_node_first_child(galley_doc_root(c->doc)); n;
+	     n = galley_node_next(n))
+		if (n != skip && (galley_node_get_type(n) == GALLEY_NODE_HEADING || db_writes_block(c, n)))
 			return false;
 	return true;
 }
@@ -316,10 +317,11 @@ static int write_body(db_ctx *c)
 		db_start(c, "para");
 		db_end_block(c);
 	}
-	for (galley_node *n = galley_doc_root(c->doc)->first; n && rc == 0; n = n->next) {
+	for (galley_node *n = galley_node_first_child(galley_doc_root(c->doc)); n && rc == 0;
+	     n = galley_node_next(n)) {
 		if (n == skip)
 			continue;
-		if (n->type == GALLEY_NODE_HEADING) {
+		if (galley_node_get_type(n) == GALLEY_NODE_HEADING) {
 			rc = open_section(c, &s, n);
 			continue;
 		}

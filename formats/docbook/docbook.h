@@ -1,7 +1,7 @@
 /*
  * docbook.h - the DocBook 5 writer's shared state (docbook.c writes the root,
  * the metadata and the sections; docbook_render.c the blocks and inlines;
- * docbook_ids.c the xml:id values).
+ * docbook_ids.c the xml:id values, given out by the shared id registry).
  *
  * DocBook's grammar is strict where HTML is forgiving, so the renderer keeps
  * a few rules everywhere: an element that needs block content gets at least
@@ -16,6 +16,7 @@
 #include <stdbool.h>
 
 #include "../../src/arena.h"
+#include "../../src/ids.h"
 #include "../../src/strmap.h"
 #include "../../src/xmlw.h"
 
@@ -32,13 +33,15 @@ typedef struct db_ctx {
 	bool book;                 /* --docbook-root book: top-level sections are chapters */
 	bool fragment;             /* --fragment: the body only, each top element declaring the namespaces */
 	int depth;                 /* elements open */
-	arena mem;                 /* the xml:id strings */
-	strmap ids;                /* heading id -> its xml:id */
-	strmap used;               /* every xml:id given out */
+	galley_ids ids;            /* headings', raw HTML elements' and notes' ids (src/ids.h) */
+	arena mem;                 /* the xml:id strings of <a name> anchors */
+	strmap names;              /* an <a name> as written -> its db_name */
+	strmap unwritten;          /* xml:ids of raw HTML that is never written (in unreferenced notes) */
 	int notes;                 /* footnotes numbered 1..notes */
 	galley_node **note_def;    /* per number: the definition */
 	const char **note_id;      /* per number: xml:id, NULL when the note needs none */
 	unsigned char *note_state; /* per number: a db_note_state */
+	bool *note_linked;         /* per number: a link leads to it ("#fn-N") */
 	int *queue;                /* notes waiting to be written after the current one */
 	int queued;
 	int in_note;                /* > 0 while a footnote's content is written */
@@ -56,23 +59,33 @@ int db_ids_init(db_ctx *c);
 void db_ids_free(db_ctx *c);
 /** The xml:id of a heading, or of a code block or span with an {#id}; or NULL. */
 const char *db_heading_id(db_ctx *c, const galley_node *heading);
-/** The xml:id of the heading (span, code block, raw anchor) a "#fragment" URL points to, or NULL. */
+/**
+ * The xml:id a "#fragment" URL points to (a heading, span or code block, a
+ * raw HTML element with that id, a footnote "fn-N", an <a name>), or NULL.
+ */
 const char *db_link_target(db_ctx *c, const char *url);
 /** True for a "#fragment" URL that nothing in the document is named by. */
 bool db_dangling_fragment(db_ctx *c, const char *url);
 
 /**
- * The xml:id for an anchor from raw HTML (<a name>, <a id>): the one found
- * for it before writing began, the first time; a fresh unused NCName after
- * that. NULL if out of memory.
+ * The xml:id for an <a name> anchor (without an id) from raw HTML: the one
+ * found for it before writing began, the first time; a fresh unused NCName
+ * after that. NULL if out of memory.
  */
-const char *db_raw_id(db_ctx *c, const char *id);
+const char *db_name_id(db_ctx *c, const char *name);
 
 /* docbook_html.c */
-/** The names and ids of the <a> elements in raw HTML `n`, at most `max`; free with db_html_anchor_names_free.
+/**
+ * Calls `fn` with the name of each <a name> without an id, and with each
+ * href, of the <a> elements in raw HTML `n`; stops at fn's first non-zero
+ * return and returns it.
  */
-size_t db_html_anchor_names(const galley_node *n, const char **ids, size_t max);
-void db_html_anchor_names_free(const char **ids, size_t count);
+int db_html_scan_anchors(const galley_node *n, int (*fn)(db_ctx *c, const char *name, const char *href),
+                         db_ctx *c);
+/** An <anchor> (inline) for each id the registry gave raw HTML `n`: for raw HTML left out. */
+void db_html_ids_as_anchors(db_ctx *c, const galley_node *n);
+/** xml:id on the element just started for the raw opening tag `n`, when the registry gave it one. */
+void db_html_tag_id(db_ctx *c, const galley_node *n);
 /** True when the raw HTML block `n` gives DocBook blocks. */
 bool db_html_writes_block(db_ctx *c, const galley_node *n);
 /** Raw HTML as DocBook blocks, or inlines; what has no counterpart is left out with a warning. */

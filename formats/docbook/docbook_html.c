@@ -13,6 +13,11 @@
  * DocBook's content models are strict, so the tree is written in one of two
  * modes: blocks, where runs of inline content are gathered into <para>s,
  * and inlines, where block elements give their inline content.
+ *
+ * Every element's id stays, as the shared id registry gave it out: as the
+ * xml:id of the DocBook element it becomes, or as an <anchor> where it
+ * becomes none (a container, an element left out); an id inside content
+ * written as text only becomes an anchor after it, so links never dangle.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -29,12 +34,24 @@
 
 typedef struct hx {
 	db_ctx *c;
-	const galley_node *at; /* the raw node, for warnings */
-	int blocks;            /* blocks written so far */
-	int wrote;             /* elements and text written so far */
-	int warned;            /* warnings given */
-	bool dry;              /* count what would be written, write nothing */
+	const galley_node *at;       /* the raw node, for warnings */
+	int blocks;                  /* blocks written so far */
+	int wrote;                   /* elements and text written so far */
+	int warned;                  /* warnings given */
+	bool dry;                    /* count what would be written, write nothing */
+	const galley_id_record *ids; /* the ids the registry gave the node's elements, in order */
+	size_t id_count;
+	bool *id_taken; /* per id: written (NULL: none taken yet) */
 } hx;
+
+static void hx_init(hx *h, db_ctx *c, const galley_node *n, bool dry)
+{
+	memset(h, 0, sizeof(*h));
+	h->c = c;
+	h->at = n;
+	h->dry = dry;
+	h->id_count = galley_ids_at(&c->ids, n, &h->ids);
+}
 
 static bool name_is(xmlNodePtr n, const char *name)
 {
@@ -87,7 +104,7 @@ static void left_out(hx *h, xmlNodePtr n)
 {
 	h->warned++;
 	if (!h->dry)
-		galley_report(h->c->opts, GALLEY_WARNING, h->at->line, h->at->col,
+		galley_report(h->c->opts, GALLEY_WARNING, galley_node_line(h->at), galley_node_column(h->at),
 		              "raw HTML <%s> left out: DocBook has no equivalent", (const char *)n->name);
 }
 
@@ -148,6 +165,104 @@ static void text_content(hx *h, xmlNodePtr n)
 /* The value of attribute `name` (caller frees with xmlFree), or NULL. */
 static xmlChar *prop(xmlNodePtr n, const char *name) { return xmlGetProp(n, BAD_CAST name); }
 
+/* ---- ids ----------------------------------------------------------------- */
+
+/*
+ * The id the registry gave element `n`: the first of the node's ids given
+ * for n's id as written that is not taken yet. NULL when it has none.
+ */
+static const char *take_id(hx *h, xmlNodePtr n)
+{
+	xmlChar *written = h->id_count && n->type == XML_ELEMENT_NODE ? prop(n, "id") : NULL;
+	const char *id = NULL;
+	if (written && *written && !h->id_taken && !(h->id_taken = calloc(h->id_count, sizeof(bool))))
+		h->c->x->failed = 1;
+	for (size_t i = 0; written && h->id_taken && i < h->id_count && !id; i++)
+		if (!h->id_taken[i] && !strcmp(h->ids[i].written, (const char *)written)) {
+			h->id_taken[i] = true;
+			id = h->ids[i].id;
+		}
+	xmlFree(written);
+	return id;
+}
+
+/* xml:id on the element just started for `n`, when it has an id. */
+static void id_attr(hx *h, xmlNodePtr n)
+{
+	const char *id = take_id(h, n);
+	if (id && !h->dry)
+		xmlw_attr(h->c->x, "xml:id", id);
+}
+
+static void write_anchor(db_ctx *c, const char *id)
+{
+	db_start(c, "anchor");
+	xmlw_attr(c->x, "xml:id", id);
+	db_end_empty(c);
+}
+
+/* An <anchor> for the id of `n`, an element that becomes no DocBook element: inline, or as a block. */
+static void anchor_for(hx *h, xmlNodePtr n, bool block)
+{
+	const char *id = take_id(h, n);
+	if (!id)
+		return;
+	h->wrote++;
+	h->blocks += block;
+	if (!h->dry)
+		write_anchor(h->c, id);
+	if (!h->dry && block)
+		xmlw_raw(h->c->x, "\n", 1);
+}
+
+/* Anchors for the ids under `top` (not its own): its content was written as text only. */
+static void anchors_within(hx *h, xmlNodePtr top, bool block)
+{
+	xmlNodePtr n = top->children;
+	while (n) {
+		anchor_for(h, n, block);
+		if (n->children) {
+			n = n->children;
+			continue;
+		}
+		while (n && n != top && !n->next)
+			n = n->parent;
+		n = n && n != top ? n->next : NULL;
+	}
+}
+
+/* Anchors for the node's ids nothing took: of elements whose place had no room for one. */
+static void anchors_left(hx *h, bool block)
+{
+	for (size_t i = 0; i < h->id_count; i++) {
+		if (h->id_taken && h->id_taken[i])
+			continue;
+		h->wrote++;
+		h->blocks += block;
+		if (!h->dry)
+			write_anchor(h->c, h->ids[i].id);
+		if (!h->dry && block)
+			xmlw_raw(h->c->x, "\n", 1);
+	}
+	free(h->id_taken);
+	h->id_taken = NULL;
+}
+
+void db_html_ids_as_anchors(db_ctx *c, const galley_node *n)
+{
+	const galley_id_record *r;
+	size_t count = galley_ids_at(&c->ids, n, &r);
+	for (size_t i = 0; i < count; i++)
+		write_anchor(c, r[i].id);
+}
+
+void db_html_tag_id(db_ctx *c, const galley_node *n)
+{
+	const galley_id_record *r;
+	if (galley_ids_at(&c->ids, n, &r))
+		xmlw_attr(c->x, "xml:id", r->id);
+}
+
 static void inlines(hx *h, xmlNodePtr first, int depth);
 static void blocks(hx *h, xmlNodePtr first, int depth);
 
@@ -155,6 +270,7 @@ static void image(hx *h, xmlNodePtr n, bool block)
 {
 	xmlChar *src = prop(n, "src"), *alt = prop(n, "alt");
 	start(h, block ? "mediaobject" : "inlinemediaobject");
+	id_attr(h, n);
 	start(h, "imageobject");
 	start(h, "imagedata");
 	if (!h->dry)
@@ -178,14 +294,12 @@ static void image(hx *h, xmlNodePtr n, bool block)
 static void anchor_link(hx *h, xmlNodePtr n, int depth)
 {
 	xmlChar *href = prop(n, "href"), *name = prop(n, "id");
-	if (!name)
-		name = prop(n, "name");
-	if (name && *name && !h->dry) {
-		const char *id = db_raw_id(h->c, (const char *)name);
-		db_start(h->c, "anchor");
+	if (name)
+		anchor_for(h, n, false);
+	else if ((name = prop(n, "name")) != NULL && *name && !h->dry) {
+		const char *id = db_name_id(h->c, (const char *)name);
 		if (id)
-			xmlw_attr(h->c->x, "xml:id", id);
-		db_end_empty(h->c);
+			write_anchor(h->c, id);
 	}
 	bool link = href && !galley_url_is_active((const char *)href) &&
 	            !db_dangling_fragment(h->c, (const char *)href);
@@ -208,6 +322,7 @@ static void phrase(hx *h, xmlNodePtr n, int depth)
 {
 	xmlChar *lang = prop(n, "lang"), *cls = prop(n, "class");
 	start(h, "phrase");
+	id_attr(h, n);
 	if (lang && *lang)
 		attr(h, "xml:lang", (const char *)lang);
 	if (cls && *cls)
@@ -261,16 +376,18 @@ static void inline_element(hx *h, xmlNodePtr n, int depth)
 		return;
 	}
 	if (name_is(n, "br")) {
+		anchor_for(h, n, false);
 		text(h, BAD_CAST "\n");
 		return;
 	}
 	if (in_list(n, dropped)) {
 		left_out(h, n);
+		anchor_for(h, n, false);
 		return;
 	}
 	if (in_list(n, unwrapped) && !h->dry) {
 		h->warned++;
-		galley_report(h->c->opts, GALLEY_WARNING, h->at->line, h->at->col,
+		galley_report(h->c->opts, GALLEY_WARNING, galley_node_line(h->at), galley_node_column(h->at),
 		              "raw HTML <%s> written as its text: DocBook has no equivalent",
 		              (const char *)n->name);
 	}
@@ -278,14 +395,18 @@ static void inline_element(hx *h, xmlNodePtr n, int depth)
 		if (strcasecmp(name, inline_map[k].tag))
 			continue;
 		start(h, inline_map[k].element);
+		id_attr(h, n);
 		attr(h, "role", inline_map[k].role);
 		if (inline_map[k].text_only)
 			text_content(h, n);
 		else
 			inlines(h, n->children, depth + 1);
 		end(h);
+		if (inline_map[k].text_only)
+			anchors_within(h, n, false);
 		return;
 	}
+	anchor_for(h, n, false);
 	inlines(h, n->children, depth + 1); /* an element DocBook does not need: its content */
 }
 
@@ -297,9 +418,11 @@ static void inline_node(hx *h, xmlNodePtr n, int depth)
 		comment(h, n->content);
 	else if (n->type != XML_ELEMENT_NODE)
 		return;
-	else if (depth >= MAX_HTML_DEPTH)
+	else if (depth >= MAX_HTML_DEPTH) {
 		text_content(h, n);
-	else
+		anchor_for(h, n, false);
+		anchors_within(h, n, false);
+	} else
 		inline_element(h, n, depth);
 }
 
@@ -328,16 +451,19 @@ static void list(hx *h, xmlNodePtr n, int depth)
 	for (xmlNodePtr li = n->children; li; li = li->next)
 		any = any || name_is(li, "li");
 	if (!any) {
+		anchor_for(h, n, true);
 		blocks(h, n->children, depth + 1);
 		return;
 	}
 	start(h, name_is(n, "ol") ? "orderedlist" : "itemizedlist");
+	id_attr(h, n);
 	if (name_is(n, "ol"))
 		attr(h, "numeration", "arabic");
 	for (xmlNodePtr li = n->children; li; li = li->next) {
 		if (!name_is(li, "li"))
 			continue;
 		start(h, "listitem");
+		id_attr(h, li);
 		filled_blocks(h, li->children, depth);
 		end_block(h);
 	}
@@ -381,10 +507,12 @@ static int table_rows(xmlNodePtr t, xmlNodePtr *rows, int *cols)
 static void table_row(hx *h, xmlNodePtr r, int depth)
 {
 	start(h, "row");
+	id_attr(h, r);
 	for (xmlNodePtr cell = r->children; cell; cell = cell->next) {
 		if (!name_is(cell, "td") && !name_is(cell, "th"))
 			continue;
 		start(h, "entry");
+		id_attr(h, cell);
 		if (has_block_child(cell)) {
 			int before = h->blocks;
 			filled_blocks(h, cell->children, depth);
@@ -417,6 +545,7 @@ static void table(hx *h, xmlNodePtr t, int depth)
 	if (head == n)
 		head = 0;
 	start(h, "informaltable");
+	id_attr(h, t);
 	start(h, "tgroup");
 	if (!h->dry)
 		xmlw_attrf(h->c->x, "cols", "%d", cols);
@@ -439,12 +568,15 @@ static void block_element(hx *h, xmlNodePtr n, int depth)
 {
 	if (in_list(n, dropped)) {
 		left_out(h, n);
+		anchor_for(h, n, true);
 	} else if (name_is(n, "p")) {
 		start(h, "para");
+		id_attr(h, n);
 		inlines(h, n->children, depth + 1);
 		end_block(h);
 	} else if (name_is(n, "blockquote")) {
 		start(h, "blockquote");
+		id_attr(h, n);
 		filled_blocks(h, n->children, depth);
 		end_block(h);
 	} else if (name_is(n, "ul") || name_is(n, "ol")) {
@@ -452,6 +584,7 @@ static void block_element(hx *h, xmlNodePtr n, int depth)
 	} else if (name_is(n, "pre")) {
 		xmlChar *code = xmlNodeGetContent(n);
 		start(h, "programlisting");
+		id_attr(h, n);
 		if (code && !h->dry) {
 			h->c->code.len = 0;
 			galley_expand_tabs(&h->c->code, (const char *)code, strlen((const char *)code),
@@ -460,13 +593,16 @@ static void block_element(hx *h, xmlNodePtr n, int depth)
 		}
 		xmlFree(code);
 		end_block(h);
+		anchors_within(h, n, true);
 	} else if (in_list(n, headings)) {
 		start(h, "bridgehead");
+		id_attr(h, n);
 		inlines(h, n->children, depth + 1);
 		end_block(h);
 	} else if (name_is(n, "table")) {
 		table(h, n, depth);
 	} else {
+		anchor_for(h, n, true);
 		blocks(h, n->children, depth + 1); /* a container: its content */
 	}
 }
@@ -498,6 +634,8 @@ static void blocks(hx *h, xmlNodePtr first, int depth)
 		else if (n->type == XML_ELEMENT_NODE) {
 			start(h, "para");
 			text_content(h, n);
+			anchor_for(h, n, false);
+			anchors_within(h, n, false);
 			end_block(h);
 		}
 	}
@@ -513,8 +651,10 @@ static htmlDocPtr parse(const galley_node *n, xmlNodePtr *first)
 	galley_buf in = GALLEY_BUF_INIT;
 	htmlDocPtr doc = NULL;
 	*first = NULL;
+	size_t len;
+	const char *lit = galley_node_literal(n, &len);
 	galley_buf_puts(&in, "<html><body>");
-	galley_buf_put(&in, n->lit, n->len);
+	galley_buf_put(&in, lit, len);
 	if (!in.failed && in.len < (size_t)1 << 30)
 		doc = htmlReadMemory((const char *)in.data, (int)in.len, NULL, "UTF-8",
 		                     HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
@@ -528,45 +668,56 @@ static htmlDocPtr parse(const galley_node *n, xmlNodePtr *first)
 
 bool db_html_writes_block(db_ctx *c, const galley_node *n)
 {
-	hx h = {c, n, 0, 0, 0, true};
+	hx h;
 	xmlNodePtr first;
+	hx_init(&h, c, n, true);
 	htmlDocPtr doc = parse(n, &first);
 	blocks(&h, first, 0);
+	anchors_left(&h, true);
 	xmlFreeDoc(doc);
 	return h.blocks > 0;
 }
 
 void db_html_block(db_ctx *c, const galley_node *n)
 {
-	hx h = {c, n, 0, 0, 0, false};
+	hx h;
 	xmlNodePtr first;
+	hx_init(&h, c, n, false);
 	htmlDocPtr doc = parse(n, &first);
 	blocks(&h, first, 0);
+	anchors_left(&h, true);
 	xmlFreeDoc(doc);
 }
 
 void db_html_inline(db_ctx *c, const galley_node *n)
 {
-	hx h = {c, n, 0, 0, 0, false};
+	hx h;
 	xmlNodePtr first;
+	hx_init(&h, c, n, false);
 	htmlDocPtr doc = parse(n, &first);
 	inlines(&h, first, 0);
+	anchors_left(&h, false);
 	xmlFreeDoc(doc);
-	if (!h.wrote && !h.warned)
-		galley_report(c->opts, GALLEY_WARNING, n->line, n->col,
-		              "raw HTML %.*s left out: DocBook has no equivalent",
-		              n->len > 40 ? 40 : (int)n->len, n->lit);
+	if (!h.wrote && !h.warned) {
+		size_t len;
+		const char *lit = galley_node_literal(n, &len);
+		galley_report(c->opts, GALLEY_WARNING, galley_node_line(n), galley_node_column(n),
+		              "raw HTML %.*s left out: DocBook has no equivalent", len > 40 ? 40 : (int)len,
+		              lit);
+	}
 }
 
 bool db_html_open_tag(db_ctx *c, const galley_node *n, bool write)
 {
-	hx h = {c, n, 0, 0, 0, !write};
+	hx h;
 	xmlNodePtr el;
+	hx_init(&h, c, n, !write);
 	htmlDocPtr doc = parse(n, &el);
 	bool open = false;
 	if (el && name_is(el, "span")) {
 		xmlChar *lang = prop(el, "lang"), *cls = prop(el, "class");
 		start(&h, "phrase");
+		id_attr(&h, el);
 		if (lang && *lang)
 			attr(&h, "xml:lang", (const char *)lang);
 		if (cls && *cls)
@@ -596,24 +747,25 @@ bool db_html_open_tag(db_ctx *c, const galley_node *n, bool write)
 		el->children = saved;
 		xmlFree(href);
 	}
+	free(h.id_taken);
 	xmlFreeDoc(doc);
 	return open;
 }
 
-size_t db_html_anchor_names(const galley_node *n, const char **ids, size_t max)
+/* The names (of those without an id) and hrefs of the <a> elements under `el` and its siblings, in order. */
+static int scan_anchors(xmlNodePtr el, int (*fn)(db_ctx *c, const char *name, const char *href), db_ctx *c)
 {
-	xmlNodePtr el;
-	htmlDocPtr doc = parse(n, &el);
-	size_t count = 0;
+	int rc = 0;
 	/* document order, without recursion: down to the first child, else on to the next sibling up the tree
 	 */
-	while (el && count < max) {
+	while (el && rc == 0) {
 		if (name_is(el, "a")) {
-			xmlChar *id = prop(el, "id");
-			if (!id)
-				id = prop(el, "name");
-			if (id)
-				ids[count++] = (const char *)id;
+			xmlChar *id = prop(el, "id"), *name = id ? NULL : prop(el, "name"),
+			        *href = prop(el, "href");
+			rc = fn(c, (const char *)name, (const char *)href);
+			xmlFree(id);
+			xmlFree(name);
+			xmlFree(href);
 		}
 		if (el->children) {
 			el = el->children;
@@ -627,12 +779,15 @@ size_t db_html_anchor_names(const galley_node *n, const char **ids, size_t max)
 		if (el)
 			el = el->next;
 	}
-	xmlFreeDoc(doc);
-	return count;
+	return rc;
 }
 
-void db_html_anchor_names_free(const char **ids, size_t count)
+int db_html_scan_anchors(const galley_node *n, int (*fn)(db_ctx *c, const char *name, const char *href),
+                         db_ctx *c)
 {
-	for (size_t i = 0; i < count; i++)
-		xmlFree((xmlChar *)ids[i]);
+	xmlNodePtr el;
+	htmlDocPtr doc = parse(n, &el);
+	int rc = scan_anchors(el, fn, c);
+	xmlFreeDoc(doc);
+	return rc;
 }

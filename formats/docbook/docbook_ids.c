@@ -1,11 +1,14 @@
 /*
- * docbook_ids.c - xml:id values for headings and footnotes.
+ * docbook_ids.c - xml:id values for headings, raw HTML and footnotes.
  *
- * A heading's id (a slug or an explicit {#id}) is not always an XML name: it
- * may start with a digit or hold characters outside the name classes. Each
- * heading gets a valid, unique NCName made from it; links to "#id" are
- * resolved through the same map, so they keep pointing at their heading.
+ * The shared id registry (src/ids.h) gives them out, as the HTML and EPUB
+ * writers have them: headings' ids first, then the ids of raw HTML
+ * elements, each a valid unique NCName ("1st" becomes "id-1st", a repeated
+ * "bar" "bar-2"); "fn-N" is a footnote's. A link to "#id" leads where the
+ * registry says; to "#fn-N" to the note; to an <a name> (which the registry
+ * does not know) to an anchor for it.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,11 +16,11 @@
 #include "../../src/url.h"
 #include "docbook.h"
 
-typedef struct heading_id {
-	const galley_node *heading; /* NULL for an anchor in raw HTML */
+/* An <a name> anchor from raw HTML: the id of its first holder, and whether it was written. */
+typedef struct db_name {
 	const char *xml_id;
-	bool written; /* an anchor's id given out */
-} heading_id;
+	bool written;
+} db_name;
 
 static bool is_name_char(unsigned char ch)
 {
@@ -32,8 +35,8 @@ static bool is_name_start(unsigned char ch)
 
 /*
  * ASCII letters, digits, '-', '_' and '.' are kept; any other byte becomes
- * "_xx" (its hex value), so different ids stay different. Ids that do not
- * start with a letter or '_' get an "id-" prefix.
+ * "_xx" (its hex value), so different names stay different. Names that do
+ * not start with a letter or '_' get an "id-" prefix (as the registry does).
  */
 static void ncname_from(galley_buf *out, const char *id)
 {
@@ -50,87 +53,85 @@ static void ncname_from(galley_buf *out, const char *id)
 	galley_buf_put(out, "", 0);
 }
 
-/* Stores `base` (or base-2, base-3, ... when taken) as a used id; NULL when out of memory. */
-static const char *claim_id(db_ctx *c, const char *base)
+/* A fresh xml:id, claimed in the registry, for an <a name>; NULL when out of memory. */
+static const char *claim_name(db_ctx *c, const char *name)
 {
-	size_t len = strlen(base);
-	char *id = arena_strndup(&c->mem, base, len);
-	for (unsigned i = 2; id && strmap_get(&c->used, id); i++) {
-		id = arena_alloc(&c->mem, len + 16);
-		if (id)
-			snprintf(id, len + 16, "%s-%u", base, i);
-	}
-	if (!id || strmap_put(&c->used, id, id) != 0)
-		return NULL;
+	galley_buf tmp = GALLEY_BUF_INIT;
+	const char *id = NULL;
+	ncname_from(&tmp, name);
+	if (!tmp.failed)
+		id = galley_ids_claim(&c->ids, (const char *)tmp.data);
+	galley_buf_free(&tmp);
 	return id;
 }
 
-/* A heading's id, or a code block's or span's {#id}. */
-/* Registers an anchor's id from raw HTML, so that links to it, before or after it, find it. */
-static heading_id *add_raw_id(db_ctx *c, const char *id)
+/* Registers an <a name>, so that links to it, before or after it, find it. */
+static db_name *add_name(db_ctx *c, const char *name)
 {
-	galley_buf tmp = GALLEY_BUF_INIT;
-	heading_id *e = NULL;
-	char *key = NULL;
-	ncname_from(&tmp, id);
-	if (!tmp.failed && (e = arena_alloc(&c->mem, sizeof(*e))) != NULL) {
-		e->heading = NULL;
-		e->xml_id = claim_id(c, (const char *)tmp.data);
-		key = arena_strndup(&c->mem, id, strlen(id));
-	}
-	galley_buf_free(&tmp);
-	if (!e || !e->xml_id || !key)
+	db_name *e = arena_alloc(&c->mem, sizeof(*e));
+	char *key = arena_strndup(&c->mem, name, strlen(name));
+	if (!e || !key || !(e->xml_id = claim_name(c, name)))
 		return NULL;
-	if (!strmap_get(&c->ids, key) && strmap_put(&c->ids, key, e) != 0)
-		return NULL;
-	return e;
+	e->written = false;
+	return strmap_put(&c->names, key, e) == 0 ? e : NULL;
 }
 
-const char *db_raw_id(db_ctx *c, const char *id)
+const char *db_name_id(db_ctx *c, const char *name)
 {
-	heading_id *e = strmap_get(&c->ids, id);
-	if (e && !e->heading && !e->written) {
+	db_name *e = strmap_get(&c->names, name);
+	if (e && !e->written) {
 		e->written = true;
 		return e->xml_id;
 	}
-	e = add_raw_id(c, id); /* a repeated name: an id of its own, which links do not reach */
-	if (e)
-		e->written = true;
-	return e ? e->xml_id : NULL;
+	return claim_name(c, name); /* a repeated name: an id of its own, which links do not reach */
 }
 
-/* Every <a name> and <a id> in raw HTML, found before writing so that earlier links reach them too. */
-static int scan_raw_anchors(db_ctx *c, const galley_node *n)
+/* The number N of a "#fn-N" URL, or 0. */
+static int note_link(const char *url)
 {
-	const char *ids[64];
-	size_t count;
-	if ((n->info && strcmp(n->info, "html")) || !n->lit || !memmem(n->lit, n->len, "<a", 2))
+	char *end;
+	if (!url || strncmp(url, "#fn-", 4) || url[4] < '1' || url[4] > '9')
 		return 0;
-	count = db_html_anchor_names(n, ids, 64);
-	int rc = 0;
-	for (size_t i = 0; i < count && rc == 0; i++)
-		if (*ids[i] && !strmap_get(&c->ids, ids[i]) && !add_raw_id(c, ids[i]))
-			rc = GALLEY_ENOMEM;
-	db_html_anchor_names_free(ids, count);
-	return rc;
+	long n = strtol(url + 4, &end, 10);
+	return *end || n > INT32_MAX ? 0 : (int)n;
 }
 
-static int add_heading(db_ctx *c, const galley_node *h, galley_buf *tmp)
+/* An <a name> or <a href> in raw HTML, found before writing so that earlier links reach the names too. */
+static int scan_anchor(db_ctx *c, const char *name, const char *href)
 {
-	const char *id = galley_node_id(h);
-	if (!id || !*id || strmap_get(&c->ids, id))
-		return 0; /* a repeated id stays with its first node */
-	heading_id *e = arena_alloc(&c->mem, sizeof(*e));
-	if (!e)
+	int num = note_link(href);
+	if (num > 0 && num <= c->notes)
+		c->note_linked[num] = true;
+	if (!name || !*name || strmap_get(&c->names, name))
+		return 0;
+	c->scratch.len = 0;
+	galley_buf_putc(&c->scratch, '#');
+	galley_buf_puts(&c->scratch, name);
+	if (c->scratch.failed)
 		return GALLEY_ENOMEM;
-	ncname_from(tmp, id);
-	if (tmp->failed)
-		return GALLEY_ENOMEM;
-	e->heading = h;
-	e->xml_id = claim_id(c, (const char *)tmp->data);
-	if (!e->xml_id || strmap_put(&c->ids, id, e) != 0)
-		return GALLEY_ENOMEM;
+	if (galley_ids_target(&c->ids, (const char *)c->scratch.data))
+		return 0; /* the name of something with that id: links go there */
+	return add_name(c, name) ? 0 : GALLEY_ENOMEM;
+}
+
+/* The ids of a node in a note never referenced: not written, so links to them are plain text. */
+static int mark_unwritten(db_ctx *c, const galley_node *n)
+{
+	const galley_id_record *r;
+	size_t count = galley_ids_at(&c->ids, n, &r);
+	for (size_t i = 0; i < count; i++)
+		if (strmap_put(&c->unwritten, r[i].id, (void *)r[i].id) != 0)
+			return GALLEY_ENOMEM;
 	return 0;
+}
+
+static int scan_raw(db_ctx *c, const galley_node *n)
+{
+	size_t len;
+	const char *lit = galley_node_literal(n, &len);
+	if ((galley_node_info(n) && strcmp(galley_node_info(n), "html")) || !memmem(lit, len, "<a", 2))
+		return 0;
+	return db_html_scan_anchors(n, scan_anchor, c);
 }
 
 static int alloc_notes(db_ctx *c)
@@ -139,44 +140,49 @@ static int alloc_notes(db_ctx *c)
 	c->note_def = calloc(n, sizeof(*c->note_def));
 	c->note_id = calloc(n, sizeof(*c->note_id));
 	c->note_state = calloc(n, sizeof(*c->note_state));
+	c->note_linked = calloc(n, sizeof(*c->note_linked));
 	c->queue = calloc(n, sizeof(*c->queue));
-	return c->note_def && c->note_id && c->note_state && c->queue ? 0 : GALLEY_ENOMEM;
+	return c->note_def && c->note_id && c->note_state && c->note_linked && c->queue ? 0 : GALLEY_ENOMEM;
 }
 
 /*
  * A note needs an id when some reference to it is not the one that writes
- * it: it is referenced twice, or from inside a note (where it becomes a
- * footnoteref and the note itself follows the outer one).
+ * it (it is referenced twice, or from inside a note, where it becomes a
+ * footnoteref and the note itself follows the outer one), or when a link
+ * leads to it ("#fn-N", as in HTML). Its id is "fn-N", a name the registry
+ * keeps for the notes.
  */
 static int name_notes(db_ctx *c, const int *refs, const bool *from_note)
 {
 	char base[32];
 	for (int i = 1; i <= c->notes; i++) {
-		if (refs[i] < 2 && !from_note[i])
+		if (refs[i] < 2 && !from_note[i] && !c->note_linked[i])
 			continue;
 		snprintf(base, sizeof(base), "fn-%d", i);
-		c->note_id[i] = claim_id(c, base);
+		c->note_id[i] = arena_strndup(&c->mem, base, strlen(base));
 		if (!c->note_id[i])
 			return GALLEY_ENOMEM;
 	}
 	return 0;
 }
 
-/* Records a heading, a note definition or a reference met by the walk. */
-static int scan_node(db_ctx *c, const galley_node *n, int note_depth, int *refs, bool *from_note,
-                     galley_buf *tmp)
+/* Records a note definition, a reference, a link to a note or raw HTML met by the walk. */
+static int scan_node(db_ctx *c, const galley_node *n, int dead_depth, int note_depth, int *refs,
+                     bool *from_note)
 {
-	int num = n->number;
-	if (n->type == GALLEY_NODE_HEADING || n->type == GALLEY_NODE_CODE_BLOCK ||
-	    n->type == GALLEY_NODE_SPAN)
-		return add_heading(c, n, tmp);
-	if (n->type == GALLEY_NODE_RAW_BLOCK || n->type == GALLEY_NODE_RAW_INLINE)
-		return scan_raw_anchors(c, n);
+	galley_node_type type = galley_node_get_type(n);
+	int num = galley_node_footnote_number(n);
+	if (dead_depth > 0)
+		return mark_unwritten(c, n);
+	if (type == GALLEY_NODE_RAW_BLOCK || type == GALLEY_NODE_RAW_INLINE)
+		return scan_raw(c, n);
+	if (type == GALLEY_NODE_LINK && (num = note_link(galley_node_url(n))) > 0 && num <= c->notes)
+		c->note_linked[num] = true;
 	if (num <= 0 || num > c->notes)
 		return 0;
-	if (n->type == GALLEY_NODE_FOOTNOTE_DEF && !c->note_def[num])
+	if (type == GALLEY_NODE_FOOTNOTE_DEF && !c->note_def[num])
 		c->note_def[num] = (galley_node *)n;
-	else if (n->type == GALLEY_NODE_FOOTNOTE_REF && n->def) {
+	else if (type == GALLEY_NODE_FOOTNOTE_REF && galley_node_footnote_def(n)) {
 		refs[num]++;
 		if (note_depth > 0)
 			from_note[num] = true;
@@ -184,53 +190,67 @@ static int scan_node(db_ctx *c, const galley_node *n, int note_depth, int *refs,
 	return 0;
 }
 
+/* Finds the notes that need an id and the names of raw anchors. */
+static int scan_document(db_ctx *c, int *refs, bool *from_note)
+{
+	int note_depth = 0, dead_depth = 0, rc = 0;
+	galley_walk w;
+	galley_walk_init(&w, galley_doc_root(c->doc));
+	while (rc == 0 && galley_walk_next(&w) != GALLEY_EVENT_DONE) {
+		const galley_node *n = w.node;
+		if (galley_node_get_type(n) == GALLEY_NODE_FOOTNOTE_DEF) {
+			int step = w.event == GALLEY_EVENT_ENTER ? 1 : -1;
+			note_depth += step;
+			if (galley_node_footnote_number(n) <= 0) /* never referenced: never written */
+				dead_depth += step;
+		}
+		if (w.event == GALLEY_EVENT_ENTER)
+			rc = scan_node(c, n, dead_depth, note_depth, refs, from_note);
+	}
+	return rc;
+}
+
 int db_ids_init(db_ctx *c)
 {
-	galley_buf tmp = GALLEY_BUF_INIT;
 	int *refs = NULL;
 	bool *from_note = NULL;
-	int note_depth = 0, rc;
-	galley_walk w;
+	int rc;
 
 	arena_init(&c->mem);
+	/* every raw element keeps its id (as xml:id, or an anchor where DocBook has no such element) */
+	rc = galley_ids_init(&c->ids, c->doc, GALLEY_IDS_NOTES | GALLEY_IDS_NCNAME, NULL, 0);
 	c->notes = galley_doc_footnote_count(c->doc);
-	rc = alloc_notes(c);
+	if (rc == 0)
+		rc = alloc_notes(c);
 	refs = calloc((size_t)c->notes + 1, sizeof(*refs));
 	from_note = calloc((size_t)c->notes + 1, sizeof(*from_note));
 	if (rc == 0 && (!refs || !from_note))
 		rc = GALLEY_ENOMEM;
-	galley_walk_init(&w, galley_doc_root(c->doc));
-	while (rc == 0 && galley_walk_next(&w) != GALLEY_EVENT_DONE) {
-		const galley_node *n = w.node;
-		if (n->type == GALLEY_NODE_FOOTNOTE_DEF)
-			note_depth += w.event == GALLEY_EVENT_ENTER ? 1 : -1;
-		if (w.event == GALLEY_EVENT_ENTER)
-			rc = scan_node(c, n, note_depth, refs, from_note, &tmp);
-	}
+	if (rc == 0)
+		rc = scan_document(c, refs, from_note);
 	if (rc == 0)
 		rc = name_notes(c, refs, from_note);
 	free(refs);
 	free(from_note);
-	galley_buf_free(&tmp);
 	return rc;
 }
 
 void db_ids_free(db_ctx *c)
 {
-	strmap_free(&c->ids);
-	strmap_free(&c->used);
+	galley_ids_free(&c->ids);
+	strmap_free(&c->names);
+	strmap_free(&c->unwritten);
 	arena_free(&c->mem);
 	free(c->note_def);
 	free(c->note_id);
 	free(c->note_state);
+	free(c->note_linked);
 	free(c->queue);
 }
 
 const char *db_heading_id(db_ctx *c, const galley_node *heading)
 {
-	const char *id = galley_node_id(heading);
-	const heading_id *e = id ? strmap_get(&c->ids, id) : NULL;
-	return e && e->heading == heading ? e->xml_id : NULL;
+	return galley_ids_heading(&c->ids, heading);
 }
 
 bool db_dangling_fragment(db_ctx *c, const char *url)
@@ -238,18 +258,31 @@ bool db_dangling_fragment(db_ctx *c, const char *url)
 	return url && url[0] == '#' && url[1] && !db_link_target(c, url);
 }
 
+/* The note a "#fn-N" URL leads to, when it has an id. */
+static const char *note_target(db_ctx *c, const char *url)
+{
+	int num = note_link(url);
+	return num > 0 && num <= c->notes ? c->note_id[num] : NULL;
+}
+
 const char *db_link_target(db_ctx *c, const char *url)
 {
-	const heading_id *e;
+	const char *id;
+	const db_name *e;
 	if (!url || url[0] != '#' || !url[1])
 		return NULL;
-	e = strmap_get(&c->ids, url + 1);
+	id = galley_ids_target(&c->ids, url);
+	if (id)
+		return strmap_get(&c->unwritten, id) ? NULL : id;
+	if ((id = note_target(c, url)) != NULL)
+		return id;
+	e = strmap_get(&c->names, url + 1);
 	if (e)
 		return e->xml_id;
 	c->scratch.len = 0;
 	galley_url_decode(&c->scratch, url + 1);
 	if (c->scratch.failed || !c->scratch.data)
 		return NULL;
-	e = strmap_get(&c->ids, (const char *)c->scratch.data);
+	e = strmap_get(&c->names, (const char *)c->scratch.data);
 	return e ? e->xml_id : NULL;
 }

@@ -15,11 +15,14 @@
 
 typedef enum cell_mode { CELL_INLINES, CELL_LAYOUT, CELL_BLOCKS } cell_mode;
 
-static bool is_inline(const galley_node *n) { return !galley_node_type_is_block((galley_node_type)n->type); }
+static bool is_inline(const galley_node *n)
+{
+	return !galley_node_type_is_block((galley_node_type)galley_node_get_type(n));
+}
 
 static bool has_block_child(const galley_node *n)
 {
-	for (const galley_node *ch = n->first; ch; ch = ch->next)
+	for (const galley_node *ch = galley_node_first_child(n); ch; ch = galley_node_next(ch))
 		if (!is_inline(ch))
 			return true;
 	return false;
@@ -28,7 +31,7 @@ static bool has_block_child(const galley_node *n)
 /* Nodes whose DocBook element holds blocks only; inline children get wrapped in <para>. */
 static bool takes_blocks(const galley_node *n)
 {
-	switch ((galley_node_type)n->type) {
+	switch ((galley_node_type)galley_node_get_type(n)) {
 	case GALLEY_NODE_DOCUMENT:
 	case GALLEY_NODE_LIST_ITEM:
 	case GALLEY_NODE_BLOCK_QUOTE:
@@ -44,7 +47,7 @@ static bool takes_blocks(const galley_node *n)
 
 static bool in_block_container(const galley_node *n)
 {
-	return is_inline(n) && n->parent && takes_blocks(n->parent);
+	return is_inline(n) && galley_node_parent(n) && takes_blocks(galley_node_parent(n));
 }
 
 /* A hard break anywhere in the inlines of `n` (not in image alt text, which is written as plain text). */
@@ -55,9 +58,9 @@ static bool has_hard_break(const galley_node *n)
 	while (galley_walk_next(&w) != GALLEY_EVENT_DONE) {
 		if (w.event != GALLEY_EVENT_ENTER)
 			continue;
-		if (w.node->type == GALLEY_NODE_HARD_BREAK)
+		if (galley_node_get_type(w.node) == GALLEY_NODE_HARD_BREAK)
 			return true;
-		if (w.node->type == GALLEY_NODE_IMAGE && w.node != n)
+		if (galley_node_get_type(w.node) == GALLEY_NODE_IMAGE && w.node != n)
 			galley_walk_skip_children(&w);
 	}
 	return false;
@@ -74,12 +77,13 @@ static cell_mode cell_mode_of(const galley_node *cell)
 
 static bool is_raw(const galley_node *n)
 {
-	return n->type == GALLEY_NODE_RAW_BLOCK || n->type == GALLEY_NODE_RAW_INLINE;
+	return galley_node_get_type(n) == GALLEY_NODE_RAW_BLOCK ||
+	       galley_node_get_type(n) == GALLEY_NODE_RAW_INLINE;
 }
 
 static bool is_docbook_raw(const galley_node *n)
 {
-	return is_raw(n) && n->info && !strcmp(n->info, "docbook");
+	return is_raw(n) && galley_node_info(n) && !strcmp(galley_node_info(n), "docbook");
 }
 
 /* Raw DocBook is passed through only when it parses as XML content in the DocBook namespace. */
@@ -87,9 +91,11 @@ static bool raw_well_formed(const galley_node *n)
 {
 	galley_buf b = GALLEY_BUF_INIT;
 	xmlDocPtr parsed = NULL;
+	size_t len;
+	const char *lit = galley_node_literal(n, &len);
 	galley_buf_puts(
 	    &b, "<r xmlns=\"http://docbook.org/ns/docbook\" xmlns:xlink=\"http://www.w3.org/1999/xlink\">");
-	galley_buf_put(&b, n->lit, n->len);
+	galley_buf_put(&b, lit, len);
 	galley_buf_puts(&b, "</r>");
 	if (!b.failed && b.len < (size_t)1 << 30)
 		parsed = xmlReadMemory((const char *)b.data, (int)b.len, NULL, "UTF-8",
@@ -103,11 +109,14 @@ static bool raw_well_formed(const galley_node *n)
 
 static bool raw_passes(const galley_node *n) { return is_docbook_raw(n) && raw_well_formed(n); }
 
-static bool is_html_raw(const galley_node *n) { return is_raw(n) && (!n->info || !strcmp(n->info, "html")); }
+static bool is_html_raw(const galley_node *n)
+{
+	return is_raw(n) && (!galley_node_info(n) || !strcmp(galley_node_info(n), "html"));
+}
 
 bool db_writes_block(db_ctx *c, const galley_node *n)
 {
-	switch ((galley_node_type)n->type) {
+	switch ((galley_node_type)galley_node_get_type(n)) {
 	case GALLEY_NODE_THEMATIC_BREAK:
 	case GALLEY_NODE_FOOTNOTE_DEF:
 		return false;
@@ -119,7 +128,7 @@ bool db_writes_block(db_ctx *c, const galley_node *n)
 	case GALLEY_NODE_ORDERED_LIST:
 	case GALLEY_NODE_DEF_LIST:
 	case GALLEY_NODE_TABLE:
-		return n->first != NULL;
+		return galley_node_first_child(n) != NULL;
 	default:
 		return true;
 	}
@@ -128,7 +137,7 @@ bool db_writes_block(db_ctx *c, const galley_node *n)
 /* True when the element for container `n` gets at least one block from its children. */
 static bool has_output_block(db_ctx *c, const galley_node *n)
 {
-	for (const galley_node *ch = n->first; ch; ch = ch->next)
+	for (const galley_node *ch = galley_node_first_child(n); ch; ch = galley_node_next(ch))
 		if (is_inline(ch) || db_writes_block(c, ch))
 			return true;
 	return false;
@@ -264,8 +273,8 @@ static void start_with_role(db_ctx *c, const char *name, const char *role)
 
 static void left_out(db_ctx *c, const galley_node *n, const char *what)
 {
-	galley_report(c->opts, GALLEY_WARNING, n->line, n->col, "%s left out: DocBook has no equivalent",
-	              what);
+	galley_report(c->opts, GALLEY_WARNING, galley_node_line(n), galley_node_column(n),
+	              "%s left out: DocBook has no equivalent", what);
 }
 
 /* Inline HTML elements with a DocBook counterpart (the reader already maps <em>, <sup>, ...). */
@@ -291,10 +300,11 @@ static const struct {
 /* The html_inlines entry of a raw "<tag>", "<tag attributes>" or "</tag>", or -1. */
 static int html_inline_tag(const galley_node *n, bool *closing)
 {
-	const char *s = n->lit;
-	size_t len = n->len, i = 1, name;
-	if (n->type != GALLEY_NODE_RAW_INLINE || (n->info && strcmp(n->info, "html")) || len < 3 ||
-	    s[0] != '<' || s[len - 1] != '>' || s[len - 2] == '/')
+	size_t len, i = 1, name;
+	const char *s = galley_node_literal(n, &len);
+	if (galley_node_get_type(n) != GALLEY_NODE_RAW_INLINE ||
+	    (galley_node_info(n) && strcmp(galley_node_info(n), "html")) || len < 3 || s[0] != '<' ||
+	    s[len - 1] != '>' || s[len - 2] == '/')
 		return -1;
 	*closing = s[1] == '/';
 	i += *closing;
@@ -322,8 +332,9 @@ static const galley_node *html_inline_paired(const galley_node *n, int *entry, b
 	*entry = html_inline_tag(n, closing);
 	if (*entry < 0)
 		return NULL;
-	for (const galley_node *p = *closing ? n->prev : n->next; p; p = *closing ? p->prev : p->next)
-		if (p->type == GALLEY_NODE_RAW_INLINE)
+	for (const galley_node *p = *closing ? galley_node_prev(n) : galley_node_next(n); p;
+	     p = *closing ? galley_node_prev(p) : galley_node_next(p))
+		if (galley_node_get_type(p) == GALLEY_NODE_RAW_INLINE)
 			return html_inline_tag(p, &other) == *entry && other != *closing ? p : NULL;
 	return NULL;
 }
@@ -344,6 +355,7 @@ static bool write_html_inline(db_ctx *c, const galley_node *n)
 		db_end(c);
 	} else {
 		start_with_role(c, html_inlines[k].element, html_inlines[k].role);
+		db_html_tag_id(c, n);
 	}
 	return true;
 }
@@ -355,17 +367,25 @@ static bool write_html_inline(db_ctx *c, const galley_node *n)
 static bool skip_raw_code(db_ctx *c, const galley_node *n)
 {
 	static const char *const tags[] = {"<script", "<style", "<textarea", "<template", NULL};
+	size_t n_len, p_len;
+	const char *n_lit = galley_node_literal(n, &n_len);
 	for (size_t k = 0; tags[k]; k++) {
 		size_t len = strlen(tags[k]);
-		if (n->type != GALLEY_NODE_RAW_INLINE || n->len <= len || strncasecmp(n->lit, tags[k], len) ||
-		    !strchr("> \t\n", n->lit[len]))
+		if (galley_node_get_type(n) != GALLEY_NODE_RAW_INLINE || n_len <= len ||
+		    strncasecmp(n_lit, tags[k], len) || !strchr("> \t\n", n_lit[len]))
 			continue;
-		for (const galley_node *p = n->next; p; p = p->next) {
-			if (p->type == GALLEY_NODE_RAW_INLINE && p->len > len + 1 && p->lit[1] == '/' &&
-			    !strncasecmp(p->lit + 2, tags[k] + 1, len - 1)) {
+		for (const galley_node *p = galley_node_next(n); p; p = galley_node_next(p)) {
+			const char *p_lit = galley_node_literal(p, &p_len);
+			if (galley_node_get_type(p) == GALLEY_NODE_RAW_INLINE && p_len > len + 1 &&
+			    p_lit[1] == '/' && !strncasecmp(p_lit + 2, tags[k] + 1, len - 1)) {
 				c->skip_to = p;
+				/* the ids of what is left out stay, so that links to them do not dangle */
+				for (const galley_node *q = n; q != galley_node_next(p);
+				     q = galley_node_next(q))
+					if (galley_node_get_type(q) == GALLEY_NODE_RAW_INLINE)
+						db_html_ids_as_anchors(c, q);
 				galley_report(
-				    c->opts, GALLEY_WARNING, n->line, n->col,
+				    c->opts, GALLEY_WARNING, galley_node_line(n), galley_node_column(n),
 				    "raw HTML %s> left out with its content: DocBook has no equivalent",
 				    tags[k]);
 				return true;
@@ -380,13 +400,15 @@ static void write_raw(db_ctx *c, const galley_node *n)
 	if (write_html_inline(c, n) || skip_raw_code(c, n))
 		return;
 	if (raw_passes(n)) {
-		xmlw_raw(c->x, n->lit, n->len);
-		if (n->type == GALLEY_NODE_RAW_BLOCK)
+		size_t len;
+		const char *lit = galley_node_literal(n, &len);
+		xmlw_raw(c->x, lit, len);
+		if (galley_node_get_type(n) == GALLEY_NODE_RAW_BLOCK)
 			xmlw_raw(c->x, "\n", 1);
 	} else if (is_docbook_raw(n)) {
-		galley_report(c->opts, GALLEY_WARNING, n->line, n->col,
+		galley_report(c->opts, GALLEY_WARNING, galley_node_line(n), galley_node_column(n),
 		              "raw DocBook left out: it is not well-formed");
-	} else if (is_html_raw(n) && n->type == GALLEY_NODE_RAW_BLOCK) {
+	} else if (is_html_raw(n) && galley_node_get_type(n) == GALLEY_NODE_RAW_BLOCK) {
 		db_html_block(c, n);
 	} else if (is_html_raw(n)) {
 		db_html_inline(c, n);
@@ -424,15 +446,16 @@ static int write_note(db_ctx *c, int num)
  */
 static int write_note_ref(db_ctx *c, const galley_node *n)
 {
-	int num = n->number, rc;
-	if (!n->def || num <= 0 || num > c->notes) {
+	int num = galley_node_footnote_number(n), rc;
+	if (!galley_node_footnote_def(n) || num <= 0 || num > c->notes) {
+		const char *label = galley_node_footnote_label(n);
 		xmlw_str(c->x, "[^");
-		xmlw_str(c->x, n->id ? n->id : "");
+		xmlw_str(c->x, label ? label : "");
 		xmlw_str(c->x, "]");
 		return 0;
 	}
 	if (!c->note_def[num])
-		c->note_def[num] = n->def;
+		c->note_def[num] = galley_node_footnote_def(n);
 	if (c->note_state[num] != DB_NOTE_UNWRITTEN || c->in_note) {
 		if (c->note_state[num] == DB_NOTE_UNWRITTEN) {
 			c->note_state[num] = DB_NOTE_QUEUED;
@@ -473,7 +496,7 @@ static void write_imageobject(db_ctx *c, const galley_node *img)
 {
 	db_start(c, "imageobject");
 	db_start(c, "imagedata");
-	db_write_url_attr(c, "fileref", img->url);
+	db_write_url_attr(c, "fileref", galley_node_url(img));
 	db_end_empty(c);
 	db_end(c);
 }
@@ -518,17 +541,20 @@ static int write_figure(db_ctx *c, const galley_node *img)
 
 static const galley_node *figure_image(const galley_node *fig)
 {
-	return fig->first && fig->first->type == GALLEY_NODE_IMAGE ? fig->first : NULL;
+	return galley_node_first_child(fig) &&
+	               galley_node_get_type(galley_node_first_child(fig)) == GALLEY_NODE_IMAGE
+	           ? galley_node_first_child(fig)
+	           : NULL;
 }
 
 /* ---- lists, tables, definitions -------------------------------------- */
 
 static void enter_list(db_ctx *c, const galley_node *n)
 {
-	bool ordered = n->type == GALLEY_NODE_ORDERED_LIST;
+	bool ordered = galley_node_get_type(n) == GALLEY_NODE_ORDERED_LIST;
 	db_start(c, ordered ? "orderedlist" : "itemizedlist");
-	if (ordered && n->start != 1)
-		xmlw_attrf(c->x, "startingnumber", "%d", n->start);
+	if (ordered && galley_node_list_start(n) != 1)
+		xmlw_attrf(c->x, "startingnumber", "%d", galley_node_list_start(n));
 	/* always: the stylesheets number nested lists 1, a, i otherwise */
 	switch (ordered ? galley_node_list_numbering(n) : 0) {
 	case '1':
@@ -549,20 +575,22 @@ static void enter_list(db_ctx *c, const galley_node *n)
 	default:
 		break;
 	}
-	if (n->tight)
+	if (galley_node_list_tight(n))
 		xmlw_attr(c->x, "spacing", "compact");
 	xmlw_raw(c->x, "\n", 1);
 }
 
 static void write_task_box(db_ctx *c, const galley_node *item)
 {
-	xmlw_str(c->x, item->task == GALLEY_TASK_CHECKED ? CHECKED_BOX " " : UNCHECKED_BOX " ");
+	xmlw_str(c->x, galley_node_task(item) == GALLEY_TASK_CHECKED ? CHECKED_BOX " " : UNCHECKED_BOX " ");
 }
 
 static void enter_item(db_ctx *c, const galley_node *n)
 {
 	start_container(c, "listitem");
-	if (n->task && (!n->first || n->first->type != GALLEY_NODE_PARAGRAPH)) {
+	if (galley_node_task(n) &&
+	    (!galley_node_first_child(n) ||
+	     galley_node_get_type(galley_node_first_child(n)) != GALLEY_NODE_PARAGRAPH)) {
 		db_start(c, "para");
 		write_task_box(c, n);
 		db_end_block(c);
@@ -571,20 +599,22 @@ static void enter_item(db_ctx *c, const galley_node *n)
 
 static void enter_paragraph(db_ctx *c, const galley_node *n)
 {
-	const galley_node *item = n->parent;
+	const galley_node *item = galley_node_parent(n);
 	/* literallayout keeps hard line breaks, which <para> cannot hold */
 	c->layout = has_hard_break(n);
 	db_start(c, c->layout ? "literallayout" : "para");
-	if (item && item->type == GALLEY_NODE_LIST_ITEM && item->task && item->first == n)
+	if (item && galley_node_get_type(item) == GALLEY_NODE_LIST_ITEM && galley_node_task(item) &&
+	    galley_node_first_child(item) == n)
 		write_task_box(c, item);
 }
 
 static int table_columns(const galley_node *t)
 {
-	int cols = t->columns;
-	for (const galley_node *row = t->first; row; row = row->next) {
+	int cols = galley_node_table_columns(t);
+	for (const galley_node *row = galley_node_first_child(t); row; row = galley_node_next(row)) {
 		int k = 0;
-		for (const galley_node *cell = row->first; cell; cell = cell->next)
+		for (const galley_node *cell = galley_node_first_child(row); cell;
+		     cell = galley_node_next(cell))
 			k++;
 		if (k > cols)
 			cols = k;
@@ -621,13 +651,13 @@ static void enter_table(db_ctx *c, const galley_node *t)
  */
 static bool row_in_head(const galley_node *r)
 {
-	if (!r || !r->header)
+	if (!r || !galley_node_row_is_header(r))
 		return false;
-	for (const galley_node *p = r->prev; p; p = p->prev)
-		if (!p->header)
+	for (const galley_node *p = galley_node_prev(r); p; p = galley_node_prev(p))
+		if (!galley_node_row_is_header(p))
 			return false;
-	for (const galley_node *p = r->next; p; p = p->next)
-		if (!p->header)
+	for (const galley_node *p = galley_node_next(r); p; p = galley_node_next(p))
+		if (!galley_node_row_is_header(p))
 			return true;
 	return false;
 }
@@ -635,12 +665,12 @@ static bool row_in_head(const galley_node *r)
 static void enter_row(db_ctx *c, const galley_node *r)
 {
 	bool head = row_in_head(r);
-	if (head && !r->prev)
+	if (head && !galley_node_prev(r))
 		start_container(c, "thead");
-	else if (!head && (!r->prev || row_in_head(r->prev)))
+	else if (!head && (!galley_node_prev(r) || row_in_head(galley_node_prev(r))))
 		start_container(c, "tbody");
 	db_start(c, "row");
-	if (!r->first) {
+	if (!galley_node_first_child(r)) {
 		db_start(c, "entry");
 		db_end(c);
 	}
@@ -650,9 +680,9 @@ static void leave_row(db_ctx *c, const galley_node *r)
 {
 	bool head = row_in_head(r);
 	db_end_block(c);
-	if (head && !row_in_head(r->next))
+	if (head && !row_in_head(galley_node_next(r)))
 		db_end_block(c);
-	else if (!head && !r->next)
+	else if (!head && !galley_node_next(r))
 		db_end_block(c);
 }
 
@@ -684,7 +714,8 @@ static void leave_cell(db_ctx *c, const galley_node *cell)
 static void enter_def_item(db_ctx *c, const galley_node *item)
 {
 	start_container(c, "varlistentry");
-	if (!item->first || item->first->type != GALLEY_NODE_DEF_TERM) {
+	if (!galley_node_first_child(item) ||
+	    galley_node_get_type(galley_node_first_child(item)) != GALLEY_NODE_DEF_TERM) {
 		db_start(c, "term");
 		db_end_block(c);
 	}
@@ -692,8 +723,8 @@ static void enter_def_item(db_ctx *c, const galley_node *item)
 
 static bool has_desc(const galley_node *item)
 {
-	for (const galley_node *ch = item->first; ch; ch = ch->next)
-		if (ch->type == GALLEY_NODE_DEF_DESC)
+	for (const galley_node *ch = galley_node_first_child(item); ch; ch = galley_node_next(ch))
+		if (galley_node_get_type(ch) == GALLEY_NODE_DEF_DESC)
 			return true;
 	return false;
 }
@@ -710,14 +741,14 @@ static void leave_def_item(db_ctx *c, const galley_node *item)
 
 static void enter_def_desc(db_ctx *c, const galley_node *d)
 {
-	if (!d->prev || d->prev->type != GALLEY_NODE_DEF_DESC)
+	if (!galley_node_prev(d) || galley_node_get_type(galley_node_prev(d)) != GALLEY_NODE_DEF_DESC)
 		start_container(c, "listitem");
 }
 
 static void leave_def_desc(db_ctx *c, const galley_node *d)
 {
 	fill_if_empty(c, d);
-	if (!d->next || d->next->type != GALLEY_NODE_DEF_DESC)
+	if (!galley_node_next(d) || galley_node_get_type(galley_node_next(d)) != GALLEY_NODE_DEF_DESC)
 		db_end_block(c);
 }
 
@@ -730,7 +761,7 @@ static void leave_def_desc(db_ctx *c, const galley_node *d)
  */
 static bool link_opens(db_ctx *c, const galley_node *n)
 {
-	const char *url = n->url ? n->url : "";
+	const char *url = galley_node_url(n);
 	return !galley_url_is_active(url) && !db_dangling_fragment(c, url);
 }
 
@@ -738,23 +769,23 @@ static void enter_link(db_ctx *c, const galley_node *n)
 {
 	const char *target;
 	if (!link_opens(c, n)) {
-		if (galley_url_is_active(n->url ? n->url : ""))
-			galley_report(c->opts, GALLEY_WARNING, n->line, n->col,
+		if (galley_url_is_active(galley_node_url(n)))
+			galley_report(c->opts, GALLEY_WARNING, galley_node_line(n), galley_node_column(n),
 			              "link to a script URL written as plain text");
 		else
-			galley_report(c->opts, GALLEY_WARNING, n->line, n->col,
+			galley_report(c->opts, GALLEY_WARNING, galley_node_line(n), galley_node_column(n),
 			              "link to %s written as plain text: nothing in the document has that id",
-			              n->url);
+			              galley_node_url(n));
 		return;
 	}
 	db_start(c, "link");
-	target = db_link_target(c, n->url);
+	target = db_link_target(c, galley_node_url(n));
 	if (target)
 		xmlw_attr(c->x, "linkend", target);
 	else
-		db_write_url_attr(c, "xlink:href", n->url);
-	if (n->title)
-		xmlw_attr(c->x, "xlink:title", n->title);
+		db_write_url_attr(c, "xlink:href", galley_node_url(n));
+	if (galley_node_title(n))
+		xmlw_attr(c->x, "xlink:title", galley_node_title(n));
 }
 
 /* A heading inside a list, quotation or note: sections cannot go there. */
@@ -774,14 +805,16 @@ static void write_code_block(db_ctx *c, const galley_node *n)
 	if (id)
 		xmlw_attr(c->x, "xml:id", id);
 	db_write_role(c, n);
-	if (n->info && *n->info)
-		xmlw_attr(c->x, "language", n->info);
-	if (c->tab_stop && memchr(n->lit, '\t', n->len)) {
+	if (galley_node_info(n) && *galley_node_info(n))
+		xmlw_attr(c->x, "language", galley_node_info(n));
+	size_t len;
+	const char *lit = galley_node_literal(n, &len);
+	if (c->tab_stop && memchr(lit, '\t', len)) {
 		c->code.len = 0;
-		galley_expand_tabs(&c->code, n->lit, n->len, c->tab_stop);
+		galley_expand_tabs(&c->code, lit, len, c->tab_stop);
 		xmlw_text(c->x, c->code.data ? (const char *)c->code.data : "", c->code.len);
 	} else {
-		xmlw_text(c->x, n->lit, n->len);
+		xmlw_literal(c->x, n);
 	}
 	db_end_block(c);
 }
@@ -792,7 +825,7 @@ static void write_code_block(db_ctx *c, const galley_node *n)
 static int enter_block(db_ctx *c, galley_walk *w)
 {
 	galley_node *n = w->node;
-	switch ((galley_node_type)n->type) {
+	switch ((galley_node_type)galley_node_get_type(n)) {
 	case GALLEY_NODE_HEADING:
 		enter_bridgehead(c, n);
 		break;
@@ -801,7 +834,7 @@ static int enter_block(db_ctx *c, galley_walk *w)
 		break;
 	case GALLEY_NODE_BULLET_LIST:
 	case GALLEY_NODE_ORDERED_LIST:
-		if (n->first)
+		if (galley_node_first_child(n))
 			enter_list(c, n);
 		break;
 	case GALLEY_NODE_LIST_ITEM:
@@ -817,7 +850,7 @@ static int enter_block(db_ctx *c, galley_walk *w)
 		left_out(c, n, "thematic break");
 		break;
 	case GALLEY_NODE_TABLE:
-		if (n->first)
+		if (galley_node_first_child(n))
 			enter_table(c, n);
 		break;
 	case GALLEY_NODE_TABLE_ROW:
@@ -837,7 +870,7 @@ static int enter_block(db_ctx *c, galley_walk *w)
 		galley_walk_skip_children(w); /* written at its first reference */
 		break;
 	case GALLEY_NODE_DEF_LIST:
-		if (n->first)
+		if (galley_node_first_child(n))
 			start_container(c, "variablelist");
 		break;
 	case GALLEY_NODE_DEF_ITEM:
@@ -865,10 +898,10 @@ static int enter_block(db_ctx *c, galley_walk *w)
  */
 static int write_math(db_ctx *c, const galley_node *n)
 {
-	bool display = n->info && !strcmp(n->info, "display");
+	bool display = galley_node_info(n) && !strcmp(galley_node_info(n), "display");
 	db_start(c, display ? "informalequation" : "inlineequation");
 	db_start(c, "alt");
-	xmlw_text(c->x, n->lit, n->len);
+	xmlw_literal(c->x, n);
 	db_end(c);
 	int rc = galley_mathml_write(c->x, "mml", n, c->opts);
 	db_end(c);
@@ -878,9 +911,9 @@ static int write_math(db_ctx *c, const galley_node *n)
 static int enter_inline(db_ctx *c, galley_walk *w)
 {
 	galley_node *n = w->node;
-	switch ((galley_node_type)n->type) {
+	switch ((galley_node_type)galley_node_get_type(n)) {
 	case GALLEY_NODE_TEXT:
-		xmlw_text(c->x, n->lit, n->len);
+		xmlw_literal(c->x, n);
 		break;
 	case GALLEY_NODE_EMPH:
 		start_with_role(c, "emphasis", NULL);
@@ -902,7 +935,7 @@ static int enter_inline(db_ctx *c, galley_walk *w)
 		break;
 	case GALLEY_NODE_CODE:
 		db_start(c, "literal");
-		xmlw_text(c->x, n->lit, n->len);
+		xmlw_literal(c->x, n);
 		db_end(c);
 		break;
 	case GALLEY_NODE_MATH:
@@ -933,7 +966,7 @@ static int enter_inline(db_ctx *c, galley_walk *w)
 
 static void leave(db_ctx *c, const galley_node *n)
 {
-	switch ((galley_node_type)n->type) {
+	switch ((galley_node_type)galley_node_get_type(n)) {
 	case GALLEY_NODE_PARAGRAPH:
 		c->layout = false;
 		db_end_block(c);
@@ -945,17 +978,17 @@ static void leave(db_ctx *c, const galley_node *n)
 	case GALLEY_NODE_BULLET_LIST:
 	case GALLEY_NODE_ORDERED_LIST:
 	case GALLEY_NODE_DEF_LIST:
-		if (n->first)
+		if (galley_node_first_child(n))
 			db_end_block(c);
 		break;
 	case GALLEY_NODE_TABLE:
-		if (n->first) {
+		if (galley_node_first_child(n)) {
 			db_end_block(c); /* tgroup */
 			db_end_block(c);
 		}
 		break;
 	case GALLEY_NODE_LIST_ITEM:
-		if (!n->task) /* a task item has its mark's paragraph */
+		if (!galley_node_task(n)) /* a task item has its mark's paragraph */
 			fill_if_empty(c, n);
 		db_end_block(c);
 		break;
@@ -999,13 +1032,13 @@ static void leave(db_ctx *c, const galley_node *n)
 /* Inlines met directly in a block container are wrapped in a <para> per run. */
 static void open_inline_run(db_ctx *c, const galley_node *n)
 {
-	if (in_block_container(n) && (!n->prev || !is_inline(n->prev)))
+	if (in_block_container(n) && (!galley_node_prev(n) || !is_inline(galley_node_prev(n))))
 		db_start(c, "para");
 }
 
 static void close_inline_run(db_ctx *c, const galley_node *n)
 {
-	if (in_block_container(n) && (!n->next || !is_inline(n->next)))
+	if (in_block_container(n) && (!galley_node_next(n) || !is_inline(galley_node_next(n))))
 		db_end_block(c);
 }
 
@@ -1025,12 +1058,12 @@ int db_render(db_ctx *c, galley_node *node)
 			galley_walk_skip_children(&w);
 			continue;
 		}
-		if (c->skip_to && n->parent == c->skip_to->parent)
+		if (c->skip_to && galley_node_parent(n) == galley_node_parent(c->skip_to))
 			continue; /* the exit of a skipped sibling */
 		if (ev == GALLEY_EVENT_ENTER) {
 			open_inline_run(c, n);
 			rc = is_inline(n) ? enter_inline(c, &w) : enter_block(c, &w);
-			if (galley_node_type_is_leaf((galley_node_type)n->type))
+			if (galley_node_type_is_leaf((galley_node_type)galley_node_get_type(n)))
 				close_inline_run(c, n);
 		} else {
 			leave(c, n);
@@ -1047,7 +1080,7 @@ int db_render(db_ctx *c, galley_node *node)
 int db_render_children(db_ctx *c, const galley_node *node)
 {
 	int rc = 0;
-	for (galley_node *ch = node->first; ch && rc == 0; ch = ch->next)
+	for (galley_node *ch = galley_node_first_child(node); ch && rc == 0; ch = galley_node_next(ch))
 		rc = db_render(c, ch);
 	return rc;
 }

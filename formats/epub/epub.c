@@ -35,10 +35,10 @@ static const char uuid_namespace[] = "8f0c6d4e-2b1a-4c57-9e3d-6a7b5c4d3e2f";
 static int shallowest_level(const epub_book *b)
 {
 	int level = 7;
-	for (galley_node *n = galley_node_first_child(galley_doc_root(b->doc)); n; n = n->next)
-		if (n->type == GALLEY_NODE_HEADING && n != galley_doc_title_heading(b->doc) &&
-		    n->level < level)
-			level = n->level;
+	for (galley_node *n = galley_node_first_child(galley_doc_root(b->doc)); n; n = galley_node_next(n))
+		if (galley_node_get_type(n) == GALLEY_NODE_HEADING && n != galley_doc_title_heading(b->doc) &&
+		    galley_node_heading_level(n) < level)
+			level = galley_node_heading_level(n);
 	return level == 7 ? 1 : level;
 }
 
@@ -70,14 +70,16 @@ static int parse_split_level(epub_book *b)
 
 static bool splits_here(const epub_book *b, const galley_node *n)
 {
-	return n->type == GALLEY_NODE_HEADING && b->split_level > 0 && n->level <= b->split_level;
+	return galley_node_get_type(n) == GALLEY_NODE_HEADING && b->split_level > 0 &&
+	       galley_node_heading_level(n) <= b->split_level;
 }
 
 /* True when [first, stop) holds something to show besides notes and the title heading. */
 static bool has_content(const epub_book *b, galley_node *first, galley_node *stop)
 {
-	for (galley_node *n = first; n && n != stop; n = n->next)
-		if (n->type != GALLEY_NODE_FOOTNOTE_DEF && n != galley_doc_title_heading(b->doc))
+	for (galley_node *n = first; n && n != stop; n = galley_node_next(n))
+		if (galley_node_get_type(n) != GALLEY_NODE_FOOTNOTE_DEF &&
+		    n != galley_doc_title_heading(b->doc))
 			return true;
 	return false;
 }
@@ -105,7 +107,7 @@ static int plan_chapters(epub_book *b)
 {
 	galley_node *start = galley_node_first_child(galley_doc_root(b->doc));
 	int rc = 0;
-	for (galley_node *n = start; n && rc == 0; n = n->next)
+	for (galley_node *n = start; n && rc == 0; n = galley_node_next(n))
 		if (n != start && splits_here(b, n)) {
 			rc = add_chapter(b, start, n);
 			start = n;
@@ -118,10 +120,10 @@ static int plan_chapters(epub_book *b)
 static int place_note(epub_book *b, galley_node **defs, size_t chapter, const galley_node *ref)
 {
 	epub_chapter *ch = &b->chapters[chapter];
-	int num = ref->number;
+	int num = galley_node_footnote_number(ref);
 	int *grown;
-	if (!ref->def || num <= 0 || num > galley_doc_footnote_count(b->doc) || b->note_chapter[num] ||
-	    !defs[num])
+	if (!galley_node_footnote_def(ref) || num <= 0 || num > galley_doc_footnote_count(b->doc) ||
+	    b->note_chapter[num] || !defs[num])
 		return 0;
 	grown = realloc(ch->notes, (ch->note_count + 1) * sizeof(*grown));
 	if (!grown)
@@ -153,9 +155,9 @@ static int place_notes_in(epub_book *b, galley_node **defs, size_t chapter, gall
 		galley_node *n = w.node;
 		if (w.event != GALLEY_EVENT_ENTER)
 			continue;
-		if (n->type == GALLEY_NODE_FOOTNOTE_DEF && !into_defs)
+		if (galley_node_get_type(n) == GALLEY_NODE_FOOTNOTE_DEF && !into_defs)
 			galley_walk_skip_children(&w);
-		else if (n->type == GALLEY_NODE_FOOTNOTE_REF)
+		else if (galley_node_get_type(n) == GALLEY_NODE_FOOTNOTE_REF)
 			rc = place_note(b, defs, chapter, n);
 		else
 			rc = place_ids(b, chapter, n);
@@ -169,7 +171,7 @@ static int map_targets(epub_book *b, galley_node **defs)
 	int rc = 0;
 	for (size_t i = 0; i < b->chapter_count && rc == 0; i++) {
 		epub_chapter *ch = &b->chapters[i];
-		for (galley_node *n = ch->first; n && n != ch->stop && rc == 0; n = n->next)
+		for (galley_node *n = ch->first; n && n != ch->stop && rc == 0; n = galley_node_next(n))
 			rc = place_notes_in(b, defs, i, n, false);
 		/* notes referenced from notes join their referrer's chapter; the list grows as we go */
 		for (size_t k = 0; k < ch->note_count && rc == 0; k++)
@@ -188,9 +190,10 @@ static galley_node **collect_defs(epub_book *b)
 	galley_walk_init(&w, galley_doc_root(b->doc));
 	while (galley_walk_next(&w) != GALLEY_EVENT_DONE) {
 		galley_node *n = w.node;
-		if (w.event == GALLEY_EVENT_ENTER && n->type == GALLEY_NODE_FOOTNOTE_DEF && n->number > 0 &&
-		    n->number <= count && !defs[n->number])
-			defs[n->number] = n;
+		if (w.event == GALLEY_EVENT_ENTER && galley_node_get_type(n) == GALLEY_NODE_FOOTNOTE_DEF &&
+		    galley_node_footnote_number(n) > 0 && galley_node_footnote_number(n) <= count &&
+		    !defs[galley_node_footnote_number(n)])
+			defs[galley_node_footnote_number(n)] = n;
 	}
 	return defs;
 }
@@ -251,7 +254,10 @@ static const char *link_href(void *data, const char *url)
 
 static const char *image_src(void *data, const galley_node *image)
 {
-	epub_image *img = image->url ? epub_image_get(data, image->url, image->line, image->col) : NULL;
+	epub_image *img = galley_node_url(image)
+	                      ? epub_image_get(data, galley_node_url(image), galley_node_line(image),
+	                                       galley_node_column(image))
+	                      : NULL;
 	return img && img->media_type ? img->href : NULL;
 }
 
@@ -262,7 +268,7 @@ static const char *raw_url(void *data, const char *element, const char *url, con
 	epub_image *img;
 	if (!strcmp(element, "a"))
 		return link_href(data, url);
-	img = epub_image_get(b, url, at ? at->line : 0, at ? at->col : 0);
+	img = epub_image_get(b, url, at ? galley_node_line(at) : 0, at ? galley_node_column(at) : 0);
 	return img && img->media_type ? img->href : "";
 }
 
@@ -296,7 +302,7 @@ static void warn_if_large(epub_book *b, const epub_chapter *ch)
 {
 	if (ch->xhtml.len <= LARGE_CHAPTER)
 		return;
-	galley_report(b->opts, GALLEY_WARNING, ch->first ? ch->first->line : 0, 0,
+	galley_report(b->opts, GALLEY_WARNING, ch->first ? galley_node_line(ch->first) : 0, 0,
 	              "%s is %zu KB; reading systems are slow with chapter files over 300 KB (a lower "
 	              "--split-level cuts it at smaller headings)",
 	              ch->file, ch->xhtml.len / 1024);
@@ -324,9 +330,9 @@ static int write_chapter(epub_book *b, html_ctx *c, galley_node **defs, size_t i
 		xmlw_attr(&x, "role", "doc-chapter");
 	}
 	xmlw_raw(&x, "\n", 1);
-	for (galley_node *n = ch->first; n && n != ch->stop && rc == 0; n = n->next)
+	for (galley_node *n = ch->first; n && n != ch->stop && rc == 0; n = galley_node_next(n))
 		if (n != skip)
-			rc = html_render_range(c, n, n->next);
+			rc = html_render_range(c, n, galley_node_next(n));
 	for (size_t k = 0; k < ch->note_count && rc == 0; k++)
 		rc = html_render_note(c, defs[ch->notes[k]]);
 	xmlw_end(&x);

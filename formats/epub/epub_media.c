@@ -290,8 +290,9 @@ int epub_images_collect(epub_book *b)
 	galley_walk_init(&w, galley_doc_root(b->doc));
 	while (galley_walk_next(&w) != GALLEY_EVENT_DONE) {
 		const galley_node *n = w.node;
-		if (w.event == GALLEY_EVENT_ENTER && n->type == GALLEY_NODE_IMAGE && n->url &&
-		    !epub_image_get(b, n->url, n->line, n->col))
+		if (w.event == GALLEY_EVENT_ENTER && galley_node_get_type(n) == GALLEY_NODE_IMAGE &&
+		    galley_node_url(n) &&
+		    !epub_image_get(b, galley_node_url(n), galley_node_line(n), galley_node_column(n)))
 			return GALLEY_ENOMEM;
 	}
 	if (cover && *cover) {

@@ -98,10 +98,12 @@ typedef struct toc {
 
 bool epub_heading_listed(const epub_book *b, const galley_node *n)
 {
-	if (n->type != GALLEY_NODE_HEADING || n == galley_doc_title_heading(b->doc) || !n->id)
+	if (galley_node_get_type(n) != GALLEY_NODE_HEADING || n == galley_doc_title_heading(b->doc) ||
+	    !galley_node_id(n))
 		return false;
-	for (const galley_node *c = n->first; c; c = c->next)
-		if (c->type != GALLEY_NODE_SOFT_BREAK && c->type != GALLEY_NODE_HARD_BREAK)
+	for (const galley_node *c = galley_node_first_child(n); c; c = galley_node_next(c))
+		if (galley_node_get_type(c) != GALLEY_NODE_SOFT_BREAK &&
+		    galley_node_get_type(c) != GALLEY_NODE_HARD_BREAK)
 			return true;
 	return false;
 }
@@ -146,7 +148,8 @@ const char *epub_toc_title(const epub_book *b)
 static bool has_listed_heading(const epub_book *b)
 {
 	for (size_t i = 0; i < b->chapter_count; i++)
-		for (galley_node *n = b->chapters[i].first; n && n != b->chapters[i].stop; n = n->next)
+		for (galley_node *n = b->chapters[i].first; n && n != b->chapters[i].stop;
+		     n = galley_node_next(n))
 			if (epub_heading_listed(b, n))
 				return true;
 	return false;
@@ -157,7 +160,7 @@ bool epub_is_front_matter(const epub_book *b, size_t i)
 	const epub_chapter *ch = b->chapter_count > 1 && i == 0 ? &b->chapters[0] : NULL;
 	const galley_node *first = ch ? ch->first : NULL;
 	if (first && first == galley_doc_title_heading(b->doc))
-		first = first->next;
+		first = galley_node_next(first);
 	/* text, not a heading of its own, before the first chapter heading */
 	return ch && !ch->heading && first && first != ch->stop && !epub_heading_listed(b, first) &&
 	       has_listed_heading(b);
@@ -168,9 +171,10 @@ static int shallowest_listed(const epub_book *b)
 {
 	int level = 6;
 	for (size_t i = 0; i < b->chapter_count; i++)
-		for (galley_node *n = b->chapters[i].first; n && n != b->chapters[i].stop; n = n->next)
-			if (epub_heading_listed(b, n) && n->level < level)
-				level = n->level;
+		for (galley_node *n = b->chapters[i].first; n && n != b->chapters[i].stop;
+		     n = galley_node_next(n))
+			if (epub_heading_listed(b, n) && galley_node_heading_level(n) < level)
+				level = galley_node_heading_level(n);
 	return level;
 }
 
@@ -191,10 +195,10 @@ static int toc_build(epub_book *b, toc *t)
 		             NULL);
 	for (size_t i = 0; i < b->chapter_count && rc == 0; i++) {
 		const epub_chapter *ch = &b->chapters[i];
-		for (galley_node *n = ch->first; n && n != ch->stop && rc == 0; n = n->next)
+		for (galley_node *n = ch->first; n && n != ch->stop && rc == 0; n = galley_node_next(n))
 			if (epub_heading_listed(b, n))
-				rc = toc_add(t, n->level, galley_node_plain_text(n), ch->file,
-				             galley_ids_heading(&b->ids, n));
+				rc = toc_add(t, galley_node_heading_level(n), galley_node_plain_text(n),
+				             ch->file, galley_ids_heading(&b->ids, n));
 	}
 	if (rc == 0 && t->count == 0)
 		rc = toc_add(t, 1, strdup(b->title),

@@ -48,8 +48,9 @@ void html_ctx_free(html_ctx *c)
 
 static bool is_raw_html(const galley_node *n)
 {
-	return (n->type == GALLEY_NODE_RAW_BLOCK || n->type == GALLEY_NODE_RAW_INLINE) &&
-	       (!n->info || strcmp(n->info, "html") == 0);
+	return (galley_node_get_type(n) == GALLEY_NODE_RAW_BLOCK ||
+	        galley_node_get_type(n) == GALLEY_NODE_RAW_INLINE) &&
+	       (!galley_node_info(n) || strcmp(galley_node_info(n), "html") == 0);
 }
 
 /*
@@ -60,16 +61,20 @@ static bool is_raw_html(const galley_node *n)
  */
 static bool has_open_raw_html_child(const galley_node *n)
 {
-	for (const galley_node *c = n->first; c; c = c->next)
-		if (is_raw_html(c) && !html_is_self_contained(c->lit, c->len))
+	for (const galley_node *c = galley_node_first_child(n); c; c = galley_node_next(c)) {
+		size_t len;
+		const char *lit = galley_node_literal(c, &len);
+		if (is_raw_html(c) && !html_is_self_contained(lit, len))
 			return true;
+	}
 	return false;
 }
 
 static bool in_tight_list(const galley_node *para)
 {
-	const galley_node *item = para->parent;
-	return item && item->type == GALLEY_NODE_LIST_ITEM && item->parent && item->parent->tight;
+	const galley_node *item = galley_node_parent(para);
+	return item && galley_node_get_type(item) == GALLEY_NODE_LIST_ITEM && galley_node_parent(item) &&
+	       galley_node_list_tight(galley_node_parent(item));
 }
 
 /*
@@ -82,8 +87,8 @@ static void newline(html_ctx *c) { xmlw_raw(c->x, "\n", 1); }
 /* True when `item` starts with a block that writes tags (not a tight paragraph's bare text). */
 static bool item_opens_with_block(const galley_node *item)
 {
-	const galley_node *first = item->first;
-	return first && !(first->type == GALLEY_NODE_PARAGRAPH && in_tight_list(first));
+	const galley_node *first = galley_node_first_child(item);
+	return first && !(galley_node_get_type(first) == GALLEY_NODE_PARAGRAPH && in_tight_list(first));
 }
 
 static void write_url_attr(html_ctx *c, const char *name, const char *url)
@@ -99,7 +104,7 @@ static void write_url_attr(html_ctx *c, const char *name, const char *url)
 
 static void enter_link(html_ctx *c, const galley_node *n)
 {
-	const char *href = n->url ? n->url : "";
+	const char *href = galley_node_url(n);
 	galley_buf renamed = GALLEY_BUF_INIT;
 	if (c->hooks && c->hooks->link_href) {
 		const char *h = c->hooks->link_href(c->hooks->data, href);
@@ -113,15 +118,15 @@ static void enter_link(html_ctx *c, const galley_node *n)
 	xmlw_start(c->x, "a");
 	if (*href || !c->hooks || !c->hooks->link_href)
 		write_url_attr(c, "href", href); /* a hook's "" means: the target is not there, no href */
-	if (n->title)
-		xmlw_attr(c->x, "title", n->title);
+	if (galley_node_title(n))
+		xmlw_attr(c->x, "title", galley_node_title(n));
 	galley_buf_free(&renamed);
 }
 
 /* <img/> for an IMAGE; false when the image is left out (its alt text stays). */
 static bool write_img(html_ctx *c, const galley_node *n)
 {
-	const char *src = n->url ? n->url : "";
+	const char *src = galley_node_url(n);
 	if (c->hooks && c->hooks->image_src) {
 		src = c->hooks->image_src(c->hooks->data, n);
 		if (!src)
@@ -131,8 +136,8 @@ static bool write_img(html_ctx *c, const galley_node *n)
 	xmlw_start(c->x, "img");
 	write_url_attr(c, "src", src);
 	xmlw_attr(c->x, "alt", alt ? alt : "");
-	if (n->title)
-		xmlw_attr(c->x, "title", n->title);
+	if (galley_node_title(n))
+		xmlw_attr(c->x, "title", galley_node_title(n));
 	xmlw_end_empty(c->x);
 	free(alt);
 	return true;
@@ -141,20 +146,22 @@ static bool write_img(html_ctx *c, const galley_node *n)
 static void write_note_ref(html_ctx *c, const galley_node *n)
 {
 	char id[64], href[64], num[16];
-	if (!n->def || n->number <= 0) {
+	int number = galley_node_footnote_number(n);
+	if (!galley_node_footnote_def(n) || number <= 0) {
 		/* a reference to no definition stays as it was written */
+		const char *label = galley_node_footnote_label(n);
 		xmlw_str(c->x, "[^");
-		xmlw_str(c->x, n->id ? n->id : "");
+		xmlw_str(c->x, label ? label : "");
 		xmlw_str(c->x, "]");
 		return;
 	}
-	int k = ++c->note_refs[n->number];
+	int k = ++c->note_refs[number];
 	if (k == 1)
-		snprintf(id, sizeof(id), "fnref-%d", n->number);
+		snprintf(id, sizeof(id), "fnref-%d", number);
 	else
-		snprintf(id, sizeof(id), "fnref-%d-%d", n->number, k);
-	snprintf(href, sizeof(href), "#fn-%d", n->number);
-	snprintf(num, sizeof(num), "%d", n->number);
+		snprintf(id, sizeof(id), "fnref-%d-%d", number, k);
+	snprintf(href, sizeof(href), "#fn-%d", number);
+	snprintf(num, sizeof(num), "%d", number);
 	const char *target = href;
 	if (c->hooks && c->hooks->link_href) {
 		const char *h = c->hooks->link_href(c->hooks->data, href);
@@ -176,21 +183,21 @@ static void write_note_ref(html_ctx *c, const galley_node *n)
 
 static void write_task_box(html_ctx *c, const galley_node *item)
 {
+	bool checked = galley_node_task(item) == GALLEY_TASK_CHECKED;
 	if (c->flags & HTML_EPUB) {
 		xmlw_start(c->x, "span");
 		xmlw_attr(c->x, "class", "task");
 		xmlw_attr(c->x, "role", "img");
 		xmlw_attr(c->x, "aria-label",
 		          galley_text_get(galley_doc_meta(c->doc, GALLEY_META_LANG),
-		                          item->task == GALLEY_TASK_CHECKED ? GALLEY_TEXT_DONE
-		                                                            : GALLEY_TEXT_NOT_DONE));
-		xmlw_str(c->x, item->task == GALLEY_TASK_CHECKED ? "\xE2\x98\x91" : "\xE2\x98\x90");
+		                          checked ? GALLEY_TEXT_DONE : GALLEY_TEXT_NOT_DONE));
+		xmlw_str(c->x, checked ? "\xE2\x98\x91" : "\xE2\x98\x90");
 		xmlw_end(c->x);
 	} else {
 		xmlw_start(c->x, "input");
 		xmlw_attr(c->x, "type", "checkbox");
 		xmlw_attr(c->x, "disabled", "");
-		if (item->task == GALLEY_TASK_CHECKED)
+		if (checked)
 			xmlw_attr(c->x, "checked", "");
 		xmlw_end_empty(c->x);
 	}
@@ -217,20 +224,21 @@ static bool write_highlighted(html_ctx *c, const galley_node *n)
 {
 	char lang[64];
 	galley_token_span *spans = NULL;
-	size_t count = 0, at = 0;
+	size_t count = 0, at = 0, len;
+	const char *lit = galley_node_literal(n, &len);
 	const char *off = galley_options_param(c->opts, "no-highlight");
-	if ((off && strcmp(off, "false") != 0) || !info_language(n->info, lang, sizeof(lang)) ||
-	    galley_highlight(lang, n->lit, n->len, &spans, &count) != 0)
+	if ((off && strcmp(off, "false") != 0) || !info_language(galley_node_info(n), lang, sizeof(lang)) ||
+	    galley_highlight(lang, lit, len, &spans, &count) != 0)
 		return false;
 	for (size_t i = 0; i < count; i++) {
-		xmlw_text(c->x, n->lit + at, spans[i].offset - at);
+		xmlw_text(c->x, lit + at, spans[i].offset - at);
 		xmlw_start(c->x, "span");
 		xmlw_attrf(c->x, "class", "hl-%s", galley_token_kind_name(spans[i].kind));
-		xmlw_text(c->x, n->lit + spans[i].offset, spans[i].len);
+		xmlw_text(c->x, lit + spans[i].offset, spans[i].len);
 		xmlw_end(c->x);
 		at = spans[i].offset + spans[i].len;
 	}
-	xmlw_text(c->x, n->lit + at, n->len - at);
+	xmlw_text(c->x, lit + at, len - at);
 	free(spans);
 	return true;
 }
@@ -266,7 +274,7 @@ static bool attr_name(galley_buf *out, const char *key)
  */
 static void write_node_attrs(html_ctx *c, const galley_node *n, const char *first_class)
 {
-	const char *id = n->type == GALLEY_NODE_HEADING ? NULL : galley_node_id(n);
+	const char *id = galley_node_get_type(n) == GALLEY_NODE_HEADING ? NULL : galley_node_id(n);
 	const char *classes = galley_node_classes(n);
 	if (id && *id)
 		write_own_id(c, id);
@@ -289,19 +297,21 @@ static void write_code_block(html_ctx *c, const galley_node *n)
 	galley_buf lang = GALLEY_BUF_INIT;
 	xmlw_start(c->x, "pre");
 	xmlw_start(c->x, "code");
-	if (n->info && *n->info) {
+	if (galley_node_info(n) && *galley_node_info(n)) {
 		galley_buf_puts(&lang, "language-");
-		galley_buf_puts(&lang, n->info);
+		galley_buf_puts(&lang, galley_node_info(n));
 	}
 	write_node_attrs(c, n, lang.data ? (const char *)lang.data : NULL);
-	bool tabs = c->tab_stop && memchr(n->lit, '\t', n->len);
+	size_t len;
+	const char *lit = galley_node_literal(n, &len);
+	bool tabs = c->tab_stop && memchr(lit, '\t', len);
 	if (tabs) {
 		/* expanded text is written plain: the highlighter's offsets count in the source */
 		lang.len = 0;
-		galley_expand_tabs(&lang, n->lit, n->len, c->tab_stop);
+		galley_expand_tabs(&lang, lit, len, c->tab_stop);
 		xmlw_text(c->x, lang.data ? (const char *)lang.data : "", lang.len);
 	} else if (!write_highlighted(c, n)) {
-		xmlw_text(c->x, n->lit, n->len);
+		xmlw_literal(c->x, n);
 	}
 	galley_buf_free(&lang);
 	xmlw_end(c->x);
@@ -311,11 +321,11 @@ static void write_code_block(html_ctx *c, const galley_node *n)
 
 static void enter_row(html_ctx *c, const galley_node *n)
 {
-	const galley_node *prev = n->prev;
-	if (n->header && (!prev || !prev->header)) {
+	const galley_node *prev = galley_node_prev(n);
+	if (galley_node_row_is_header(n) && (!prev || !galley_node_row_is_header(prev))) {
 		xmlw_start(c->x, "thead");
 		newline(c);
-	} else if (!n->header && (!prev || prev->header)) {
+	} else if (!galley_node_row_is_header(n) && (!prev || galley_node_row_is_header(prev))) {
 		xmlw_start(c->x, "tbody");
 		newline(c);
 	}
@@ -328,7 +338,9 @@ static void exit_row(html_ctx *c, const galley_node *n)
 {
 	xmlw_end(c->x); /* tr */
 	newline(c);
-	if (n->header ? (!n->next || !n->next->header) : !n->next) {
+	if (galley_node_row_is_header(n)
+	        ? (!galley_node_next(n) || !galley_node_row_is_header(galley_node_next(n)))
+	        : !galley_node_next(n)) {
 		xmlw_end(c->x); /* thead or tbody */
 		newline(c);
 	}
@@ -336,8 +348,9 @@ static void exit_row(html_ctx *c, const galley_node *n)
 
 static void enter_cell(html_ctx *c, const galley_node *n)
 {
-	const galley_node *table = n->parent ? n->parent->parent : NULL;
-	xmlw_start(c->x, n->parent && n->parent->header ? "th" : "td");
+	const galley_node *table = galley_node_parent(n) ? galley_node_parent(galley_node_parent(n)) : NULL;
+	xmlw_start(c->x,
+	           galley_node_parent(n) && galley_node_row_is_header(galley_node_parent(n)) ? "th" : "td");
 	galley_align align = table ? galley_node_table_align(table, c->column) : GALLEY_ALIGN_NONE;
 	if (align != GALLEY_ALIGN_NONE)
 		xmlw_attrf(c->x, "style", "text-align: %s", galley_align_name(align));
@@ -345,35 +358,50 @@ static void enter_cell(html_ctx *c, const galley_node *n)
 
 static void enter_heading(html_ctx *c, const galley_node *n)
 {
-	char tag[4] = {'h', (char)('0' + (n->level ? n->level : 1)), '\0'};
-	const char *id = c->ids ? galley_ids_heading(c->ids, n) : n->id;
+	int level = galley_node_heading_level(n) ? galley_node_heading_level(n) : 1;
+	char tag[4] = {'h', (char)('0' + level), '\0'};
+	const char *id = c->ids ? galley_ids_heading(c->ids, n) : galley_node_id(n);
 	xmlw_start(c->x, tag);
 	if (id)
 		write_own_id(c, id);
 	write_node_attrs(c, n, NULL);
 	if (c->sections && n != galley_doc_title_heading(c->doc))
-		html_write_section_number(c->x, html_section_number(c->sections, n->level ? n->level : 1));
+		html_write_section_number(c->x, html_section_number(c->sections, level));
 }
 
 static void enter_ordered_list(html_ctx *c, const galley_node *n)
 {
 	char numbering[2] = {galley_node_list_numbering(n), 0};
 	xmlw_start(c->x, "ol");
-	if (n->start != 1)
-		xmlw_attrf(c->x, "start", "%d", n->start);
+	if (galley_node_list_start(n) != 1)
+		xmlw_attrf(c->x, "start", "%d", galley_node_list_start(n));
 	if (numbering[0] != '1')
 		xmlw_attr(c->x, "type", numbering);
 	newline(c);
 }
 
+static void write_raw_html(html_ctx *c, const galley_node *n)
+{
+	size_t len;
+	const char *lit = galley_node_literal(n, &len);
+	if (is_raw_html(n) && (c->flags & HTML_PASSTHROUGH))
+		xmlw_raw(c->x, lit, len);
+	else if (is_raw_html(n)) {
+		c->raw_at = n;
+		html_write_sanitized(c, lit, len);
+	}
+}
+
 static bool is_blank_text(const galley_node *n)
 {
-	if (n->type == GALLEY_NODE_SOFT_BREAK)
+	if (galley_node_get_type(n) == GALLEY_NODE_SOFT_BREAK)
 		return true;
-	if (n->type != GALLEY_NODE_TEXT)
+	if (galley_node_get_type(n) != GALLEY_NODE_TEXT)
 		return false;
-	for (size_t i = 0; i < n->len; i++)
-		if (!strchr(" \t\n", n->lit[i]))
+	size_t len;
+	const char *lit = galley_node_literal(n, &len);
+	for (size_t i = 0; i < len; i++)
+		if (!strchr(" \t\n", lit[i]))
 			return false;
 	return true;
 }
@@ -384,7 +412,7 @@ static bool has_link(galley_node *n)
 	galley_walk w;
 	galley_walk_init(&w, n);
 	while (galley_walk_next(&w) != GALLEY_EVENT_DONE)
-		if (w.node->type == GALLEY_NODE_LINK)
+		if (galley_node_get_type(w.node) == GALLEY_NODE_LINK)
 			return true;
 	return false;
 }
@@ -393,16 +421,16 @@ static bool has_link(galley_node *n)
 static bool holds_only_image(const galley_node *n)
 {
 	const galley_node *found = NULL;
-	for (const galley_node *ch = n->first; ch; ch = ch->next) {
+	for (const galley_node *ch = galley_node_first_child(n); ch; ch = galley_node_next(ch)) {
 		if (is_blank_text(ch))
 			continue;
 		if (found)
 			return false;
 		found = ch;
 	}
-	if (found && found->type == GALLEY_NODE_LINK)
+	if (found && galley_node_get_type(found) == GALLEY_NODE_LINK)
 		return holds_only_image(found);
-	return found && found->type == GALLEY_NODE_IMAGE;
+	return found && galley_node_get_type(found) == GALLEY_NODE_IMAGE;
 }
 
 /* Renders the children of `n` through the HTML parser and sanitizer. */
@@ -419,7 +447,8 @@ static int render_mixed_children(html_ctx *c, galley_node *n)
 	inner.flags |= HTML_PASSTHROUGH;
 	inner.hooks = NULL; /* links and images are mapped once, when the sanitizer reads them back */
 	memset(&inner.scratch, 0, sizeof(inner.scratch));
-	for (galley_node *child = n->first; child && rc == 0; child = child->next)
+	for (galley_node *child = galley_node_first_child(n); child && rc == 0;
+	     child = galley_node_next(child))
 		rc = html_render(&inner, child);
 	c->raw_dropped += inner.raw_dropped;
 	c->x->dropped += sub.dropped; /* gone before the text reaches this writer */
@@ -448,7 +477,7 @@ static void enter(html_ctx *c, galley_walk *w)
 	galley_node *n = w->node;
 	xmlw *x = c->x;
 
-	switch ((galley_node_type)n->type) {
+	switch ((galley_node_type)galley_node_get_type(n)) {
 	case GALLEY_NODE_DOCUMENT:
 		break;
 	case GALLEY_NODE_HEADING:
@@ -470,7 +499,7 @@ static void enter(html_ctx *c, galley_walk *w)
 		break;
 	case GALLEY_NODE_LIST_ITEM:
 		xmlw_start(x, "li");
-		if (n->task) {
+		if (galley_node_task(n)) {
 			xmlw_attr(x, "class", "task-list-item");
 			write_task_box(c, n);
 		}
@@ -521,15 +550,10 @@ static void enter(html_ctx *c, galley_walk *w)
 		break;
 	case GALLEY_NODE_RAW_BLOCK:
 	case GALLEY_NODE_RAW_INLINE:
-		if (is_raw_html(n) && (c->flags & HTML_PASSTHROUGH))
-			xmlw_raw(x, n->lit, n->len);
-		else if (is_raw_html(n)) {
-			c->raw_at = n;
-			html_write_sanitized(c, n->lit, n->len);
-		}
+		write_raw_html(c, n);
 		break;
 	case GALLEY_NODE_TEXT:
-		xmlw_text(x, n->lit, n->len);
+		xmlw_literal(x, n);
 		break;
 	case GALLEY_NODE_EMPH:
 		xmlw_start(x, "em");
@@ -552,7 +576,7 @@ static void enter(html_ctx *c, galley_walk *w)
 		break;
 	case GALLEY_NODE_CODE:
 		xmlw_start(x, "code");
-		xmlw_text(x, n->lit, n->len);
+		xmlw_literal(x, n);
 		xmlw_end(x);
 		break;
 	case GALLEY_NODE_MATH:
@@ -562,7 +586,8 @@ static void enter(html_ctx *c, galley_walk *w)
 		enter_link(c, n);
 		break;
 	case GALLEY_NODE_IMAGE:
-		if (n->parent && n->parent->type == GALLEY_NODE_FIGURE) {
+		if (galley_node_parent(n) &&
+		    galley_node_get_type(galley_node_parent(n)) == GALLEY_NODE_FIGURE) {
 			if (write_img(c, n)) {
 				newline(c);
 				xmlw_start(x, "figcaption");
@@ -594,8 +619,9 @@ static void enter(html_ctx *c, galley_walk *w)
 	default:
 		break;
 	}
-	if (!(c->flags & HTML_PASSTHROUGH) && n->first &&
-	    !galley_node_type_is_leaf((galley_node_type)n->type) && has_open_raw_html_child(n)) {
+	if (!(c->flags & HTML_PASSTHROUGH) && galley_node_first_child(n) &&
+	    !galley_node_type_is_leaf((galley_node_type)galley_node_get_type(n)) &&
+	    has_open_raw_html_child(n)) {
 		render_mixed_children(c, n);
 		galley_walk_skip_children(w);
 	}
@@ -603,12 +629,12 @@ static void enter(html_ctx *c, galley_walk *w)
 
 static void leave(html_ctx *c, galley_node *n)
 {
-	switch ((galley_node_type)n->type) {
+	switch ((galley_node_type)galley_node_get_type(n)) {
 	case GALLEY_NODE_PARAGRAPH:
 		if (!in_tight_list(n)) {
 			xmlw_end(c->x);
 			newline(c);
-		} else if (n->next) {
+		} else if (galley_node_next(n)) {
 			newline(c); /* bare text, then the item's next block */
 		}
 		break;
@@ -621,7 +647,8 @@ static void leave(html_ctx *c, galley_node *n)
 		c->column++;
 		break;
 	case GALLEY_NODE_IMAGE:
-		if (n->parent && n->parent->type == GALLEY_NODE_FIGURE) {
+		if (galley_node_parent(n) &&
+		    galley_node_get_type(galley_node_parent(n)) == GALLEY_NODE_FIGURE) {
 			xmlw_end(c->x); /* figcaption */
 			newline(c);
 		}
@@ -672,7 +699,7 @@ int html_render(html_ctx *c, galley_node *node)
 int html_render_range(html_ctx *c, galley_node *first, galley_node *stop)
 {
 	int rc = 0;
-	for (galley_node *n = first; n && n != stop && rc == 0; n = n->next)
+	for (galley_node *n = first; n && n != stop && rc == 0; n = galley_node_next(n))
 		rc = html_render(c, n);
 	return rc;
 }
@@ -682,7 +709,7 @@ static void write_back_link(html_ctx *c, const galley_node *def, const char *cls
 {
 	char back[32];
 	const char *href = back;
-	snprintf(back, sizeof(back), "#fnref-%d", def->number);
+	snprintf(back, sizeof(back), "#fnref-%d", galley_node_footnote_number(def));
 	if (c->hooks && c->hooks->link_href) {
 		const char *h = c->hooks->link_href(c->hooks->data, back);
 		if (h)
@@ -695,7 +722,7 @@ static void write_back_link(html_ctx *c, const galley_node *def, const char *cls
 	xmlw_attr(c->x, "role", "doc-backlink");
 	xmlw_attrf(c->x, "aria-label",
 	           galley_text_get(galley_doc_meta(c->doc, GALLEY_META_LANG), GALLEY_TEXT_BACK_TO_REF),
-	           def->number);
+	           galley_node_footnote_number(def));
 	xmlw_str(c->x, label);
 	xmlw_end(c->x);
 }
@@ -704,8 +731,8 @@ int html_render_note(html_ctx *c, galley_node *def)
 {
 	char id[32], num[16];
 	bool epub = (c->flags & HTML_EPUB) != 0;
-	snprintf(id, sizeof(id), "fn-%d", def->number);
-	snprintf(num, sizeof(num), "%d.", def->number);
+	snprintf(id, sizeof(id), "fn-%d", galley_node_footnote_number(def));
+	snprintf(num, sizeof(num), "%d.", galley_node_footnote_number(def));
 	xmlw_start(c->x, epub ? "aside" : "li");
 	write_own_id(c, id);
 	if (epub)
@@ -715,7 +742,7 @@ int html_render_note(html_ctx *c, galley_node *def)
 	if (epub)
 		write_back_link(c, def, "footnote-number", num);
 	newline(c);
-	for (galley_node *b = def->first; b; b = b->next) {
+	for (galley_node *b = galley_node_first_child(def); b; b = galley_node_next(b)) {
 		int rc = html_render(c, b);
 		if (rc)
 			return rc;

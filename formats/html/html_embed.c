@@ -66,8 +66,9 @@ static const char *data_uri(html_embed *e, const char *url, unsigned line, unsig
 
 static const char *image_src(void *data, const galley_node *image)
 {
-	const char *url = galley_node_url(image) ? galley_node_url(image) : "";
-	const char *uri = *url ? data_uri(data, url, image->line, image->col) : NULL;
+	const char *url = galley_node_url(image);
+	const char *uri =
+	    *url ? data_uri(data, url, galley_node_line(image), galley_node_column(image)) : NULL;
 	return uri ? uri : url;
 }
 
@@ -75,7 +76,7 @@ static const char *raw_url(void *data, const char *element, const char *url, con
 {
 	if (strcmp(element, "img") != 0)
 		return NULL;
-	return data_uri(data, url, at ? at->line : 0, at ? at->col : 0);
+	return data_uri(data, url, at ? galley_node_line(at) : 0, at ? galley_node_column(at) : 0);
 }
 
 void html_embed_init(html_embed *e, const galley_doc *doc, const galley_options *opts)

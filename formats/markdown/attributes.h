@@ -5,7 +5,7 @@
 #include <cmark-gfm-extension_api.h>
 #include <cmark-gfm.h>
 
-#include "../../src/internal.h"
+#include "../../src/model_private.h"
 
 /* The info of the marker nodes the reader makes from the extension's text nodes. */
 #define MD_ATTR_MARKER "galley-attributes"

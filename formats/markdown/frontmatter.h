@@ -2,7 +2,7 @@
 #ifndef GALLEY_FRONTMATTER_H
 #define GALLEY_FRONTMATTER_H
 
-#include "../../src/internal.h"
+#include "../../src/model_private.h"
 
 /**
  * Finds a front matter block (a "---" line at the very start, closed by a

@@ -5,7 +5,7 @@
 #include <cmark-gfm-extension_api.h>
 #include <cmark-gfm.h>
 
-#include "../../src/internal.h"
+#include "../../src/model_private.h"
 
 /* The reader's state while it converts cmark-gfm's tree. */
 typedef struct md_ctx {

@@ -17,7 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../../src/internal.h"
+#include "../../src/model_private.h"
 
 /* ---- decode.c ----------------------------------------------------- */
 

@@ -129,6 +129,31 @@ def raw_html(source):
     check(len(warned) == 3 and all(source in w for w in warned), f"one warning for each piece left out: {warned}")
 
 
+RAW_ID_HOLDERS = {
+    "box": "anchor", "inner": "para", "tab": "informaltable", "head": "anchor", "r1": "row", "c1": "entry",
+    "in-code": "anchor", "list": "itemizedlist", "item": "listitem", "code": "programlisting",
+    "in-pre": "anchor", "raw-head": "bridgehead", "field": "anchor", "em": "keycap", "sp": "phrase",
+    "named": "anchor", "ta": "anchor", "box-2": "anchor", "noted": "phrase", "fn-1": "footnote",
+}
+
+
+def raw_ids(source):
+    """Every raw element's id stays (on its DocBook element, else an anchor); links to them resolve."""
+    out, err = galley([source, "-t", "docbook"])
+    db = ET.fromstring(out)
+    ids = {e.get(XML_ID): e.tag.replace(DB, "") for e in db.iter() if e.get(XML_ID)}
+    every = [e.get(XML_ID) for e in db.iter() if e.get(XML_ID)]
+    check(len(every) == len(set(every)), f"raw ids repeated: {every}")
+    for i, tag in RAW_ID_HOLDERS.items():
+        check(ids.get(i) == tag, f"raw id {i} on a {tag}: {ids.get(i)}")
+    check("unref" not in ids, "an id in a note never referenced is not written")
+    links = {text_of(e): e.get("linkend") for e in db.iter(f"{DB}link")}
+    want = {k: k for k in RAW_ID_HOLDERS if k not in ("box-2", "fn-1", "em")}
+    want.update({"kbd": "em", "note": "fn-1"})
+    check(links == want, f"links to raw ids: {sorted(links.items())}")
+    check("link to #unref written as plain text" in err, f"a link to an id never written is text: {err}")
+
+
 def table_widths(source):
     db = ET.fromstring(galley([source, "-t", "docbook"])[0])
     widths = [[c.get("colwidth") for c in t.iter(f"{DB}colspec")] for t in db.iter(f"{DB}tgroup")]
@@ -141,10 +166,11 @@ def main():
     GALLEY, edge = sys.argv[1:3]
     attributes(os.path.join(edge, "attributes.md"))
     raw_html(os.path.join(edge, "raw-html.md"))
+    raw_ids(os.path.join(edge, "raw-ids.md"))
     table_widths(os.path.join(edge, "tables.md"))
     if failures:
         sys.exit("\n".join(failures))
-    print("attributes read as written into the model, HTML and DocBook; raw HTML as DocBook; tabs expanded")
+    print("attributes read as written into the model, HTML and DocBook; raw HTML as DocBook with its ids; tabs expanded")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 # run-long.sh [SECONDS] [BUILD_DIR]
 # Runs every fuzz target for SECONDS (default 600) each, one after the other,
 # in BUILD_DIR (default build-asan, configured with -DGALLEY_FUZZ=ON and
+# -DGALLEY_FUZZ_COVERAGE=ON, the default, which tests/run.sh turns off, and
 # built). The corpus grows in BUILD_DIR/tests/fuzz/long/corpus-NAME; crashing
 # inputs land in BUILD_DIR/tests/fuzz/long/artifacts/. Make each crash a
 # regression input (tests/fuzz/regress/) once it is fixed.
