@@ -4,6 +4,7 @@
 // No exception leaves this file.
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,11 @@
 #include "highlight.h"
 
 namespace {
+
+/* Source-highlight keeps its language definitions in process-wide instances
+ * and parses them with a non-reentrant flex scanner: documents converted on
+ * several threads (a batch) take turns. */
+std::mutex highlighter_lock;
 
 struct span_sink {
 	std::vector<galley_token_span> spans;
@@ -83,6 +89,7 @@ extern "C" int galley_highlight(const char *lang, const char *code, size_t len, 
 	*spans = NULL;
 	*count = 0;
 	try {
+		std::lock_guard<std::mutex> hold(highlighter_lock);
 		std::string file = lang && *lang ? lang_file(lang) : std::string();
 		if (file.empty())
 			return -1;

@@ -4,8 +4,10 @@
  * A small TeX reader covering what articles write most: sub- and
  * superscripts, \frac, \sqrt[n]{}, Greek letters and symbols, \sum and
  * \int with limits, \left...\right, the \math... alphabets, \text{},
- * accents and spacing commands. A command it does not know is warned about
- * (with its line and column) and written as its source in an <mtext>.
+ * accents, spacing commands, and the matrix, cases and aligned environments
+ * (as <mtable>). The tree it reads is shared with the PDF (mathtree.h).
+ * A command it does not know is warned about (with its line and column)
+ * and written as its source in an <mtext>.
  */
 #ifndef GALLEY_MATHML_H
 #define GALLEY_MATHML_H

@@ -644,7 +644,7 @@ static const galley_param_spec epub_params[] = {
     {"split-level", "N",
      "EPUB: start a new chapter file at headings of level <= N (default: the shallowest level used; 0: one file)"},
     {"css", "FILE", "EPUB: a stylesheet appended to the default one"},
-    {"no-highlight", NULL, "HTML, EPUB: fenced code with a language is not coloured"},
+    {"no-highlight", NULL, "HTML, EPUB, PDF: fenced code with a language is not coloured"},
     {"tab-stop", "N", "EPUB, DocBook: tabs in code become spaces to stops N apart (default 4; 0 keeps them)"},
     {"max-image-size", "N", "EPUB: scale PNG and JPEG images down to fit N pixels on their longer side"},
     {NULL, NULL, NULL},

@@ -347,7 +347,7 @@ static const galley_param_spec html_params[] = {
     {"number-sections", NULL, "PDF, HTML: number the headings (1, 1.1, 1.1.1)"},
     {"css", "FILE", "HTML: a stylesheet linked after the default one; EPUB: appended to it"},
     {"embed-resources", NULL, "HTML: self-contained: images as data: URIs, --css inside the page"},
-    {"no-highlight", NULL, "HTML, EPUB: fenced code with a language is not coloured"},
+    {"no-highlight", NULL, "HTML, EPUB, PDF: fenced code with a language is not coloured"},
     {NULL, NULL, NULL},
 };
 

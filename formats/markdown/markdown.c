@@ -324,6 +324,35 @@ static int set_table_widths(md_ctx *c, cmark_node *n, galley_node *g)
 }
 
 /* Fills the fields of `g` from the cmark node `n`. */
+/*
+ * A "$" formula's place. cmark-gfm counts lines at the newlines its inline
+ * parser meets; those inside a formula it never sees, so every later line
+ * of the block is counted short by them, and columns on the line where such
+ * a formula ends count from a stale line start. Both are put right here,
+ * formulas coming in the order of the text.
+ */
+static void place_math(md_ctx *c, cmark_node *n, const md_math_mark *mark, galley_node *g)
+{
+	cmark_node *block = cmark_node_parent(n);
+	while (block && (cmark_node_get_type(block) & CMARK_NODE_TYPE_MASK) != CMARK_NODE_TYPE_BLOCK)
+		block = cmark_node_parent(block);
+	if (block != c->math_block) {
+		c->math_block = block;
+		c->math_lines = 0;
+		c->math_cm_line = -1;
+	}
+	int line = mark->line + c->math_lines, col = mark->column;
+	if (mark->line == c->math_cm_line && block) /* on the line a formula spanning lines ends */
+		col = cmark_node_get_start_column(block) + (mark->offset - c->math_nl - 1);
+	if (mark->newlines) {
+		c->math_lines += mark->newlines;
+		c->math_cm_line = mark->line;
+		c->math_nl = mark->last_nl;
+	}
+	g->line = model_line(c, line);
+	g->col = col > 0 ? (unsigned)col : 0;
+}
+
 static int copy_fields(md_ctx *c, cmark_node *n, galley_node *g)
 {
 	galley_doc *doc = c->doc;
@@ -351,8 +380,7 @@ static int copy_fields(md_ctx *c, cmark_node *n, galley_node *g)
 		                   : galley_node_set_info(doc, g, "inline", 6);
 		if (rc == 0)
 			rc = set_string(c, g, galley_node_set_literal, cmark_node_get_literal(n), (size_t)-1);
-		g->line = model_line(c, mark->line);
-		g->col = mark->column > 0 ? (unsigned)mark->column : 0;
+		place_math(c, n, mark, g);
 		break;
 	}
 	case GALLEY_NODE_CODE_BLOCK:
@@ -427,7 +455,9 @@ static bool is_math_fence(cmark_node *n)
 static int add_math_block(md_ctx *c, cmark_node *n, galley_node **g)
 {
 	galley_node *para = galley_node_new(c->doc, GALLEY_NODE_PARAGRAPH, (*g)->line, (*g)->col);
-	galley_node *math = galley_node_new(c->doc, GALLEY_NODE_MATH, (*g)->line, (*g)->col);
+	/* the formula stands where its content begins, on the line after the fence */
+	galley_node *math =
+	    galley_node_new(c->doc, GALLEY_NODE_MATH, (*g)->line ? (*g)->line + 1 : 0, (*g)->col);
 	if (!para || !math)
 		return GALLEY_ENOMEM;
 	const char *tex = cmark_node_get_literal(n);
@@ -448,6 +478,7 @@ int md_convert_block(md_ctx *c, cmark_node *block)
 	cmark_iter *it = cmark_iter_new(block);
 	galley_node *cur = c->doc->root;
 	cmark_node *unplaced = NULL; /* a container cmark-gfm gives no place: nor has anything in it */
+	c->math_block = NULL;
 	cmark_event_type ev;
 	int rc = 0;
 	if (!it)

@@ -23,6 +23,12 @@ typedef struct md_ctx {
 	size_t input_len;
 	int cursor_line; /* a line of `input` and where it starts, for reading lines in order */
 	size_t cursor_pos;
+	/* formulas spanning lines hide their newlines from cmark-gfm's line count: what the block so far hid
+	 */
+	const void *math_block; /* the block the counts are for */
+	int math_lines;         /* newlines inside its formulas so far */
+	int math_cm_line;       /* cmark-gfm's (stale) line where the last such formula ended, -1 none */
+	int math_nl;            /* the offset of that formula's last newline in the block's text */
 } md_ctx;
 
 #define MD_PIECE 65536 /* bytes a piece, unless the markdown-pieces parameter says */
@@ -39,7 +45,10 @@ void md_set_input(md_ctx *c, const char *input, size_t len);
 /** What marks a cmark code-span node as math (math.c): its user data. */
 typedef struct md_math_mark {
 	bool display;
-	int line, column;
+	int line, column; /* as cmark-gfm counts them (see md_ctx.math_lines) */
+	int offset;       /* of the opening '$' in the block's inline text */
+	int newlines;     /* inside the formula */
+	int last_nl;      /* the offset of the last of them in the block's text */
 } md_math_mark;
 
 /** The "$" math inline extension, shared by all parsers; NULL when out of memory. */

@@ -86,8 +86,14 @@ static cmark_node *match_math(cmark_syntax_extension *self, cmark_parser *parser
 		cmark_node_free(n);
 		return NULL;
 	}
-	for (int i = open; i < close; i++)
+	mark->offset = at;
+	for (int i = open; i < close; i++) {
 		tex[i - open] = (char)cmark_inline_parser_peek_at(ip, i);
+		if (tex[i - open] == '\n') {
+			mark->newlines++;
+			mark->last_nl = i;
+		}
+	}
 	tex[close - open] = '\0';
 	cmark_node_set_literal(n, tex);
 	free(tex);

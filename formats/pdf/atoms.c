@@ -638,6 +638,49 @@ static int emit_image(builder *b, size_t at)
 	return 0;
 }
 
+/* Whether the last atom ends a line by force (a hard break, or a display formula's end). */
+static bool at_line_start(const pdf_para *p)
+{
+	if (p->natoms == 0)
+		return true;
+	const pdf_atom *a = &p->atoms[p->natoms - 1];
+	return a->type == PDF_PENALTY && a->penalty <= -PDF_INF_PENALTY;
+}
+
+/*
+ * A typeset formula (U+FFFC in a PDF_ST_MATH style): inline, one unbreakable
+ * box; display, a line of its own with the formula centred between two fil
+ * glues, and the spaces and breaks around it dropped (*i moves past them).
+ */
+static int emit_math(builder *b, size_t at, size_t *i)
+{
+	pdf_engine *e = b->e;
+	pdf_para *p = b->p;
+	uint16_t st = style_at(b, at);
+	float w, h, d;
+	bool display;
+	pdf_math_extent(e->res.maths[e->res.styles[st].image - 1], &w, &h, &d, &display);
+	if (display && p->indent > 0 && p->natoms == 1)
+		p->natoms = 0; /* a paragraph that opens with a display formula: no indent */
+	if (display && !at_line_start(p) && end_line_atoms(p, -PDF_INF_PENALTY))
+		return GALLEY_ENOMEM;
+	if (display && (!push_atom(p, PDF_BOX) || push_glue(p, 0, 0, 0, true, st)))
+		return GALLEY_ENOMEM;
+	pdf_atom *a = push_atom(p, PDF_BOX);
+	if (!a)
+		return GALLEY_ENOMEM;
+	a->width = w;
+	a->style = st;
+	a->level = level_at(b, at);
+	if (!display) {
+		const char *brks = (const char *)e->para.scratch;
+		return *i < p->len && brks[*i - 1] == LINEBREAK_ALLOWBREAK ? emit_break(b, *i, 0xFFFC) : 0;
+	}
+	while (*i < p->len && (p->text[*i] == ' ' || p->text[*i] == '\n'))
+		(*i)++;
+	return *i < p->len ? end_line_atoms(p, -PDF_INF_PENALTY) : 0;
+}
+
 /*
  * The paragraph's atoms: boxes, glue and penalties, with the hyphenation
  * points as flagged penalties when `hyphenate` (a pass that does not
@@ -664,7 +707,9 @@ int pdf_atoms_build(pdf_engine *e, pdf_para *p, float width, bool hyphenate)
 		size_t at = i;
 		uint32_t c = pdf_utf8_next(p->text, p->len, &i);
 		int rc = 0;
-		if (c == 0xFFFC && e->res.styles[style_at(&b, at)].image) {
+		if (c == 0xFFFC && (e->res.styles[style_at(&b, at)].flags & PDF_ST_MATH)) {
+			rc = emit_math(&b, at, &i);
+		} else if (c == 0xFFFC && e->res.styles[style_at(&b, at)].image) {
 			rc = emit_image(&b, at);
 			if (rc == 0 && i < p->len && brks[i - 1] == LINEBREAK_ALLOWBREAK)
 				rc = emit_break(&b, i, c);
@@ -686,6 +731,8 @@ int pdf_atoms_build(pdf_engine *e, pdf_para *p, float width, bool hyphenate)
 		if (rc)
 			return rc;
 	}
+	if (p->math && p->natoms > 0 && at_line_start(p))
+		return 0; /* a display formula ended the last line */
 	return end_line_atoms(p, -PDF_INF_PENALTY);
 }
 

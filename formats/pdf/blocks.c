@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../src/highlight.h"
 #include "layout.h"
 
 static int layout_paragraph(layout *l, galley_node *n, bool after_paragraph)
@@ -20,9 +21,9 @@ static int layout_paragraph(layout *l, galley_node *n, bool after_paragraph)
 	p->align = e->set.ragged ? PDF_ALIGN_LEFT : PDF_ALIGN_JUSTIFY;
 	p->hyphenate = true;
 	if (after_paragraph)
-		p->indent = e->set.size * 1.5f;
+		p->indent = e->set.size * pdf_typo.paragraph_indent;
 	else
-		lay_want_space(l, c->tight ? 0 : e->set.leading * 0.5f);
+		lay_want_space(l, c->tight ? 0 : e->set.leading * pdf_typo.paragraph_space);
 	inline_state s = lay_body_state(l);
 	if (galley_node_get_type(n) == GALLEY_NODE_DEF_TERM)
 		s.face_style = PDF_BOLD;
@@ -110,7 +111,7 @@ static int layout_heading(layout *l, galley_node *n)
 		rc = lay_flush_space(l);
 	size_t first = e->vl.nitems;
 	if (rc == 0)
-		rc = lay_set_paragraph(l, p, c->x, c->width, size * 1.2f);
+		rc = lay_set_paragraph(l, p, c->x, c->width, size * pdf_typo.heading_leading);
 	for (size_t i = first + 1; i < e->vl.nitems; i++)
 		e->vl.items[i].nobreak = true;
 	l->keep = 2;
@@ -142,9 +143,16 @@ static int code_line(layout *l, pdf_para *p, size_t from, size_t to, float x, fl
 {
 	pdf_engine *e = l->e;
 	size_t first = p->natoms;
-	/* one box per face: characters the code font lacks come from a fallback */
-	if (pdf_atoms_add_text(e, p, from, to, p->runs[0].style))
-		return GALLEY_ENOMEM;
+	/* one box per face and token: characters the code font lacks come from a fallback */
+	size_t r = 0;
+	while (r + 1 < p->nruns && p->runs[r + 1].off <= from)
+		r++;
+	for (size_t i = from; i < to; r++) {
+		size_t end = r + 1 < p->nruns && p->runs[r + 1].off < to ? p->runs[r + 1].off : to;
+		if (pdf_atoms_add_text(e, p, i, end, p->runs[r].style))
+			return GALLEY_ENOMEM;
+		i = end;
+	}
 	if (p->natoms == first && !code_box(p))
 		return GALLEY_ENOMEM;
 	pdf_vitem *v = pdf_vlist_push(e, PDF_V_LINE);
@@ -160,7 +168,7 @@ static int code_line(layout *l, pdf_para *p, size_t from, size_t to, float x, fl
 		v->deco = PDF_DECO_LABEL;
 		v->label = "\xE2\x86\xAA"; /* ↪ */
 		v->label_style = (uint16_t)mark_style;
-		v->deco_x = x - e->set.size * 0.3f;
+		v->deco_x = x - e->set.size * pdf_typo.code_mark_offset;
 	}
 	e->vl.proto.deco = PDF_DECO_NONE;
 	e->vl.proto.label_elem = 0;
@@ -168,28 +176,84 @@ static int code_line(layout *l, pdf_para *p, size_t from, size_t to, float x, fl
 	return 0;
 }
 
-/* Code text with tabs expanded to stops every four columns. */
-static int add_code_text(pdf_engine *e, pdf_para *p, const char *lit, size_t len, uint16_t style)
+/* Code text [from, to) with tabs expanded to stops every four columns; *col carries the column. */
+static int add_code_text(pdf_engine *e, pdf_para *p, const char *lit, size_t from, size_t to, uint16_t style,
+                         size_t *col)
 {
-	size_t col = 0, run = 0;
-	for (size_t i = 0; i < len; i++) {
+	size_t run = from;
+	for (size_t i = from; i < to; i++) {
 		if (lit[i] == '\n') {
-			col = 0;
+			*col = 0;
 			continue;
 		}
 		if (lit[i] != '\t') {
 			if (((unsigned char)lit[i] & 0xC0) != 0x80)
-				col++;
+				(*col)++;
 			continue;
 		}
 		static const char spaces[] = "    ";
-		size_t n = 4 - col % 4;
+		size_t n = 4 - *col % 4;
 		if (pdf_para_add(e, p, lit + run, i - run, style) || pdf_para_add(e, p, spaces, n, style))
 			return GALLEY_ENOMEM;
-		col += n;
+		*col += n;
 		run = i + 1;
 	}
-	return pdf_para_add(e, p, lit + run, len - run, style);
+	return pdf_para_add(e, p, lit + run, to - run, style);
+}
+
+/*
+ * The style of a highlighted token: keywords bold and comments italic, as
+ * in HTML, and the kind's colour (render.c; greys with --print).
+ */
+static int token_style(pdf_engine *e, galley_token_kind kind, float size)
+{
+	int face_style = kind == GALLEY_TOKEN_KEYWORD   ? PDF_BOLD
+	                 : kind == GALLEY_TOKEN_COMMENT ? PDF_ITALIC
+	                                                : 0;
+	pdf_style s = lay_make_style(PDF_ROLE_MONO, face_style, size);
+	s.flags = PDF_ST_NOHYPH | PDF_ST_CODE;
+	s.token = (uint8_t)kind;
+	return pdf_style_get(e, &s);
+}
+
+/* The language of a fenced block: its info string's first word ("python" of "python {.x}"). */
+static bool code_language(const galley_node *n, char *lang, size_t size)
+{
+	const char *info = galley_node_info(n);
+	size_t len = info ? strcspn(info, " \t{") : 0;
+	if (len == 0 || len >= size)
+		return false;
+	memcpy(lang, info, len);
+	lang[len] = '\0';
+	return true;
+}
+
+/*
+ * The code into `p`: in its tokens' styles when the block names a language
+ * the highlighter knows and --no-highlight is not given, else in `style`.
+ */
+static int add_code(pdf_engine *e, pdf_para *p, galley_node *n, const char *lit, size_t len, uint16_t style)
+{
+	char lang[64];
+	galley_token_span *spans = NULL;
+	size_t count = 0, at = 0, col = 0;
+	const char *off = galley_options_param(e->opts, "no-highlight");
+	if ((off && strcmp(off, "false") != 0) || !code_language(n, lang, sizeof(lang)) ||
+	    galley_highlight(lang, lit, len, &spans, &count) != 0)
+		return add_code_text(e, p, lit, 0, len, style, &col);
+	int rc = 0;
+	for (size_t i = 0; i < count && rc == 0 && spans[i].offset < len; i++) {
+		size_t end = spans[i].offset + spans[i].len < len ? spans[i].offset + spans[i].len : len;
+		int st = token_style(e, spans[i].kind, e->res.styles[style].size);
+		rc = st < 0 ? GALLEY_ENOMEM : add_code_text(e, p, lit, at, spans[i].offset, style, &col);
+		if (rc == 0)
+			rc = add_code_text(e, p, lit, spans[i].offset, end, (uint16_t)st, &col);
+		at = end;
+	}
+	if (rc == 0)
+		rc = add_code_text(e, p, lit, at, len, style, &col);
+	free(spans);
+	return rc;
 }
 
 /*
@@ -208,17 +272,17 @@ static int layout_code(layout *l, galley_node *n)
 	pdf_para *p = lay_new_para(e);
 	if (!p)
 		return GALLEY_ENOMEM;
-	float size = e->set.size * 0.88f;
+	float size = e->set.size * pdf_typo.code_size;
 	int st = lay_style_id(e, PDF_ROLE_MONO, 0, size, PDF_ST_NOHYPH | PDF_ST_CODE);
 	int mark = lay_style_id(e, PDF_ROLE_MONO, 0, size, PDF_ST_GRAY);
-	if (st < 0 || mark < 0 || add_code_text(e, p, lit, len, (uint16_t)st))
+	if (st < 0 || mark < 0 || add_code(e, p, n, lit, len, (uint16_t)st))
 		return GALLEY_ENOMEM;
-	lay_want_space(l, e->set.leading * 0.6f);
+	lay_want_space(l, e->set.leading * pdf_typo.code_space);
 	int rc = lay_flush_space(l);
-	float pad = e->set.size * 0.5f;
+	float pad = e->set.size * pdf_typo.code_padding;
 	float x = c->x + pad, width = c->width - 2 * pad;
-	float cont_indent = e->set.size * 1.5f;
-	e->vl.proto.height = e->set.leading * 0.95f;
+	float cont_indent = e->set.size * pdf_typo.code_wrap_indent;
+	e->vl.proto.height = e->set.leading * pdf_typo.code_leading;
 	e->vl.proto.ascent = e->vl.proto.height * pdf_typo.ascent;
 	/* Code is inline structure: a block of it stands in a P of its own */
 	e->vl.proto.elem = pdf_tags_add(e, lay_elem(l, PDF_SE_P, NULL), PDF_SE_CODE, NULL);
@@ -255,7 +319,7 @@ static int layout_code(layout *l, galley_node *n)
 	if (rc == 0)
 		lay_mark_keeps(l, first);
 	e->vl.proto.elem = 0;
-	lay_want_space(l, e->set.leading * 0.6f);
+	lay_want_space(l, e->set.leading * pdf_typo.code_space);
 	return rc;
 }
 
@@ -325,11 +389,11 @@ static int enter_list_item(layout *l, galley_node *item)
 	container *list = lay_top(l);
 	bool ordered = list->type == GALLEY_NODE_ORDERED_LIST;
 	galley_task task = galley_node_task(item);
-	float indent = ordered ? list->label_indent : e->set.size * 1.5f;
+	float indent = ordered ? list->label_indent : e->set.size * pdf_typo.list_indent;
 	if (task != GALLEY_TASK_NONE)
-		indent = e->set.size * 1.6f;
+		indent = e->set.size * pdf_typo.task_indent;
 	if (!list->tight && galley_node_prev(item))
-		lay_want_space(l, e->set.leading * 0.5f);
+		lay_want_space(l, e->set.leading * pdf_typo.list_item_space);
 	/* LI: the label (Lbl), then the item's blocks (LBody) */
 	uint32_t li = lay_elem(l, PDF_SE_LI, NULL);
 	e->vl.proto.label_elem =
@@ -342,10 +406,10 @@ static int enter_list_item(layout *l, galley_node *item)
 	lay_container_elem(l, body);
 	container *c = lay_top(l);
 	c->tight = list->tight;
-	e->vl.proto.deco_x = c->x - e->set.size * 0.5f;
+	e->vl.proto.deco_x = c->x - e->set.size * pdf_typo.label_offset;
 	if (task != GALLEY_TASK_NONE) {
 		e->vl.proto.deco = task == GALLEY_TASK_CHECKED ? PDF_DECO_TASK_DONE : PDF_DECO_TASK_OPEN;
-		e->vl.proto.deco_x = c->x - e->set.size * 1.3f;
+		e->vl.proto.deco_x = c->x - e->set.size * pdf_typo.task_box_offset;
 		return 0;
 	}
 	char buf[32];
@@ -400,6 +464,8 @@ static int enter_block(layout *l, galley_walk *w, galley_node *n, bool *skip)
 	float em = e->set.size;
 	galley_node *prev = galley_node_prev(n);
 	*skip = true;
+	e->fonts.line = galley_node_line(n);
+	e->fonts.column = galley_node_column(n);
 	switch (galley_node_get_type(n)) {
 	case GALLEY_NODE_HEADING:
 		if (n == galley_doc_title_heading(e->doc))
@@ -431,14 +497,15 @@ static int enter_block(layout *l, galley_walk *w, galley_node *n, bool *skip)
 	uint32_t elem;
 	switch (galley_node_get_type(n)) {
 	case GALLEY_NODE_BLOCK_QUOTE:
-		lay_want_space(l, e->set.leading * 0.5f);
+		lay_want_space(l, e->set.leading * pdf_typo.block_space);
 		elem = lay_elem(l, PDF_SE_BLOCKQUOTE, NULL);
-		lay_push_container(l, GALLEY_NODE_BLOCK_QUOTE, 1.5f * em, 1.5f * em);
+		lay_push_container(l, GALLEY_NODE_BLOCK_QUOTE, pdf_typo.quote_indent * em,
+		                   pdf_typo.quote_indent * em);
 		lay_container_elem(l, elem);
 		break;
 	case GALLEY_NODE_BULLET_LIST:
 	case GALLEY_NODE_ORDERED_LIST:
-		lay_want_space(l, e->set.leading * 0.5f);
+		lay_want_space(l, e->set.leading * pdf_typo.block_space);
 		elem = lay_elem(l, PDF_SE_L, NULL);
 		lay_push_container(l, galley_node_get_type(n), 0, 0);
 		lay_container_elem(l, elem);
@@ -462,17 +529,18 @@ static int enter_block(layout *l, galley_walk *w, galley_node *n, bool *skip)
 				    pdf_text_width(e, label, strlen(label), (uint16_t)l->body_style);
 				lw = label_w > lw ? label_w : lw;
 			}
-			lay_top(l)->label_indent = lw + em * 0.6f > em * 2 ? lw + em * 0.6f : em * 2;
+			float gap = em * pdf_typo.label_gap, least = em * pdf_typo.label_min_indent;
+			lay_top(l)->label_indent = lw + gap > least ? lw + gap : least;
 		}
 		break;
 	case GALLEY_NODE_LIST_ITEM:
 		return enter_list_item(l, n);
 	case GALLEY_NODE_DEF_LIST:
-		lay_want_space(l, e->set.leading * 0.5f);
+		lay_want_space(l, e->set.leading * pdf_typo.block_space);
 		break;
 	case GALLEY_NODE_DEF_DESC:
 		elem = lay_elem(l, PDF_SE_DIV, NULL);
-		lay_push_container(l, GALLEY_NODE_DEF_DESC, 1.5f * em, 0);
+		lay_push_container(l, GALLEY_NODE_DEF_DESC, pdf_typo.definition_indent * em, 0);
 		lay_container_elem(l, elem);
 		lay_top(l)->tight = true;
 		break;
@@ -491,12 +559,12 @@ static int exit_block(layout *l, galley_node *n)
 	case GALLEY_NODE_ORDERED_LIST:
 	case GALLEY_NODE_DEF_DESC:
 		lay_pop_container(l);
-		lay_want_space(l, e->set.leading * 0.5f);
+		lay_want_space(l, e->set.leading * pdf_typo.block_space);
 		break;
 	case GALLEY_NODE_LIST_ITEM:
 		return lay_exit_list_item(l);
 	case GALLEY_NODE_DEF_LIST:
-		lay_want_space(l, e->set.leading * 0.5f);
+		lay_want_space(l, e->set.leading * pdf_typo.block_space);
 		break;
 	default:
 		break;

@@ -60,7 +60,7 @@ int lay_figure(layout *l, galley_node *fig)
 	pdf_engine *e = l->e;
 	container *c = lay_top(l);
 	galley_node *img = galley_node_first_child(fig);
-	lay_want_space(l, e->set.leading * 0.6f);
+	lay_want_space(l, e->set.leading * pdf_typo.figure_space);
 	int rc = lay_flush_space(l);
 	HPDF_Image im = img && galley_node_get_type(img) == GALLEY_NODE_IMAGE ? lay_load_image(e, img) : NULL;
 	if (rc == 0 && im) {
@@ -70,7 +70,8 @@ int lay_figure(layout *l, galley_node *fig)
 		free(plain);
 		float pw = (float)HPDF_Image_GetWidth(im), ph = (float)HPDF_Image_GetHeight(im);
 		float w = pw * 72.0f / 96.0f, h = ph * 72.0f / 96.0f;
-		float max_h = (e->set.page_h - e->set.margin_top - e->set.margin_bottom) * 0.8f;
+		float max_h =
+		    (e->set.page_h - e->set.margin_top - e->set.margin_bottom) * pdf_typo.figure_max_height;
 		float scale = 1;
 		if (w > c->width)
 			scale = c->width / w;
@@ -85,7 +86,7 @@ int lay_figure(layout *l, galley_node *fig)
 		v->elem = lay_elem(l, PDF_SE_FIGURE, alt && *alt ? alt : "An image");
 		v->line.x = c->x + (c->width - w) / 2;
 		v->line.width = w;
-		v->height = h + e->set.leading * 0.4f;
+		v->height = h + e->set.leading * pdf_typo.figure_caption_space;
 		lay_keep_with_heading(l, e->vl.nitems - 1);
 		if (e->set.print && pw * 72.0f / w < 299.5f)
 			galley_report(e->opts, GALLEY_WARNING, galley_node_line(img), galley_node_column(img),
@@ -99,16 +100,16 @@ int lay_figure(layout *l, galley_node *fig)
 	p->hyphenate = true;
 	inline_state s = lay_body_state(l);
 	s.face_style = PDF_ITALIC;
-	s.size = e->set.size * 0.92f;
+	s.size = e->set.size * pdf_typo.caption_size;
 	if (rc == 0)
 		rc = lay_collect_inlines(l, p, fig, s);
 	size_t first = e->vl.nitems;
 	e->vl.proto.elem = lay_elem(l, im ? PDF_SE_CAPTION : PDF_SE_P, NULL);
 	if (rc == 0)
-		rc = lay_set_paragraph(l, p, c->x, c->width, e->set.leading * 0.95f);
+		rc = lay_set_paragraph(l, p, c->x, c->width, e->set.leading * pdf_typo.caption_leading);
 	if (im)
 		for (size_t i = first; i < e->vl.nitems; i++)
 			e->vl.items[i].nobreak = true;
-	lay_want_space(l, e->set.leading * 0.6f);
+	lay_want_space(l, e->set.leading * pdf_typo.figure_space);
 	return rc;
 }

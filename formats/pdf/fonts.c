@@ -125,6 +125,37 @@ static int find_family(pdf_fonts *f, int role, const char *family, galley_error 
 	return 0;
 }
 
+/*
+ * The math face: an OpenType MATH table for the layout's constants and
+ * glyph variants. TeX Gyre Pagella Math first: a Palatino, whose weight and
+ * large x-height sit better beside Linux Libertine than Latin Modern's
+ * lighter strokes (see docs/pdf.md).
+ */
+static const char *const math_families[] = {"TeX Gyre Pagella Math", "Latin Modern Math",
+                                            "TeX Gyre Termes Math"};
+
+int pdf_fonts_math(pdf_fonts *f)
+{
+	if (f->math)
+		return f->math > 0 ? f->math - 1 : -1;
+	f->math = -1;
+	for (size_t i = 0; i < sizeof(math_families) / sizeof(math_families[0]) && f->math < 0; i++) {
+		FcPattern *m = match_face(f, math_families[i], 0);
+		if (m && pattern_has_family(m, math_families[i]) && pattern_is_embeddable(m)) {
+			int idx = add_face(f, m, -1);
+			if (idx >= 0 && pdf_fonts_load(f, idx) && hb_ot_math_has_data(f->faces[idx].hb))
+				f->math = idx + 1;
+		}
+		if (m)
+			FcPatternDestroy(m);
+	}
+	if (f->math < 0)
+		galley_report(f->opts, GALLEY_WARNING, 0, 0,
+		              "no OpenType math font is installed (fonts-texgyre-math or fonts-lmodern); "
+		              "formulas are printed as their TeX source");
+	return f->math > 0 ? f->math - 1 : -1;
+}
+
 static const char *default_family(pdf_fonts *f, int role)
 {
 	for (int i = 0; i < 3; i++) {
@@ -176,8 +207,7 @@ int pdf_fonts_init(pdf_fonts *f, HPDF_Doc pdf, const char *families[PDF_ROLE_COU
 	f->lang = NULL;
 	arena_init(&f->mem);
 	f->fallback = calloc(65536, 1);
-	f->reported = calloc(65536 / 8, 1);
-	if (!f->config || !f->fallback || !f->reported)
+	if (!f->config || !f->fallback)
 		return galley_error_set(err, GALLEY_EINTERNAL, opts, 0, 0, "cannot initialise fontconfig");
 	/* the main faces occupy slots 0..11 whatever order they are found in */
 	f->count = PDF_MAIN_FACES;
@@ -205,7 +235,6 @@ void pdf_fonts_free(pdf_fonts *f)
 		hb_blob_destroy(fc->blob);
 	}
 	free(f->fallback);
-	free(f->reported);
 	free(f->astral);
 	free(f->runs);
 	hb_buffer_destroy(f->buffer);
@@ -378,16 +407,6 @@ static void fallback_set(pdf_fonts *f, uint32_t cp, uint8_t v)
 	f->astral[h] = cp << 8 | v;
 }
 
-static bool reported(pdf_fonts *f, uint32_t cp)
-{
-	if (cp > 0xFFFF)
-		return fallback_get(f, cp) == NO_FALLBACK;
-	if (f->reported[cp >> 3] & (1u << (cp & 7)))
-		return true;
-	f->reported[cp >> 3] |= (uint8_t)(1u << (cp & 7));
-	return false;
-}
-
 /* Joiners, direction marks, variation selectors: shaping consumes them, no font need draw them. */
 static bool default_ignorable(uint32_t cp)
 {
@@ -396,21 +415,65 @@ static bool default_ignorable(uint32_t cp)
 	       (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF || (cp >= 0xE0000 && cp <= 0xE0FFF);
 }
 
+void pdf_fonts_report_missing(pdf_fonts *f)
+{
+	unsigned n = f->missing.count;
+	if (n == 0)
+		return;
+	f->missing.count = 0;
+	char cps[64];
+	size_t len = 0, listed = n < 4 ? n : 4;
+	for (size_t i = 0; i < listed && f->missing.cps[i]; i++)
+		len += (size_t)snprintf(cps + len, sizeof(cps) - len, "%sU+%04X", i ? " " : "",
+		                        (unsigned)f->missing.cps[i]);
+	if (n == 1)
+		galley_report(f->opts, GALLEY_WARNING, f->missing.line, f->missing.column,
+		              "no installed font has a glyph for %s; it prints as a box", cps);
+	else
+		galley_report(
+		    f->opts, GALLEY_WARNING, f->missing.line, f->missing.column,
+		    "no installed font has a glyph for %s%s (%u characters in a row); they print as boxes",
+		    cps, n > listed ? " ..." : "", n);
+}
+
+/*
+ * A character no font has is reported once per document, with the block
+ * where it first shows; characters next to it that no font has either join
+ * its message, so a line of missing symbols makes one warning, not one each.
+ */
+static void note_missing(pdf_fonts *f, uint32_t cp, bool first)
+{
+	if (f->missing.count == 0 && !first)
+		return; /* reported with the run where it first showed */
+	if (f->missing.count == 0) {
+		memset(f->missing.cps, 0, sizeof(f->missing.cps));
+		f->missing.line = f->line;
+		f->missing.column = f->column;
+	}
+	if (f->missing.count < 4)
+		f->missing.cps[f->missing.count] = cp;
+	f->missing.count++;
+}
+
 int pdf_fonts_resolve(pdf_fonts *f, int face, uint32_t cp)
 {
 	face = f->alias[face];
-	if (cp < 0x20 || pdf_fonts_has(f, face, cp) || default_ignorable(cp))
+	if (cp < 0x20 || pdf_fonts_has(f, face, cp) || default_ignorable(cp)) {
+		if (f->missing.count)
+			pdf_fonts_report_missing(f);
 		return face;
+	}
 	uint8_t cached = fallback_get(f, cp);
-	if (cached == 0) {
+	bool first = cached == 0;
+	if (first) {
 		int fb = find_fallback(f, cp);
 		cached = fb < 0 ? NO_FALLBACK : (uint8_t)(fb + 1);
-		if (cached == NO_FALLBACK && !reported(f, cp))
-			galley_report(f->opts, GALLEY_WARNING, 0, 0,
-			              "no installed font has a glyph for U+%04X; it prints as a box",
-			              (unsigned)cp);
 		fallback_set(f, cp, cached);
 	}
+	if (cached == NO_FALLBACK)
+		note_missing(f, cp, first);
+	else if (f->missing.count)
+		pdf_fonts_report_missing(f);
 	return cached != NO_FALLBACK ? cached - 1 : face;
 }
 

@@ -57,11 +57,20 @@ static int add_leaf(layout *l, pdf_para *p, const galley_node *n, inline_state *
 			t.flags |= PDF_ST_NOHYPH;
 		return lay_add_text(e, p, &t, lit, len);
 	}
-	case GALLEY_NODE_CODE:
-	case GALLEY_NODE_MATH: { /* math: its TeX source, until math is typeset */
+	case GALLEY_NODE_MATH: {
+		bool set = false;
+		pdf_style st = lay_make_style(s->role, s->face_style, s->size);
+		st.link = s->link;
+		int id = pdf_style_get(e, &st);
+		int rc = id < 0 ? GALLEY_ENOMEM : pdf_math_add(e, p, n, (uint16_t)id, &set);
+		if (rc || set)
+			return rc;
+	} /* no math font: the TeX source, as code */
+	/* fall through */
+	case GALLEY_NODE_CODE: {
 		inline_state t = *s;
 		t.role = PDF_ROLE_MONO;
-		t.size = s->size * 0.88f;
+		t.size = s->size * pdf_typo.code_size;
 		t.flags |= PDF_ST_NOHYPH | PDF_ST_CODE;
 		return lay_add_text(e, p, &t, lit, len);
 	}
@@ -73,8 +82,8 @@ static int add_leaf(layout *l, pdf_para *p, const galley_node *n, inline_state *
 		int num = galley_node_footnote_number(n);
 		char buf[16];
 		inline_state t = *s;
-		t.size = s->size * 0.68f;
-		t.rise = s->rise + s->size * 0.36f;
+		t.size = s->size * pdf_typo.note_mark_size;
+		t.rise = s->rise + s->size * pdf_typo.superscript_rise;
 		t.flags |= PDF_ST_NOHYPH;
 		t.note = (uint16_t)(num > 0 && num < UINT16_MAX ? num : 0);
 		if (num > 0 && l->note_anchor && l->note_anchor[num] >= 0) {
@@ -138,12 +147,12 @@ static void enter_inline(layout *l, const galley_node *n, inline_state *s)
 		break;
 	}
 	case GALLEY_NODE_SUPERSCRIPT:
-		s->rise += s->size * 0.36f;
-		s->size *= 0.7f;
+		s->rise += s->size * pdf_typo.superscript_rise;
+		s->size *= pdf_typo.script_size;
 		break;
 	case GALLEY_NODE_SUBSCRIPT:
-		s->rise -= s->size * 0.16f;
-		s->size *= 0.7f;
+		s->rise -= s->size * pdf_typo.subscript_drop;
+		s->size *= pdf_typo.script_size;
 		break;
 	default:
 		break;

@@ -80,8 +80,8 @@ int lay_footnotes(layout *l)
 	}
 	/* notes are set smaller: the body size and leading stand in for theirs meanwhile */
 	pdf_settings saved = e->set;
-	e->set.size *= 0.82f;
-	e->set.leading *= 0.82f;
+	e->set.size *= pdf_typo.note_size;
+	e->set.leading *= pdf_typo.note_size;
 	int rc = 0;
 	for (int i = 1; i <= notes && rc == 0; i++) {
 		if (!defs[i])
@@ -93,7 +93,7 @@ int lay_footnotes(layout *l)
 		/* a Note (its ID as PDF/UA wants one): the number as its Lbl, then its blocks */
 		snprintf(buf, sizeof(buf), "note-%d", i);
 		uint32_t note = lay_elem(l, PDF_SE_NOTE, arena_strndup(&e->mem, buf, strlen(buf)));
-		lay_push_container(l, GALLEY_NODE_LIST_ITEM, e->set.size * 1.8f, 0);
+		lay_push_container(l, GALLEY_NODE_LIST_ITEM, e->set.size * pdf_typo.note_indent, 0);
 		lay_container_elem(l, note);
 		lay_top(l)->tight = true;
 		e->vl.proto.label_elem = pdf_tags_add(e, note, PDF_SE_LBL, NULL);
@@ -106,7 +106,7 @@ int lay_footnotes(layout *l)
 		}
 		e->vl.proto.label_style = (uint16_t)st;
 		e->vl.proto.deco = PDF_DECO_LABEL;
-		e->vl.proto.deco_x = lay_top(l)->x - e->set.size * 0.5f;
+		e->vl.proto.deco_x = lay_top(l)->x - e->set.size * pdf_typo.label_offset;
 		e->vl.proto.anchor = l->note_anchor[i];
 		rc = lay_blocks(l, defs[i]);
 		if (rc == 0)

@@ -164,8 +164,11 @@ static void notes_of(const pdf_engine *e, const int *order, size_t *cursor, size
 /*
  * A page that ends short of the foot because a line is kept with the next
  * (a widow, an orphan, a heading) is filled to it: its spaces (around
- * headings, lists, quotes, between paragraphs) stretch, each to at most
- * twice its height. Returns the share each grows by.
+ * headings, scene breaks, lists, quotes, between paragraphs) stretch, each
+ * by at most pdf_typo.page_fill_stretch of its height, as TeX's \bigskip
+ * stretches by a third: a page whose only space is a scene break's stays a
+ * little short rather than open a gap twice as wide as the others. Returns
+ * the share each grows by.
  */
 static float fill_page(const pdf_engine *e, size_t first, size_t last, const pdf_range *skip, float room)
 {
@@ -177,7 +180,8 @@ static float fill_page(const pdf_engine *e, size_t first, size_t last, const pdf
 			spaces += e->vl.items[i].height;
 	if (spaces <= 0 || room <= 0)
 		return 0;
-	return room / spaces < 1 ? room / spaces : 1;
+	float most = pdf_typo.page_fill_stretch;
+	return room / spaces < most ? room / spaces : most;
 }
 
 /* The room left on a page once its text, float, repeated header and notes are placed, filled. */
@@ -187,7 +191,8 @@ static int stretch_page(pdf_engine *e, pdf_page *pg, float text_h, float sep)
 	if (pg->repeat_table)
 		used += e->tabs.tables[pg->repeat_table - 1].header_height;
 	if (pg->top_float.last > pg->top_float.first)
-		used += items_height(e, pg->top_float.first, pg->top_float.last) + e->set.leading * 0.6f;
+		used += items_height(e, pg->top_float.first, pg->top_float.last) +
+		        e->set.leading * pdf_typo.float_space;
 	float notes = 0;
 	for (size_t r = 0; r < pg->notes_count; r++) {
 		const pdf_range *nr = &e->pg.note_ranges[pg->notes_first + r];
@@ -272,7 +277,8 @@ static int cut_pages(pdf_engine *e)
 		pdf_range top_float = pending, skip = {0, 0};
 		pending = (pdf_range){0, 0};
 		if (top_float.last > top_float.first)
-			h += items_height(e, top_float.first, top_float.last) + e->set.leading * 0.6f;
+			h += items_height(e, top_float.first, top_float.last) +
+			     e->set.leading * pdf_typo.float_space;
 		for (j = start; j < n; j++) {
 			const pdf_vitem *it = &e->vl.items[j];
 			if (it->kind == PDF_V_PAGEBREAK) {
@@ -346,13 +352,13 @@ static int cut_pages(pdf_engine *e)
 			rc = queue_push(&nq, note->first, note->last);
 		}
 		if (rc == 0 && nq.count) {
-			float used =
-			    items_height(e, start, end) +
-			    (repeat ? e->tabs.tables[repeat - 1].header_height : 0) +
-			    (top_float.last > top_float.first
-			         ? items_height(e, top_float.first, top_float.last) + e->set.leading * 0.6f
-			         : 0) -
-			    items_height(e, skip.first, skip.last);
+			float used = items_height(e, start, end) +
+			             (repeat ? e->tabs.tables[repeat - 1].header_height : 0) +
+			             (top_float.last > top_float.first
+			                  ? items_height(e, top_float.first, top_float.last) +
+			                        e->set.leading * pdf_typo.float_space
+			                  : 0) -
+			             items_height(e, skip.first, skip.last);
 			rc = place_notes(e, &nq, text_h - used - sep);
 		}
 		if (rc == 0 && overflow && end > start)
@@ -407,7 +413,8 @@ static void place_items(pdf_engine *e)
 		size_t nr = pdf_page_ranges(pg, rs);
 		for (size_t r = 0; r < nr; r++) {
 			if (r == 1 && pg->top_float.last > pg->top_float.first)
-				y -= e->set.leading * 0.6f; /* a float stands apart from the text under it */
+				y -= e->set.leading *
+				     pdf_typo.float_space; /* a float stands apart from the text under it */
 			for (size_t i = rs[r].first; i < rs[r].last; i++) {
 				pdf_vitem *v = &e->vl.items[i];
 				v->top = y;

@@ -16,6 +16,7 @@
 #include <hpdf_encrypt.h>
 
 #include "pdf.h"
+#include "typography.h"
 
 #define MM (72.0 / 25.4)
 
@@ -42,6 +43,7 @@ static const galley_param_spec pdf_params[] = {
     {"untagged", NULL, "PDF: no structure tree, marked content or XMP metadata (smallest files)"},
     {"pdfa", NULL, "PDF: PDF/A-2b (archival): XMP identification and an sRGB output intent"},
     {"pdf-standard", "LIST", "PDF: standards to follow, comma-separated: ua-1 (the default), a-2b"},
+    {"no-highlight", NULL, "HTML, EPUB, PDF: fenced code with a language is not coloured"},
     {NULL, NULL, NULL},
 };
 
@@ -178,7 +180,7 @@ static int read_settings(pdf_settings *set, const galley_doc *doc, const galley_
 		return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0,
 		                        "font-size '%s': expected points from 4 to 72", fs);
 	set->size = (float)size;
-	set->leading = set->size * 1.25f;
+	set->leading = set->size * pdf_typo.leading;
 	const char *ld = galley_options_param(opts, "leading");
 	if (ld) {
 		char *end;
@@ -216,8 +218,8 @@ static int read_settings(pdf_settings *set, const galley_doc *doc, const galley_
 	if (set->twoside) {
 		/* the same measure on both sides: a narrower inner margin, a wider outer one */
 		float total = set->margin_inner + set->margin_outer;
-		set->margin_inner = total * 0.42f;
-		set->margin_outer = total * 0.58f;
+		set->margin_inner = total * pdf_typo.inner_margin;
+		set->margin_outer = total * pdf_typo.outer_margin;
 		set->chapter_breaks = true;
 	}
 	const char *bl = galley_options_param(opts, "bleed");
@@ -358,6 +360,7 @@ static void engine_free(pdf_engine *e)
 	free(e->res.links);
 	free(e->res.images);
 	free(e->res.langs);
+	free(e->res.maths);
 	free(e->vl.items);
 	free(e->pg.pages);
 	free(e->tabs.tables);
@@ -397,6 +400,7 @@ static int pdf_write(const galley_doc *doc, galley_buf *out, const galley_option
 		goto cleanup;
 	if ((rc = pdf_paginate(e)) || (rc = pdf_render(e)))
 		goto fail;
+	pdf_fonts_report_missing(&e->fonts);
 	set_info(e);
 	if ((rc = set_identity(e)) || (rc = pdf_tags_finish(e)))
 		goto fail;

@@ -91,10 +91,16 @@ typedef struct pdf_fonts {
 	uint8_t alias[PDF_MAX_FACES]; /* the slot that owns a shared file */
 	int count;
 	uint8_t *fallback; /* per BMP code point: face + 1, 0 = not looked up, 255 = none */
-	uint8_t *reported; /* bit set of code points already reported as missing */
 	uint32_t *astral;  /* beyond the BMP: (cp << 8 | face + 1) in an open-addressed table */
 	size_t nastral, astralcap;
-	int load_error; /* a face that could not be loaded */
+	int load_error;        /* a face that could not be loaded */
+	unsigned line, column; /* the block being laid out, for messages */
+	/* a run of characters no font has, reported once when it ends */
+	struct {
+		uint32_t cps[4]; /* the first new ones */
+		unsigned count;  /* characters in the run so far; 0: none open */
+		unsigned line, column;
+	} missing;
 	bool no_ligatures;
 	const char *lang;
 	/* the shaping cache: runs by (face, direction, text) */
@@ -104,8 +110,11 @@ typedef struct pdf_fonts {
 	void *buffer;         /* the hb_buffer_t shaping goes through */
 	galley_buf texts;     /* the glyphs' text for ToUnicode */
 	int fonts_made;       /* Type0 fonts made, for their subset tags */
+	int math;             /* the math face + 1; 0 not looked for yet, -1 none installed */
 } pdf_fonts;
 
+/** Reports the run of characters no font has that is still open (see pdf_fonts_resolve). */
+void pdf_fonts_report_missing(pdf_fonts *f);
 /** Looks the three families up (NULL: defaults). Fails naming a family that is not installed. */
 int pdf_fonts_init(pdf_fonts *f, HPDF_Doc pdf, const char *families[PDF_ROLE_COUNT],
                    const galley_options *opts, galley_error *err);
@@ -125,6 +134,9 @@ int pdf_fonts_glyph_width(pdf_fonts *f, int face, unsigned gid);
  * stands for other text (the drawing then needs /ActualText).
  */
 bool pdf_fonts_use_glyph(pdf_fonts *f, int face, unsigned gid, const char *text, size_t len);
+/** The OpenType math face (looked for and loaded on first use), or -1 with a warning when none is installed.
+ */
+int pdf_fonts_math(pdf_fonts *f);
 /** Subsets and embeds every face used: font programs, widths, ToUnicode maps. */
 int pdf_fonts_embed(pdf_fonts *f);
 
@@ -154,7 +166,8 @@ enum {
 	PDF_ST_LINK = 1 << 2,
 	PDF_ST_CODE = 1 << 3,
 	PDF_ST_GRAY = 1 << 4,
-	PDF_ST_QUIET = 1 << 5 /* a link set in the text colour (contents) */
+	PDF_ST_QUIET = 1 << 5, /* a link set in the text colour (contents) */
+	PDF_ST_MATH = 1 << 6   /* U+FFFC standing for a typeset formula: pdf_style.image names it */
 };
 
 typedef struct pdf_style {
@@ -164,7 +177,9 @@ typedef struct pdf_style {
 	uint16_t note; /* a footnote reference's number, 0 = none */
 	uint8_t face;  /* main face */
 	uint8_t flags;
-	uint16_t image; /* an inline image: index + 1 into the engine's images, 0 = none */
+	uint16_t image; /* an inline image: index + 1 into the engine's images (with PDF_ST_MATH: into its
+	                   formulas), 0 = none */
+	uint8_t token;  /* highlighted code: a galley_token_kind drawn in its colour, 0 = none */
 	uint16_t lang;  /* a span in another language (tagged): index + 1 into res.langs, 0 = none */
 } pdf_style;
 
@@ -218,6 +233,7 @@ typedef struct pdf_para {
 	uint8_t align;
 	bool hyphenate; /* allowed at all (not a heading) */
 	bool rtl;       /* the paragraph's direction is right to left */
+	bool math;      /* holds a typeset formula (its lines may need more room) */
 } pdf_para;
 
 typedef struct pdf_line {
@@ -375,6 +391,8 @@ typedef struct pdf_resources {
 	size_t nlinks, linkcap;
 	HPDF_Image *images; /* inline images, set as U+FFFC in their own style */
 	size_t nimages, imagecap;
+	struct pdf_math **maths; /* typeset formulas, set as U+FFFC in a PDF_ST_MATH style */
+	size_t nmaths, mathcap;
 	const char **langs; /* languages of spans, for their structure elements' /Lang */
 	size_t nlangs, langcap;
 } pdf_resources;
@@ -453,6 +471,7 @@ enum {
 	PDF_SE_TOCI,
 	PDF_SE_DIV,
 	PDF_SE_SPAN,
+	PDF_SE_FORMULA,
 	PDF_SE_COUNT
 };
 
@@ -538,6 +557,37 @@ int pdf_tags_finish(pdf_engine *e);
 /** XMP metadata from the Info dictionary (tagged or PDF/A) and PDF/A's output intent (xmp.c). */
 int pdf_metadata(pdf_engine *e, galley_error *err);
 void pdf_tags_free(pdf_engine *e);
+
+/* ---- mathematics (math.c) ------------------------------------------- */
+
+typedef struct pdf_math pdf_math;
+
+/**
+ * Typesets a MATH node (display style when it is display math) and appends
+ * it to paragraph `p` as one unbreakable box in `style`'s size; *set is
+ * false when no math font is installed and nothing was added.
+ */
+int pdf_math_add(pdf_engine *e, pdf_para *p, const galley_node *n, uint16_t style, bool *set);
+/** A formula's width, height and depth in points; whether it is display math. */
+void pdf_math_extent(const pdf_math *m, float *w, float *h, float *d, bool *display);
+/** The height and depth the formulas on a line reach, and its display formula (NULL: none). */
+void pdf_math_line_extent(const pdf_engine *e, const pdf_line *ln, float *h, float *d, pdf_math **display);
+/** A display formula's equation number drawn `dx` right of its origin; returns the number's width (0: none).
+ */
+float pdf_math_tag(pdf_math *m, float dx);
+/** A formula's source node. */
+const galley_node *pdf_math_node(const pdf_math *m);
+/**
+ * Draws a formula's glyphs with its origin at (x, baseline) into a text
+ * object of a page's content `out`, marked with its source as /ActualText
+ * (the text matrix is left set; the caller restores its own).
+ */
+void pdf_math_draw_glyphs(pdf_engine *e, HPDF_Page page, galley_buf *out, const pdf_math *m, float x,
+                          float baseline);
+/** Draws a formula's rules (fraction bars, radicals' overbars), outside a text object. */
+void pdf_math_draw_rules(galley_buf *out, const pdf_math *m, float x, float baseline);
+/** Writes "/Span<</ActualText<...>>>BDC" for `len` bytes of UTF-8 (render.c). */
+void pdf_put_actual_text(galley_buf *b, const char *s, size_t len);
 
 /** Decodes one UTF-8 character at s[*i] (advancing *i); invalid bytes give U+FFFD. */
 uint32_t pdf_utf8_next(const char *s, size_t len, size_t *i);

@@ -11,6 +11,7 @@
 #include <hpdf_pages.h>
 
 #include "pdf.h"
+#include "typography.h"
 
 #define MAX_SPANS 64
 
@@ -34,6 +35,8 @@ typedef struct painter {
 	int nspans;
 	span images[MAX_SPANS]; /* a line's inline images, drawn once its text object ends */
 	int nimages;
+	span maths[MAX_SPANS]; /* a line's formulas (link: index + 1), drawn after its text object */
+	int nmaths;
 	uint32_t *order; /* a line's atoms in visual order */
 	size_t ordercap;
 	HPDF_Destination *dests;
@@ -134,6 +137,25 @@ static void put_num(galley_buf *b, float v)
 	galley_buf_putc(b, ' ');
 }
 
+/*
+ * Highlighted code by token kind (galley_token_kind order, from keywords),
+ * the colours of the HTML stylesheet: each has a contrast of at least 4.5:1
+ * (WCAG AA) on white and on the code background; tests/pdf checks it.
+ */
+static const char *const token_colors[] = {
+    "0.478 0.18 0.557 rg\n",  /* keyword #7a2e8e */
+    "0.122 0.373 0.545 rg\n", /* type #1f5f8b */
+    "0.184 0.42 0.122 rg\n",  /* string #2f6b1f */
+    "0.373 0.376 0.392 rg\n", /* comment #5f6064 */
+    "0.541 0.294 0 rg\n",     /* number #8a4b00 */
+    "0.545 0.102 0.227 rg\n", /* preprocessor #8b1a3a */
+    "0.102 0.31 0.545 rg\n",  /* function #1a4f8b */
+};
+
+/* With --print, monochrome: comments grey (6:1 on the code background), other tokens black. */
+static const char *const token_grays[] = {"0 g\n", "0 g\n", "0 g\n", "0.35 g\n", "0 g\n", "0 g\n", "0 g\n"};
+
+/* Colour 0 is black, 1 a link's blue, 2 grey, 3 + k a token kind's. */
 static void set_color(painter *pt, int color)
 {
 	if (pt->color == color)
@@ -143,13 +165,21 @@ static void set_color(painter *pt, int color)
 		galley_buf_puts(&pt->tj, "0.05 0.2 0.55 rg\n");
 	else if (color == 2)
 		galley_buf_puts(&pt->tj, "0.45 g\n");
+	else if (color >= 3)
+		galley_buf_puts(&pt->tj, (pt->e->set.print ? token_grays : token_colors)[color - 3]);
 	else
 		galley_buf_puts(&pt->tj, "0 g\n");
 }
 
 static int style_color(const pdf_style *st)
 {
-	return st->link && !(st->flags & PDF_ST_QUIET) ? 1 : (st->flags & PDF_ST_GRAY) ? 2 : 0;
+	if (st->link && !(st->flags & PDF_ST_QUIET))
+		return 1;
+	if (st->flags & PDF_ST_GRAY)
+		return 2;
+	if (st->token > 0 && st->token <= sizeof(token_colors) / sizeof(token_colors[0]))
+		return 2 + st->token;
+	return 0;
 }
 
 static void note_span(painter *pt, const pdf_style *st, float x0, float x1, float baseline, uint32_t elem)
@@ -353,6 +383,37 @@ static void put_actual_text(galley_buf *b, const char *s, size_t len)
 	galley_buf_puts(b, ">>>BDC\n");
 }
 
+void pdf_put_actual_text(galley_buf *b, const char *s, size_t len) { put_actual_text(b, s, len); }
+
+/*
+ * Opens /ActualText for glyphs whose text the ToUnicode map cannot give. In
+ * a tagged page's element it is that element's own marked content (an MCID
+ * with /ActualText), not a Span nested in it: readers of the structure lose
+ * the text after a nested sequence ends. Returns that element (0: nested),
+ * whose marked content opens again after.
+ */
+static uint32_t open_actual_text(painter *pt, const char *s, size_t len)
+{
+	uint32_t elem = pt->tagged && pt->mark > 0 && !pt->artifacts_only ? (uint32_t)pt->mark : 0;
+	if (!elem) {
+		put_actual_text(&pt->tj, s, len);
+		return 0;
+	}
+	galley_buf_puts(&pt->tj, "EMC\n");
+	pt->mark = -1;
+	galley_buf tmp = GALLEY_BUF_INIT;
+	put_actual_text(&tmp, s, len); /* "/Span<</ActualText<...>>>BDC" */
+	int mcid = pdf_tags_mark(pt->e, elem, pt->page);
+	if (mcid >= 0 && !tmp.failed && tmp.len > 7) {
+		galley_buf_printf(&pt->tj, "/%s <</MCID %d ", pdf_tags_name(pt->e->tags.elems[elem].type),
+		                  mcid);
+		galley_buf_put(&pt->tj, tmp.data + 7, tmp.len - 7);
+	} else if (!tmp.failed)
+		galley_buf_put(&pt->tj, tmp.data, tmp.len);
+	galley_buf_free(&tmp);
+	return elem;
+}
+
 /* Draws glyphs [g0, g1) of a shaped run from x on the baseline. */
 static void tj_glyphs(painter *pt, tj_run *run, const pdf_style *st, const pdf_shaped *sh, uint32_t g0,
                       uint32_t g1, float x, float baseline)
@@ -370,9 +431,10 @@ static void tj_glyphs(painter *pt, tj_run *run, const pdf_style *st, const pdf_s
 	if (!sh->mapped)
 		mut->mapped = map_glyphs(f, sh, 0, sh->nglyphs, &from, &to) ? 1 : 2;
 	bool actual = sh->mapped == 2 && !map_glyphs(f, sh, g0, g1, &from, &to);
+	uint32_t resume = 0;
 	if (actual) {
 		tj_close(pt, run);
-		put_actual_text(&pt->tj, sh->text + from, to - from);
+		resume = open_actual_text(pt, sh->text + from, to - from);
 	}
 	/* under font expansion (Tz) advances and displacements scale with the glyphs */
 	float h = pt->hscale;
@@ -405,6 +467,34 @@ static void tj_glyphs(painter *pt, tj_run *run, const pdf_style *st, const pdf_s
 		tj_close(pt, run);
 		galley_buf_puts(&pt->tj, "EMC\n");
 	}
+	if (resume) {
+		open_mark(pt, &pt->tj, resume, NULL);
+		pt->mark = resume;
+	}
+}
+
+/*
+ * A formula's glyphs in the line's text object where it stands, so text
+ * extraction reads it in its place; the text state it changes (matrix,
+ * font, colour, scaling) is put back for the text after it.
+ */
+static void draw_math_glyphs(painter *pt, tj_run *run, const pdf_math *m, float x, float baseline)
+{
+	tj_flush(pt, run);
+	set_color(pt, 0);
+	if (pt->hscale != 1)
+		galley_buf_puts(&pt->tj, "100 Tz\n");
+	pdf_math_draw_glyphs(pt->e, pt->page, &pt->tj, m, x, baseline);
+	put_num(&pt->tj, 1);
+	galley_buf_puts(&pt->tj, "0 0 1 ");
+	put_num(&pt->tj, pt->tx);
+	put_num(&pt->tj, pt->ty);
+	galley_buf_puts(&pt->tj, "Tm\n");
+	if (pt->hscale != 1) {
+		put_num(&pt->tj, pt->hscale * 100);
+		galley_buf_puts(&pt->tj, "Tz\n");
+	}
+	pt->face = -1;
 }
 
 /* Draws a string in a style from x (labels, page numbers, running heads); returns its width. */
@@ -565,6 +655,18 @@ static uint32_t box_elem(painter *pt, const pdf_style *st, uint32_t elem, uint32
 	return *inl ? *inl : elem;
 }
 
+/* A formula's own element (its TeX source as /Alt), marked apart from the text around it. */
+static uint32_t formula(painter *pt, const pdf_math *m, uint32_t elem)
+{
+	if (!pt->tagged || !elem || pt->artifacts_only)
+		return elem;
+	size_t len;
+	const char *tex = galley_node_literal(pdf_math_node(m), &len);
+	const char *alt = tex ? arena_strndup(&pt->e->mem, tex, len) : NULL;
+	uint32_t f = pdf_tags_add(pt->e, elem, PDF_SE_FORMULA, alt && *alt ? alt : "A formula");
+	return f ? f : elem;
+}
+
 /*
  * An inline image's Figure, made where the image stands in the text (it is
  * drawn once the text object ends): the text after it opens new marked
@@ -641,7 +743,8 @@ static void draw_line_text(painter *pt, const pdf_line *ln, float left, float ba
 		}
 		float w = a->sh ? a->width * scale : a->width;
 		const pdf_style *st = &e->res.styles[a->style];
-		if (space_box && a->sh) {
+		bool math = !a->sh && (st->flags & PDF_ST_MATH);
+		if (space_box && (a->sh || math)) {
 			/* the space inside a link when the link goes on, else in the line's element */
 			uint32_t next = inline_key(pt, st);
 			bool same = next && next == key && pt->mark == (int64_t)inl;
@@ -650,7 +753,13 @@ static void draw_line_text(painter *pt, const pdf_line *ln, float left, float ba
 			space_box = NULL;
 		}
 		uint32_t at = box_elem(pt, st, elem, &key, &inl);
-		if (!a->sh && st->image && pt->nimages < MAX_SPANS)
+		if (math) {
+			text_mark(pt, &run, formula(pt, e->res.maths[st->image - 1], at), NULL);
+			draw_math_glyphs(pt, &run, e->res.maths[st->image - 1], x, baseline);
+			if (pt->nmaths < MAX_SPANS)
+				pt->maths[pt->nmaths++] = (span){x, x + w, baseline, 0, st->image, false, at};
+			note_span(pt, st, x, x + w, baseline, at); /* a formula inside a link */
+		} else if (!a->sh && st->image && pt->nimages < MAX_SPANS)
 			pt->images[pt->nimages++] = (span){
 			    x, x + w, baseline, st->size, st->image, false, inline_figure(pt, &run, st, at)};
 		if (a->sh) {
@@ -682,16 +791,17 @@ static void draw_toc_leader(painter *pt, const pdf_vitem *v, float left, float b
 	pdf_engine *e = pt->e;
 	char num[24];
 	snprintf(num, sizeof(num), "%d", e->anc.page[v->toc_anchor] + 1);
-	pdf_style st = {e->set.size, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, 0), 0, 0, 0};
+	pdf_style st = {e->set.size, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, 0), 0, 0, 0, 0};
 	int id = pdf_style_get(e, &st);
 	if (id < 0)
 		return;
 	float nw = pdf_text_width(e, num, strlen(num), (uint16_t)id);
 	float right = left + v->deco_x;
 	/* dots on a grid common to all entries, so they line up down the page */
-	float step = e->set.size * 0.55f, dot = pdf_text_width(e, ".", 1, (uint16_t)id);
+	float step = e->set.size * pdf_typo.leader_step, dot = pdf_text_width(e, ".", 1, (uint16_t)id);
 	/* the last dot close to the number, which reads as the same line's end */
-	float start = left + v->line.x + v->line.natural + step * 0.5f, end = right - nw - e->set.size * 0.2f;
+	float start = left + v->line.x + v->line.natural + step * 0.5f,
+	      end = right - nw - e->set.size * pdf_typo.leader_gap;
 	tj_run run = {0};
 	text_mark(pt, &run, v->elem, NULL);
 	for (float x = left + step * ceilf((start - left) / step); x + dot <= end; x += step)
@@ -746,6 +856,26 @@ static void tag_annot(painter *pt, HPDF_Annotation annot, const pdf_link *lk, ui
 	              HPDF_String_New(e->out.pdf->mmgr, title, HPDF_GetEncoder(e->out.pdf, "UTF-8")));
 	if (pt->tagged && pdf_tags_annot(e, elem, annot, pt->page) && !e->out.error)
 		e->out.error = HPDF_FAILD_TO_ALLOC_MEM;
+}
+
+/* A line's formulas' rules, drawn once its text object ends. */
+static void draw_maths(painter *pt)
+{
+	if (!pt->nmaths)
+		return;
+	if (pt->tagged)
+		galley_buf_puts(&pt->tj, "/Artifact BMC\n"); /* the text is in the formula's /ActualText */
+	for (int i = 0; i < pt->nmaths; i++)
+		pdf_math_draw_rules(&pt->tj, pt->e->res.maths[pt->maths[i].link - 1], pt->maths[i].x0,
+		                    pt->maths[i].y);
+	if (pt->tagged)
+		galley_buf_puts(&pt->tj, "EMC\n");
+	HPDF_PageAttr attr = (HPDF_PageAttr)pt->page->attr;
+	if (!pt->tj.failed)
+		HPDF_Stream_Write(attr->stream, pt->tj.data, (HPDF_UINT)pt->tj.len);
+	pt->tj.len = 0;
+	pt->face = -1;
+	pt->nmaths = 0;
 }
 
 static void draw_spans(painter *pt)
@@ -818,6 +948,7 @@ static void draw_line(painter *pt, const pdf_vitem *v, float top)
 	end_text(pt);
 	draw_spans(pt);
 	draw_inline_images(pt);
+	draw_maths(pt);
 }
 
 static void draw_rule(painter *pt, const pdf_vitem *v, float top)
@@ -840,7 +971,7 @@ static void draw_item(painter *pt, const pdf_vitem *v, float y)
 	else if (v->kind == PDF_V_RULE)
 		draw_rule(pt, v, y);
 	else if (v->kind == PDF_V_IMAGE && v->image) {
-		float h = v->height - pt->e->set.leading * 0.4f;
+		float h = v->height - pt->e->set.leading * pdf_typo.figure_caption_space;
 		page_mark(pt, v->elem, artifact_layout);
 		HPDF_Page_DrawImage(pt->page, v->image, pt->left + v->line.x, y - h, v->line.width, h);
 		page_unmark(pt);
@@ -874,11 +1005,11 @@ static void draw_notes(painter *pt, const pdf_page *pg)
 	if (first->last <= first->first)
 		return;
 	float measure = e->set.page_w - e->set.margin_inner - e->set.margin_outer;
-	float ry = e->vl.items[first->first].top + e->set.leading * 0.5f;
+	float ry = e->vl.items[first->first].top + e->set.leading * pdf_typo.note_rule_space;
 	page_mark(pt, 0, artifact_layout);
-	HPDF_Page_SetLineWidth(pt->page, 0.4f);
+	HPDF_Page_SetLineWidth(pt->page, pdf_typo.note_rule);
 	HPDF_Page_MoveTo(pt->page, pt->left, ry);
-	HPDF_Page_LineTo(pt->page, pt->left + measure * 0.3f, ry);
+	HPDF_Page_LineTo(pt->page, pt->left + measure * pdf_typo.note_rule_length, ry);
 	HPDF_Page_Stroke(pt->page);
 	page_unmark(pt);
 	for (size_t r = 0; r < pg->notes_count; r++) {
@@ -910,7 +1041,7 @@ static void draw_furniture(painter *pt, const pdf_page *pg, size_t number)
 	float cx = pt->left + measure / 2;
 	char num[24];
 	snprintf(num, sizeof(num), "%zu", number);
-	pdf_style st = {s->size * 0.9f, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, 0), 0, 0, 0};
+	pdf_style st = {s->size * pdf_typo.folio_size, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, 0), 0, 0, 0, 0};
 	int id = pdf_style_get(e, &st);
 	if (id >= 0) {
 		float nx = cx;
@@ -919,15 +1050,23 @@ static void draw_furniture(painter *pt, const pdf_page *pg, size_t number)
 			float w = pdf_text_width(e, num, strlen(num), (uint16_t)id);
 			nx = number % 2 ? pt->left + measure - w / 2 : pt->left + w / 2;
 		}
-		draw_centered(pt, num, id, s->margin_bottom * 0.5f, nx,
+		draw_centered(pt, num, id, s->margin_bottom * pdf_typo.folio_drop, nx,
 		              "<</Type /Pagination /Subtype /Footer>>");
 	}
 	if (pg->running && *pg->running) {
-		pdf_style hs = {s->size * 0.85f, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, PDF_ITALIC),
-		                PDF_ST_GRAY,     0, 0};
+		pdf_style hs = {s->size * pdf_typo.running_head_size,
+		                0,
+		                0,
+		                0,
+		                PDF_FACE(PDF_ROLE_BODY, PDF_ITALIC),
+		                PDF_ST_GRAY,
+		                0,
+		                0,
+		                0};
 		id = pdf_style_get(e, &hs);
 		if (id >= 0)
-			draw_centered(pt, pg->running, id, s->page_h - s->margin_top * 0.55f, cx,
+			draw_centered(pt, pg->running, id,
+			              s->page_h - s->margin_top * pdf_typo.running_head_rise, cx,
 			              "<</Type /Pagination /Subtype /Header>>");
 	}
 }

@@ -221,16 +221,16 @@ int lay_table(layout *l, galley_node *table)
 	float smin = 0;
 	for (int c = 0; c < n; c++)
 		smin += min[c];
-	float room = box->width - e->set.size * (float)(n - 1);
+	float room = box->width - e->set.size * pdf_typo.table_gap * (float)(n - 1);
 	if (rc == 0 && smin > room && room > 0) {
-		float scale = room / smin * 0.98f;
-		if (scale < 0.7f)
-			scale = 0.7f;
+		float scale = room / smin * pdf_typo.table_fit;
+		if (scale < pdf_typo.table_min_scale)
+			scale = pdf_typo.table_min_scale;
 		e->set.size *= scale;
 		e->set.leading *= scale;
 		rc = measure_cells(l, table, cells, n, min, nat);
 	}
-	float gap = e->set.size;
+	float gap = e->set.size * pdf_typo.table_gap;
 	float avail = box->width - gap * (float)(n - 1);
 	if (rc == 0 && (rc = add_table(e)) == 0) {
 		uint16_t id = (uint16_t)e->tabs.ntables;
@@ -248,10 +248,11 @@ int lay_table(layout *l, galley_node *table)
 		}
 		float tx = x[0], tw = total;
 		uint32_t elem = lay_elem(l, PDF_SE_TABLE, NULL);
-		lay_want_space(l, e->set.leading * 0.6f);
+		lay_want_space(l, e->set.leading * pdf_typo.table_space);
 		rc = lay_flush_space(l);
 		size_t header_first = e->vl.nitems;
-		if (rc == 0 && !push_rule(l, tx, tw, 0.8f, e->set.leading * 0.4f, id))
+		if (rc == 0 && !push_rule(l, tx, tw, pdf_typo.table_rule,
+		                          e->set.leading * pdf_typo.table_rule_space, id))
 			rc = GALLEY_ENOMEM;
 		if (rc == 0) {
 			e->vl.items[e->vl.nitems - 1].nobreak = false;
@@ -267,7 +268,8 @@ int lay_table(layout *l, galley_node *table)
 				in_header = false;
 				pdf_table *t = &e->tabs.tables[id - 1];
 				if (e->vl.nitems > header_first + 1) {
-					if (!push_rule(l, tx, tw, 0.5f, e->set.leading * 0.4f, id)) {
+					if (!push_rule(l, tx, tw, pdf_typo.table_head_rule,
+					               e->set.leading * pdf_typo.table_rule_space, id)) {
 						rc = GALLEY_ENOMEM;
 						break;
 					}
@@ -285,9 +287,10 @@ int lay_table(layout *l, galley_node *table)
 			    !(first > 0 && e->vl.items[first - 1].kind == PDF_V_RULE))
 				e->vl.items[first].nobreak = false;
 		}
-		if (rc == 0 && !push_rule(l, tx, tw, 0.8f, e->set.leading * 0.4f, id))
+		if (rc == 0 && !push_rule(l, tx, tw, pdf_typo.table_rule,
+		                          e->set.leading * pdf_typo.table_rule_space, id))
 			rc = GALLEY_ENOMEM;
-		lay_want_space(l, e->set.leading * 0.6f);
+		lay_want_space(l, e->set.leading * pdf_typo.table_space);
 	}
 	e->set = saved;
 	free(cells);

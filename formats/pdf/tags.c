@@ -41,6 +41,7 @@ static const char *const names[PDF_SE_COUNT] = {
     [PDF_SE_TOCI] = "TOCI",
     [PDF_SE_DIV] = "Div",
     [PDF_SE_SPAN] = "Span",
+    [PDF_SE_FORMULA] = "Formula",
 };
 
 const char *pdf_tags_name(int type) { return type >= 0 && type < PDF_SE_COUNT ? names[type] : "Span"; }
@@ -99,7 +100,7 @@ static int make_dict(pdf_engine *e, uint32_t i)
 	if (up && !kids)
 		return GALLEY_EINTERNAL;
 	ret += HPDF_Dict_Add(d, "P", up ? up->kdict : e->tags.root);
-	if (el->alt && el->type == PDF_SE_FIGURE)
+	if (el->alt && (el->type == PDF_SE_FIGURE || el->type == PDF_SE_FORMULA))
 		ret += HPDF_Dict_Add(d, "Alt", text_string(pdf, el->alt));
 	else if (el->alt && (el->type == PDF_SE_SPAN || el->type == PDF_SE_LINK))
 		ret += HPDF_Dict_Add(d, "Lang", HPDF_String_New(pdf->mmgr, el->alt, NULL));

@@ -147,6 +147,51 @@ void pdf_paras_free(pdf_engine *e)
 	e->vl.nparas = e->vl.paracap = 0;
 }
 
+/*
+ * A line with formulas taller or deeper than its type gets the room they
+ * need; a display formula's line gets TeX's space above and below.
+ */
+static void make_room_for_math(const pdf_engine *e, pdf_vitem *v)
+{
+	float h, d, w = 0, unused;
+	pdf_math *m;
+	pdf_math_line_extent(e, &v->line, &h, &d, &m);
+	bool display = m != NULL;
+	if (m)
+		pdf_math_extent(m, &w, &unused, &unused, &display);
+	float above = v->ascent, below = v->height - v->ascent;
+	float pad = display ? e->set.size * 0.5f : e->set.size * 0.15f;
+	if (h + pad > above)
+		above = h + pad;
+	if (d + pad > below)
+		below = d + pad;
+	if (display) {
+		above += e->set.size * 0.1f;
+		below += e->set.size * 0.1f;
+	}
+	v->ascent = above;
+	v->height = above + below;
+	if (!display)
+		return;
+	/* an equation number stands at the right margin, a quad off the formula */
+	float measure = v->line.width, tag = pdf_math_tag(m, 0), room = tag > 0 ? tag + e->set.size : 0;
+	const galley_node *n = pdf_math_node(m);
+	if (w + room > measure + 0.5f)
+		galley_report(
+		    e->opts, GALLEY_WARNING, galley_node_line(n), galley_node_column(n),
+		    "display formula is %.0fpt wider than the text (%.0fpt); it runs into the margin",
+		    (double)(w + room - measure), (double)measure);
+	/* centred in the measure (the line holds the formula between two fils), clear of its number */
+	float x = (measure - w) / 2;
+	if (x + w > measure - room)
+		x = measure - room - w;
+	if (x < 0)
+		x = 0;
+	pdf_math_tag(m, measure - tag - x);
+	v->line.x += x;
+	v->line.width = w;
+}
+
 /* A line on the vertical list, with what the block gives its lines; decorations and anchors go on its first.
  */
 static int push_line(pdf_engine *e, const pdf_line *line)
@@ -157,6 +202,8 @@ static int push_line(pdf_engine *e, const pdf_line *line)
 	*v = e->vl.proto;
 	v->kind = PDF_V_LINE;
 	v->line = *line;
+	if (line->para && line->para->math)
+		make_room_for_math(e, v);
 	e->vl.proto.deco = PDF_DECO_NONE;
 	e->vl.proto.label_elem = 0;
 	e->vl.proto.anchor = -1;

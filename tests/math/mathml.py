@@ -6,6 +6,7 @@ unknown command warned about at its line and column.
 usage: mathml.py GALLEY OUTDIR
 """
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -27,6 +28,7 @@ CASES = [
     ("x_i^2", "msubsup(mi:x,mi:i,mn:2)"),
     ("x^{2n}", "msup(mi:x,mrow(mn:2,mi:n))"),
     ("a+b=c", "mi:a,mo:+,mi:b,mo:=,mi:c"),
+    ("a-b", "mi:a,mo:−,mi:b"),
     ("3.14", "mn:3.14"),
     ("\\frac{a}{b}", "mfrac(mrow(mi:a),mrow(mi:b))"),
     ("\\frac12", "mfrac(mn:1,mn:2)"),
@@ -54,6 +56,16 @@ CASES = [
     ("e^{i\\pi}", "msup(mi:e,mrow(mi:i,mi:π))"),
     ("\\infty", "mi:∞"),
     ("\\{a\\}", "mo:{,mi:a,mo:}"),
+    ("\\begin{matrix} a & b \\\\ c & d \\end{matrix}",
+     "mtable(mtr(mtd(mrow(mi:a)),mtd(mrow(mi:b))),mtr(mtd(mrow(mi:c)),mtd(mrow(mi:d))))"),
+    ("\\begin{pmatrix} 1 \\\\ \\end{pmatrix}", "mrow(mo:(,mtable(mtr(mtd(mrow(mn:1)))),mo:))"),
+    ("\\begin{bmatrix} x \\end{bmatrix}", "mrow(mo:[,mtable(mtr(mtd(mrow(mi:x)))),mo:])"),
+    ("\\begin{vmatrix} x \\end{vmatrix}", "mrow(mo:|,mtable(mtr(mtd(mrow(mi:x)))),mo:|)"),
+    ("\\begin{cases} a & b \\\\[2pt] c \\end{cases}",
+     "mrow(mo:{,mtable(mtr(mtd(mrow(mi:a)),mtd(mrow(mi:b))),mtr(mtd(mrow(mi:c)))))"),
+    ("\\begin{aligned} x &= 1 \\end{aligned}", "mtable(mtr(mtd(mrow(mi:x)),mtd(mrow(mo:=,mn:1))))"),
+    ("\\begin{array}{cc} 1 & \\frac{a}{b} \\end{array}",
+     "mtable(mtr(mtd(mrow(mn:1)),mtd(mrow(mfrac(mrow(mi:a),mrow(mi:b))))))"),
 ]
 ATTRS = [  # TeX, element tag, attribute, value
     ("\\mathbb{R}", "mi", "mathvariant", "double-struck"),
@@ -66,6 +78,9 @@ ATTRS = [  # TeX, element tag, attribute, value
     ("a\\,b", "mspace", "width", "0.167em"),
     ("a\\quad b", "mspace", "width", "1em"),
     ("\\hat{x}", "mover", "accent", "true"),
+    ("\\begin{aligned} a &= b \\end{aligned}", "mtable", "columnalign", "right left right left right left"),
+    ("\\begin{cases} a \\end{cases}", "mtable", "columnalign", "left left"),
+    ("\\begin{pmatrix} a \\end{pmatrix}", "mo", "stretchy", "true"),
 ]
 failures = []
 
@@ -115,8 +130,29 @@ if "<stdin>:3:10:" not in err and ":3:10:" not in err or "\\foo" not in err:
     failures.append(f"unknown command warning: {err!r}")
 if b"<mtext>\\foo</mtext>" not in p.stdout:
     failures.append("unknown command not written as its source")
+# warnings inside ```math blocks and formulas spanning lines: the command's own line and column
+src_pos = ("Para.\n\n```math\na + b\n  + \\foo{c}\n```\n\n"          # 5:5
+           "  ```math\n  x \\qux\n  ```\n\n"                        # 9:5
+           "> ```math\n> \\quux\n> ```\n\n"                          # 13:3
+           "A $a\nb$ then $\\zip$ and $c\nd$ x $\\zap$\nnext $\\zop$\n\n"  # 17:10 18:7 19:7
+           "> Quote $a\n> \\zep$ and\n> more $$\\zup$$\n")              # 22:3 23:10
+p = run(src_pos, "-t", "html")
+got = re.findall(r":(\d+:\d+): warning: unknown TeX command (\\\w+)", p.stderr.decode())
+want = [("5:5", "\\foo"), ("9:5", "\\qux"), ("13:3", "\\quux"), ("17:10", "\\zip"), ("18:7", "\\zap"),
+        ("19:7", "\\zop"), ("22:3", "\\zep"), ("23:10", "\\zup")]
+if got != want:
+    failures.append(f"warning positions: {got}, expected {want}")
+
+# \tag: the number as the label of a one-row table (display math); nothing in inline math
+tagged = ET.fromstring(run("$$a \\tag{3}$$\n\n$b \\tag{4}$\n", "-q", "-t", "html").stdout)
+tm = list(tagged.iter(M + "math"))
+if len(tm) != 2 or shape(tm[0]) != "math(mtable(mlabeledtr(mtd(mtext:(3)),mtd(mrow(mi:a)))))" or \
+        shape(tm[1]) != "math(mrow(mi:b))":
+    failures.append(f"\\tag: {[shape(m) for m in tm]}")
+
 # deep nesting and unbalanced braces neither crash nor lose the text
-deep = "$" + "{" * 5000 + "x" + "}" * 5000 + "$ and $a}b{c$ and $\\left( x$\n"
+deep = ("$" + "{" * 5000 + "x" + "}" * 5000 + "$ and $a}b{c$ and $\\left( x$ and $" + "\\frac" * 5000 + "ab$"
+        " and $\\sqrt[" * 300 + "x$\n")
 ET.fromstring(run(deep, "-q", "-t", "html").stdout)
 
 # DocBook: inlineequation / informalequation with alt and mml:math, valid

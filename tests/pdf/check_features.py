@@ -200,4 +200,20 @@ p1, p2 = (subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), out, "-"], ca
 check("Textafterfigure" in p1 and "Figure one" not in p1 and p2.find("Figure one") >= 0
       and p2.find("Figure one") < 200, "a figure that does not fit opens the next page, the text goes on")
 
+# characters no font has: one warning per run of them, at the block where the first stands
+missing_md = os.path.join(WORK, "missing.md")
+with open(missing_md, "w", encoding="utf-8") as f:
+    f.write("Plain text.\n\nHere \U000F0000\U000F0001\U000F0002 three in a row.\n\n"
+            "Again \U000F0000 and \U000F0005 alone.\n\n- item\n\n  one \U000F0006\U000F0006 more\n")
+r = galley([missing_md, "-o", out])
+warnings = [ln for ln in r.stderr.decode().split("\n") if "no installed font has a glyph" in ln]
+check(r.returncode == 0 and len(warnings) == 3, "one warning per run of missing glyphs: %r" % warnings)
+check(len(warnings) == 3 and warnings[0].startswith(missing_md + ":3:1: warning: ")
+      and "U+F0000 U+F0001 U+F0002 (3 characters in a row)" in warnings[0],
+      "a run of three is one warning with its place and code points: %r" % warnings[:1])
+check(len(warnings) == 3 and warnings[1].startswith(missing_md + ":5:1: ") and "U+F0005;" in warnings[1]
+      and "U+F0000" not in warnings[1], "a character already reported is not reported again: %r" % warnings[1:2])
+check(len(warnings) == 3 and warnings[2].startswith(missing_md + ":9:3: ") and "U+F0006 U+F0006" in warnings[2],
+      "a run inside a list item is placed at its paragraph: %r" % warnings[2:])
+
 sys.exit(1 if failures else 0)

@@ -66,6 +66,22 @@ def content(pdf):
     return open(qdf, "rb").read()
 
 
+def scene_break_gaps(pdf):
+    """The white space above and below each "* * *" between two lines of prose (not a heading or
+    the page number), from pdftotext's line boxes."""
+    out = subprocess.run(["pdftotext", "-bbox-layout", pdf, "-"], capture_output=True, check=True).stdout.decode()
+    gaps = []
+    for page in out.split("<page ")[1:]:
+        lines = sorted((float(y0), float(y1), "".join(re.findall(r">([^<]*)</word>", body)))
+                       for y0, y1, body in re.findall(r'<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" '
+                                                      r'yMax="([\d.]+)">(.*?)</line>', page, re.S))
+        for k in range(1, len(lines) - 1):
+            if lines[k][2] == "***" and min(len(lines[k - 1][2]), len(lines[k + 1][2])) > 30 and \
+                    not lines[k - 1][2].startswith("Chapter"):
+                gaps += [lines[k][0] - lines[k - 1][1], lines[k + 1][0] - lines[k][1]]
+    return gaps
+
+
 GALLEY, WORK = sys.argv[1], sys.argv[2]
 os.makedirs(WORK, exist_ok=True)
 meter = load_meter()
@@ -86,6 +102,11 @@ for opts in ([], ["--no-microtype"]):
           "%s: no widow (%d) or orphan (%d)" % (label, fig["widows"], fig["orphans"]))
     check(fig["short"] <= fig["pages"] * 0.1, "%s: pages end at the foot (%d of %d short)" %
           (label, fig["short"], fig["pages"]))
+    # a page filled to its foot stretches the space around a scene break by a third at most, not to twice
+    gaps = scene_break_gaps(pdf)
+    check(len(gaps) >= 3 and max(gaps) <= min(gaps) * 1.4,
+          "%s: the space around %d scene breaks grows by a third at most (%.1f to %.1f pt)"
+          % (label, len(gaps) // 2, min(gaps or [0]), max(gaps or [0])))
     tz = re.findall(rb"[\d.]+ Tz", content(pdf))
     if opts:
         check(not tz, "--no-microtype: no glyph expansion (Tz) drawn")

@@ -289,14 +289,21 @@ def interrupted(signame):
     sig = getattr(signal, signame)
     d = workdir()
     block = b"## Section\n\nA paragraph with *emphasis*, `code` and a [link](http://example.com).\n\n- a\n- b\n\n"
-    src = write(os.path.join(d, "big.md"), block * 15000)
+    # a fixed date makes every writer's output reproducible, so whole means byte-identical
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
     for writer in gt.writers(GALLEY):
         ref = os.path.join(d, "ref." + writer)
-        start = time.monotonic()
-        # a fixed date makes every writer's output reproducible, so whole means byte-identical
-        env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
-        r = subprocess.run([GALLEY, "-q", "-t", writer, src, "-o", ref], capture_output=True, timeout=600, env=env)
-        full_time = time.monotonic() - start
+        # The smallest input whose conversion takes long enough for the signal
+        # to land while reading, while writing and after: a sanitizer build is
+        # ten times slower, and needs no more blocks than a release build.
+        for blocks in (1000, 4000, 15000):
+            src = write(os.path.join(d, "big.md"), block * blocks)
+            start = time.monotonic()
+            r = subprocess.run([GALLEY, "-q", "-t", writer, src, "-o", ref], capture_output=True, timeout=600,
+                               env=env)
+            full_time = time.monotonic() - start
+            if r.returncode != 0 or full_time >= 0.4:
+                break
         if r.returncode != 0:
             fail("%s: reference conversion to %s failed: %s" % (signame, writer, r.stderr))
             continue
@@ -321,7 +328,8 @@ def interrupted(signame):
                 os.unlink(out)
             else:
                 outcomes.add("absent")
-        print("%s -> %s: outcomes %s (full run %.2fs)" % (signame, writer, sorted(outcomes), full_time))
+        print("%s -> %s: outcomes %s (%d blocks, full run %.2fs)" % (signame, writer, sorted(outcomes), blocks,
+                                                                   full_time))
     shutil.rmtree(d)
 
 

@@ -26,28 +26,42 @@ def documents(src):
                 yield os.path.join(path, name)
 
 
+def run(galley, writer, docs, extra, out_dir):
+    """One valgrind process converting `docs` into `writer`: None when clean, else what valgrind said."""
+    cmd = VALGRIND + [galley, "-q", "-t", writer, "--output-dir", out_dir, "-j", "2"] + docs + extra
+    r = subprocess.run(cmd, capture_output=True, timeout=1800)
+    return None if r.returncode == 0 else "exit %d\n%s" % (r.returncode, r.stderr.decode(errors="replace")[-4000:])
+
+
 def main():
     galley, src = sys.argv[1:3]
-    failures, runs = [], 0
+    failures, docs = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for doc in documents(src):
             probe = subprocess.run([galley, "-q", "-t", "json", doc, "-o", os.path.join(tmp, "probe.json")],
                                    capture_output=True)
             if probe.returncode != 0:
                 failures.append("%s: galley cannot read it (exit %d)" % (os.path.basename(doc), probe.returncode))
-                continue
-            for writer in gt.writers(galley):
-                for extra in ([], ["--fragment", "-M", "title=T <&>", "-M", "author=A; B"]):
-                    out = os.path.join(tmp, "out." + writer)
-                    cmd = VALGRIND + [galley, "-q", "-t", writer, doc, "-o", out] + extra
-                    r = subprocess.run(cmd, capture_output=True, timeout=1200)
-                    runs += 1
-                    label = "%s -> %s %s" % (os.path.basename(doc), writer, " ".join(extra))
-                    if r.returncode != 0:
-                        failures.append("%s: exit %d\n%s" % (label, r.returncode,
-                                                              r.stderr.decode(errors="replace")[-4000:]))
-                    else:
-                        print("clean: %s" % label)
+            else:
+                docs.append(doc)
+        stems = [os.path.splitext(os.path.basename(d))[0] for d in docs]
+        if len(set(stems)) != len(stems):
+            failures.append("two documents share a name: %s" % stems)
+        # Valgrind takes a second to start galley, longer than most of these
+        # conversions: one process converts every document into a writer, and
+        # only when it fails is each document run alone, to name the culprit.
+        runs = 0
+        for writer in gt.writers(galley):
+            for extra in ([], ["--fragment", "-M", "title=T <&>", "-M", "author=A; B"]):
+                label = "%s %s" % (writer, " ".join(extra))
+                runs += len(docs)
+                problem = run(galley, writer, docs, extra, tempfile.mkdtemp(dir=tmp))
+                if problem is None:
+                    print("clean: %d documents -> %s" % (len(docs), label))
+                    continue
+                culprits = [(d, run(galley, writer, [d], extra, tempfile.mkdtemp(dir=tmp))) for d in docs]
+                culprits = [(d, p) for d, p in culprits if p] or [("the documents together", problem)]
+                failures += ["%s -> %s: %s" % (os.path.basename(d), label, p) for d, p in culprits]
     for f in failures:
         print("FAIL", f)
     print("%d conversions under valgrind, %d failures" % (runs, len(failures)))
