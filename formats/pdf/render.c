@@ -405,8 +405,8 @@ static uint32_t open_actual_text(painter *pt, const char *s, size_t len)
 	put_actual_text(&tmp, s, len); /* "/Span<</ActualText<...>>>BDC" */
 	int mcid = pdf_tags_mark(pt->e, elem, pt->page);
 	if (mcid >= 0 && !tmp.failed && tmp.len > 7) {
-		galley_buf_printf(&pt->tj, "/%s <</MCID %d ", pdf_tags_name(pt->e->tags.elems[elem].type),
-		                  mcid);
+		/* tagged Span (readers take /ActualText from a Span), its MCID the element's */
+		galley_buf_printf(&pt->tj, "/Span <</MCID %d ", mcid);
 		galley_buf_put(&pt->tj, tmp.data + 7, tmp.len - 7);
 	} else if (!tmp.failed)
 		galley_buf_put(&pt->tj, tmp.data, tmp.len);

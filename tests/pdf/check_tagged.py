@@ -228,7 +228,7 @@ def check_parent_tree(pdf, name):
             kids = kids if isinstance(kids, list) else [kids]
             own = elem.get("/Pg") == pref
             found = any((k == mcid and own) or (isinstance(o.get(k), dict) and o.get(k).get("/MCID") == mcid and o.get(k).get("/Pg") == pref) for k in kids)
-            if not found or op != elem["/S"]:
+            if not found or op not in (elem["/S"], "/Span"):
                 bad.append("MCID %d of %s: %s not in element %s" % (mcid, pref, op, elem.get("/S")))
         for aref in page.get("/Annots", []):
             a = o.get(aref)
