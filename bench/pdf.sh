@@ -2,7 +2,8 @@
 # PDF speed: a novel-length Markdown file (bench/make-novel, ~700 KB) to an
 # A5 PDF with galley, pandoc + pdflatex and pandoc + weasyprint side by side.
 # Prints the median wall time of several runs, pages per second, ratios and
-# peak memory (/usr/bin/time -v). Comparison tools come from bench/setup;
+# peak memory (/usr/bin/time -v), and galley with --untagged beside its
+# default (tagged) output. Comparison tools come from bench/setup;
 # a tool that is missing is reported and skipped.
 #
 # usage: bench/pdf.sh [GALLEY_BINARY] [RUNS]
@@ -48,7 +49,16 @@ results = {}
 out = os.path.join(work, "galley.pdf")
 cmd = [galley, "-q", novel, "-o", out, "--paper", "a5"]
 subprocess.run(cmd, check=True)
-results["galley"] = (timed(cmd, runs), pages(out), peak_kb(cmd))
+# what tagging (on by default) costs: the same run without the structure tree,
+# the two alternating so that a change in the machine's load touches both
+cmd_untagged = cmd + ["--untagged"]
+tagged, untagged = [], []
+for _ in range(runs):
+    tagged.append(timed(cmd, 1))
+    untagged.append(timed(cmd_untagged, 1))
+med = lambda xs, k: statistics.median(x[k] for x in xs)
+results["galley"] = ((med(tagged, 0), med(tagged, 1)), pages(out), peak_kb(cmd))
+results["galley --untagged"] = ((med(untagged, 0), med(untagged, 1)), pages(out), peak_kb(cmd_untagged))
 
 if shutil.which("pandoc") and shutil.which("pdflatex"):
     out = os.path.join(work, "pandoc-latex.pdf")
@@ -77,4 +87,6 @@ print("%-18s %9s %8s %6s %9s %9s %9s %9s %8s" % ("tool", "wall s", "cpu s", "pag
 for name, ((t, c), p, kb) in results.items():
     print("%-18s %9.3f %8.3f %6d %9.0f %9.0f %8.1fx %8.1fx %8.1f" % (name, t, c, p, p / t, p / c, t / g, c / gc,
                                                                   kb / 1024))
+(u, uc) = results["galley --untagged"][0]
+print("tagging costs %+.1f %% wall, %+.1f %% CPU (target: at most +15 %%)" % ((g / u - 1) * 100, (gc / uc - 1) * 100))
 PY

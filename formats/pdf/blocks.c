@@ -28,6 +28,7 @@ static int layout_paragraph(layout *l, galley_node *n, bool after_paragraph)
 	if (galley_node_get_type(n) == GALLEY_NODE_DEF_TERM)
 		s.face_style = PDF_BOLD;
 	int rc = lay_collect_inlines(l, p, n, s);
+	e->vl.proto.elem = lay_elem(l, PDF_SE_P, NULL);
 	if (rc == 0)
 		rc = lay_set_paragraph(l, p, c->x, c->width, e->set.leading);
 	if (!(c->type == GALLEY_NODE_LIST_ITEM && c->tight))
@@ -80,7 +81,7 @@ static int layout_heading(layout *l, galley_node *n)
 		p->dir = pdf_dir_from(dir);
 	float size = e->set.size * pdf_typo.heading_scale[level - 1];
 	inline_state s = {
-	    PDF_ROLE_HEAD, level == 6 ? PDF_BOLD | PDF_ITALIC : PDF_BOLD, size, 0, PDF_ST_NOHYPH, 0, 0};
+	    PDF_ROLE_HEAD, level == 6 ? PDF_BOLD | PDF_ITALIC : PDF_BOLD, size, 0, PDF_ST_NOHYPH, 0, 0, 0};
 	char num[64];
 	int rc = 0;
 	char *plain = galley_node_plain_text(n);
@@ -106,6 +107,7 @@ static int layout_heading(layout *l, galley_node *n)
 	e->vl.proto.anchor = anchor ? (int)(intptr_t)anchor - 1 : -1;
 	e->vl.proto.heading = (uint8_t)level;
 	e->vl.proto.title = title;
+	e->vl.proto.elem = lay_elem(l, lay_heading_type(l, level), NULL);
 	/* a heading right under another stays with it: a run of headings goes to the page of its text */
 	l->keep = l->keep > 0 ? 1 : 0;
 	if (rc == 0)
@@ -172,6 +174,7 @@ static int code_line(layout *l, pdf_para *p, size_t from, size_t to, float x, fl
 		v->deco_x = x - e->set.size * pdf_typo.code_mark_offset;
 	}
 	e->vl.proto.deco = PDF_DECO_NONE;
+	e->vl.proto.label_elem = 0;
 	e->vl.proto.anchor = -1;
 	return 0;
 }
@@ -287,6 +290,8 @@ static int layout_code(layout *l, galley_node *n)
 	float cont_indent = e->set.size * pdf_typo.code_wrap_indent;
 	e->vl.proto.height = e->set.leading * pdf_typo.code_leading;
 	e->vl.proto.ascent = e->vl.proto.height * pdf_typo.ascent;
+	/* Code is inline structure: a block of it stands in a P of its own */
+	e->vl.proto.elem = pdf_tags_add(e, lay_elem(l, PDF_SE_P, NULL), PDF_SE_CODE, NULL);
 	size_t first = e->vl.nitems;
 	size_t i = 0;
 	while (rc == 0 && i <= p->len) {
@@ -319,6 +324,7 @@ static int layout_code(layout *l, galley_node *n)
 	}
 	if (rc == 0)
 		lay_mark_keeps(l, first);
+	e->vl.proto.elem = 0;
 	lay_want_space(l, e->set.leading * pdf_typo.code_space);
 	return rc;
 }
@@ -333,7 +339,7 @@ int lay_centered(layout *l, const char *text, int role, int face_style, float si
 	if (!p)
 		return GALLEY_ENOMEM;
 	p->align = PDF_ALIGN_CENTER;
-	inline_state s = {role, face_style, size, 0, PDF_ST_NOHYPH, 0, 0};
+	inline_state s = {role, face_style, size, 0, PDF_ST_NOHYPH, 0, 0, 0};
 	int rc = lay_add_text(e, p, &s, text, strlen(text));
 	if (rc == 0)
 		rc = lay_set_paragraph(l, p, c->x, c->width, height);
@@ -394,7 +400,16 @@ static int enter_list_item(layout *l, galley_node *item)
 		indent = e->set.size * pdf_typo.task_indent;
 	if (!list->tight && galley_node_prev(item))
 		lay_want_space(l, e->set.leading * pdf_typo.list_item_space);
+	/* LI: the label (Lbl), then the item's blocks (LBody) */
+	uint32_t li = lay_elem(l, PDF_SE_LI, NULL);
+	e->vl.proto.label_elem =
+	    pdf_tags_add(e, li, PDF_SE_LBL,
+	                 task == GALLEY_TASK_NONE      ? NULL
+	                 : task == GALLEY_TASK_CHECKED ? "\xE2\x98\x91" /* ballot box with check */
+	                                               : "\xE2\x98\x90" /* ballot box */);
+	uint32_t body = pdf_tags_add(e, li, PDF_SE_LBODY, NULL);
 	lay_push_container(l, GALLEY_NODE_LIST_ITEM, indent, 0);
+	lay_container_elem(l, body);
 	container *c = lay_top(l);
 	c->tight = list->tight;
 	e->vl.proto.deco_x = c->x - e->set.size * pdf_typo.label_offset;
@@ -442,6 +457,7 @@ int lay_exit_list_item(layout *l)
 			*v = e->vl.proto;
 			v->line.para = p;
 			e->vl.proto.deco = PDF_DECO_NONE;
+			e->vl.proto.label_elem = 0;
 		}
 	}
 	lay_pop_container(l);
@@ -484,16 +500,21 @@ static int enter_block(layout *l, galley_walk *w, galley_node *n, bool *skip)
 	}
 	*skip = false;
 	(void)w;
+	uint32_t elem;
 	switch (galley_node_get_type(n)) {
 	case GALLEY_NODE_BLOCK_QUOTE:
 		lay_want_space(l, e->set.leading * pdf_typo.block_space);
+		elem = lay_elem(l, PDF_SE_BLOCKQUOTE, NULL);
 		lay_push_container(l, GALLEY_NODE_BLOCK_QUOTE, pdf_typo.quote_indent * em,
 		                   pdf_typo.quote_indent * em);
+		lay_container_elem(l, elem);
 		break;
 	case GALLEY_NODE_BULLET_LIST:
 	case GALLEY_NODE_ORDERED_LIST:
 		lay_want_space(l, e->set.leading * pdf_typo.block_space);
+		elem = lay_elem(l, PDF_SE_L, NULL);
 		lay_push_container(l, galley_node_get_type(n), 0, 0);
+		lay_container_elem(l, elem);
 		lay_top(l)->tight = galley_node_list_tight(n);
 		lay_top(l)->counter = galley_node_list_start(n);
 		if (galley_node_get_type(n) == GALLEY_NODE_ORDERED_LIST) {
@@ -524,7 +545,9 @@ static int enter_block(layout *l, galley_walk *w, galley_node *n, bool *skip)
 		lay_want_space(l, e->set.leading * pdf_typo.block_space);
 		break;
 	case GALLEY_NODE_DEF_DESC:
+		elem = lay_elem(l, PDF_SE_DIV, NULL);
 		lay_push_container(l, GALLEY_NODE_DEF_DESC, pdf_typo.definition_indent * em, 0);
+		lay_container_elem(l, elem);
 		lay_top(l)->tight = true;
 		break;
 	default:

@@ -64,6 +64,10 @@ int lay_figure(layout *l, galley_node *fig)
 	int rc = lay_flush_space(l);
 	HPDF_Image im = img && galley_node_get_type(img) == GALLEY_NODE_IMAGE ? lay_load_image(e, img) : NULL;
 	if (rc == 0 && im) {
+		/* the Figure's alternate text: the image's description (also its caption) */
+		char *plain = galley_node_plain_text(img);
+		const char *alt = plain ? arena_strndup(&e->mem, plain, strlen(plain)) : NULL;
+		free(plain);
 		float pw = (float)HPDF_Image_GetWidth(im), ph = (float)HPDF_Image_GetHeight(im);
 		float w = pw * 72.0f / 96.0f, h = ph * 72.0f / 96.0f;
 		float max_h =
@@ -79,6 +83,7 @@ int lay_figure(layout *l, galley_node *fig)
 		if (!v)
 			return GALLEY_ENOMEM;
 		v->image = im;
+		v->elem = lay_elem(l, PDF_SE_FIGURE, alt && *alt ? alt : "An image");
 		v->line.x = c->x + (c->width - w) / 2;
 		v->line.width = w;
 		v->height = h + e->set.leading * pdf_typo.figure_caption_space;
@@ -99,6 +104,7 @@ int lay_figure(layout *l, galley_node *fig)
 	if (rc == 0)
 		rc = lay_collect_inlines(l, p, fig, s);
 	size_t first = e->vl.nitems;
+	e->vl.proto.elem = lay_elem(l, im ? PDF_SE_CAPTION : PDF_SE_P, NULL);
 	if (rc == 0)
 		rc = lay_set_paragraph(l, p, c->x, c->width, e->set.leading * pdf_typo.caption_leading);
 	if (im)

@@ -23,6 +23,7 @@ static int layout_abstract(layout *l, const char *text)
 	container *c = lay_top(l);
 	float size = e->set.size * pdf_typo.abstract_size;
 	lay_want_space(l, e->set.leading);
+	e->vl.proto.elem = lay_elem(l, PDF_SE_H1 + 1, NULL);
 	int rc = lay_centered(l, "Abstract", PDF_ROLE_HEAD, PDF_BOLD, size,
 	                      size * pdf_typo.abstract_heading_leading);
 	pdf_para *p = lay_new_para(e);
@@ -35,6 +36,7 @@ static int layout_abstract(layout *l, const char *text)
 	if (rc == 0)
 		rc = lay_add_text(e, p, &s, text, strlen(text));
 	float indent = e->set.size * pdf_typo.abstract_indent;
+	e->vl.proto.elem = lay_elem(l, PDF_SE_P, NULL);
 	if (rc == 0)
 		rc = lay_set_paragraph(l, p, c->x + indent, c->width - 2 * indent,
 		                       size * pdf_typo.abstract_leading);
@@ -51,22 +53,29 @@ int lay_title_block(layout *l)
 		return 0;
 	float s = e->set.size;
 	int rc = 0;
+	l->heading_shift = 1; /* the title is the H1 */
+	l->last_heading = 0;
 	if (e->set.title_page)
 		rc = push_strut(l, (e->set.page_h - e->set.margin_top - e->set.margin_bottom) *
 		                       pdf_typo.title_page_drop);
+	e->vl.proto.elem = lay_elem(l, PDF_SE_H1, NULL);
 	if (rc == 0)
 		rc = lay_centered(l, title, PDF_ROLE_HEAD, PDF_BOLD, s * pdf_typo.title_size,
 		                  s * pdf_typo.title_leading);
 	const char *sub = galley_doc_meta(doc, GALLEY_META_SUBTITLE);
+	e->vl.proto.elem = sub ? lay_elem(l, PDF_SE_P, NULL) : 0;
 	if (rc == 0 && sub)
 		rc = lay_centered(l, sub, PDF_ROLE_HEAD, 0, s * pdf_typo.subtitle_size,
 		                  s * pdf_typo.subtitle_leading);
 	lay_want_space(l, e->set.leading *
 	                      (e->set.title_page ? pdf_typo.title_page_space : pdf_typo.title_space));
-	for (size_t i = 0; rc == 0 && i < galley_doc_author_count(doc); i++)
+	for (size_t i = 0; rc == 0 && i < galley_doc_author_count(doc); i++) {
+		e->vl.proto.elem = lay_elem(l, PDF_SE_P, NULL);
 		rc = lay_centered(l, galley_doc_author(doc, i), PDF_ROLE_BODY, 0, s * pdf_typo.author_size,
 		                  e->set.leading * pdf_typo.author_leading);
+	}
 	const char *date = galley_doc_meta(doc, GALLEY_META_DATE);
+	e->vl.proto.elem = date ? lay_elem(l, PDF_SE_P, NULL) : 0;
 	if (rc == 0 && date)
 		rc = lay_centered(l, date, PDF_ROLE_BODY, PDF_ITALIC, s, e->set.leading);
 	const char *abstract = galley_doc_meta(doc, GALLEY_META_DESCRIPTION);
@@ -91,9 +100,11 @@ int lay_toc(layout *l)
 {
 	pdf_engine *e = l->e;
 	container *c = lay_top(l);
+	e->vl.proto.elem = lay_elem(l, PDF_SE_H1 + l->heading_shift, NULL);
 	int rc =
 	    lay_centered(l, "Contents", PDF_ROLE_HEAD, PDF_BOLD, e->set.size * pdf_typo.contents_title_size,
 	                 e->set.size * pdf_typo.contents_title_leading);
+	uint32_t toc = lay_elem(l, PDF_SE_TOC, NULL);
 	lay_want_space(l, e->set.leading);
 	int saved[6];
 	memcpy(saved, l->section, sizeof(saved));
@@ -143,6 +154,7 @@ int lay_toc(layout *l)
 		if (level == l->base_level)
 			lay_want_space(l, e->set.leading * pdf_typo.contents_space);
 		size_t first = e->vl.nitems;
+		e->vl.proto.elem = pdf_tags_add(e, toc, PDF_SE_TOCI, NULL);
 		if (rc == 0)
 			rc = lay_set_paragraph(l, p, c->x + indent, c->width - indent - numfield,
 			                       e->set.leading);

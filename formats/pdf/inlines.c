@@ -19,6 +19,7 @@ int lay_add_text(pdf_engine *e, pdf_para *p, const inline_state *s, const char *
 	st.flags = s->flags;
 	st.link = s->link;
 	st.note = s->note;
+	st.lang = s->lang;
 	int id = pdf_style_get(e, &st);
 	if (id < 0)
 		return GALLEY_ENOMEM;
@@ -103,9 +104,31 @@ static int add_leaf(layout *l, pdf_para *p, const galley_node *n, inline_state *
 	}
 }
 
+/* A span's language other than the document's, as an index + 1 into e->res.langs (tagged PDF only). */
+static uint16_t span_lang(pdf_engine *e, const galley_node *n)
+{
+	const char *lang = galley_node_attr(n, "lang");
+	if (!e->set.tagged || !lang || !*lang || strcasecmp(lang, e->set.lang) == 0)
+		return 0;
+	for (size_t i = 0; i < e->res.nlangs; i++)
+		if (strcmp(e->res.langs[i], lang) == 0)
+			return (uint16_t)(i + 1);
+	if (e->res.nlangs >= UINT16_MAX - 1 ||
+	    pdf_grow((void **)&e->res.langs, &e->res.langcap, e->res.nlangs + 1, sizeof(*e->res.langs)))
+		return 0;
+	e->res.langs[e->res.nlangs++] = lang; /* the model's string, alive while the document is */
+	return (uint16_t)e->res.nlangs;
+}
+
 static void enter_inline(layout *l, const galley_node *n, inline_state *s)
 {
 	switch (galley_node_get_type(n)) {
+	case GALLEY_NODE_SPAN: {
+		uint16_t lang = span_lang(l->e, n);
+		if (lang)
+			s->lang = lang;
+		break;
+	}
 	case GALLEY_NODE_EMPH:
 	case GALLEY_NODE_IMAGE:
 		s->face_style ^= PDF_ITALIC;
@@ -160,8 +183,18 @@ static int add_image(layout *l, pdf_para *p, const galley_node *n, const inline_
 		e->res.imagecap = cap;
 	}
 	e->res.images[e->res.nimages++] = im;
+	if (e->set.tagged) {
+		/* its description, the Figure's alternate text when it is drawn */
+		pdf_tags *t = &e->tags;
+		if (pdf_grow((void **)&t->image_alt, &t->nimage_alt, e->res.nimages, sizeof(*t->image_alt)))
+			return GALLEY_ENOMEM;
+		char *alt = galley_node_plain_text(n);
+		t->image_alt[e->res.nimages - 1] = alt ? arena_strndup(&e->mem, alt, strlen(alt)) : NULL;
+		free(alt);
+	}
 	pdf_style st = lay_make_style(s->role, s->face_style, s->size);
 	st.link = s->link;
+	st.lang = s->lang;
 	st.image = (uint16_t)e->res.nimages;
 	int id = pdf_style_get(e, &st);
 	if (id < 0)

@@ -20,6 +20,7 @@ int pdf_layout_document(pdf_engine *e, galley_error *err)
 	memset(&l, 0, sizeof(l));
 	l.e = e;
 	l.depth = 1;
+	l.last_heading = -1;
 	l.stack[0].type = GALLEY_NODE_DOCUMENT;
 	l.stack[0].x = 0;
 	l.stack[0].width = e->set.page_w - e->set.margin_inner - e->set.margin_outer;

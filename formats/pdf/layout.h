@@ -19,6 +19,7 @@ typedef struct container {
 	int counter;        /* next ordered list number */
 	float label_indent; /* room for the widest label */
 	bool tight;
+	uint32_t elem; /* the structure element its blocks go under */
 } container;
 
 typedef struct layout {
@@ -30,7 +31,9 @@ typedef struct layout {
 	int keep; /* lines still to be kept with a heading above */
 	int section[6];
 	int base_level;
-	int *note_anchor; /* per footnote number */
+	int heading_shift; /* 1 when the title block is the H1 and the headings start at H2 */
+	int last_heading;  /* the level (0 for H1) of the last heading element, -1 before any */
+	int *note_anchor;  /* per footnote number */
 	int body_style;
 } layout;
 
@@ -41,6 +44,7 @@ typedef struct inline_state {
 	uint8_t flags;
 	uint16_t link;
 	uint16_t note;
+	uint16_t lang; /* index + 1 into e->res.langs */
 } inline_state;
 
 /* styles.c */
@@ -64,6 +68,12 @@ pdf_para *lay_new_para(pdf_engine *e);
 /** Breaks a filled paragraph into lines of `height` on the list, with keeps. */
 int lay_set_paragraph(layout *l, pdf_para *p, float x, float width, float height);
 inline_state lay_body_state(layout *l);
+/** A structure element under the innermost container's; 0 when untagged. */
+uint32_t lay_elem(layout *l, int type, const char *alt);
+/** The container just pushed holds its blocks under `elem` (unless nesting went too deep to push it). */
+void lay_container_elem(layout *l, uint32_t elem);
+/** The heading element for a level of the model. */
+int lay_heading_type(layout *l, int level);
 
 /* inlines.c */
 int lay_add_text(pdf_engine *e, pdf_para *p, const inline_state *s, const char *text, size_t len);

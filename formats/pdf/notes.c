@@ -89,9 +89,14 @@ int lay_footnotes(layout *l)
 		l->pending_space = 0;
 		l->keep = 0;
 		e->foot.notes[i].first = e->vl.nitems;
-		lay_push_container(l, GALLEY_NODE_LIST_ITEM, e->set.size * pdf_typo.note_indent, 0);
-		lay_top(l)->tight = true;
 		char buf[16];
+		/* a Note (its ID as PDF/UA wants one): the number as its Lbl, then its blocks */
+		snprintf(buf, sizeof(buf), "note-%d", i);
+		uint32_t note = lay_elem(l, PDF_SE_NOTE, arena_strndup(&e->mem, buf, strlen(buf)));
+		lay_push_container(l, GALLEY_NODE_LIST_ITEM, e->set.size * pdf_typo.note_indent, 0);
+		lay_container_elem(l, note);
+		lay_top(l)->tight = true;
+		e->vl.proto.label_elem = pdf_tags_add(e, note, PDF_SE_LBL, NULL);
 		snprintf(buf, sizeof(buf), "%d", i);
 		int st = lay_style_id(e, PDF_ROLE_BODY, 0, e->set.size, 0);
 		e->vl.proto.label = arena_strndup(&e->mem, buf, strlen(buf));

@@ -43,6 +43,9 @@ static const galley_param_spec pdf_params[] = {
     {"tab-stop", "N",
      "EPUB, DocBook, PDF: tabs in code become spaces to stops N apart (default 4; 0 keeps them, PDF: a space)"},
     {"no-microtype", NULL, "PDF: no font expansion or hanging punctuation in justified text"},
+    {"untagged", NULL, "PDF: no structure tree, marked content or XMP metadata (smallest files)"},
+    {"pdfa", NULL, "PDF: PDF/A-2b (archival): XMP identification and an sRGB output intent"},
+    {"pdf-standard", "LIST", "PDF: standards to follow, comma-separated: ua-1 (the default), a-2b"},
     {"no-highlight", NULL, "HTML, EPUB, PDF: fenced code with a language is not coloured"},
     {NULL, NULL, NULL},
 };
@@ -133,6 +136,30 @@ static bool flag(const galley_options *opts, const char *name)
 	return v && strcmp(v, "false") != 0 && strcmp(v, "0") != 0 && strcmp(v, "no") != 0;
 }
 
+/* Tagging (PDF/UA-1) unless --untagged; PDF/A-2b with --pdfa or --pdf-standard a-2b. */
+static int read_standards(pdf_settings *set, const galley_options *opts, galley_error *err)
+{
+	set->tagged = !flag(opts, "untagged");
+	set->pdfa = flag(opts, "pdfa");
+	const char *list = galley_options_param(opts, "pdf-standard");
+	for (const char *s = list; s && *s;) {
+		size_t n = strcspn(s, ",");
+		if (n == 4 && strncasecmp(s, "a-2b", 4) == 0)
+			set->pdfa = true;
+		else if (n == 4 && strncasecmp(s, "ua-1", 4) == 0) {
+			if (!set->tagged)
+				return galley_error_set(
+				    err, GALLEY_EUSAGE, NULL, 0, 0,
+				    "pdf-standard ua-1 needs a tagged PDF: drop --untagged");
+		} else
+			return galley_error_set(err, GALLEY_EUSAGE, NULL, 0, 0,
+			                        "pdf-standard '%.*s': expected a-2b or ua-1", (int)n, s);
+		s += n;
+		s += *s == ',';
+	}
+	return 0;
+}
+
 static int read_settings(pdf_settings *set, const galley_doc *doc, const galley_options *opts,
                          galley_error *err)
 {
@@ -196,6 +223,9 @@ static int read_settings(pdf_settings *set, const galley_doc *doc, const galley_
 	set->crop_marks = flag(opts, "crop-marks");
 	set->print = flag(opts, "print");
 	set->microtype = !flag(opts, "no-microtype");
+	int rc = read_standards(set, opts, err);
+	if (rc)
+		return rc;
 	if (set->twoside) {
 		/* the same measure on both sides: a narrower inner margin, a wider outer one */
 		float total = set->margin_inner + set->margin_outer;
@@ -233,6 +263,13 @@ static void set_info(pdf_engine *e)
 		if (v && *v)
 			HPDF_SetInfoAttr(e->out.pdf, fields[i].info, v);
 	}
+	/* a tagged PDF shows its title, not its file name: without one, the first heading's */
+	const char *title = galley_doc_meta(doc, GALLEY_META_TITLE);
+	for (size_t i = 0; e->set.tagged && (!title || !*title) && i < e->vl.main_end; i++)
+		if (e->vl.items[i].heading && e->vl.items[i].title) {
+			HPDF_SetInfoAttr(e->out.pdf, HPDF_INFO_TITLE, e->vl.items[i].title);
+			break;
+		}
 	galley_buf list = GALLEY_BUF_INIT;
 	for (size_t i = 0; i < galley_doc_author_count(doc); i++)
 		galley_buf_printf(&list, "%s%s", i ? ", " : "", galley_doc_author(doc, i));
@@ -249,8 +286,10 @@ static void set_info(pdf_engine *e)
 	time_t t = galley_doc_stamp(doc, e->opts); /* reproducible: never the clock */
 	struct tm tm;
 	gmtime_r(&t, &tm);
+	/* with XMP beside it, UTC as +00'00' (which checkers comparing the two read as XMP's +00:00) */
+	char zone = e->set.tagged || e->set.pdfa ? '+' : 'Z';
 	HPDF_Date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-	               tm.tm_sec,         'Z',           0,          0};
+	               tm.tm_sec,         zone,          0,          0};
 	HPDF_SetInfoDateAttr(e->out.pdf, HPDF_INFO_CREATION_DATE, d);
 	HPDF_SetInfoDateAttr(e->out.pdf, HPDF_INFO_MOD_DATE, d);
 }
@@ -331,6 +370,7 @@ static void engine_free(pdf_engine *e)
 	free(e->res.style_slots);
 	free(e->res.links);
 	free(e->res.images);
+	free(e->res.langs);
 	free(e->res.maths);
 	free(e->vl.items);
 	free(e->pg.pages);
@@ -343,6 +383,7 @@ static void engine_free(pdf_engine *e)
 	free(e->para.lines.v);
 	free(e->para.levels);
 	strmap_free(&e->anc.ids);
+	pdf_tags_free(e);
 	arena_free(&e->mem);
 }
 
@@ -372,8 +413,11 @@ static int pdf_write(const galley_doc *doc, galley_buf *out, const galley_option
 		goto fail;
 	pdf_fonts_report_missing(&e->fonts);
 	set_info(e);
-	if ((rc = set_identity(e)) || (rc = pdf_fonts_embed(&e->fonts)) || e->out.error ||
-	    (rc = save(e, out)) || e->out.error)
+	if ((rc = set_identity(e)) || (rc = pdf_tags_finish(e)))
+		goto fail;
+	if ((rc = pdf_metadata(e, err)))
+		goto cleanup; /* its message says what is missing */
+	if ((rc = pdf_fonts_embed(&e->fonts)) || e->out.error || (rc = save(e, out)) || e->out.error)
 		goto fail;
 	goto cleanup;
 fail:

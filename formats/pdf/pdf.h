@@ -180,6 +180,7 @@ typedef struct pdf_style {
 	uint16_t image; /* an inline image: index + 1 into the engine's images (with PDF_ST_MATH: into its
 	                   formulas), 0 = none */
 	uint8_t token;  /* highlighted code: a galley_token_kind drawn in its colour, 0 = none */
+	uint16_t lang;  /* a span in another language (tagged): index + 1 into res.langs, 0 = none */
 } pdf_style;
 
 typedef struct pdf_link {
@@ -330,13 +331,15 @@ typedef struct pdf_vitem {
 	const char *label; /* PDF_DECO_LABEL */
 	uint16_t label_style;
 	float bg_x, bg_w;
-	HPDF_Image image;  /* PDF_V_IMAGE: drawn at line.x over line.width, height less a gap */
-	float deco_x;      /* right edge of the label / left of the task box */
-	int anchor;        /* destination placed here, -1 = none */
-	uint16_t table;    /* table index + 1 for a table's lines and rules */
-	bool header_row;   /* part of a table's header (repeated after a page break) */
-	const char *title; /* a heading's plain text (outline, running head) */
-	int toc_anchor;    /* a contents entry's heading: leader and page number drawn after the text */
+	HPDF_Image image;    /* PDF_V_IMAGE: drawn at line.x over line.width, height less a gap */
+	float deco_x;        /* right edge of the label / left of the task box */
+	int anchor;          /* destination placed here, -1 = none */
+	uint16_t table;      /* table index + 1 for a table's lines and rules */
+	bool header_row;     /* part of a table's header (repeated after a page break) */
+	const char *title;   /* a heading's plain text (outline, running head) */
+	int toc_anchor;      /* a contents entry's heading: leader and page number drawn after the text */
+	uint32_t elem;       /* the structure element its content belongs to, 0: an artifact */
+	uint32_t label_elem; /* the Lbl element of its label, 0: an artifact */
 } pdf_vitem;
 
 /* A table's header items, repeated at the top of a page the table continues on. */
@@ -385,6 +388,8 @@ typedef struct pdf_settings {
 	bool twoside;
 	bool crop_marks;
 	bool microtype; /* font expansion and character protrusion in justified text */
+	bool tagged;    /* a structure tree, marked content, XMP with PDF/UA identification */
+	bool pdfa;      /* PDF/A-2b: an sRGB output intent and the PDF/A identification */
 	float bleed;
 } pdf_settings;
 
@@ -410,6 +415,8 @@ typedef struct pdf_resources {
 	size_t nimages, imagecap;
 	struct pdf_math **maths; /* typeset formulas, set as U+FFFC in a PDF_ST_MATH style */
 	size_t nmaths, mathcap;
+	const char **langs; /* languages of spans, for their structure elements' /Lang */
+	size_t nlangs, langcap;
 } pdf_resources;
 
 /** The vertical list the layout builds (vlist.c, blocks.c and the other block makers). */
@@ -461,6 +468,65 @@ typedef struct pdf_para_scratch {
 	pdf_lines lines; /* the line breaker's output, reused */
 } pdf_para_scratch;
 
+/* ---- the structure tree (tags.c) ---------------------------------- */
+
+/** Structure types, as tags.c names them. */
+enum {
+	PDF_SE_DOCUMENT,
+	PDF_SE_P,
+	PDF_SE_H1, /* ... PDF_SE_H1 + 5 for H6 */
+	PDF_SE_L = PDF_SE_H1 + 6,
+	PDF_SE_LI,
+	PDF_SE_LBL,
+	PDF_SE_LBODY,
+	PDF_SE_TABLE,
+	PDF_SE_TR,
+	PDF_SE_TH,
+	PDF_SE_TD,
+	PDF_SE_FIGURE,
+	PDF_SE_CAPTION,
+	PDF_SE_NOTE,
+	PDF_SE_LINK,
+	PDF_SE_CODE,
+	PDF_SE_BLOCKQUOTE,
+	PDF_SE_TOC,
+	PDF_SE_TOCI,
+	PDF_SE_DIV,
+	PDF_SE_SPAN,
+	PDF_SE_FORMULA,
+	PDF_SE_COUNT
+};
+
+typedef struct pdf_selem {
+	uint32_t parent; /* the element it belongs to (0, the Document, for the top level) */
+	uint8_t type;
+	const char *alt; /* a Figure's alternate description; a Note's ID; a TH's scope; a Span's or Link's
+	                    language */
+	HPDF_Dict dict;  /* made when rendering starts (or when made while rendering) */
+	HPDF_Dict kdict; /* where its next kids go: itself, or a Div continuing it past an array's limit */
+	HPDF_Array kids; /* kdict's /K */
+	HPDF_Page page;  /* kdict's /Pg: the page of its first marked content */
+	uint32_t nkids;  /* kids so far, elements and content */
+} pdf_selem;
+
+/** The structure tree: elements made by the layout (reading order), content marked by render.c. */
+typedef struct pdf_tags {
+	pdf_selem *elems; /* [0] is the Document */
+	size_t n, cap;
+	bool drawing;      /* dicts exist: a new element gets its dict at once */
+	HPDF_Dict root;    /* the StructTreeRoot */
+	HPDF_Dict tree;    /* the ParentTree: a number tree of leaves, keys ascending */
+	HPDF_Array leaves; /* its /Kids */
+	HPDF_Dict leaf;    /* the leaf being filled, its /Nums, its first key */
+	HPDF_Array nums;
+	int leaf_first;
+	int next_key;           /* the next ParentTree key (pages and annotations in drawing order) */
+	HPDF_Array marks;       /* the page being drawn: its elements by MCID */
+	int mcid;               /* the page's next MCID */
+	const char **image_alt; /* inline images' descriptions, by image index */
+	size_t nimage_alt;
+} pdf_tags;
+
 struct pdf_engine {
 	arena mem;
 	const galley_doc *doc;
@@ -476,6 +542,7 @@ struct pdf_engine {
 	pdf_footnotes foot;
 	pdf_anchors anc;
 	pdf_para_scratch para;
+	pdf_tags tags;
 };
 
 int pdf_style_get(pdf_engine *e, const pdf_style *s);
@@ -494,6 +561,24 @@ int pdf_paginate(pdf_engine *e);
 int pdf_render(pdf_engine *e);
 /** Width of `len` bytes drawn in a style (fallback faces included). */
 float pdf_text_width(pdf_engine *e, const char *text, size_t len, uint16_t style);
+
+/** A new structure element under `parent`; 0 (an artifact) when untagged or out of memory. */
+uint32_t pdf_tags_add(pdf_engine *e, uint32_t parent, int type, const char *alt);
+/** Makes the elements' dictionaries under a StructTreeRoot (rendering starts). */
+int pdf_tags_begin(pdf_engine *e);
+/** The page starts: its ParentTree entry and /StructParents, /Tabs /S. */
+int pdf_tags_page(pdf_engine *e, HPDF_Page page);
+/** A new MCID on `page` for element `elem` (its kid); -1 on failure. */
+int pdf_tags_mark(pdf_engine *e, uint32_t elem, HPDF_Page page);
+/** An annotation made for element `elem`: its /StructParent and an OBJR kid. */
+int pdf_tags_annot(pdf_engine *e, uint32_t elem, HPDF_Dict annot, HPDF_Page page);
+/** The structure type's name (P, H1, Link, ...). */
+const char *pdf_tags_name(int type);
+/** The catalog's MarkInfo, StructTreeRoot and ViewerPreferences. */
+int pdf_tags_finish(pdf_engine *e);
+/** XMP metadata from the Info dictionary (tagged or PDF/A) and PDF/A's output intent (xmp.c). */
+int pdf_metadata(pdf_engine *e, galley_error *err);
+void pdf_tags_free(pdf_engine *e);
 
 /* ---- mathematics (math.c) ------------------------------------------- */
 

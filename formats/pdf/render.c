@@ -19,6 +19,7 @@ typedef struct span {
 	float x0, x1, y, size;
 	uint16_t link;
 	bool strike;
+	uint32_t elem; /* a link's Link element; an inline image's line's element */
 } span;
 
 typedef struct painter {
@@ -41,7 +42,70 @@ typedef struct painter {
 	HPDF_Destination *dests;
 	float left; /* this page's left margin */
 	float off;  /* the bleed: trim box origin inside the media box */
+	/* tagging: the marked content open in the text object (-1 none, 0 an artifact, else its element) */
+	bool tagged;
+	bool artifacts_only; /* a repeated table header: drawn again, read once */
+	int64_t mark;
+	const char **anchor_title; /* what an internal link leads to (its annotation's description) */
+	const pdf_shaped *space[PDF_MAX_FACES]; /* each face's space, shaped once */
+	/* a link or span that ended its line, as its element goes on into the next line of the same element
+	 */
+	uint32_t carry_key;
+	uint32_t carry_elem, carry_parent, carry_kids;
 } painter;
+
+/* ---- marked content (tagged PDF) ------------------------------------ */
+
+/*
+ * Opens marked content for element `elem` in `b`: its MCID, or an artifact
+ * (elem 0, with `artifact` its property list, NULL for a bare one).
+ */
+static void open_mark(painter *pt, galley_buf *b, uint32_t elem, const char *artifact)
+{
+	int mcid = elem && !pt->artifacts_only ? pdf_tags_mark(pt->e, elem, pt->page) : -1;
+	if (mcid < 0) {
+		galley_buf_puts(b, artifact ? "/Artifact " : "/Artifact BMC\n");
+		if (artifact) {
+			galley_buf_puts(b, artifact);
+			galley_buf_puts(b, " BDC\n");
+		}
+		return;
+	}
+	char digits[16];
+	int n = 0;
+	do
+		digits[n++] = (char)('0' + mcid % 10);
+	while ((mcid /= 10) > 0);
+	galley_buf_putc(b, '/');
+	galley_buf_puts(b, pdf_tags_name(pt->e->tags.elems[elem].type));
+	galley_buf_puts(b, " <</MCID ");
+	while (n > 0)
+		galley_buf_putc(b, digits[--n]);
+	galley_buf_puts(b, ">> BDC\n");
+}
+
+/* Graphics drawn straight into the page, inside marked content for `elem`. */
+static void page_mark(painter *pt, uint32_t elem, const char *artifact)
+{
+	if (!pt->tagged)
+		return;
+	galley_buf b = GALLEY_BUF_INIT;
+	open_mark(pt, &b, elem, artifact);
+	HPDF_PageAttr attr = (HPDF_PageAttr)pt->page->attr;
+	if (!b.failed)
+		HPDF_Stream_Write(attr->stream, b.data, (HPDF_UINT)b.len);
+	galley_buf_free(&b);
+}
+
+static void page_unmark(painter *pt)
+{
+	if (!pt->tagged)
+		return;
+	HPDF_PageAttr attr = (HPDF_PageAttr)pt->page->attr;
+	HPDF_Stream_WriteStr(attr->stream, "EMC\n");
+}
+
+static const char artifact_layout[] = "<</Type /Layout>>";
 
 /* `v` with `decimals` (1 or 2) digits after the point (printf's float path is slow). */
 static void put_fixed(galley_buf *b, float v, int decimals)
@@ -118,19 +182,20 @@ static int style_color(const pdf_style *st)
 	return 0;
 }
 
-static void note_span(painter *pt, const pdf_style *st, float x0, float x1, float baseline)
+static void note_span(painter *pt, const pdf_style *st, float x0, float x1, float baseline, uint32_t elem)
 {
 	if (!(st->flags & PDF_ST_STRIKE) && !st->link)
 		return;
 	span *last = pt->nspans ? &pt->spans[pt->nspans - 1] : NULL;
 	bool strike = (st->flags & PDF_ST_STRIKE) != 0;
-	if (last && last->link == st->link && last->strike == strike && x0 - last->x1 < st->size) {
+	if (last && last->link == st->link && last->strike == strike && last->elem == elem &&
+	    x0 - last->x1 < st->size) {
 		last->x1 = x1;
 		return;
 	}
 	if (pt->nspans == MAX_SPANS)
 		return;
-	pt->spans[pt->nspans++] = (span){x0, x1, baseline, st->size, st->link, strike};
+	pt->spans[pt->nspans++] = (span){x0, x1, baseline, st->size, st->link, strike, elem};
 }
 
 /*
@@ -161,6 +226,9 @@ static void begin_text(painter *pt)
 static void end_text(painter *pt)
 {
 	set_color(pt, 0);
+	if (pt->mark >= 0)
+		galley_buf_puts(&pt->tj, "EMC\n");
+	pt->mark = -1;
 	galley_buf_puts(&pt->tj, "ET\n");
 	HPDF_PageAttr attr = (HPDF_PageAttr)pt->page->attr;
 	if (!pt->tj.failed)
@@ -173,6 +241,18 @@ static void tj_close(painter *pt, tj_run *run)
 	if (run->array)
 		galley_buf_puts(&pt->tj, "] TJ\n");
 	run->array = false;
+}
+
+/* Text from here on belongs to `elem` (0: an artifact): the open marked content ends, a new one begins. */
+static void text_mark(painter *pt, tj_run *run, uint32_t elem, const char *artifact)
+{
+	if (!pt->tagged || pt->mark == (int64_t)elem)
+		return;
+	tj_close(pt, run);
+	if (pt->mark >= 0)
+		galley_buf_puts(&pt->tj, "EMC\n");
+	open_mark(pt, &pt->tj, elem, artifact);
+	pt->mark = elem;
 }
 
 static void tj_flush(painter *pt, tj_run *run)
@@ -305,6 +385,35 @@ static void put_actual_text(galley_buf *b, const char *s, size_t len)
 
 void pdf_put_actual_text(galley_buf *b, const char *s, size_t len) { put_actual_text(b, s, len); }
 
+/*
+ * Opens /ActualText for glyphs whose text the ToUnicode map cannot give. In
+ * a tagged page's element it is that element's own marked content (an MCID
+ * with /ActualText), not a Span nested in it: readers of the structure lose
+ * the text after a nested sequence ends. Returns that element (0: nested),
+ * whose marked content opens again after.
+ */
+static uint32_t open_actual_text(painter *pt, const char *s, size_t len)
+{
+	uint32_t elem = pt->tagged && pt->mark > 0 && !pt->artifacts_only ? (uint32_t)pt->mark : 0;
+	if (!elem) {
+		put_actual_text(&pt->tj, s, len);
+		return 0;
+	}
+	galley_buf_puts(&pt->tj, "EMC\n");
+	pt->mark = -1;
+	galley_buf tmp = GALLEY_BUF_INIT;
+	put_actual_text(&tmp, s, len); /* "/Span<</ActualText<...>>>BDC" */
+	int mcid = pdf_tags_mark(pt->e, elem, pt->page);
+	if (mcid >= 0 && !tmp.failed && tmp.len > 7) {
+		/* tagged Span (readers take /ActualText from a Span), its MCID the element's */
+		galley_buf_printf(&pt->tj, "/Span <</MCID %d ", mcid);
+		galley_buf_put(&pt->tj, tmp.data + 7, tmp.len - 7);
+	} else if (!tmp.failed)
+		galley_buf_put(&pt->tj, tmp.data, tmp.len);
+	galley_buf_free(&tmp);
+	return elem;
+}
+
 /* Draws glyphs [g0, g1) of a shaped run from x on the baseline. */
 static void tj_glyphs(painter *pt, tj_run *run, const pdf_style *st, const pdf_shaped *sh, uint32_t g0,
                       uint32_t g1, float x, float baseline)
@@ -322,9 +431,10 @@ static void tj_glyphs(painter *pt, tj_run *run, const pdf_style *st, const pdf_s
 	if (!sh->mapped)
 		mut->mapped = map_glyphs(f, sh, 0, sh->nglyphs, &from, &to) ? 1 : 2;
 	bool actual = sh->mapped == 2 && !map_glyphs(f, sh, g0, g1, &from, &to);
+	uint32_t resume = 0;
 	if (actual) {
 		tj_close(pt, run);
-		put_actual_text(&pt->tj, sh->text + from, to - from);
+		resume = open_actual_text(pt, sh->text + from, to - from);
 	}
 	/* under font expansion (Tz) advances and displacements scale with the glyphs */
 	float h = pt->hscale;
@@ -356,6 +466,10 @@ static void tj_glyphs(painter *pt, tj_run *run, const pdf_style *st, const pdf_s
 	if (actual) {
 		tj_close(pt, run);
 		galley_buf_puts(&pt->tj, "EMC\n");
+	}
+	if (resume) {
+		open_mark(pt, &pt->tj, resume, NULL);
+		pt->mark = resume;
 	}
 }
 
@@ -508,7 +622,88 @@ static void draw_hyphen(painter *pt, tj_run *run, const pdf_atom *last_box, floa
 		tj_glyphs(pt, run, st, sh, 0, sh->nglyphs, x, baseline);
 }
 
-static void draw_line_text(painter *pt, const pdf_line *ln, float left, float baseline)
+/* What puts a box in an inline element of its own: a link (holding its annotation), else a span's language.
+ */
+static uint32_t inline_key(const painter *pt, const pdf_style *st)
+{
+	if (st->link && !pt->e->set.print)
+		return st->link;
+	return st->lang ? 0x10000u + st->lang : 0;
+}
+
+/*
+ * The element a box's text belongs to: the line's, or a Link (or a Span
+ * with its /Lang) under it, one per stretch on a line, or the one the line
+ * before ended in when it goes on.
+ */
+static uint32_t box_elem(painter *pt, const pdf_style *st, uint32_t elem, uint32_t *key, uint32_t *inl)
+{
+	uint32_t k = pt->tagged && !pt->artifacts_only && elem ? inline_key(pt, st) : 0;
+	if (!k) {
+		*key = 0;
+		return elem;
+	}
+	if (*key != k) {
+		const pdf_selem *parent = &pt->e->tags.elems[elem];
+		bool carried =
+		    pt->carry_key == k && pt->carry_parent == elem && parent->nkids == pt->carry_kids;
+		const char *lang = st->lang ? pt->e->res.langs[st->lang - 1] : NULL;
+		*key = k;
+		*inl = carried ? pt->carry_elem
+		               : pdf_tags_add(pt->e, elem, k < 0x10000u ? PDF_SE_LINK : PDF_SE_SPAN, lang);
+	}
+	return *inl ? *inl : elem;
+}
+
+/* A formula's own element (its TeX source as /Alt), marked apart from the text around it. */
+static uint32_t formula(painter *pt, const pdf_math *m, uint32_t elem)
+{
+	if (!pt->tagged || !elem || pt->artifacts_only)
+		return elem;
+	size_t len;
+	const char *tex = galley_node_literal(pdf_math_node(m), &len);
+	const char *alt = tex ? arena_strndup(&pt->e->mem, tex, len) : NULL;
+	uint32_t f = pdf_tags_add(pt->e, elem, PDF_SE_FORMULA, alt && *alt ? alt : "A formula");
+	return f ? f : elem;
+}
+
+/*
+ * An inline image's Figure, made where the image stands in the text (it is
+ * drawn once the text object ends): the text after it opens new marked
+ * content, so the element's kids keep the reading order.
+ */
+static uint32_t inline_figure(painter *pt, tj_run *run, const pdf_style *st, uint32_t elem)
+{
+	if (!pt->tagged || !elem || pt->artifacts_only)
+		return 0;
+	const pdf_tags *t = &pt->e->tags;
+	const char *alt = st->image <= t->nimage_alt ? t->image_alt[st->image - 1] : NULL;
+	uint32_t fig = pdf_tags_add(pt->e, elem, PDF_SE_FIGURE, alt && *alt ? alt : "An image");
+	if (pt->mark >= 0) {
+		tj_close(pt, run);
+		galley_buf_puts(&pt->tj, "EMC\n");
+		pt->mark = -1;
+	}
+	return fig;
+}
+
+/*
+ * A space glyph where glue stands between words, in the face before it:
+ * glue is only a move, and text read from the structure (a screen reader)
+ * needs its word breaks as characters. The next word's displacement puts
+ * it back where the glue says.
+ */
+static void draw_space(painter *pt, tj_run *run, const pdf_atom *last_box, float x, float baseline)
+{
+	pdf_engine *e = pt->e;
+	const pdf_shaped *sh = pt->space[last_box->face];
+	if (!sh)
+		sh = pt->space[last_box->face] = pdf_shape(&e->fonts, last_box->face, " ", 1, false);
+	if (sh && sh->nglyphs == 1 && sh->glyphs[0].gid)
+		tj_glyphs(pt, run, &e->res.styles[last_box->style], sh, 0, 1, x, baseline);
+}
+
+static void draw_line_text(painter *pt, const pdf_line *ln, float left, float baseline, uint32_t elem)
 {
 	pdf_engine *e = pt->e;
 	const pdf_para *p = ln->para;
@@ -533,32 +728,44 @@ static void draw_line_text(painter *pt, const pdf_line *ln, float left, float ba
 	}
 	const pdf_atom *last_box = NULL;
 	tj_run run = {0};
+	uint32_t key = 0, inl = 0;        /* the inline element open on the line, and what made it */
+	const pdf_atom *space_box = NULL; /* a space to draw before the next box */
+	float space_x = 0;
 	for (size_t k = 0; k < n; k++) {
 		const pdf_atom *a = &p->atoms[pt->order[k]];
 		if (a->type == PDF_GLUE) {
+			if (pt->tagged && last_box) {
+				space_box = last_box;
+				space_x = x;
+			}
 			x += glue_width(a, r);
 			continue;
 		}
 		float w = a->sh ? a->width * scale : a->width;
-		if (!a->sh && (e->res.styles[a->style].flags & PDF_ST_MATH)) {
-			draw_math_glyphs(pt, &run, e->res.maths[e->res.styles[a->style].image - 1], x,
-			                 baseline);
+		const pdf_style *st = &e->res.styles[a->style];
+		bool math = !a->sh && (st->flags & PDF_ST_MATH);
+		if (space_box && (a->sh || math)) {
+			/* the space inside a link when the link goes on, else in the line's element */
+			uint32_t next = inline_key(pt, st);
+			bool same = next && next == key && pt->mark == (int64_t)inl;
+			text_mark(pt, &run, same ? inl : elem, NULL);
+			draw_space(pt, &run, space_box, space_x, baseline);
+			space_box = NULL;
+		}
+		uint32_t at = box_elem(pt, st, elem, &key, &inl);
+		if (math) {
+			text_mark(pt, &run, formula(pt, e->res.maths[st->image - 1], at), NULL);
+			draw_math_glyphs(pt, &run, e->res.maths[st->image - 1], x, baseline);
 			if (pt->nmaths < MAX_SPANS)
-				pt->maths[pt->nmaths++] =
-				    (span){x, x + w, baseline, 0, e->res.styles[a->style].image, false};
-			note_span(pt, &e->res.styles[a->style], x, x + w,
-			          baseline); /* a formula inside a link */
-		} else if (!a->sh && e->res.styles[a->style].image && pt->nimages < MAX_SPANS)
-			pt->images[pt->nimages++] = (span){x,
-			                                   x + w,
-			                                   baseline,
-			                                   e->res.styles[a->style].size,
-			                                   e->res.styles[a->style].image,
-			                                   false};
+				pt->maths[pt->nmaths++] = (span){x, x + w, baseline, 0, st->image, false, at};
+			note_span(pt, st, x, x + w, baseline, at); /* a formula inside a link */
+		} else if (!a->sh && st->image && pt->nimages < MAX_SPANS)
+			pt->images[pt->nimages++] = (span){
+			    x, x + w, baseline, st->size, st->image, false, inline_figure(pt, &run, st, at)};
 		if (a->sh) {
-			const pdf_style *st = &e->res.styles[a->style];
+			text_mark(pt, &run, at, NULL);
 			tj_glyphs(pt, &run, st, a->sh, a->g0, a->g1, x, baseline);
-			note_span(pt, st, x, x + w, baseline);
+			note_span(pt, st, x, x + w, baseline, at);
 			last_box = a;
 		}
 		x += w;
@@ -566,6 +773,12 @@ static void draw_line_text(painter *pt, const pdf_line *ln, float left, float ba
 	if (ln->hyphen && last_box)
 		draw_hyphen(pt, &run, last_box, x, baseline);
 	tj_flush(pt, &run);
+	pt->carry_key = key && pt->mark == (int64_t)inl ? key : 0;
+	if (pt->carry_key) {
+		pt->carry_elem = inl;
+		pt->carry_parent = elem;
+		pt->carry_kids = pt->e->tags.elems[elem].nkids;
+	}
 	if (pt->hscale != 1) {
 		galley_buf_puts(&pt->tj, "100 Tz\n");
 		pt->hscale = 1;
@@ -578,7 +791,7 @@ static void draw_toc_leader(painter *pt, const pdf_vitem *v, float left, float b
 	pdf_engine *e = pt->e;
 	char num[24];
 	snprintf(num, sizeof(num), "%d", e->anc.page[v->toc_anchor] + 1);
-	pdf_style st = {e->set.size, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, 0), 0, 0, 0};
+	pdf_style st = {e->set.size, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, 0), 0, 0, 0, 0};
 	int id = pdf_style_get(e, &st);
 	if (id < 0)
 		return;
@@ -590,6 +803,7 @@ static void draw_toc_leader(painter *pt, const pdf_vitem *v, float left, float b
 	float start = left + v->line.x + v->line.natural + step * 0.5f,
 	      end = right - nw - e->set.size * pdf_typo.leader_gap;
 	tj_run run = {0};
+	text_mark(pt, &run, v->elem, NULL);
 	for (float x = left + step * ceilf((start - left) / step); x + dot <= end; x += step)
 		draw_string(pt, &run, id, ".", 1, x, baseline);
 	draw_string(pt, &run, id, num, strlen(num), right - nw, baseline);
@@ -619,9 +833,29 @@ static void draw_inline_images(painter *pt)
 		HPDF_Image im = pt->e->res.images[s->link - 1];
 		float w = s->x1 - s->x0,
 		      h = w * (float)HPDF_Image_GetHeight(im) / (float)HPDF_Image_GetWidth(im);
+		page_mark(pt, s->elem, artifact_layout);
 		HPDF_Page_DrawImage(pt->page, im, s->x0, s->y - s->size * 0.2f, w, h);
+		page_unmark(pt);
 	}
 	pt->nimages = 0;
+}
+
+/*
+ * A link annotation in the structure: its Link element's object reference,
+ * a description (PDF/UA wants one: where it leads), the print flag
+ * (PDF/A wants it).
+ */
+static void tag_annot(painter *pt, HPDF_Annotation annot, const pdf_link *lk, uint32_t elem)
+{
+	pdf_engine *e = pt->e;
+	const char *title = lk->uri                                           ? lk->uri
+	                    : lk->anchor >= 0 && pt->anchor_title[lk->anchor] ? pt->anchor_title[lk->anchor]
+	                                                                      : "Footnote";
+	HPDF_Dict_AddNumber(annot, "F", 4);
+	HPDF_Dict_Add(annot, "Contents",
+	              HPDF_String_New(e->out.pdf->mmgr, title, HPDF_GetEncoder(e->out.pdf, "UTF-8")));
+	if (pt->tagged && pdf_tags_annot(e, elem, annot, pt->page) && !e->out.error)
+		e->out.error = HPDF_FAILD_TO_ALLOC_MEM;
 }
 
 /* A line's formulas' rules, drawn once its text object ends. */
@@ -629,9 +863,13 @@ static void draw_maths(painter *pt)
 {
 	if (!pt->nmaths)
 		return;
+	if (pt->tagged)
+		galley_buf_puts(&pt->tj, "/Artifact BMC\n"); /* the text is in the formula's /ActualText */
 	for (int i = 0; i < pt->nmaths; i++)
 		pdf_math_draw_rules(&pt->tj, pt->e->res.maths[pt->maths[i].link - 1], pt->maths[i].x0,
 		                    pt->maths[i].y);
+	if (pt->tagged)
+		galley_buf_puts(&pt->tj, "EMC\n");
 	HPDF_PageAttr attr = (HPDF_PageAttr)pt->page->attr;
 	if (!pt->tj.failed)
 		HPDF_Stream_Write(attr->stream, pt->tj.data, (HPDF_UINT)pt->tj.len);
@@ -646,10 +884,12 @@ static void draw_spans(painter *pt)
 	for (int i = 0; i < pt->nspans; i++) {
 		span *s = &pt->spans[i];
 		if (s->strike) {
+			page_mark(pt, 0, artifact_layout);
 			HPDF_Page_SetLineWidth(pt->page, s->size * 0.05f);
 			HPDF_Page_MoveTo(pt->page, s->x0, s->y + s->size * 0.28f);
 			HPDF_Page_LineTo(pt->page, s->x1, s->y + s->size * 0.28f);
 			HPDF_Page_Stroke(pt->page);
+			page_unmark(pt);
 		}
 		if (!s->link || e->set.print)
 			continue;
@@ -665,6 +905,8 @@ static void draw_spans(painter *pt)
 			annot = HPDF_Page_CreateLinkAnnot(pt->page, rect, pt->dests[lk->anchor]);
 		if (annot)
 			HPDF_LinkAnnot_SetBorderStyle(annot, 0, 0, 0);
+		if (annot && (pt->tagged || e->set.pdfa))
+			tag_annot(pt, annot, lk, s->elem);
 	}
 	pt->nspans = 0;
 }
@@ -675,18 +917,24 @@ static void draw_line(painter *pt, const pdf_vitem *v, float top)
 	float left = pt->left;
 	float baseline = top - v->ascent;
 	if (v->codebg) {
+		page_mark(pt, 0, artifact_layout);
 		HPDF_Page_SetGrayFill(pt->page, 0.94f);
 		HPDF_Page_Rectangle(pt->page, left + v->bg_x, top - v->height, v->bg_w, v->height);
 		HPDF_Page_Fill(pt->page);
 		HPDF_Page_SetGrayFill(pt->page, 0);
+		page_unmark(pt);
 	}
-	if (v->deco == PDF_DECO_TASK_OPEN || v->deco == PDF_DECO_TASK_DONE)
+	if (v->deco == PDF_DECO_TASK_OPEN || v->deco == PDF_DECO_TASK_DONE) {
+		page_mark(pt, v->label_elem, artifact_layout);
 		draw_task_box(pt, left + v->deco_x, baseline, v->deco == PDF_DECO_TASK_DONE);
+		page_unmark(pt);
+	}
 	begin_text(pt);
 	if (v->deco == PDF_DECO_LABEL && v->label) {
 		size_t len = strlen(v->label);
 		float w = pdf_text_width(e, v->label, len, v->label_style);
 		tj_run run = {0};
+		text_mark(pt, &run, v->label_elem, NULL);
 		/* a right-to-left item's label stands at the right, before its text */
 		float lx = v->line.para && v->line.para->rtl ? left + text_measure(e) - v->deco_x
 		                                             : left + v->deco_x - w;
@@ -694,7 +942,7 @@ static void draw_line(painter *pt, const pdf_vitem *v, float top)
 		tj_flush(pt, &run);
 	}
 	if (v->line.para)
-		draw_line_text(pt, &v->line, left, baseline);
+		draw_line_text(pt, &v->line, left, baseline, v->elem);
 	if (v->toc_anchor >= 0)
 		draw_toc_leader(pt, v, left, baseline);
 	end_text(pt);
@@ -707,10 +955,12 @@ static void draw_rule(painter *pt, const pdf_vitem *v, float top)
 {
 	float y = top - v->height / 2;
 	float left = pt->left + v->line.x;
+	page_mark(pt, 0, artifact_layout);
 	HPDF_Page_SetLineWidth(pt->page, v->ascent);
 	HPDF_Page_MoveTo(pt->page, left, y);
 	HPDF_Page_LineTo(pt->page, left + v->line.width, y);
 	HPDF_Page_Stroke(pt->page);
+	page_unmark(pt);
 }
 
 /* Draws item `v` with its box's top at `y`. */
@@ -722,7 +972,9 @@ static void draw_item(painter *pt, const pdf_vitem *v, float y)
 		draw_rule(pt, v, y);
 	else if (v->kind == PDF_V_IMAGE && v->image) {
 		float h = v->height - pt->e->set.leading * pdf_typo.figure_caption_space;
+		page_mark(pt, v->elem, artifact_layout);
 		HPDF_Page_DrawImage(pt->page, v->image, pt->left + v->line.x, y - h, v->line.width, h);
+		page_unmark(pt);
 	}
 }
 
@@ -754,17 +1006,20 @@ static void draw_notes(painter *pt, const pdf_page *pg)
 		return;
 	float measure = e->set.page_w - e->set.margin_inner - e->set.margin_outer;
 	float ry = e->vl.items[first->first].top + e->set.leading * pdf_typo.note_rule_space;
+	page_mark(pt, 0, artifact_layout);
 	HPDF_Page_SetLineWidth(pt->page, pdf_typo.note_rule);
 	HPDF_Page_MoveTo(pt->page, pt->left, ry);
 	HPDF_Page_LineTo(pt->page, pt->left + measure * pdf_typo.note_rule_length, ry);
 	HPDF_Page_Stroke(pt->page);
+	page_unmark(pt);
 	for (size_t r = 0; r < pg->notes_count; r++) {
 		const pdf_range *nr = &e->pg.note_ranges[pg->notes_first + r];
 		draw_placed(pt, nr->first, nr->last);
 	}
 }
 
-static void draw_centered(painter *pt, const char *text, int style, float y, float cx)
+/* Running heads and page numbers: artifacts of pagination, `artifact` their property list. */
+static void draw_centered(painter *pt, const char *text, int style, float y, float cx, const char *artifact)
 {
 	pdf_engine *e = pt->e;
 	size_t len = strlen(text);
@@ -772,6 +1027,7 @@ static void draw_centered(painter *pt, const char *text, int style, float y, flo
 	float x = cx - w / 2;
 	begin_text(pt);
 	tj_run run = {0};
+	text_mark(pt, &run, 0, artifact);
 	draw_string(pt, &run, style, text, len, x, y);
 	tj_flush(pt, &run);
 	end_text(pt);
@@ -785,7 +1041,7 @@ static void draw_furniture(painter *pt, const pdf_page *pg, size_t number)
 	float cx = pt->left + measure / 2;
 	char num[24];
 	snprintf(num, sizeof(num), "%zu", number);
-	pdf_style st = {s->size * pdf_typo.folio_size, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, 0), 0, 0, 0};
+	pdf_style st = {s->size * pdf_typo.folio_size, 0, 0, 0, PDF_FACE(PDF_ROLE_BODY, 0), 0, 0, 0, 0};
 	int id = pdf_style_get(e, &st);
 	if (id >= 0) {
 		float nx = cx;
@@ -794,15 +1050,24 @@ static void draw_furniture(painter *pt, const pdf_page *pg, size_t number)
 			float w = pdf_text_width(e, num, strlen(num), (uint16_t)id);
 			nx = number % 2 ? pt->left + measure - w / 2 : pt->left + w / 2;
 		}
-		draw_centered(pt, num, id, s->margin_bottom * pdf_typo.folio_drop, nx);
+		draw_centered(pt, num, id, s->margin_bottom * pdf_typo.folio_drop, nx,
+		              "<</Type /Pagination /Subtype /Footer>>");
 	}
 	if (pg->running && *pg->running) {
-		pdf_style hs = {s->size * pdf_typo.running_head_size, 0,           0, 0,
-		                PDF_FACE(PDF_ROLE_BODY, PDF_ITALIC),  PDF_ST_GRAY, 0, 0};
+		pdf_style hs = {s->size * pdf_typo.running_head_size,
+		                0,
+		                0,
+		                0,
+		                PDF_FACE(PDF_ROLE_BODY, PDF_ITALIC),
+		                PDF_ST_GRAY,
+		                0,
+		                0,
+		                0};
 		id = pdf_style_get(e, &hs);
 		if (id >= 0)
 			draw_centered(pt, pg->running, id,
-			              s->page_h - s->margin_top * pdf_typo.running_head_rise, cx);
+			              s->page_h - s->margin_top * pdf_typo.running_head_rise, cx,
+			              "<</Type /Pagination /Subtype /Header>>");
 	}
 }
 
@@ -841,6 +1106,7 @@ static void set_bleed(painter *pt, HPDF_Page page)
 	if (bleed)
 		HPDF_Dict_Add(page, "BleedBox", bleed);
 	if (s->crop_marks) {
+		page_mark(pt, 0, "<</Type /Pagination>>");
 		float gap = b * 0.3f;
 		float xs[2] = {b, b + w}, ys[2] = {b, b + h};
 		HPDF_Page_SetLineWidth(page, 0.25f);
@@ -856,6 +1122,7 @@ static void set_bleed(painter *pt, HPDF_Page page)
 				HPDF_Page_LineTo(page, ex, y);
 			}
 		HPDF_Page_Stroke(page);
+		page_unmark(pt);
 	}
 	HPDF_Page_Concat(page, 1, 0, 0, 1, b, b);
 }
@@ -873,7 +1140,7 @@ static void set_xyz(HPDF_Destination d, float top)
 }
 
 /* Destinations for anchors and the outline from headings, before any link is drawn. */
-static int place_anchors(pdf_engine *e, HPDF_Page *pages, HPDF_Destination *dests)
+static int place_anchors(pdf_engine *e, HPDF_Page *pages, HPDF_Destination *dests, const char **titles)
 {
 	HPDF_Encoder utf8 = HPDF_GetEncoder(e->out.pdf, "UTF-8");
 	HPDF_Outline parents[7] = {NULL};
@@ -904,6 +1171,7 @@ static int place_anchors(pdf_engine *e, HPDF_Page *pages, HPDF_Destination *dest
 						set_xyz(d, v->top + v->height * 0.3f + e->set.bleed);
 					dests[v->anchor] = d;
 					e->anc.page[v->anchor] = (int)p;
+					titles[v->anchor] = v->title;
 					if (v->heading && v->title && d && !e->set.print) {
 						int lv = v->heading;
 						HPDF_Outline parent = NULL;
@@ -931,14 +1199,18 @@ int pdf_render(pdf_engine *e)
 {
 	HPDF_Page *pages = calloc(e->pg.npages ? e->pg.npages : 1, sizeof(*pages));
 	HPDF_Destination *dests = calloc((size_t)e->anc.n + 1, sizeof(*dests));
+	const char **titles = calloc((size_t)e->anc.n + 1, sizeof(*titles));
 	e->anc.page = calloc((size_t)e->anc.n + 1, sizeof(int));
 	painter pt;
 	memset(&pt, 0, sizeof(pt));
 	pt.e = e;
 	pt.dests = dests;
+	pt.anchor_title = titles;
+	pt.tagged = e->set.tagged;
+	pt.mark = -1;
 	pdf_deflater *dz = NULL;
 	int rc = 0;
-	if (!pages || !dests || !e->anc.page) {
+	if (!pages || !dests || !titles || !e->anc.page) {
 		rc = GALLEY_ENOMEM;
 		goto cleanup;
 	}
@@ -951,7 +1223,9 @@ int pdf_render(pdf_engine *e)
 		HPDF_Page_SetWidth(pages[p], e->set.page_w + 2 * e->set.bleed);
 		HPDF_Page_SetHeight(pages[p], e->set.page_h + 2 * e->set.bleed);
 	}
-	place_anchors(e, pages, dests);
+	place_anchors(e, pages, dests, titles);
+	if (e->set.tagged && (rc = pdf_tags_begin(e)))
+		goto cleanup;
 	dz = pdf_deflater_new(e->pg.npages);
 	for (size_t p = 0; p < e->pg.npages; p++) {
 		const pdf_page *pg = &e->pg.pages[p];
@@ -960,11 +1234,15 @@ int pdf_render(pdf_engine *e)
 		pt.color = 0;
 		pt.left = page_left(e, p);
 		pt.off = e->set.bleed;
+		if (e->set.tagged && (rc = pdf_tags_page(e, pages[p])))
+			goto cleanup;
 		if (e->set.bleed > 0)
 			set_bleed(&pt, pages[p]);
 		if (pg->repeat_table) {
 			const pdf_table *t = &e->tabs.tables[pg->repeat_table - 1];
+			pt.artifacts_only = true; /* read where the table starts */
 			draw_items(&pt, t->header_first, t->header_last, e->set.page_h - e->set.margin_top);
+			pt.artifacts_only = false;
 		}
 		pdf_range rs[3];
 		size_t nr = pdf_page_ranges(pg, rs);
@@ -985,5 +1263,6 @@ cleanup:
 	galley_buf_free(&pt.tj);
 	free(pages);
 	free(dests);
+	free(titles);
 	return rc;
 }

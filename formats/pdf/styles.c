@@ -12,7 +12,8 @@
 static bool same_style(const pdf_style *a, const pdf_style *b)
 {
 	return a->size == b->size && a->rise == b->rise && a->link == b->link && a->note == b->note &&
-	       a->face == b->face && a->flags == b->flags && a->image == b->image && a->token == b->token;
+	       a->face == b->face && a->flags == b->flags && a->image == b->image && a->token == b->token &&
+	       a->lang == b->lang;
 }
 
 static uint32_t style_hash(const pdf_style *s)
@@ -20,7 +21,7 @@ static uint32_t style_hash(const pdf_style *s)
 	uint32_t v[4], h = 2166136261u;
 	memcpy(&v[0], &s->size, sizeof(v[0]));
 	memcpy(&v[1], &s->rise, sizeof(v[1]));
-	v[2] = s->link | (uint32_t)s->note << 16;
+	v[2] = (s->link | (uint32_t)s->note << 16) ^ (uint32_t)s->lang << 8;
 	v[3] = (s->face | (uint32_t)s->flags << 8 | (uint32_t)s->image << 16) ^ (uint32_t)s->token << 27;
 	for (int i = 0; i < 4; i++) {
 		h = (h ^ v[i]) * 16777619u;

@@ -71,10 +71,12 @@ static int cell_lines(layout *l, pdf_para *p, float x, float width, pdf_vitem **
 	return rc;
 }
 
-static int table_row(layout *l, galley_node *row, pdf_para **cells, int n, const float *x, const float *w,
+static int table_row(layout *l, uint32_t elem, pdf_para **cells, int n, const float *x, const float *w,
                      uint16_t table, bool header)
 {
 	pdf_engine *e = l->e;
+	/* TR, and a TH (scope: its column) or TD per cell, lines or none */
+	uint32_t tr = pdf_tags_add(e, elem, PDF_SE_TR, NULL);
 	pdf_vitem *lines[MAX_COLUMNS] = {NULL};
 	size_t counts[MAX_COLUMNS] = {0}, rows = 0;
 	int rc = 0;
@@ -91,6 +93,7 @@ static int table_row(layout *l, galley_node *row, pdf_para **cells, int n, const
 	 * item per visual line carries the row's height.
 	 */
 	for (int c = 0; c < n && rc == 0; c++) {
+		uint32_t cell = pdf_tags_add(e, tr, header ? PDF_SE_TH : PDF_SE_TD, header ? "Column" : NULL);
 		for (size_t k = 0; k < counts[c]; k++) {
 			pdf_vitem *v = pdf_vlist_push(e, PDF_V_LINE);
 			if (!v) {
@@ -103,6 +106,7 @@ static int table_row(layout *l, galley_node *row, pdf_para **cells, int n, const
 			v->nobreak = true;
 			v->table = table;
 			v->header_row = header;
+			v->elem = cell;
 		}
 	}
 	for (size_t k = 0; k < rows && rc == 0; k++) {
@@ -119,7 +123,6 @@ static int table_row(layout *l, galley_node *row, pdf_para **cells, int n, const
 	}
 	for (int c = 0; c < n; c++)
 		free(lines[c]);
-	(void)row;
 	return rc;
 }
 
@@ -244,6 +247,7 @@ int lay_table(layout *l, galley_node *table)
 			left += w[c] + gap;
 		}
 		float tx = x[0], tw = total;
+		uint32_t elem = lay_elem(l, PDF_SE_TABLE, NULL);
 		lay_want_space(l, e->set.leading * pdf_typo.table_space);
 		rc = lay_flush_space(l);
 		size_t header_first = e->vl.nitems;
@@ -277,7 +281,7 @@ int lay_table(layout *l, galley_node *table)
 				}
 			}
 			size_t first = e->vl.nitems;
-			rc = table_row(l, row, cells + r * (size_t)n, n, x, w, id, header);
+			rc = table_row(l, elem, cells + r * (size_t)n, n, x, w, id, header);
 			/* a body row may start a page, unless it is the first under the header */
 			if (rc == 0 && !header && first < e->vl.nitems &&
 			    !(first > 0 && e->vl.items[first - 1].kind == PDF_V_RULE))

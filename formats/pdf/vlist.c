@@ -60,6 +60,7 @@ void lay_push_container(layout *l, galley_node_type type, float indent_left, flo
 	container *c = &l->stack[l->depth++];
 	memset(c, 0, sizeof(*c));
 	c->type = type;
+	c->elem = parent->elem;
 	c->x = parent->x + indent_left;
 	c->width = parent->width - indent_left - indent_right;
 	if (c->width < parent->width / 3) {
@@ -206,6 +207,7 @@ static int push_line(pdf_engine *e, const pdf_line *line)
 	if (line->para && line->para->math)
 		make_room_for_math(e, v);
 	e->vl.proto.deco = PDF_DECO_NONE;
+	e->vl.proto.label_elem = 0;
 	e->vl.proto.anchor = -1;
 	e->vl.proto.heading = 0;
 	e->vl.proto.title = NULL;
@@ -224,19 +226,45 @@ int lay_set_paragraph(layout *l, pdf_para *p, float x, float width, float height
 	e->vl.proto.height = height;
 	e->vl.proto.ascent = height * pdf_typo.ascent;
 	size_t first = e->vl.nitems;
-	if (p->len == 0 && e->vl.proto.deco == PDF_DECO_NONE && e->vl.proto.anchor < 0)
+	if (p->len == 0 && e->vl.proto.deco == PDF_DECO_NONE && e->vl.proto.anchor < 0) {
+		e->vl.proto.elem = 0;
 		return 0;
+	}
 	e->para.lines.count = 0;
 	rc = pdf_para_break(e, p, width, x, &e->para.lines);
 	for (size_t i = 0; rc == 0 && i < e->para.lines.count; i++)
 		rc = push_line(e, &e->para.lines.v[i]);
 	if (rc == 0)
 		lay_mark_keeps(l, first);
+	e->vl.proto.elem = 0; /* each block names its own element */
 	return rc;
 }
 
 inline_state lay_body_state(layout *l)
 {
-	inline_state s = {PDF_ROLE_BODY, 0, l->e->set.size, 0, 0, 0, 0};
+	inline_state s = {PDF_ROLE_BODY, 0, l->e->set.size, 0, 0, 0, 0, 0};
 	return s;
+}
+
+uint32_t lay_elem(layout *l, int type, const char *alt)
+{
+	return pdf_tags_add(l->e, lay_top(l)->elem, type, alt);
+}
+
+void lay_container_elem(layout *l, uint32_t elem)
+{
+	if (l->overflow == 0)
+		lay_top(l)->elem = elem;
+}
+
+/* The model's level from the shallowest one used, never more than one deeper than the heading before
+ * (PDF/UA: no level skipped). */
+int lay_heading_type(layout *l, int level)
+{
+	int rel = level - l->base_level + l->heading_shift;
+	if (rel > l->last_heading + 1)
+		rel = l->last_heading + 1;
+	rel = rel < 0 ? 0 : rel > 5 ? 5 : rel;
+	l->last_heading = rel;
+	return PDF_SE_H1 + rel;
 }

@@ -138,7 +138,7 @@ check("LinLibertine" in fonts(pdf) and "Math" in fonts(pdf), "text in the body f
 pdf2, _ = render("ops", "Inline $\\sum_{i=1}^n i$ here.\n\n$$\\sum_{i=1}^n i$$\n")
 f2 = formulas(pdf2)
 data = open(pdf2 + ".qdf", "rb").read().decode("latin-1")
-sums = re.findall(r"BDC\n/\S+ (\S+) Tf\n((?:.*\n)*?)EMC", data)
+sums = re.findall(r"ActualText<[0-9a-fA-F]*>>>BDC\n/\S+ (\S+) Tf\n((?:.*\n)*?)EMC", data)
 check(len(sums) == 2, f"two sum formulas: {len(sums)}")
 if len(sums) == 2:
     gid_inline = re.findall(r"<([0-9a-f]{4})> Tj", sums[0][1])

@@ -103,7 +103,7 @@ text = objects(out)
 check("/Outlines" in text and text.count("/Title") >= 10, "an outline from the headings")
 check(re.search(r"/S /URI\s*/Type /Action\s*/URI \(https://www\.example\.org/\)", text) is not None,
       "external links are URI actions")
-check(re.search(r"/Dest \d+ 0 R\s*/P \d+ 0 R\s*/Rect \[[^\]]*\]\s*/Subtype /Link", text) is not None, "internal links jump to destinations")
+check(re.search(r"/Dest \d+ 0 R\s*(?:/F 4\s*)?/P \d+ 0 R\s*/Rect \[[^\]]*\]\s*(?:/StructParent \d+\s*)?/Subtype /Link", text) is not None, "internal links jump to destinations")
 check("begincidrange" not in text and "beginbfchar" in text,
       "ToUnicode maps are bfchar maps from glyph ids, not libharu's cidrange")
 check(re.search(r"/Border \[\s*0\s+0\s+0\s*\]", text) is not None, "link annotations have no border")
@@ -161,7 +161,7 @@ for title, page in entries:
     lines = [l.strip() for l in texts[int(page) - 1].split("\n")]
     check(title.strip() in lines, "contents entry %r is on page %s" % (title, page))
 text = objects(out)
-check(len(re.findall(r"/Dest \d+ 0 R\s*/P \d+ 0 R", text)) >= len(entries), "contents entries are links")
+check(len(re.findall(r"/Dest \d+ 0 R\s*(?:/F 4\s*)?/P \d+ 0 R", text)) >= len(entries), "contents entries are links")
 
 # --bleed and --crop-marks: media box grown, trim and bleed boxes set
 r = galley([RICH, "-q", "-o", out, "--paper", "a5", "--bleed", "3mm", "--crop-marks"])
