@@ -223,7 +223,7 @@ static int read_settings(pdf_settings *set, const galley_doc *doc, const galley_
 	set->crop_marks = flag(opts, "crop-marks");
 	set->print = flag(opts, "print");
 	set->microtype = !flag(opts, "no-microtype");
-	int rc = read_standards(set, opts, err);
+	rc = read_standards(set, opts, err);
 	if (rc)
 		return rc;
 	if (set->twoside) {
