@@ -851,6 +851,26 @@ static void start(mwriter *w, const char *name)
 	xmlw_start(w->x, name);
 }
 
+/*
+ * The form of a bracket that is not a \left/\right fence: MathML takes an
+ * operator's form from its place in its row, so "(" inside n(n+1) would be
+ * infix and spaced as one; "prefix"/"postfix" keep it tight, as TeX sets it.
+ */
+static const char *bracket_form(const math_node *m)
+{
+	static const char *const open[] = {"(", "[", "{", "⟨", "⌊", "⌈"};
+	static const char *const close[] = {")", "]", "}", "⟩", "⌋", "⌉"};
+	if (m->kind != MK_MO || m->attr || !m->text)
+		return NULL;
+	for (size_t k = 0; k < sizeof(open) / sizeof(open[0]); k++) {
+		if (m->len == strlen(open[k]) && memcmp(m->text, open[k], m->len) == 0)
+			return "prefix";
+		if (m->len == strlen(close[k]) && memcmp(m->text, close[k], m->len) == 0)
+			return "postfix";
+	}
+	return NULL;
+}
+
 static void write_node(const math_tree *t, mwriter *w, int i)
 {
 	const math_node *m = &t->nodes[i];
@@ -859,6 +879,11 @@ static void write_node(const math_tree *t, mwriter *w, int i)
 		xmlw_attr(w->x, "mathvariant", m->variant);
 	if (m->attr)
 		xmlw_attr(w->x, m->attr, m->attr_val);
+	const char *form = bracket_form(m);
+	if (form) {
+		xmlw_attr(w->x, "form", form);
+		xmlw_attr(w->x, "stretchy", "false");
+	}
 	if (m->text)
 		xmlw_text(w->x, m->text, m->len);
 	for (int c = m->first; c >= 0; c = t->nodes[c].next)

@@ -81,6 +81,10 @@ ATTRS = [  # TeX, element tag, attribute, value
     ("\\begin{aligned} a &= b \\end{aligned}", "mtable", "columnalign", "right left right left right left"),
     ("\\begin{cases} a \\end{cases}", "mtable", "columnalign", "left left"),
     ("\\begin{pmatrix} a \\end{pmatrix}", "mo", "stretchy", "true"),
+    # a bracket inside a row is not infix (MathML would space it as one)
+    ("n(n+1)", "mo", "form", "prefix"),
+    ("n(n+1)", "mo", "form", "postfix"),
+    ("\\{x\\}", "mo", "form", "prefix"),
 ]
 failures = []
 
@@ -122,6 +126,14 @@ for j, (tex, tag, attr, value) in enumerate(ATTRS):
     m = maths[2 * (len(CASES) + j)]
     if not any(e.get(attr) == value for e in m.iter(M + tag)):
         failures.append(f"{tex!r}: no <{tag} {attr}=\"{value}\">")
+# a \left( fence keeps its place's form and stretches; a plain bracket does not stretch
+for tex, want in (("\\left( x \\right)", None), ("n(n+1)", "false")):
+    m = maths[2 * (len(CASES) + [t for t, *_ in ATTRS].index(tex))]
+    got = [e.get("stretchy") for e in m.iter(M + "mo") if e.text in "()"]
+    if want is None and (got != ["true", "true"] or any(e.get("form") for e in m.iter(M + "mo"))):
+        failures.append(f"{tex!r}: fences {got}, forms {[e.get('form') for e in m.iter(M + 'mo')]}")
+    if want is not None and got != [want, want]:
+        failures.append(f"{tex!r}: brackets stretchy={got}")
 
 # an unknown command: warned about at its place, kept as its source
 p = run("A line.\n\nSee $a + \\foo{b}$ here.\n", "-t", "html")
