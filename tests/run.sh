@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./.ci/deps
 jobs=$(nproc)
+# tests spend much of their time starting programs and validators (JVMs, Python),
+# so twice as many as the cores keep the cores busy
+test_jobs=$((jobs * 2))
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 start=$SECONDS
@@ -20,13 +23,13 @@ slowest() {
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGALLEY_WERROR=ON >/dev/null
 cmake --build build -j"$jobs"
 phase "build"
-ctest --test-dir build --output-on-failure -j"$jobs" | tee "$logs/plain"
+ctest --test-dir build --output-on-failure -j"$test_jobs" | tee "$logs/plain"
 phase "tests"
 CC=clang CXX=clang++ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DGALLEY_WERROR=ON -DGALLEY_SANITIZE=ON \
   -DGALLEY_FUZZ=ON -DGALLEY_FUZZ_COVERAGE=OFF >/dev/null
 cmake --build build-asan -j"$jobs"
 phase "build (sanitizers)"
-ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE 'slow|valgrind|format|ace' |
+ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-asan --output-on-failure -j"$test_jobs" -LE 'slow|valgrind|format|ace' |
   tee "$logs/asan"
 phase "tests (sanitizers)"
 
