@@ -126,14 +126,8 @@ static int layout_heading(layout *l, galley_node *n)
 
 static pdf_atom *code_box(pdf_para *p)
 {
-	if (p->natoms == p->atomcap) {
-		size_t cap = p->atomcap ? p->atomcap * 2 : 16;
-		pdf_atom *n = realloc(p->atoms, cap * sizeof(*n));
-		if (!n)
-			return NULL;
-		p->atoms = n;
-		p->atomcap = cap;
-	}
+	if (pdf_grow((void **)&p->atoms, &p->atomcap, p->natoms + 1, sizeof(*p->atoms)))
+		return NULL;
 	pdf_atom *a = &p->atoms[p->natoms++];
 	memset(a, 0, sizeof(*a));
 	a->type = PDF_BOX;

@@ -174,14 +174,8 @@ static int add_image(layout *l, pdf_para *p, const galley_node *n, const inline_
 	HPDF_Image im = lay_load_image(e, n);
 	if (!im)
 		return 0;
-	if (e->res.nimages == e->res.imagecap) {
-		size_t cap = e->res.imagecap ? e->res.imagecap * 2 : 8;
-		HPDF_Image *v = realloc(e->res.images, cap * sizeof(*v));
-		if (!v)
-			return GALLEY_ENOMEM;
-		e->res.images = v;
-		e->res.imagecap = cap;
-	}
+	if (pdf_grow((void **)&e->res.images, &e->res.imagecap, e->res.nimages + 1, sizeof(*e->res.images)))
+		return GALLEY_ENOMEM;
 	e->res.images[e->res.nimages++] = im;
 	if (e->set.tagged) {
 		/* its description, the Figure's alternate text when it is drawn */

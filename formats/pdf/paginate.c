@@ -28,14 +28,8 @@ static bool break_allowed(const pdf_engine *e, size_t j)
 
 static int add_page(pdf_engine *e, size_t first, size_t last)
 {
-	if (e->pg.npages == e->pg.pagecap) {
-		size_t cap = e->pg.pagecap ? e->pg.pagecap * 2 : 64;
-		pdf_page *n = realloc(e->pg.pages, cap * sizeof(*n));
-		if (!n)
-			return GALLEY_ENOMEM;
-		e->pg.pages = n;
-		e->pg.pagecap = cap;
-	}
+	if (pdf_grow((void **)&e->pg.pages, &e->pg.pagecap, e->pg.npages + 1, sizeof(*e->pg.pages)))
+		return GALLEY_ENOMEM;
 	pdf_page *pg = &e->pg.pages[e->pg.npages++];
 	memset(pg, 0, sizeof(*pg));
 	pg->first = first;
@@ -75,28 +69,17 @@ static int queue_push(note_queue *nq, size_t first, size_t last)
 {
 	if (first >= last)
 		return 0;
-	if (nq->count == nq->cap) {
-		size_t cap = nq->cap ? nq->cap * 2 : 16;
-		pdf_range *n = realloc(nq->q, cap * sizeof(*n));
-		if (!n)
-			return GALLEY_ENOMEM;
-		nq->q = n;
-		nq->cap = cap;
-	}
+	if (pdf_grow((void **)&nq->q, &nq->cap, nq->count + 1, sizeof(*nq->q)))
+		return GALLEY_ENOMEM;
 	nq->q[nq->count++] = (pdf_range){first, last};
 	return 0;
 }
 
 static int add_note_range(pdf_engine *e, size_t first, size_t last)
 {
-	if (e->pg.nnote_ranges == e->pg.note_rangecap) {
-		size_t cap = e->pg.note_rangecap ? e->pg.note_rangecap * 2 : 32;
-		pdf_range *n = realloc(e->pg.note_ranges, cap * sizeof(*n));
-		if (!n)
-			return GALLEY_ENOMEM;
-		e->pg.note_ranges = n;
-		e->pg.note_rangecap = cap;
-	}
+	if (pdf_grow((void **)&e->pg.note_ranges, &e->pg.note_rangecap, e->pg.nnote_ranges + 1,
+	             sizeof(*e->pg.note_ranges)))
+		return GALLEY_ENOMEM;
 	e->pg.note_ranges[e->pg.nnote_ranges++] = (pdf_range){first, last};
 	e->pg.pages[e->pg.npages - 1].notes_count++;
 	return 0;

@@ -66,14 +66,8 @@ int pdf_style_get(pdf_engine *e, const pdf_style *s)
 		return (int)*slot - 1;
 	if (e->res.nstyles >= UINT16_MAX)
 		return 0;
-	if (e->res.nstyles == e->res.stylecap) {
-		size_t cap = e->res.stylecap ? e->res.stylecap * 2 : 32;
-		pdf_style *n = realloc(e->res.styles, cap * sizeof(*n));
-		if (!n)
-			return -1;
-		e->res.styles = n;
-		e->res.stylecap = cap;
-	}
+	if (pdf_grow((void **)&e->res.styles, &e->res.stylecap, e->res.nstyles + 1, sizeof(*e->res.styles)))
+		return -1;
 	e->res.styles[e->res.nstyles] = *s;
 	*slot = (uint32_t)++e->res.nstyles;
 	return (int)e->res.nstyles - 1;
@@ -83,14 +77,8 @@ int pdf_link_add(pdf_engine *e, const char *uri, int anchor)
 {
 	if (e->res.nlinks >= UINT16_MAX - 1)
 		return 0;
-	if (e->res.nlinks == e->res.linkcap) {
-		size_t cap = e->res.linkcap ? e->res.linkcap * 2 : 32;
-		pdf_link *n = realloc(e->res.links, cap * sizeof(*n));
-		if (!n)
-			return -1;
-		e->res.links = n;
-		e->res.linkcap = cap;
-	}
+	if (pdf_grow((void **)&e->res.links, &e->res.linkcap, e->res.nlinks + 1, sizeof(*e->res.links)))
+		return -1;
 	e->res.links[e->res.nlinks] = (pdf_link){uri, anchor};
 	return (int)++e->res.nlinks;
 }

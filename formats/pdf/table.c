@@ -180,14 +180,9 @@ static int measure_cells(layout *l, galley_node *table, pdf_para **cells, int n,
 
 static int add_table(pdf_engine *e)
 {
-	if (e->tabs.ntables == e->tabs.tablecap) {
-		size_t cap = e->tabs.tablecap ? e->tabs.tablecap * 2 : 8;
-		pdf_table *t = realloc(e->tabs.tables, cap * sizeof(*t));
-		if (!t)
-			return GALLEY_ENOMEM;
-		e->tabs.tables = t;
-		e->tabs.tablecap = cap;
-	}
+	if (pdf_grow((void **)&e->tabs.tables, &e->tabs.tablecap, e->tabs.ntables + 1,
+	             sizeof(*e->tabs.tables)))
+		return GALLEY_ENOMEM;
 	memset(&e->tabs.tables[e->tabs.ntables], 0, sizeof(pdf_table));
 	e->tabs.ntables++;
 	return 0;

@@ -12,14 +12,8 @@
 
 pdf_vitem *pdf_vlist_push(pdf_engine *e, uint8_t kind)
 {
-	if (e->vl.nitems == e->vl.itemcap) {
-		size_t cap = e->vl.itemcap ? e->vl.itemcap * 2 : 256;
-		pdf_vitem *n = realloc(e->vl.items, cap * sizeof(*n));
-		if (!n)
-			return NULL;
-		e->vl.items = n;
-		e->vl.itemcap = cap;
-	}
+	if (pdf_grow((void **)&e->vl.items, &e->vl.itemcap, e->vl.nitems + 1, sizeof(*e->vl.items)))
+		return NULL;
 	pdf_vitem *v = &e->vl.items[e->vl.nitems++];
 	memset(v, 0, sizeof(*v));
 	v->kind = kind;
@@ -128,14 +122,8 @@ pdf_para *lay_new_para(pdf_engine *e)
 	if (!p)
 		return NULL;
 	p->dir = e->set.dir;
-	if (e->vl.nparas == e->vl.paracap) {
-		size_t cap = e->vl.paracap ? e->vl.paracap * 2 : 256;
-		pdf_para **n = realloc(e->vl.paras, cap * sizeof(*n));
-		if (!n)
-			return NULL;
-		e->vl.paras = n;
-		e->vl.paracap = cap;
-	}
+	if (pdf_grow((void **)&e->vl.paras, &e->vl.paracap, e->vl.nparas + 1, sizeof(*e->vl.paras)))
+		return NULL;
 	e->vl.paras[e->vl.nparas++] = p;
 	return p;
 }
