@@ -676,28 +676,22 @@ static htmlDocPtr parse(const galley_node *n, xmlNodePtr *first)
 	return doc;
 }
 
-bool db_html_writes_block(db_ctx *c, const galley_node *n)
+/* A raw HTML block as DocBook blocks, or (dry) only counted; the number of blocks. */
+static int html_blocks(db_ctx *c, const galley_node *n, bool dry)
 {
 	hx h;
 	xmlNodePtr first;
-	hx_init(&h, c, n, true);
+	hx_init(&h, c, n, dry);
 	htmlDocPtr doc = parse(n, &first);
 	blocks(&h, first, 0);
 	anchors_left(&h, true);
 	xmlFreeDoc(doc);
-	return h.blocks > 0;
+	return h.blocks;
 }
 
-void db_html_block(db_ctx *c, const galley_node *n)
-{
-	hx h;
-	xmlNodePtr first;
-	hx_init(&h, c, n, false);
-	htmlDocPtr doc = parse(n, &first);
-	blocks(&h, first, 0);
-	anchors_left(&h, true);
-	xmlFreeDoc(doc);
-}
+bool db_html_writes_block(db_ctx *c, const galley_node *n) { return html_blocks(c, n, true) > 0; }
+
+void db_html_block(db_ctx *c, const galley_node *n) { html_blocks(c, n, false); }
 
 void db_html_inline(db_ctx *c, const galley_node *n)
 {
