@@ -469,19 +469,7 @@ def case_links(galley):
             build(galley, os.path.join(DATA, "book.md"), out, "--split-level", level)
             book = Book(out)
             counts[level] = len(book.chapters())
-            ids = all_ids(book)
-            links = 0
-            for href in book.content_docs():
-                for a in book.xhtml(href).iter("{%s}a" % NS["x"]):
-                    target = a.get("href")
-                    if not target or re.match(r"[a-z]+:", target):
-                        continue
-                    f, _, frag = target.partition("#")
-                    f = f or href
-                    check(f in ids, "%s: link to missing file %s" % (href, target))
-                    check(not frag or frag in ids[f], "%s: link to missing id %s" % (href, target))
-                    links += 1
-            check(links >= 8, "too few internal links checked (%d)" % links)
+            check_links_resolve(book, min_links=8)
             storm = "#the-storm"
             hrefs = [a.get("href") for h in book.chapters() for a in book.xhtml(h).iter("{%s}a" % NS["x"])]
             check(any(h and h.endswith(storm) for h in hrefs), "link to the storm chapter lost")
